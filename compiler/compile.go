@@ -1,0 +1,309 @@
+// Package compiler turns a checked experiment into one SQL query that
+// reduces rows to per-variant sufficient statistics. It follows the
+// architecture's two rules: one scan per source (every metric on a source
+// is a FILTER column of one GROUP BY unit), and rows stay in the engine
+// (the query returns a handful of sums per variant).
+package compiler
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/stdlib"
+)
+
+// Plan is the compiled form of one experiment: its SQL and where each
+// metric's statistics are in the result.
+type Plan struct {
+	Experiment *model.Experiment
+	SQL        string
+	// Scans are the per-source scans, in order (for --dump plan).
+	Scans   []*Scan
+	Metrics []*MetricColumns
+}
+
+// Scan is one pass over one source: the aggregates computed per unit.
+type Scan struct {
+	Source     *model.Source
+	Alias      string
+	Aggregates []*model.Aggregate
+	Columns    []string // column name of each aggregate
+}
+
+// MetricColumns names the result columns holding a metric's statistics.
+// Mean and proportion metrics use N, Sum, SumSq; ratio metrics also use
+// DenSum, DenSumSq and Prod (Σ num·den) with Sum/SumSq for the numerator.
+type MetricColumns struct {
+	Use                                   *model.MetricUse
+	N, Sum, SumSq, DenSum, DenSumSq, Prod string
+}
+
+// Result columns every plan has.
+const (
+	ColVariant  = "variant"
+	ColUnits    = "units"
+	ColExcluded = "excluded_multiple_variants"
+)
+
+// Compile builds the plan for an experiment.
+func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
+	if e.Exposures == nil || e.Assignment == nil {
+		return nil, fmt.Errorf("experiment %s is incomplete", e.Name)
+	}
+	p := &Plan{Experiment: e}
+	b := &builder{d: d, e: e, plan: p, aggCol: map[string]string{}}
+	b.scans()
+	p.SQL = b.sql()
+	return p, nil
+}
+
+type builder struct {
+	d      *dialect.Dialect
+	e      *model.Experiment
+	plan   *Plan
+	aggCol map[string]string // aggregate key -> per-unit column
+}
+
+// scans groups every aggregate of the experiment's metrics by source.
+func (b *builder) scans() {
+	bySource := map[*model.Source]*Scan{}
+	for _, u := range b.e.Metrics {
+		for _, a := range model.Aggregates(u.Metric.Value, u.Metric.Den) {
+			if _, done := b.aggCol[a.Key]; done {
+				continue
+			}
+			s := bySource[a.Source]
+			if s == nil {
+				s = &Scan{Source: a.Source, Alias: fmt.Sprintf("scan_%d", len(b.plan.Scans)+1)}
+				bySource[a.Source] = s
+				b.plan.Scans = append(b.plan.Scans, s)
+			}
+			col := fmt.Sprintf("a%d", len(b.aggCol)+1)
+			b.aggCol[a.Key] = col
+			s.Aggregates = append(s.Aggregates, a)
+			s.Columns = append(s.Columns, col)
+		}
+	}
+}
+
+func (b *builder) ident(s string) string { return b.d.Ident(s) }
+
+// relation is a source's typed relation: its reader, with every declared
+// column cast to its declared type.
+func (b *builder) relation(s *model.Source) string {
+	var cols []string
+	for _, c := range s.Columns {
+		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", b.ident(c.Name), SQLType(c.Type), b.ident(c.Name)))
+	}
+	from := s.Reader.SQL(s.Arg, b.d.String, b.d.Ident)
+	return "SELECT " + strings.Join(cols, ", ") + " FROM " + from
+}
+
+func srcName(s *model.Source) string { return "src_" + s.Name }
+
+func (b *builder) sql() string {
+	e := b.e
+	var w strings.Builder
+	fmt.Fprintf(&w, "-- caliper: experiment %s, %d metric(s), %d source scan(s)\n", e.Name, len(e.Metrics), len(b.plan.Scans))
+	w.WriteString("WITH\n")
+	var ctes []string
+	sources := []*model.Source{e.Exposures}
+	for _, s := range b.plan.Scans {
+		if s.Source != e.Exposures {
+			sources = append(sources, s.Source)
+		}
+	}
+	for _, s := range sources {
+		ctes = append(ctes, fmt.Sprintf("%s AS (\n  %s\n)", b.ident(srcName(s)), b.relation(s)))
+	}
+	ctes = append(ctes, b.assignments(), b.units())
+	for _, s := range b.plan.Scans {
+		ctes = append(ctes, b.scan(s))
+	}
+	ctes = append(ctes, b.perUnit(), b.values())
+	w.WriteString(strings.Join(ctes, ",\n"))
+	w.WriteString("\n")
+	w.WriteString(b.final())
+	return w.String()
+}
+
+// timeBounds returns conditions for start/end on a time column.
+func (b *builder) timeBounds(col string) []string {
+	var out []string
+	if b.e.Start != "" {
+		out = append(out, fmt.Sprintf("%s >= CAST(%s AS TIMESTAMP)", col, b.d.String(b.e.Start)))
+	}
+	if b.e.End != "" {
+		out = append(out, fmt.Sprintf("%s < CAST(%s AS TIMESTAMP)", col, b.d.String(b.e.End)))
+	}
+	return out
+}
+
+// assignments: one row per exposed unit with its variant (if unique), the
+// number of distinct variants it saw, and its first exposure time.
+func (b *builder) assignments() string {
+	e := b.e
+	x := e.Exposures
+	t0 := "NULL"
+	var where []string
+	if e.ExposureFilter != nil {
+		where = append(where, rowSQL(b.d, e.ExposureFilter, ""))
+	}
+	if x.Time != nil {
+		t0 = fmt.Sprintf("min(CAST(%s AS TIMESTAMP))", b.ident(x.Time.Name))
+		where = append(where, b.timeBounds(b.ident(x.Time.Name))...)
+	}
+	where = append(where, fmt.Sprintf("%s IS NOT NULL", b.ident(e.Assignment.Name)), fmt.Sprintf("%s IS NOT NULL", b.ident(e.Unit)))
+	return fmt.Sprintf("\"assignments\" AS (\n  SELECT %s AS \"unit\", min(CAST(%s AS VARCHAR)) AS \"variant\", count(DISTINCT %s) AS \"variants\", %s AS \"t0\"\n  FROM %s\n  WHERE %s\n  GROUP BY 1\n)",
+		b.ident(e.Unit), b.ident(e.Assignment.Name), b.ident(e.Assignment.Name), t0,
+		b.ident(srcName(x)), strings.Join(where, "\n    AND "))
+}
+
+func (b *builder) units() string {
+	return "\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\" FROM \"assignments\" WHERE \"variants\" = 1\n)"
+}
+
+// scan is the one pass over a source: every aggregate as a column of one
+// GROUP BY unit, rows limited to each unit's analysis window.
+func (b *builder) scan(s *Scan) string {
+	var cols []string
+	for i, a := range s.Aggregates {
+		arg := ""
+		if a.Arg != nil {
+			arg = rowSQL(b.d, a.Arg, "s.")
+		}
+		filter := ""
+		if a.Filter != nil {
+			filter = rowSQL(b.d, a.Filter, "s.")
+		}
+		cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(arg, filter, b.d.Filter), b.ident(s.Columns[i])))
+	}
+	where := []string{}
+	if t := s.Source.Time; t != nil {
+		ts := "s." + b.ident(t.Name)
+		if b.e.Exposures.Time != nil {
+			where = append(where, fmt.Sprintf("%s >= u.\"t0\"", ts))
+			if b.e.Window > 0 {
+				where = append(where, fmt.Sprintf("%s < u.\"t0\" + INTERVAL '%d seconds'", ts, b.e.Window))
+			}
+		}
+		where = append(where, b.timeBounds(ts)...)
+	}
+	wh := ""
+	if len(where) > 0 {
+		wh = "\n  WHERE " + strings.Join(where, "\n    AND ")
+	}
+	return fmt.Sprintf("%s AS (\n  SELECT u.\"unit\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY u.\"unit\"\n)",
+		b.ident(s.Alias), strings.Join(cols, ",\n"), b.ident(srcName(s.Source)), b.ident(b.e.Unit), wh)
+}
+
+// perUnit joins every scan back to all exposed units: units with no rows
+// get each aggregate's empty value (0, false, or NULL).
+func (b *builder) perUnit() string {
+	var cols []string
+	var joins []string
+	for i, s := range b.plan.Scans {
+		alias := fmt.Sprintf("j%d", i+1)
+		for k, a := range s.Aggregates {
+			ref := alias + "." + b.ident(s.Columns[k])
+			switch a.Func.Empty {
+			case stdlib.EmptyZero:
+				ref = "coalesce(" + ref + ", 0)"
+			case stdlib.EmptyFalse:
+				ref = "coalesce(" + ref + ", FALSE)"
+			}
+			cols = append(cols, fmt.Sprintf("    %s AS %s", ref, b.ident(s.Columns[k])))
+		}
+		joins = append(joins, fmt.Sprintf("  LEFT JOIN %s %s ON %s.\"unit\" = u.\"unit\"", b.ident(s.Alias), alias, alias))
+	}
+	sel := "u.\"unit\", u.\"variant\""
+	if len(cols) > 0 {
+		sel += ",\n" + strings.Join(cols, ",\n")
+	}
+	return fmt.Sprintf("\"per_unit\" AS (\n  SELECT %s\n  FROM \"units\" u\n%s\n)", sel, strings.Join(joins, "\n"))
+}
+
+func (b *builder) aggRef(a *model.Aggregate) string { return b.ident(b.aggCol[a.Key]) }
+
+// values computes each metric's per-unit value(s) as DOUBLE, applying
+// winsorizing (pooled percentile over all units) and caps.
+func (b *builder) values() string {
+	var cols []string
+	var capCols []string
+	for i, u := range b.e.Metrics {
+		m := u.Metric
+		mc := &MetricColumns{Use: u}
+		name := fmt.Sprintf("m%d", i+1)
+		val := func(x model.UnitExpr) string {
+			s := unitSQL(x, b.aggRef)
+			if x.Type().String() == "bool" {
+				s = "CAST(" + s + " AS INTEGER)"
+			}
+			return "CAST(" + s + " AS DOUBLE)"
+		}
+		switch m.Kind {
+		case model.Ratio:
+			cols = append(cols, fmt.Sprintf("    %s AS %s", val(m.Value), b.ident(name+"_num")), fmt.Sprintf("    %s AS %s", val(m.Den), b.ident(name+"_den")))
+			mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_num_sum", name+"_num_sumsq"
+			mc.DenSum, mc.DenSumSq, mc.Prod = name+"_den_sum", name+"_den_sumsq", name+"_prod"
+		default:
+			v := val(m.Value)
+			if m.Cap != nil {
+				v = fmt.Sprintf("least(%s, %s)", v, strconv.FormatFloat(*m.Cap, 'g', -1, 64))
+			}
+			cols = append(cols, fmt.Sprintf("    %s AS %s", v, b.ident(name)))
+			if m.Winsorize != nil {
+				capCols = append(capCols, fmt.Sprintf("quantile_cont(%s, %s) AS %s", b.ident(name), strconv.FormatFloat(*m.Winsorize, 'g', -1, 64), b.ident(name+"_cap")))
+			}
+			mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_sum", name+"_sumsq"
+		}
+		b.plan.Metrics = append(b.plan.Metrics, mc)
+	}
+	raw := fmt.Sprintf("\"values_raw\" AS (\n  SELECT \"variant\",\n%s\n  FROM \"per_unit\"\n)", strings.Join(cols, ",\n"))
+	if len(capCols) == 0 {
+		return raw + ",\n\"values\" AS (SELECT * FROM \"values_raw\")"
+	}
+	var sel []string
+	for i, u := range b.e.Metrics {
+		name := b.ident(fmt.Sprintf("m%d", i+1))
+		switch {
+		case u.Metric.Kind == model.Ratio:
+			sel = append(sel, b.ident(fmt.Sprintf("m%d_num", i+1)), b.ident(fmt.Sprintf("m%d_den", i+1)))
+		case u.Metric.Winsorize != nil:
+			sel = append(sel, fmt.Sprintf("least(%s, c.%s) AS %s", name, b.ident(fmt.Sprintf("m%d_cap", i+1)), name))
+		default:
+			sel = append(sel, name)
+		}
+	}
+	return raw + fmt.Sprintf(",\n\"caps\" AS (\n  SELECT %s FROM \"values_raw\"\n),\n\"values\" AS (\n  SELECT \"variant\", %s\n  FROM \"values_raw\" CROSS JOIN \"caps\" c\n)",
+		strings.Join(capCols, ", "), strings.Join(sel, ", "))
+}
+
+// final aggregates per-unit values to per-variant sufficient statistics.
+func (b *builder) final() string {
+	cols := []string{`"variant"`, `count(*) AS "units"`}
+	for i, mc := range b.plan.Metrics {
+		name := fmt.Sprintf("m%d", i+1)
+		if mc.Use.Metric.Kind == model.Ratio {
+			num, den := b.ident(name+"_num"), b.ident(name+"_den")
+			cols = append(cols,
+				fmt.Sprintf("count(*) AS %s", b.ident(mc.N)),
+				fmt.Sprintf("sum(%s) AS %s", num, b.ident(mc.Sum)),
+				fmt.Sprintf("sum(%s * %s) AS %s", num, num, b.ident(mc.SumSq)),
+				fmt.Sprintf("sum(%s) AS %s", den, b.ident(mc.DenSum)),
+				fmt.Sprintf("sum(%s * %s) AS %s", den, den, b.ident(mc.DenSumSq)),
+				fmt.Sprintf("sum(%s * %s) AS %s", num, den, b.ident(mc.Prod)))
+			continue
+		}
+		v := b.ident(name)
+		cols = append(cols,
+			fmt.Sprintf("count(%s) AS %s", v, b.ident(mc.N)),
+			fmt.Sprintf("sum(%s) AS %s", v, b.ident(mc.Sum)),
+			fmt.Sprintf("sum(%s * %s) AS %s", v, v, b.ident(mc.SumSq)))
+	}
+	cols = append(cols, `(SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"`)
+	return "SELECT " + strings.Join(cols, ",\n  ") + "\nFROM \"values\"\nGROUP BY \"variant\"\nORDER BY \"variant\""
+}

@@ -1,0 +1,130 @@
+package compiler
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/lang/types"
+)
+
+// SQLType is the SQL type a declared column type is cast to.
+func SQLType(t types.Type) string {
+	switch t {
+	case types.Int:
+		return "BIGINT"
+	case types.Float:
+		return "DOUBLE"
+	case types.Bool:
+		return "BOOLEAN"
+	case types.Timestamp:
+		return "TIMESTAMP"
+	case types.Date:
+		return "DATE"
+	}
+	return "VARCHAR"
+}
+
+// rowSQL lowers a row expression; qualifier prefixes column names (e.g.
+// "s." for the scanned source).
+func rowSQL(d *dialect.Dialect, e model.RowExpr, qualifier string) string {
+	switch e := e.(type) {
+	case *model.ColumnRef:
+		return qualifier + d.Ident(e.Col.Name)
+	case *model.Literal:
+		return literalSQL(d, e)
+	case *model.Binary:
+		op := e.Op
+		switch op {
+		case "==":
+			op = "="
+		case "!=":
+			op = "<>"
+		case "and":
+			op = "AND"
+		case "or":
+			op = "OR"
+		}
+		x, y := rowSQL(d, e.X, qualifier), rowSQL(d, e.Y, qualifier)
+		if e.Op == "/" {
+			x = "CAST(" + x + " AS DOUBLE)"
+		}
+		return "(" + x + " " + op + " " + y + ")"
+	case *model.Unary:
+		if e.Op == "not" {
+			return "(NOT " + rowSQL(d, e.X, qualifier) + ")"
+		}
+		return "(-" + rowSQL(d, e.X, qualifier) + ")"
+	case *model.Call:
+		args := make([]string, len(e.Args))
+		for i, a := range e.Args {
+			args[i] = rowSQL(d, a, qualifier)
+		}
+		return e.Func.SQL(args)
+	case *model.In:
+		parts := make([]string, len(e.List))
+		for i, a := range e.List {
+			parts[i] = rowSQL(d, a, qualifier)
+		}
+		op := " IN ("
+		if e.Not {
+			op = " NOT IN ("
+		}
+		return "(" + rowSQL(d, e.X, qualifier) + op + strings.Join(parts, ", ") + "))"
+	case *model.IsNull:
+		op := " IS NULL)"
+		if e.Not {
+			op = " IS NOT NULL)"
+		}
+		return "(" + rowSQL(d, e.X, qualifier) + op
+	}
+	return "NULL"
+}
+
+func literalSQL(d *dialect.Dialect, l *model.Literal) string {
+	switch l.T {
+	case types.String:
+		return d.String(l.Str)
+	case types.Bool:
+		if l.Bool {
+			return "TRUE"
+		}
+		return "FALSE"
+	case types.Null:
+		return "NULL"
+	}
+	if l.Text != "" {
+		return l.Text
+	}
+	return strconv.FormatFloat(l.Number, 'g', -1, 64)
+}
+
+// unitSQL lowers a per-unit expression; col names each aggregate's column.
+func unitSQL(e model.UnitExpr, col func(*model.Aggregate) string) string {
+	switch e := e.(type) {
+	case *model.Aggregate:
+		return col(e)
+	case *model.UnitConst:
+		return strconv.FormatFloat(e.Value, 'g', -1, 64)
+	case *model.UnitBinary:
+		op := e.Op
+		switch op {
+		case "==":
+			op = "="
+		case "!=":
+			op = "<>"
+		case "and":
+			op = "AND"
+		case "or":
+			op = "OR"
+		}
+		return "(" + unitSQL(e.X, col) + " " + op + " " + unitSQL(e.Y, col) + ")"
+	case *model.UnitUnary:
+		if e.Op == "not" {
+			return "(NOT " + unitSQL(e.X, col) + ")"
+		}
+		return "(-" + unitSQL(e.X, col) + ")"
+	}
+	return "NULL"
+}

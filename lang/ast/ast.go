@@ -1,0 +1,263 @@
+// Package ast is the syntax tree of Caliper specs: declarations made of
+// keyword fields, and expressions. Every node carries its span. The tree is
+// what the parser produces and what the checker reads; it holds no types or
+// resolved references (those live in the checked model).
+package ast
+
+import (
+	"github.com/caliper-dev/caliper/lang/source"
+)
+
+// Node is anything with a span.
+type Node interface {
+	Span() source.Span
+}
+
+// File is one parsed spec file.
+type File struct {
+	Name  string
+	Decls []*Decl
+}
+
+// Decl kinds.
+const (
+	KindSource     = "source"
+	KindMetric     = "metric"
+	KindExperiment = "experiment"
+	KindBenchmark  = "benchmark"
+)
+
+// Decl is a top-level declaration: `kind name { fields }`.
+type Decl struct {
+	Kind   string
+	Name   *Ident
+	Fields []*Field
+	Sp     source.Span
+}
+
+// Span implements Node.
+func (d *Decl) Span() source.Span { return d.Sp }
+
+// Field is `key value` inside a declaration.
+type Field struct {
+	Key   *Ident
+	Value Value
+	Sp    source.Span
+}
+
+// Span implements Node.
+func (f *Field) Span() source.Span { return f.Sp }
+
+// Value is a field's value.
+type Value interface {
+	Node
+	valueNode()
+}
+
+// Ident is a name; Quoted is set for `backquoted` names.
+type Ident struct {
+	Name   string
+	Quoted bool
+	Sp     source.Span
+}
+
+// StringLit is a string literal ("..." or """...""").
+type StringLit struct {
+	Value string
+	Raw   bool
+	Sp    source.Span
+}
+
+// NumberLit is a number such as 42 or 0.05.
+type NumberLit struct {
+	Value float64
+	Text  string
+	Sp    source.Span
+}
+
+// PercentLit is a percentage such as 2%; Value is the fraction (0.02).
+type PercentLit struct {
+	Value float64
+	Text  string
+	Sp    source.Span
+}
+
+// DurationLit is a duration such as 7d; Seconds is its length.
+type DurationLit struct {
+	Seconds int64
+	Text    string
+	Sp      source.Span
+}
+
+// BoolLit is true or false.
+type BoolLit struct {
+	Value bool
+	Sp    source.Span
+}
+
+// StringList is "a", "b" or ["a", "b"].
+type StringList struct {
+	Items []*StringLit
+	Sp    source.Span
+}
+
+// IdentList is a, b, c (Sep ",") or a * b (Sep "*").
+type IdentList struct {
+	Items []*Ident
+	Sep   string
+	Sp    source.Span
+}
+
+// PercentList is 50%, 50%.
+type PercentList struct {
+	Items []*PercentLit
+	Sp    source.Span
+}
+
+// ExprValue wraps an expression used as a field value (metric `value`).
+type ExprValue struct {
+	X Expr
+}
+
+// From is a source's `from`: reader("arg", ...) or sql """...""".
+type From struct {
+	Reader *Ident
+	Args   []*StringLit
+	Sp     source.Span
+}
+
+// Columns is a source's `columns { name type ... }`.
+type Columns struct {
+	Cols []*ColumnDecl
+	Sp   source.Span
+}
+
+// ColumnDecl is one `name type` pair.
+type ColumnDecl struct {
+	Name *Ident
+	Type *Ident
+}
+
+// Exposures is an experiment's `exposures S [where P]`.
+type Exposures struct {
+	Source *Ident
+	Where  Expr
+	Sp     source.Span
+}
+
+// MetricRef names a metric, with an optional cutoff (ndcg@10).
+type MetricRef struct {
+	Name   *Ident
+	Cutoff *NumberLit
+	Sp     source.Span
+}
+
+// MetricRefList is m1, m2@10, ...
+type MetricRefList struct {
+	Items []*MetricRef
+	Sp    source.Span
+}
+
+// Guardrail is `guardrail M within X%`.
+type Guardrail struct {
+	Metric *MetricRef
+	Within *PercentLit
+	Sp     source.Span
+}
+
+// Factor is `factor NAME C baseline "v"`.
+type Factor struct {
+	Name     *Ident
+	Column   *Ident
+	Baseline *StringLit
+	Sp       source.Span
+}
+
+// Launch is `launch { require ... }`.
+type Launch struct {
+	Requires []*Require
+	Sp       source.Span
+}
+
+// Require verbs.
+const (
+	VerbNone     = ""          // `require srm`, `require guardrails`
+	VerbImproves = "improves"  // `require M improves`
+	VerbWithin   = "within"    // `require M within X%`
+	VerbNotWorse = "not worse" // `require M not worse`
+)
+
+// Require is one launch requirement.
+type Require struct {
+	Target *MetricRef
+	Verb   string
+	Within *PercentLit
+	Sp     source.Span
+}
+
+func (*Ident) valueNode()         {}
+func (*StringLit) valueNode()     {}
+func (*NumberLit) valueNode()     {}
+func (*PercentLit) valueNode()    {}
+func (*DurationLit) valueNode()   {}
+func (*BoolLit) valueNode()       {}
+func (*StringList) valueNode()    {}
+func (*IdentList) valueNode()     {}
+func (*PercentList) valueNode()   {}
+func (*ExprValue) valueNode()     {}
+func (*From) valueNode()          {}
+func (*Columns) valueNode()       {}
+func (*Exposures) valueNode()     {}
+func (*MetricRefList) valueNode() {}
+func (*Guardrail) valueNode()     {}
+func (*Factor) valueNode()        {}
+func (*Launch) valueNode()        {}
+
+// Span implementations.
+func (n *Ident) Span() source.Span         { return n.Sp }
+func (n *StringLit) Span() source.Span     { return n.Sp }
+func (n *NumberLit) Span() source.Span     { return n.Sp }
+func (n *PercentLit) Span() source.Span    { return n.Sp }
+func (n *DurationLit) Span() source.Span   { return n.Sp }
+func (n *BoolLit) Span() source.Span       { return n.Sp }
+func (n *StringList) Span() source.Span    { return n.Sp }
+func (n *IdentList) Span() source.Span     { return n.Sp }
+func (n *PercentList) Span() source.Span   { return n.Sp }
+func (n *ExprValue) Span() source.Span     { return n.X.Span() }
+func (n *From) Span() source.Span          { return n.Sp }
+func (n *Columns) Span() source.Span       { return n.Sp }
+func (n *Exposures) Span() source.Span     { return n.Sp }
+func (n *MetricRef) Span() source.Span     { return n.Sp }
+func (n *MetricRefList) Span() source.Span { return n.Sp }
+func (n *Guardrail) Span() source.Span     { return n.Sp }
+func (n *Factor) Span() source.Span        { return n.Sp }
+func (n *Launch) Span() source.Span        { return n.Sp }
+func (n *Require) Span() source.Span       { return n.Sp }
+func (n *ColumnDecl) Span() source.Span    { return source.Join(n.Name.Sp, n.Type.Sp) }
+
+// AllowedFields lists, per declaration kind, the fields it takes, in the
+// canonical order (the formatter's and the catalogue's).
+var AllowedFields = map[string][]string{
+	KindSource: {"from", "time", "columns"},
+	KindMetric: {"title", "description", "owner", "tags", "format", "direction", "value",
+		"winsorize", "cap", "decompose"},
+	KindExperiment: {"title", "owner", "hypothesis", "description", "tags", "exposures", "unit", "assignment",
+		"control", "treatments", "allocation", "window", "start", "end", "primary", "secondary",
+		"guardrail", "alpha", "correction", "cuped", "sequential", "segment", "split", "cluster",
+		"factor", "attribution", "timeline", "launch"},
+	KindBenchmark: {"title", "owner", "description", "tags", "judgments", "runs", "query", "item",
+		"relevance", "score", "model", "baseline", "metrics", "test", "alpha", "missing_queries", "launch"},
+}
+
+// Repeatable fields may appear more than once in one declaration.
+var Repeatable = map[string]bool{"guardrail": true, "factor": true}
+
+// Allows reports whether a declaration kind takes a field.
+func Allows(kind, field string) bool {
+	for _, f := range AllowedFields[kind] {
+		if f == field {
+			return true
+		}
+	}
+	return false
+}

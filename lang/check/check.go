@@ -1,0 +1,274 @@
+// Package check resolves names and checks types in a spec folder, turning
+// the ast into the model. It reports every problem it finds as a
+// diagnostic and keeps going: a bad expression gets the Invalid type so
+// one mistake does not cascade.
+package check
+
+import (
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/caliper-dev/caliper/lang/ast"
+	"github.com/caliper-dev/caliper/lang/diag"
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/lang/types"
+	"github.com/caliper-dev/caliper/stdlib"
+)
+
+// Options control checking.
+type Options struct {
+	// TargetFile, when set, selects only that file's experiments as
+	// targets (names still resolve across the folder).
+	TargetFile string
+}
+
+// checker holds the state of one check.
+type checker struct {
+	dir   string
+	diags diag.List
+	decls map[string]*ast.Decl // by name, all kinds
+	file  map[*ast.Decl]string // file of each decl
+
+	sources  map[string]*model.Source
+	metrics  map[string]*model.Metric
+	checking map[string]bool // metrics on the stack, for cycles
+	used     map[string]bool // sources used
+	pkg      *model.Package
+}
+
+// Check checks the files of one spec folder.
+func Check(dir string, files []*ast.File, opt Options) (*model.Package, diag.List) {
+	c := &checker{
+		dir: dir, decls: map[string]*ast.Decl{}, file: map[*ast.Decl]string{},
+		sources: map[string]*model.Source{}, metrics: map[string]*model.Metric{},
+		checking: map[string]bool{}, used: map[string]bool{},
+		pkg: &model.Package{Dir: dir},
+	}
+	var all []*ast.Decl
+	for _, f := range files {
+		for _, d := range f.Decls {
+			c.file[d] = f.Name
+			all = append(all, d)
+		}
+	}
+	c.declare(all)
+	c.checkFields(all)
+	for _, d := range all {
+		if d.Kind == ast.KindSource && c.decls[d.Name.Name] == d {
+			c.pkg.Sources = append(c.pkg.Sources, c.source(d))
+		}
+	}
+	for _, d := range all {
+		if d.Kind == ast.KindMetric && c.decls[d.Name.Name] == d {
+			c.pkg.Metrics = append(c.pkg.Metrics, c.metric(d))
+		}
+	}
+	for _, d := range all {
+		if c.decls[d.Name.Name] != d {
+			continue
+		}
+		switch d.Kind {
+		case ast.KindExperiment:
+			e := c.experiment(d)
+			c.pkg.Experiments = append(c.pkg.Experiments, e)
+			if opt.TargetFile == "" || c.file[d] == opt.TargetFile {
+				c.pkg.Targets = append(c.pkg.Targets, e)
+			}
+		case ast.KindBenchmark:
+			for _, key := range []string{"judgments", "runs"} {
+				if f := field(d, key); f != nil {
+					c.sourceRef(f.Value.(*ast.Ident))
+				}
+			}
+			c.diags.Errorf(diag.ENotSupported, d.Name.Sp, "benchmark `%s`: offline benchmarks are not supported yet", d.Name.Name).
+				Hint("benchmarks arrive with offline evaluation (ranking metrics that agree with trec_eval)")
+		}
+	}
+	c.warnUnused(all)
+	return c.pkg, c.diags
+}
+
+// declare registers every declaration's name, reporting duplicates.
+func (c *checker) declare(all []*ast.Decl) {
+	for _, d := range all {
+		if prev, ok := c.decls[d.Name.Name]; ok {
+			c.diags.Errorf(diag.EDuplicateName, d.Name.Sp, "%s `%s` is already declared", d.Kind, d.Name.Name).
+				Also(prev.Name.Sp, "%s `%s` first declared here", prev.Kind, prev.Name.Name).
+				Hint("names of sources, metrics, experiments and benchmarks are unique in a folder")
+			continue
+		}
+		c.decls[d.Name.Name] = d
+	}
+}
+
+// checkFields reports fields a kind does not take, and repeated fields.
+func (c *checker) checkFields(all []*ast.Decl) {
+	for _, d := range all {
+		seen := map[string]*ast.Field{}
+		for _, f := range d.Fields {
+			k := f.Key.Name
+			if !ast.Allows(d.Kind, k) {
+				dg := c.diags.Errorf(diag.EFieldNotHere, f.Key.Sp, "%s `%s` cannot have a `%s` field", d.Kind, d.Name.Name, k)
+				if s := diag.Closest(k, ast.AllowedFields[d.Kind]); s != "" {
+					dg.Hint("did you mean `%s`?", s)
+				} else {
+					dg.Hint("%s fields: %s", d.Kind, strings.Join(ast.AllowedFields[d.Kind], ", "))
+				}
+				continue
+			}
+			if prev, ok := seen[k]; ok && !ast.Repeatable[k] {
+				c.diags.Errorf(diag.EDuplicateFld, f.Key.Sp, "field `%s` is given twice in %s `%s`", k, d.Kind, d.Name.Name).
+					Also(prev.Key.Sp, "first given here")
+				continue
+			}
+			seen[k] = f
+		}
+	}
+}
+
+// field returns the first field with the key (nil if absent).
+func field(d *ast.Decl, key string) *ast.Field {
+	for _, f := range d.Fields {
+		if f.Key.Name == key {
+			return f
+		}
+	}
+	return nil
+}
+
+// fields returns every field with the key.
+func fields(d *ast.Decl, key string) []*ast.Field {
+	var out []*ast.Field
+	for _, f := range d.Fields {
+		if f.Key.Name == key {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func stringField(d *ast.Decl, key string) string {
+	if f := field(d, key); f != nil {
+		if s, ok := f.Value.(*ast.StringLit); ok {
+			return s.Value
+		}
+	}
+	return ""
+}
+
+func (c *checker) namesOfKind(kind string) []string {
+	var out []string
+	for n, d := range c.decls {
+		if d.Kind == kind {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// unknown reports a name that resolves to nothing of the wanted kind.
+func (c *checker) unknown(id *ast.Ident, kind string) {
+	if d, ok := c.decls[id.Name]; ok {
+		c.diags.Errorf(diag.EWrongKind, id.Sp, "`%s` is a %s, not a %s", id.Name, d.Kind, kind).
+			Also(d.Name.Sp, "%s `%s` declared here", d.Kind, id.Name)
+		return
+	}
+	dg := c.diags.Errorf(diag.EUnknownName, id.Sp, "unknown %s `%s`", kind, id.Name)
+	if s := diag.Closest(id.Name, c.namesOfKind(kind)); s != "" {
+		dg.Hint("did you mean `%s`?", s)
+	}
+}
+
+// source checks a source declaration.
+func (c *checker) source(d *ast.Decl) *model.Source {
+	s := &model.Source{Name: d.Name.Name, Span: d.Name.Sp}
+	c.sources[s.Name] = s
+	if f := field(d, "columns"); f != nil {
+		cols := f.Value.(*ast.Columns)
+		for _, cd := range cols.Cols {
+			t, ok := types.ColumnTypes[cd.Type.Name]
+			if !ok {
+				dg := c.diags.Errorf(diag.EUnknownType, cd.Type.Sp, "unknown column type `%s` for column `%s`", cd.Type.Name, cd.Name.Name)
+				if sug := diag.Closest(cd.Type.Name, types.ColumnTypeNames); sug != "" {
+					dg.Hint("did you mean `%s`?", sug)
+				} else {
+					dg.Hint("column types: %s", strings.Join(types.ColumnTypeNames, ", "))
+				}
+				t = types.Invalid
+			}
+			if prev := s.Column(cd.Name.Name); prev != nil {
+				c.diags.Errorf(diag.EDuplicateName, cd.Name.Sp, "column `%s` is declared twice in source `%s`", cd.Name.Name, s.Name).
+					Also(prev.Span, "first declared here")
+				continue
+			}
+			s.AddColumn(&model.Column{Name: cd.Name.Name, Type: t, Span: cd.Name.Sp, Source: s})
+		}
+	} else {
+		c.diags.Errorf(diag.EMissingField, d.Name.Sp, "source `%s` has no `columns`", s.Name).
+			Hint("declare the columns the specs use: columns { user_id string  ts timestamp }")
+	}
+	if f := field(d, "from"); f != nil {
+		c.from(s, f.Value.(*ast.From))
+	} else {
+		c.diags.Errorf(diag.EMissingField, d.Name.Sp, "source `%s` has no `from`", s.Name).
+			Hint(`say where its rows are: from csv("data/events.csv")`)
+	}
+	if f := field(d, "time"); f != nil {
+		id := f.Value.(*ast.Ident)
+		if col := s.Column(id.Name); col == nil {
+			c.unknownColumn(s, id)
+		} else if !col.Type.IsTemporal() && col.Type != types.Invalid {
+			c.diags.Errorf(diag.ETypeMismatch, id.Sp, "time column `%s` is %s; it must be timestamp or date", id.Name, col.Type)
+		} else {
+			s.Time = col
+		}
+	}
+	return s
+}
+
+func (c *checker) from(s *model.Source, f *ast.From) {
+	r, ok := stdlib.LookupReader(f.Reader.Name)
+	if !ok {
+		dg := c.diags.Errorf(diag.EUnknownFunc, f.Reader.Sp, "unknown reader `%s`", f.Reader.Name)
+		if sug := diag.Closest(f.Reader.Name, stdlib.ReaderNames()); sug != "" {
+			dg.Hint("did you mean `%s`?", sug)
+		} else {
+			dg.Hint("readers: %s", strings.Join(stdlib.ReaderNames(), ", "))
+		}
+		return
+	}
+	if len(f.Args) != r.Args {
+		c.diags.Errorf(diag.EArgCount, f.Sp, "%s(...) takes %d argument, found %d", r.Name, r.Args, len(f.Args))
+		return
+	}
+	s.Reader = r
+	s.Arg = f.Args[0].Value
+	s.ArgSpan = f.Args[0].Sp
+	if r.Path && !filepath.IsAbs(s.Arg) {
+		s.Arg = filepath.Join(filepath.Dir(f.Sp.File), s.Arg)
+	}
+}
+
+func (c *checker) unknownColumn(s *model.Source, id *ast.Ident) {
+	var names []string
+	for _, col := range s.Columns {
+		names = append(names, col.Name)
+	}
+	dg := c.diags.Errorf(diag.EUnknownColumn, id.Sp, "`%s` is not a column of source `%s`", id.Name, s.Name)
+	if sug := diag.Closest(id.Name, names); sug != "" {
+		dg.Hint("did you mean `%s`?", sug)
+	} else if len(names) > 0 {
+		dg.Hint("columns of `%s`: %s", s.Name, strings.Join(names, ", "))
+	}
+}
+
+// warnUnused warns about sources nothing reads.
+func (c *checker) warnUnused(all []*ast.Decl) {
+	for _, s := range c.pkg.Sources {
+		if !c.used[s.Name] {
+			c.diags.Warnf(diag.WUnusedSource, s.Span, "source `%s` is not used by any metric or experiment", s.Name)
+		}
+	}
+}

@@ -1,0 +1,244 @@
+package check
+
+import (
+	"time"
+
+	"github.com/caliper-dev/caliper/lang/ast"
+	"github.com/caliper-dev/caliper/lang/diag"
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/lang/source"
+	"github.com/caliper-dev/caliper/lang/types"
+)
+
+// notYet lists experiment fields that parse and check syntactically but
+// that this version does not execute; each names the capability that will
+// bring it.
+var notYet = map[string]string{
+	"correction":  "multiple-testing correction",
+	"cuped":       "CUPED variance reduction",
+	"sequential":  "sequential testing",
+	"segment":     "segment breakdowns",
+	"split":       "multi-surface splits",
+	"cluster":     "cluster-randomized analysis",
+	"factor":      "factorial designs",
+	"attribution": "factorial attribution",
+	"timeline":    "effect timelines",
+	"launch":      "launch criteria",
+}
+
+// experiment checks an experiment declaration.
+func (c *checker) experiment(d *ast.Decl) *model.Experiment {
+	e := &model.Experiment{Name: d.Name.Name, Span: d.Name.Sp, Decl: d, Alpha: 0.05,
+		Title: stringField(d, "title"), Owner: stringField(d, "owner"),
+		Hypothesis: stringField(d, "hypothesis"), Description: stringField(d, "description")}
+	for _, f := range d.Fields {
+		if what, ok := notYet[f.Key.Name]; ok {
+			c.diags.Errorf(diag.ENotSupported, f.Key.Sp, "`%s` (%s) is not supported yet", f.Key.Name, what).
+				Hint("remove the field to run this experiment without it")
+		}
+	}
+	c.exposures(d, e)
+	factorial := field(d, "factor") != nil
+	c.unitAndAssignment(d, e, factorial)
+	if f := field(d, "control"); f != nil {
+		e.Control = f.Value.(*ast.StringLit).Value
+	} else if !factorial {
+		c.diags.Errorf(diag.EMissingField, d.Name.Sp, "experiment `%s` has no `control`", e.Name).
+			Hint(`name the control variant: control "control"`)
+	}
+	if f := field(d, "treatments"); f != nil {
+		for _, s := range f.Value.(*ast.StringList).Items {
+			e.Treatments = append(e.Treatments, s.Value)
+		}
+	}
+	if f := field(d, "allocation"); f != nil {
+		c.allocation(f.Value.(*ast.PercentList), e)
+	}
+	if f := field(d, "window"); f != nil {
+		e.Window = f.Value.(*ast.DurationLit).Seconds
+	}
+	e.Start = c.dateField(d, "start")
+	e.End = c.dateField(d, "end")
+	if f := field(d, "alpha"); f != nil {
+		n := f.Value.(*ast.NumberLit)
+		if n.Value <= 0 || n.Value >= 1 {
+			c.diags.Errorf(diag.EBadValue, n.Sp, "alpha must be between 0 and 1, found %s", n.Text)
+		} else {
+			e.Alpha = n.Value
+		}
+	}
+	c.metricUses(d, e)
+	c.timeRequirements(d, e)
+	return e
+}
+
+func (c *checker) exposures(d *ast.Decl, e *model.Experiment) {
+	f := field(d, "exposures")
+	if f == nil {
+		c.diags.Errorf(diag.EMissingField, d.Name.Sp, "experiment `%s` has no `exposures`", e.Name).
+			Hint(`say where assignments are: exposures exposures where experiment == "%s"`, e.Name)
+		return
+	}
+	x := f.Value.(*ast.Exposures)
+	e.Exposures = c.sourceRef(x.Source)
+	if e.Exposures != nil && x.Where != nil {
+		e.ExposureFilter = c.filter(x.Where, e.Exposures)
+	}
+}
+
+func (c *checker) unitAndAssignment(d *ast.Decl, e *model.Experiment, factorial bool) {
+	if f := field(d, "unit"); f != nil {
+		id := f.Value.(*ast.Ident)
+		e.Unit = id.Name
+		if e.Exposures != nil && e.Exposures.Column(id.Name) == nil {
+			c.unknownColumn(e.Exposures, id)
+		}
+	} else {
+		c.diags.Errorf(diag.EMissingField, d.Name.Sp, "experiment `%s` has no `unit`", e.Name).
+			Hint("name the analysis unit column: unit user_id")
+	}
+	if f := field(d, "assignment"); f != nil {
+		id := f.Value.(*ast.Ident)
+		if e.Exposures != nil {
+			if col := e.Exposures.Column(id.Name); col == nil {
+				c.unknownColumn(e.Exposures, id)
+			} else {
+				e.Assignment = col
+			}
+		}
+	} else if !factorial {
+		c.diags.Errorf(diag.EMissingField, d.Name.Sp, "experiment `%s` has no `assignment`", e.Name).
+			Hint("name the column holding the variant: assignment variant")
+	}
+}
+
+func (c *checker) allocation(l *ast.PercentList, e *model.Experiment) {
+	sum := 0.0
+	for _, p := range l.Items {
+		if p.Value <= 0 {
+			c.diags.Errorf(diag.EBadValue, p.Sp, "an allocation share must be positive, found %s", p.Text)
+		}
+		sum += p.Value
+		e.Allocation = append(e.Allocation, p.Value)
+	}
+	if sum < 0.999 || sum > 1.001 {
+		c.diags.Errorf(diag.EBadValue, l.Sp, "allocation shares add up to %.4g%%, not 100%%", sum*100)
+	}
+	if len(l.Items) < 2 {
+		c.diags.Errorf(diag.EBadValue, l.Sp, "allocation needs a share per arm, control first")
+	}
+}
+
+// dateField reads start/end: a date or timestamp string.
+func (c *checker) dateField(d *ast.Decl, key string) string {
+	f := field(d, key)
+	if f == nil {
+		return ""
+	}
+	s := f.Value.(*ast.StringLit)
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04:05", time.RFC3339} {
+		if _, err := time.Parse(layout, s.Value); err == nil {
+			return s.Value
+		}
+	}
+	c.diags.Errorf(diag.EBadValue, s.Sp, "`%s` must be a date such as \"2026-10-01\" or a timestamp such as \"2026-10-01 12:00:00\", found %q", key, s.Value)
+	return ""
+}
+
+// metricUses resolves primary, secondary and guardrail metrics.
+func (c *checker) metricUses(d *ast.Decl, e *model.Experiment) {
+	seen := map[string]source.Span{}
+	add := func(id *ast.Ident, role model.Role, within float64, sp source.Span) {
+		m := c.metricRef(id)
+		if m == nil {
+			return
+		}
+		if prev, ok := seen[m.Name]; ok {
+			c.diags.Errorf(diag.EDuplicateUse, id.Sp, "metric `%s` is listed twice in experiment `%s`", m.Name, e.Name).
+				Also(prev, "first listed here")
+			return
+		}
+		seen[m.Name] = id.Sp
+		e.Metrics = append(e.Metrics, &model.MetricUse{Metric: m, Role: role, Within: within, Span: sp})
+	}
+	for _, key := range []string{"primary", "secondary"} {
+		if f := field(d, key); f != nil {
+			for _, id := range f.Value.(*ast.IdentList).Items {
+				add(id, model.Role(key), 0, id.Sp)
+			}
+		}
+	}
+	for _, f := range fields(d, "guardrail") {
+		g := f.Value.(*ast.Guardrail)
+		if g.Metric.Cutoff != nil {
+			c.diags.Errorf(diag.EBadValue, g.Metric.Cutoff.Sp, "a cutoff (@k) belongs to offline benchmark metrics")
+		}
+		if g.Within.Value <= 0 {
+			c.diags.Errorf(diag.EBadValue, g.Within.Sp, "a guardrail tolerance must be positive, found %s", g.Within.Text)
+		}
+		add(g.Metric.Name, model.Guardrail, g.Within.Value, g.Sp)
+	}
+	if len(e.Metrics) == 0 && field(d, "primary") == nil {
+		c.diags.Errorf(diag.EMissingField, d.Name.Sp, "experiment `%s` has no `primary` metric", e.Name).
+			Hint("say what success means: primary saves_per_user")
+	}
+}
+
+// timeRequirements checks the unit column across sources and that every
+// source a windowed experiment reads has a time column.
+func (c *checker) timeRequirements(d *ast.Decl, e *model.Experiment) {
+	if e.Exposures == nil || e.Unit == "" {
+		return
+	}
+	unitCol := e.Exposures.Column(e.Unit)
+	if unitCol == nil {
+		return
+	}
+	windowField := field(d, "window")
+	if e.Window > 0 && e.Exposures.Time == nil {
+		c.diags.Errorf(diag.ENoTime, windowField.Value.Span(), "a window needs the exposure time, but source `%s` has no `time` column", e.Exposures.Name).
+			Also(e.Exposures.Span, "source `%s` declared here", e.Exposures.Name).
+			Hint("add `time ts` to the source")
+	}
+	for _, s := range experimentSources(e) {
+		col := s.Column(e.Unit)
+		if col == nil {
+			c.diags.Errorf(diag.EUnitColumn, e.Span, "unit column `%s` is not a column of source `%s`, which metrics of `%s` read", e.Unit, s.Name, e.Name).
+				Also(s.Span, "source `%s` declared here", s.Name).
+				Hint("every metric's source needs the unit column, with the same type as in the exposures")
+			continue
+		}
+		if col.Type != unitCol.Type && col.Type != types.Invalid && unitCol.Type != types.Invalid {
+			c.diags.Errorf(diag.EUnitColumn, col.Span, "unit column `%s` is %s in source `%s` but %s in exposures `%s`", e.Unit, col.Type, s.Name, unitCol.Type, e.Exposures.Name).
+				Also(unitCol.Span, "declared %s here", unitCol.Type)
+		}
+		if e.Window > 0 && s.Time == nil {
+			c.diags.Errorf(diag.ENoTime, windowField.Value.Span(), "a window needs event times, but source `%s` has no `time` column", s.Name).
+				Also(s.Span, "source `%s` declared here", s.Name).
+				Hint("add `time ts` to the source, or remove the window")
+		}
+	}
+}
+
+// experimentSources lists the sources an experiment's metrics read, in
+// first-use order.
+func experimentSources(e *model.Experiment) []*model.Source {
+	var out []*model.Source
+	seen := map[*model.Source]bool{}
+	add := func(s *model.Source) {
+		if s != nil && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, u := range e.Metrics {
+		m := u.Metric
+		for _, a := range model.Aggregates(m.Value, m.Den) {
+			add(a.Source)
+		}
+		if m.Quantile != nil {
+			add(m.Quantile.Source)
+		}
+	}
+	return out
+}

@@ -1,0 +1,78 @@
+package diag
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/caliper-dev/caliper/lang/source"
+)
+
+// RenderOptions control text rendering.
+type RenderOptions struct {
+	// Limit is the most errors shown (0: all). Warnings count too.
+	Limit int
+}
+
+// Render writes diagnostics as text, each with its source line and a caret
+// under the span:
+//
+//	error[E0202]: unknown metric `save_rat`
+//	  --> specs/exp.cal:12:14
+//	   |
+//	12 |   secondary  save_rat
+//	   |              ^^^^^^^^
+//	   = help: did you mean `save_rate`?
+func Render(w io.Writer, files *source.Set, list List, opt RenderOptions) {
+	list = list.Sort()
+	shown := 0
+	for _, d := range list {
+		if opt.Limit > 0 && shown == opt.Limit {
+			fmt.Fprintf(w, "... and %d more (use --all to see every one)\n", len(list)-shown)
+			return
+		}
+		renderOne(w, files, d)
+		shown++
+	}
+}
+
+func renderOne(w io.Writer, files *source.Set, d *Diagnostic) {
+	fmt.Fprintf(w, "%s[%s]: %s\n", d.Severity, d.Code, d.Message)
+	if d.Span.File != "" {
+		fmt.Fprintf(w, "  --> %s\n", d.Span)
+	}
+	if f := files.File(d.Span.File); f != nil && d.Span.IsValid() {
+		snippet(w, f, d.Span)
+	}
+	for _, r := range d.Related {
+		fmt.Fprintf(w, "   = note: %s (%s)\n", r.Message, r.Span)
+	}
+	for _, h := range d.Hints {
+		fmt.Fprintf(w, "   = help: %s\n", h)
+	}
+	fmt.Fprintln(w)
+}
+
+func snippet(w io.Writer, f *source.File, s source.Span) {
+	line := f.Line(s.Start.Line)
+	num := fmt.Sprint(s.Start.Line)
+	pad := strings.Repeat(" ", len(num))
+	expanded := strings.ReplaceAll(line, "\t", "    ")
+	fmt.Fprintf(w, "%s |\n%s | %s\n", pad, num, expanded)
+	// Caret width: the span's runes on its first line, at least 1.
+	startCol := s.Start.Col
+	width := 1
+	if s.End.Line == s.Start.Line && s.End.Col > s.Start.Col {
+		width = s.End.Col - s.Start.Col
+	} else if s.End.Line > s.Start.Line {
+		width = utf8.RuneCountInString(line) - startCol + 1
+	}
+	width = max(width, 1)
+	prefix := []rune(line)
+	if startCol-1 <= len(prefix) {
+		prefix = prefix[:startCol-1]
+	}
+	indent := utf8.RuneCountInString(strings.ReplaceAll(string(prefix), "\t", "    "))
+	fmt.Fprintf(w, "%s | %s%s\n", pad, strings.Repeat(" ", indent), strings.Repeat("^", width))
+}

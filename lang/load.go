@@ -1,0 +1,82 @@
+// Package lang is the front end's entry point: it loads a spec folder (or
+// one file of it), parses every file and checks the folder as one
+// namespace.
+package lang
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/caliper-dev/caliper/lang/ast"
+	"github.com/caliper-dev/caliper/lang/check"
+	"github.com/caliper-dev/caliper/lang/diag"
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/lang/source"
+	"github.com/caliper-dev/caliper/lang/syntax"
+)
+
+// Result is a loaded spec folder.
+type Result struct {
+	Files   *source.Set
+	ASTs    []*ast.File
+	Package *model.Package
+	Diags   diag.List
+}
+
+// Load reads path (a folder: all its .cal files; or one .cal file: that
+// file's targets, names resolved across its folder), parses and checks it.
+// Diagnostics hold every problem found; Package is nil only when nothing
+// could be read.
+func Load(path string) *Result {
+	res := &Result{Files: source.NewSet()}
+	dir, target, names, err := specFiles(path)
+	if err != nil {
+		res.Diags.Errorf(diag.EFileRead, source.Span{File: path}, "%v", err)
+		return res
+	}
+	if len(names) == 0 {
+		res.Diags.Errorf(diag.ENoSpecs, source.Span{File: path}, "no .cal files in %s", path)
+		return res
+	}
+	for _, name := range names {
+		text, err := os.ReadFile(name)
+		if err != nil {
+			res.Diags.Errorf(diag.EFileRead, source.Span{File: name}, "cannot read spec file: %v", err)
+			continue
+		}
+		f := res.Files.Add(name, string(text))
+		file, diags := syntax.Parse(f)
+		res.ASTs = append(res.ASTs, file)
+		res.Diags = append(res.Diags, diags...)
+	}
+	pkg, diags := check.Check(dir, res.ASTs, check.Options{TargetFile: target})
+	res.Package = pkg
+	res.Diags = append(res.Diags, diags...)
+	res.Diags = res.Diags.Sort()
+	return res
+}
+
+// specFiles lists the .cal files of path's folder, sorted.
+func specFiles(path string) (dir, target string, names []string, err error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", "", nil, err
+	}
+	dir = path
+	if !st.IsDir() {
+		dir, target = filepath.Dir(path), filepath.Clean(path)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", "", nil, err
+	}
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".cal") {
+			names = append(names, filepath.Join(dir, e.Name()))
+		}
+	}
+	sort.Strings(names)
+	return dir, target, names, nil
+}

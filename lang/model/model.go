@@ -1,0 +1,327 @@
+// Package model is the checked, resolved and typed form of a spec folder:
+// the contract between the checker and the compiler. Nothing downstream of
+// the checker reads syntax; every name here is resolved and every
+// expression typed.
+package model
+
+import (
+	"github.com/caliper-dev/caliper/lang/ast"
+	"github.com/caliper-dev/caliper/lang/source"
+	"github.com/caliper-dev/caliper/lang/types"
+	"github.com/caliper-dev/caliper/stdlib"
+)
+
+// Package is one spec folder (a namespace).
+type Package struct {
+	Dir         string
+	Sources     []*Source
+	Metrics     []*Metric
+	Experiments []*Experiment
+	// Targets are the experiments (and later benchmarks) selected to run:
+	// all of a folder, or those of one file.
+	Targets []*Experiment
+}
+
+// Source is a relation of facts.
+type Source struct {
+	Name   string
+	Span   source.Span
+	Reader *stdlib.Reader
+	// Arg is the reader's argument: a path (resolved against the spec
+	// file's folder), a table name, or SQL text.
+	Arg     string
+	ArgSpan source.Span
+	Time    *Column
+	Columns []*Column
+	byName  map[string]*Column
+}
+
+// Column is a declared source column.
+type Column struct {
+	Name   string
+	Type   types.Type
+	Span   source.Span
+	Source *Source
+}
+
+// Column returns the named column, or nil.
+func (s *Source) Column(name string) *Column {
+	return s.byName[name]
+}
+
+// AddColumn appends a column.
+func (s *Source) AddColumn(c *Column) {
+	if s.byName == nil {
+		s.byName = map[string]*Column{}
+	}
+	s.Columns = append(s.Columns, c)
+	s.byName[c.Name] = c
+}
+
+// Kind is a metric's statistical kind.
+type Kind string
+
+// Metric kinds (LANGUAGE.md, "Value expressions and metric kinds").
+const (
+	Mean       Kind = "mean"
+	Proportion Kind = "proportion"
+	Ratio      Kind = "ratio"
+	Quantile   Kind = "quantile"
+)
+
+// Direction says which way a metric is good.
+type Direction int
+
+// Directions.
+const (
+	Increase Direction = 1
+	Decrease Direction = -1
+)
+
+func (d Direction) String() string {
+	if d == Decrease {
+		return "decrease"
+	}
+	return "increase"
+}
+
+// Metric is a checked metric.
+type Metric struct {
+	Name        string
+	Span        source.Span
+	Title       string
+	Description string
+	Owner       string
+	Tags        []string
+	Format      string
+	Direction   Direction
+	Kind        Kind
+	// Value is the per-unit value (mean, proportion) or the numerator
+	// (ratio). For proportions it is boolean.
+	Value UnitExpr
+	// Den is a ratio's per-unit denominator.
+	Den UnitExpr
+	// Quantile is set for quantile metrics.
+	Quantile *QuantileSpec
+	// Winsorize caps per-unit values at the pooled percentile (0..1).
+	Winsorize *float64
+	// Cap caps per-unit values at a fixed value.
+	Cap *float64
+	// Decompose lists the factors of a multiplicative decomposition.
+	Decompose []*Metric
+	// Decl is the declaration, for tools that print specs.
+	Decl *ast.Decl
+}
+
+// Label is the metric's title, or its name.
+func (m *Metric) Label() string {
+	if m.Title != "" {
+		return m.Title
+	}
+	return m.Name
+}
+
+// QuantileSpec is an event-level quantile of one source's column.
+type QuantileSpec struct {
+	Source *Source
+	Arg    RowExpr
+	Filter RowExpr
+	Q      float64
+}
+
+// Experiment is a checked experiment.
+type Experiment struct {
+	Name        string
+	Span        source.Span
+	Title       string
+	Owner       string
+	Hypothesis  string
+	Description string
+	Exposures   *Source
+	// ExposureFilter is the `where` on exposures, or nil.
+	ExposureFilter RowExpr
+	Unit           string
+	Assignment     *Column
+	Control        string
+	Treatments     []string
+	Allocation     []float64
+	// Window is the per-unit analysis window in seconds (0: to the end).
+	Window int64
+	Start  string
+	End    string
+	Alpha  float64
+	// Metrics in report order, each with its role.
+	Metrics []*MetricUse
+	Decl    *ast.Decl
+}
+
+// Role of a metric in an experiment.
+type Role string
+
+// Roles.
+const (
+	Primary   Role = "primary"
+	Secondary Role = "secondary"
+	Guardrail Role = "guardrail"
+)
+
+// MetricUse is a metric in an experiment with its role.
+type MetricUse struct {
+	Metric *Metric
+	Role   Role
+	// Within is a guardrail's tolerance as a fraction (0.02 for 2%).
+	Within float64
+	Span   source.Span
+}
+
+// UnitExpr is a per-unit expression over aggregates.
+type UnitExpr interface {
+	Type() types.Type
+	unitExpr()
+}
+
+// Aggregate is one per-unit aggregate of one source: fn(arg) where filter.
+type Aggregate struct {
+	Func   *stdlib.Aggregate
+	Source *Source
+	Arg    RowExpr // nil for ArgSource aggregates
+	Filter RowExpr // nil for none
+	T      types.Type
+	// Key is a canonical text of the aggregate: equal keys are the same
+	// column in the compiled scan.
+	Key string
+}
+
+// Type implements UnitExpr.
+func (a *Aggregate) Type() types.Type { return a.T }
+
+// UnitConst is a numeric constant in a per-unit expression.
+type UnitConst struct {
+	Value float64
+	T     types.Type
+}
+
+// Type implements UnitExpr.
+func (c *UnitConst) Type() types.Type { return c.T }
+
+// UnitBinary is an arithmetic, comparison or logical operation.
+type UnitBinary struct {
+	Op   string
+	X, Y UnitExpr
+	T    types.Type
+}
+
+// Type implements UnitExpr.
+func (b *UnitBinary) Type() types.Type { return b.T }
+
+// UnitUnary is -x or not x.
+type UnitUnary struct {
+	Op string
+	X  UnitExpr
+	T  types.Type
+}
+
+// Type implements UnitExpr.
+func (u *UnitUnary) Type() types.Type { return u.T }
+
+func (*Aggregate) unitExpr()  {}
+func (*UnitConst) unitExpr()  {}
+func (*UnitBinary) unitExpr() {}
+func (*UnitUnary) unitExpr()  {}
+
+// RowExpr is a row-level expression over one source's columns.
+type RowExpr interface {
+	Type() types.Type
+	rowExpr()
+}
+
+// ColumnRef reads a column.
+type ColumnRef struct{ Col *Column }
+
+// Literal is a constant.
+type Literal struct {
+	T      types.Type
+	Number float64
+	Str    string
+	Bool   bool
+	Text   string // the number's source spelling
+}
+
+// Binary is X op Y.
+type Binary struct {
+	Op   string
+	X, Y RowExpr
+	T    types.Type
+}
+
+// Unary is -X or not X.
+type Unary struct {
+	Op string
+	X  RowExpr
+	T  types.Type
+}
+
+// Call is a scalar function call.
+type Call struct {
+	Func *stdlib.Func
+	Args []RowExpr
+	T    types.Type
+}
+
+// In is X [not] in (list).
+type In struct {
+	X    RowExpr
+	List []RowExpr
+	Not  bool
+}
+
+// IsNull is X is [not] null.
+type IsNull struct {
+	X   RowExpr
+	Not bool
+}
+
+// Type implementations.
+func (c *ColumnRef) Type() types.Type { return c.Col.Type }
+func (l *Literal) Type() types.Type   { return l.T }
+func (b *Binary) Type() types.Type    { return b.T }
+func (u *Unary) Type() types.Type     { return u.T }
+func (c *Call) Type() types.Type      { return c.T }
+func (*In) Type() types.Type          { return types.Bool }
+func (*IsNull) Type() types.Type      { return types.Bool }
+
+func (*ColumnRef) rowExpr() {}
+func (*Literal) rowExpr()   {}
+func (*Binary) rowExpr()    {}
+func (*Unary) rowExpr()     {}
+func (*Call) rowExpr()      {}
+func (*In) rowExpr()        {}
+func (*IsNull) rowExpr()    {}
+
+// Aggregates lists the distinct aggregates a per-unit expression reads, in
+// first-use order.
+func Aggregates(exprs ...UnitExpr) []*Aggregate {
+	var out []*Aggregate
+	seen := map[string]bool{}
+	var walk func(UnitExpr)
+	walk = func(e UnitExpr) {
+		switch e := e.(type) {
+		case *Aggregate:
+			if !seen[e.Key] {
+				seen[e.Key] = true
+				out = append(out, e)
+			}
+		case *UnitBinary:
+			walk(e.X)
+			walk(e.Y)
+		case *UnitUnary:
+			walk(e.X)
+		}
+	}
+	for _, e := range exprs {
+		if e != nil {
+			walk(e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,204 @@
+// Package stdlib is Caliper's catalog of built-in functions, as data: each
+// entry has a signature the checker reads and a SQL lowering the compiler
+// prints. Adding a function is adding an entry; no other package switches
+// on function names.
+package stdlib
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/caliper-dev/caliper/lang/types"
+)
+
+// Empty says what a per-unit aggregate is for a unit with no matching rows.
+type Empty int
+
+const (
+	// EmptyZero: the unit counts 0 (count, sum, count_distinct).
+	EmptyZero Empty = iota
+	// EmptyFalse: the unit counts false (any).
+	EmptyFalse
+	// EmptyNull: the unit is left out of the metric (avg, min, max).
+	EmptyNull
+)
+
+// ArgKind says what an aggregate's first argument is.
+type ArgKind int
+
+const (
+	// ArgSource: a bare source name, `count(events where ...)`.
+	ArgSource ArgKind = iota
+	// ArgColumn: an expression over one source's columns, `sum(events.revenue)`.
+	ArgColumn
+)
+
+// Aggregate is a per-unit aggregate: it reduces a unit's rows of one
+// source (in the unit's analysis window, filtered by `where`) to one value.
+type Aggregate struct {
+	Name string
+	Doc  string
+	Arg  ArgKind
+	// Param is the accepted type of the argument expression (ArgColumn).
+	Param types.Type
+	// Result gives the per-unit value's type from the argument's type.
+	Result func(arg types.Type) types.Type
+	Empty  Empty
+	// SQL lowers the aggregate; arg is the argument SQL ("" for ArgSource)
+	// and filter the filter SQL ("" for none). filterClause says whether
+	// the dialect has FILTER (WHERE ...).
+	SQL func(arg, filter string, filterClause bool) string
+}
+
+func fixed(t types.Type) func(types.Type) types.Type { return func(types.Type) types.Type { return t } }
+func same(t types.Type) types.Type                   { return t }
+
+// filtered lowers fn(arg) with an optional filter, as FILTER (WHERE ...) or,
+// for dialects without it, by moving the filter into a CASE.
+func filtered(fn, arg, filter string, filterClause bool) string {
+	if filter == "" {
+		return fmt.Sprintf("%s(%s)", fn, arg)
+	}
+	if filterClause {
+		return fmt.Sprintf("%s(%s) FILTER (WHERE %s)", fn, arg, filter)
+	}
+	inner := arg
+	if arg == "*" {
+		inner = "1"
+	}
+	if strings.HasPrefix(arg, "DISTINCT ") {
+		return fmt.Sprintf("%s(DISTINCT CASE WHEN %s THEN %s END)", fn, filter, strings.TrimPrefix(arg, "DISTINCT "))
+	}
+	return fmt.Sprintf("%s(CASE WHEN %s THEN %s END)", fn, filter, inner)
+}
+
+var aggregates = []*Aggregate{
+	{Name: "count", Doc: "number of the unit's rows", Arg: ArgSource, Result: fixed(types.Int), Empty: EmptyZero,
+		SQL: func(_, f string, fc bool) string { return filtered("count", "*", f, fc) }},
+	{Name: "any", Doc: "whether the unit has any row (a proportion metric)", Arg: ArgSource, Result: fixed(types.Bool), Empty: EmptyFalse,
+		SQL: func(_, f string, fc bool) string { return "(" + filtered("count", "*", f, fc) + " > 0)" }},
+	{Name: "sum", Doc: "sum of a numeric expression over the unit's rows", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyZero,
+		SQL: func(a, f string, fc bool) string { return filtered("sum", a, f, fc) }},
+	{Name: "avg", Doc: "mean over the unit's rows; units without rows are left out", Arg: ArgColumn, Param: types.Numeric, Result: fixed(types.Float), Empty: EmptyNull,
+		SQL: func(a, f string, fc bool) string { return filtered("avg", a, f, fc) }},
+	{Name: "min", Doc: "smallest value over the unit's rows; units without rows are left out", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyNull,
+		SQL: func(a, f string, fc bool) string { return filtered("min", a, f, fc) }},
+	{Name: "max", Doc: "largest value over the unit's rows; units without rows are left out", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyNull,
+		SQL: func(a, f string, fc bool) string { return filtered("max", a, f, fc) }},
+	{Name: "count_distinct", Doc: "number of distinct non-null values over the unit's rows", Arg: ArgColumn, Param: types.Any, Result: fixed(types.Int), Empty: EmptyZero,
+		SQL: func(a, f string, fc bool) string { return filtered("count", "DISTINCT "+a, f, fc) }},
+}
+
+// Func is a scalar (row-level) function.
+type Func struct {
+	Name string
+	Doc  string
+	// Params are the parameter types; Variadic repeats the last one.
+	Params   []types.Type
+	Variadic bool
+	// Result gives the result type from the argument types.
+	Result func(args []types.Type) types.Type
+	// SQL lowers a call from its arguments' SQL.
+	SQL func(args []string) string
+}
+
+func template(format string) func([]string) string {
+	return func(a []string) string {
+		args := make([]any, len(a))
+		for i, s := range a {
+			args[i] = s
+		}
+		return fmt.Sprintf(format, args...)
+	}
+}
+
+func resultOf(t types.Type) func([]types.Type) types.Type {
+	return func([]types.Type) types.Type { return t }
+}
+
+// firstNonNull is the result type of coalesce-like functions.
+func firstNonNull(args []types.Type) types.Type {
+	out := types.Null
+	for _, a := range args {
+		switch {
+		case a == types.Invalid:
+			return types.Invalid
+		case out == types.Null:
+			out = a
+		case out.IsNumeric() && a.IsNumeric():
+			out = types.Unify(out, a)
+		}
+	}
+	return out
+}
+
+var funcs = []*Func{
+	{Name: "lower", Doc: "lower-case text", Params: []types.Type{types.String}, Result: resultOf(types.String), SQL: template("lower(%s)")},
+	{Name: "upper", Doc: "upper-case text", Params: []types.Type{types.String}, Result: resultOf(types.String), SQL: template("upper(%s)")},
+	{Name: "length", Doc: "number of characters", Params: []types.Type{types.String}, Result: resultOf(types.Int), SQL: template("length(%s)")},
+	{Name: "date", Doc: "the calendar date of a timestamp", Params: []types.Type{types.Timestamp}, Result: resultOf(types.Date), SQL: template("CAST(%s AS DATE)")},
+	{Name: "hour", Doc: "hour of day (0-23) of a timestamp", Params: []types.Type{types.Timestamp}, Result: resultOf(types.Int), SQL: template("CAST(extract(hour FROM %s) AS BIGINT)")},
+	{Name: "weekday", Doc: "day of week (0 = Sunday) of a timestamp", Params: []types.Type{types.Timestamp}, Result: resultOf(types.Int), SQL: template("CAST(extract(dow FROM %s) AS BIGINT)")},
+	{Name: "abs", Doc: "absolute value", Params: []types.Type{types.Numeric}, Result: func(a []types.Type) types.Type { return a[0] }, SQL: template("abs(%s)")},
+	{Name: "ln", Doc: "natural logarithm", Params: []types.Type{types.Numeric}, Result: resultOf(types.Float), SQL: template("ln(%s)")},
+	{Name: "least", Doc: "smallest argument", Params: []types.Type{types.Numeric, types.Numeric}, Variadic: true, Result: firstNonNull, SQL: func(a []string) string { return "least(" + strings.Join(a, ", ") + ")" }},
+	{Name: "greatest", Doc: "largest argument", Params: []types.Type{types.Numeric, types.Numeric}, Variadic: true, Result: firstNonNull, SQL: func(a []string) string { return "greatest(" + strings.Join(a, ", ") + ")" }},
+	{Name: "coalesce", Doc: "first non-null argument", Params: []types.Type{types.Any, types.Any}, Variadic: true, Result: firstNonNull, SQL: func(a []string) string { return "coalesce(" + strings.Join(a, ", ") + ")" }},
+	{Name: "contains", Doc: "whether text contains a substring", Params: []types.Type{types.String, types.String}, Result: resultOf(types.Bool), SQL: template("(strpos(%s, %s) > 0)")},
+	{Name: "starts_with", Doc: "whether text starts with a prefix", Params: []types.Type{types.String, types.String}, Result: resultOf(types.Bool), SQL: template("starts_with(%s, %s)")},
+}
+
+var (
+	aggByName  = map[string]*Aggregate{}
+	funcByName = map[string]*Func{}
+)
+
+func init() {
+	for _, a := range aggregates {
+		aggByName[a.Name] = a
+	}
+	for _, f := range funcs {
+		funcByName[f.Name] = f
+	}
+}
+
+// LookupAggregate returns the per-unit aggregate with the name.
+func LookupAggregate(name string) (*Aggregate, bool) {
+	a, ok := aggByName[name]
+	return a, ok
+}
+
+// LookupFunc returns the scalar function with the name.
+func LookupFunc(name string) (*Func, bool) {
+	f, ok := funcByName[name]
+	return f, ok
+}
+
+// Aggregates returns every aggregate, sorted by name.
+func Aggregates() []*Aggregate {
+	out := append([]*Aggregate(nil), aggregates...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Funcs returns every scalar function, sorted by name.
+func Funcs() []*Func {
+	out := append([]*Func(nil), funcs...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Names returns every function and aggregate name (for "did you mean").
+func Names() []string {
+	var out []string
+	for _, a := range aggregates {
+		out = append(out, a.Name)
+	}
+	for _, f := range funcs {
+		out = append(out, f.Name)
+	}
+	out = append(out, "quantile")
+	sort.Strings(out)
+	return out
+}
