@@ -39,6 +39,10 @@ type Scan struct {
 type MetricColumns struct {
 	Use                                   *model.MetricUse
 	N, Sum, SumSq, DenSum, DenSumSq, Prod string
+	// Quantile metrics use these (runtime/stats.QuantileStats).
+	QN, QEstimate, QLower, QUpper  string
+	QClusters, QSumInd, QSumSqInd  string
+	QSumObs, QSumSqObs, QSumIndObs string
 }
 
 // Result columns every plan has.
@@ -124,6 +128,11 @@ func (b *builder) sql() string {
 		ctes = append(ctes, b.scan(s))
 	}
 	ctes = append(ctes, b.perUnit(), b.values())
+	for i, u := range e.Metrics {
+		if u.Metric.Kind == model.Quantile {
+			ctes = append(ctes, b.quantile(fmt.Sprintf("m%d", i+1), u.Metric.Quantile))
+		}
+	}
 	w.WriteString(strings.Join(ctes, ",\n"))
 	w.WriteString("\n")
 	w.WriteString(b.final())
@@ -181,8 +190,20 @@ func (b *builder) scan(s *Scan) string {
 		}
 		cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(arg, filter, b.d.Filter), b.ident(s.Columns[i])))
 	}
-	where := []string{}
-	if t := s.Source.Time; t != nil {
+	where := b.windowConds(s.Source)
+	wh := ""
+	if len(where) > 0 {
+		wh = "\n  WHERE " + strings.Join(where, "\n    AND ")
+	}
+	return fmt.Sprintf("%s AS (\n  SELECT u.\"unit\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY u.\"unit\"\n)",
+		b.ident(s.Alias), strings.Join(cols, ",\n"), b.ident(srcName(s.Source)), b.ident(b.e.Unit), wh)
+}
+
+// windowConds limits a source's rows (alias s) to each unit's analysis
+// window (alias u) and the experiment's start/end.
+func (b *builder) windowConds(src *model.Source) []string {
+	var where []string
+	if t := src.Time; t != nil {
 		ts := "s." + b.ident(t.Name)
 		if b.e.Exposures.Time != nil {
 			where = append(where, fmt.Sprintf("%s >= u.\"t0\"", ts))
@@ -192,12 +213,7 @@ func (b *builder) scan(s *Scan) string {
 		}
 		where = append(where, b.timeBounds(ts)...)
 	}
-	wh := ""
-	if len(where) > 0 {
-		wh = "\n  WHERE " + strings.Join(where, "\n    AND ")
-	}
-	return fmt.Sprintf("%s AS (\n  SELECT u.\"unit\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY u.\"unit\"\n)",
-		b.ident(s.Alias), strings.Join(cols, ",\n"), b.ident(srcName(s.Source)), b.ident(b.e.Unit), wh)
+	return where
 }
 
 // perUnit joins every scan back to all exposed units: units with no rows
@@ -245,6 +261,10 @@ func (b *builder) values() string {
 			return "CAST(" + s + " AS DOUBLE)"
 		}
 		switch m.Kind {
+		case model.Quantile:
+			mc.QN, mc.QEstimate, mc.QLower, mc.QUpper = name+"_q_n", name+"_q_estimate", name+"_q_lower", name+"_q_upper"
+			mc.QClusters, mc.QSumInd, mc.QSumSqInd = name+"_q_clusters", name+"_q_ind_sum", name+"_q_ind_sumsq"
+			mc.QSumObs, mc.QSumSqObs, mc.QSumIndObs = name+"_q_obs_sum", name+"_q_obs_sumsq", name+"_q_ind_obs_prod"
 		case model.Ratio:
 			cols = append(cols, fmt.Sprintf("    %s AS %s", val(m.Value), b.ident(name+"_num")), fmt.Sprintf("    %s AS %s", val(m.Den), b.ident(name+"_den")))
 			mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_num_sum", name+"_num_sumsq"
@@ -262,7 +282,11 @@ func (b *builder) values() string {
 		}
 		b.plan.Metrics = append(b.plan.Metrics, mc)
 	}
-	raw := fmt.Sprintf("\"values_raw\" AS (\n  SELECT \"variant\",\n%s\n  FROM \"per_unit\"\n)", strings.Join(cols, ",\n"))
+	sel0 := `"variant"`
+	if len(cols) > 0 {
+		sel0 += ",\n" + strings.Join(cols, ",\n")
+	}
+	raw := fmt.Sprintf("\"values_raw\" AS (\n  SELECT %s\n  FROM \"per_unit\"\n)", sel0)
 	if len(capCols) == 0 {
 		return raw + ",\n\"values\" AS (SELECT * FROM \"values_raw\")"
 	}
@@ -270,6 +294,8 @@ func (b *builder) values() string {
 	for i, u := range b.e.Metrics {
 		name := b.ident(fmt.Sprintf("m%d", i+1))
 		switch {
+		case u.Metric.Kind == model.Quantile:
+			continue
 		case u.Metric.Kind == model.Ratio:
 			sel = append(sel, b.ident(fmt.Sprintf("m%d_num", i+1)), b.ident(fmt.Sprintf("m%d_den", i+1)))
 		case u.Metric.Winsorize != nil:
@@ -285,8 +311,13 @@ func (b *builder) values() string {
 // final aggregates per-unit values to per-variant sufficient statistics.
 func (b *builder) final() string {
 	cols := []string{`"variant"`, `count(*) AS "units"`}
+	var quantiles []string
 	for i, mc := range b.plan.Metrics {
 		name := fmt.Sprintf("m%d", i+1)
+		if mc.Use.Metric.Kind == model.Quantile {
+			quantiles = append(quantiles, name)
+			continue
+		}
 		if mc.Use.Metric.Kind == model.Ratio {
 			num, den := b.ident(name+"_num"), b.ident(name+"_den")
 			cols = append(cols,
@@ -305,5 +336,13 @@ func (b *builder) final() string {
 			fmt.Sprintf("sum(%s * %s) AS %s", v, v, b.ident(mc.SumSq)))
 	}
 	cols = append(cols, `(SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"`)
-	return "SELECT " + strings.Join(cols, ",\n  ") + "\nFROM \"values\"\nGROUP BY \"variant\"\nORDER BY \"variant\""
+	arms := "SELECT " + strings.Join(cols, ",\n  ") + "\nFROM \"values\"\nGROUP BY \"variant\""
+	if len(quantiles) == 0 {
+		return arms + "\nORDER BY \"variant\""
+	}
+	var joins []string
+	for _, q := range quantiles {
+		joins = append(joins, fmt.Sprintf("LEFT JOIN %s USING (\"variant\")", b.ident(q+"_q")))
+	}
+	return fmt.Sprintf("SELECT *\nFROM (\n%s\n) arms\n%s\nORDER BY \"variant\"", arms, strings.Join(joins, "\n"))
 }

@@ -133,7 +133,14 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 		Direction: m.Direction.String(), Variant: tr.variant}
 	var ca, ta stats.Arm
 	dist := stats.WelchT
+	var cmp stats.Comparison
 	switch m.Kind {
+	case model.Quantile:
+		cq, tq := quantileStats(tab, c.row, mc, m.Quantile.Q), quantileStats(tab, tr.row, mc, m.Quantile.Q)
+		ca = stats.Arm{Units: cq.N, Value: cq.Estimate}
+		ta = stats.Arm{Units: tq.N, Value: tq.Estimate}
+		cmp = stats.CompareQuantiles(cq, tq, e.Alpha)
+		res.Method = cmp.Method
 	case model.Ratio:
 		ca, ta = stats.RatioArm(ratioMoments(tab, c.row, mc)), stats.RatioArm(ratioMoments(tab, tr.row, mc))
 		dist = stats.Normal
@@ -144,7 +151,9 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 	}
 	res.Control = report.Arm{Units: int64(ca.Units), Mean: finite(ca.Value)}
 	res.Treatment = report.Arm{Units: int64(ta.Units), Mean: finite(ta.Value)}
-	cmp := stats.Compare(ca, ta, e.Alpha, dist)
+	if m.Kind != model.Quantile {
+		cmp = stats.Compare(ca, ta, e.Alpha, dist)
+	}
 	if !cmp.Estimable() {
 		res.Notes = append(res.Notes, cmp.Problem)
 		return res
@@ -164,6 +173,13 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 
 func moments(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.Moments {
 	return stats.Moments{N: col(tab, row, mc.N), Sum: col(tab, row, mc.Sum), SumSq: col(tab, row, mc.SumSq)}
+}
+
+func quantileStats(tab *engine.Table, row []any, mc *compiler.MetricColumns, nu float64) stats.QuantileStats {
+	return stats.QuantileStats{Nu: nu, N: col(tab, row, mc.QN), Estimate: col(tab, row, mc.QEstimate),
+		Lower: col(tab, row, mc.QLower), Upper: col(tab, row, mc.QUpper),
+		Clusters: col(tab, row, mc.QClusters), SumInd: col(tab, row, mc.QSumInd), SumSqInd: col(tab, row, mc.QSumSqInd),
+		SumObs: col(tab, row, mc.QSumObs), SumSqObs: col(tab, row, mc.QSumSqObs), SumIndObs: col(tab, row, mc.QSumIndObs)}
 }
 
 func ratioMoments(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.RatioMoments {

@@ -57,6 +57,9 @@ func TargetSources(pkg *model.Package) []*model.Source {
 			for _, a := range model.Aggregates(u.Metric.Value, u.Metric.Den) {
 				add(a.Source)
 			}
+			if q := u.Metric.Quantile; q != nil {
+				add(q.Source)
+			}
 		}
 	}
 	return out

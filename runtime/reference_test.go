@@ -1,0 +1,141 @@
+package runtime_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/caliper-dev/caliper/internal/testref"
+	"github.com/caliper-dev/caliper/lang"
+	"github.com/caliper-dev/caliper/runtime"
+	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/runtime/report"
+)
+
+// expected is the shape of the R references' expected.json.
+type expected struct {
+	Excluded float64 `json:"excluded_multiple_variants"`
+	SRM      struct {
+		PValue float64 `json:"p_value"`
+	} `json:"srm"`
+	Results []struct {
+		Metric            string `json:"metric"`
+		Control, Treatment struct {
+			Units, Mean float64
+		}
+		Absolute struct {
+			Estimate float64 `json:"estimate"`
+			Lower    float64 `json:"ci_lower"`
+			Upper    float64 `json:"ci_upper"`
+			SE       float64 `json:"std_error"`
+		}
+		Relative struct {
+			Estimate float64 `json:"estimate"`
+			Lower    float64 `json:"ci_lower"`
+			Upper    float64 `json:"ci_upper"`
+		}
+		PValue float64 `json:"p_value"`
+	}
+}
+
+// runSpec runs testdata/ab_basic/ab.cal on the data folder dataDir.
+func runSpec(t *testing.T, dataDir string) *report.Target {
+	t.Helper()
+	dir := t.TempDir()
+	spec, err := os.ReadFile("../testdata/ab_basic/ab.cal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "ab.cal"), spec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(dataDir)
+	if err := os.Symlink(abs, filepath.Join(dir, "data")); err != nil {
+		t.Fatal(err)
+	}
+	res := lang.Load(dir)
+	if res.Diags.HasErrors() {
+		t.Fatalf("spec: %v", res.Diags.Err())
+	}
+	eng, err := engine.OpenDuckDB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	rep, diags := runtime.Run(context.Background(), eng, res.Package)
+	if diags.HasErrors() {
+		t.Fatalf("run: %v", diags.Err())
+	}
+	return rep.Targets[0]
+}
+
+func compareToReference(t *testing.T, got *report.Target, expPath string) {
+	t.Helper()
+	raw, err := os.ReadFile(expPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want expected
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	const tol = 1e-6
+	near := func(name string, g, w float64) {
+		t.Helper()
+		d := math.Abs(g - w)
+		if w != 0 {
+			d /= math.Abs(w)
+		}
+		if !(d <= tol) {
+			t.Errorf("%s = %.15g, want %.15g (relative error %.2g)", name, g, w, d)
+		}
+	}
+	near("excluded", float64(got.Excluded["multiple_variants"]), want.Excluded)
+	near("srm p", got.SRM.PValue, want.SRM.PValue)
+	byMetric := map[string]*report.Result{}
+	for _, r := range got.Results {
+		byMetric[r.Metric] = r
+	}
+	if len(want.Results) == 0 {
+		t.Fatal("reference has no results")
+	}
+	for _, w := range want.Results {
+		g := byMetric[w.Metric]
+		if g == nil {
+			t.Errorf("no result for %s", w.Metric)
+			continue
+		}
+		if g.Absolute == nil || g.Relative == nil || g.PValue == nil {
+			t.Errorf("%s: not estimated: %v", w.Metric, g.Notes)
+			continue
+		}
+		m := w.Metric + " "
+		near(m+"control units", float64(g.Control.Units), w.Control.Units)
+		near(m+"treatment units", float64(g.Treatment.Units), w.Treatment.Units)
+		near(m+"control mean", g.Control.Mean, w.Control.Mean)
+		near(m+"treatment mean", g.Treatment.Mean, w.Treatment.Mean)
+		near(m+"abs estimate", g.Absolute.Estimate, w.Absolute.Estimate)
+		near(m+"abs ci_lower", g.Absolute.CILower, w.Absolute.Lower)
+		near(m+"abs ci_upper", g.Absolute.CIUpper, w.Absolute.Upper)
+		near(m+"abs std_error", g.Absolute.StdError, w.Absolute.SE)
+		near(m+"rel estimate", g.Relative.Estimate, w.Relative.Estimate)
+		near(m+"rel ci_lower", g.Relative.CILower, w.Relative.Lower)
+		near(m+"rel ci_upper", g.Relative.CIUpper, w.Relative.Upper)
+		near(m+"p_value", *g.PValue, w.PValue)
+	}
+}
+
+// The shared ab_basic reference (R): every figure to 1e-6 relative.
+func TestABBasicMatchesR(t *testing.T) {
+	dir := testref.Path(t, "ab_basic")
+	compareToReference(t, runSpec(t, dir), filepath.Join(dir, "expected.json"))
+}
+
+// Our own R reference on simulated data of the same shape, committed with
+// its script (testdata/ab_sim/reference.R), so the check runs everywhere.
+func TestABSimMatchesR(t *testing.T) {
+	compareToReference(t, runSpec(t, "../testdata/ab_sim/data"), "../testdata/ab_sim/expected.json")
+}
