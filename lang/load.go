@@ -58,6 +58,20 @@ func Load(path string) *Result {
 	return res
 }
 
+// LoadSource checks one file's text as a whole namespace (for tests, the
+// fuzzer and editors). Relative paths resolve against the file's folder.
+func LoadSource(name, text string) *Result {
+	res := &Result{Files: source.NewSet()}
+	f := res.Files.Add(name, text)
+	file, diags := syntax.Parse(f)
+	res.ASTs = []*ast.File{file}
+	res.Diags = append(res.Diags, diags...)
+	pkg, cdiags := check.Check(filepath.Dir(name), res.ASTs, check.Options{})
+	res.Package = pkg
+	res.Diags = append(res.Diags, cdiags...).Sort()
+	return res
+}
+
 // specFiles lists the .cal files of path's folder, sorted.
 func specFiles(path string) (dir, target string, names []string, err error) {
 	st, err := os.Stat(path)

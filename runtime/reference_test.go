@@ -22,7 +22,7 @@ type expected struct {
 		PValue float64 `json:"p_value"`
 	} `json:"srm"`
 	Results []struct {
-		Metric            string `json:"metric"`
+		Metric             string `json:"metric"`
 		Control, Treatment struct {
 			Units, Mean float64
 		}

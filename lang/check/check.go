@@ -85,7 +85,9 @@ func Check(dir string, files []*ast.File, opt Options) (*model.Package, diag.Lis
 				Hint("benchmarks arrive with offline evaluation (ranking metrics that agree with trec_eval)")
 		}
 	}
-	c.warnUnused(all)
+	if !c.diags.HasErrors() { // unused-source warnings are noise next to errors
+		c.warnUnused()
+	}
 	return c.pkg, c.diags
 }
 
@@ -265,7 +267,7 @@ func (c *checker) unknownColumn(s *model.Source, id *ast.Ident) {
 }
 
 // warnUnused warns about sources nothing reads.
-func (c *checker) warnUnused(all []*ast.Decl) {
+func (c *checker) warnUnused() {
 	for _, s := range c.pkg.Sources {
 		if !c.used[s.Name] {
 			c.diags.Warnf(diag.WUnusedSource, s.Span, "source `%s` is not used by any metric or experiment", s.Name)

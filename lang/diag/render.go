@@ -39,17 +39,23 @@ func Render(w io.Writer, files *source.Set, list List, opt RenderOptions) {
 
 func renderOne(w io.Writer, files *source.Set, d *Diagnostic) {
 	fmt.Fprintf(w, "%s[%s]: %s\n", d.Severity, d.Code, d.Message)
+	// The gutter is as wide as the line number, so arrows, bars and notes
+	// line up.
+	pad := " "
+	if d.Span.IsValid() {
+		pad = strings.Repeat(" ", len(fmt.Sprint(d.Span.Start.Line)))
+	}
 	if d.Span.File != "" {
-		fmt.Fprintf(w, "  --> %s\n", d.Span)
+		fmt.Fprintf(w, "%s--> %s\n", pad, d.Span)
 	}
 	if f := files.File(d.Span.File); f != nil && d.Span.IsValid() {
 		snippet(w, f, d.Span)
 	}
 	for _, r := range d.Related {
-		fmt.Fprintf(w, "   = note: %s (%s)\n", r.Message, r.Span)
+		fmt.Fprintf(w, "%s = note: %s (%s)\n", pad, r.Message, r.Span)
 	}
 	for _, h := range d.Hints {
-		fmt.Fprintf(w, "   = help: %s\n", h)
+		fmt.Fprintf(w, "%s = help: %s\n", pad, h)
 	}
 	fmt.Fprintln(w)
 }

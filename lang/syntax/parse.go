@@ -317,26 +317,26 @@ func tokenAt(toks []lexer.Token, offset int) (lexer.Token, bool) {
 // enclosingDecl finds the declaration kind whose body holds offset.
 func enclosingDecl(toks []lexer.Token, offset int) (string, bool) {
 	kind := ""
-	depth := 0
-	for i, t := range toks {
+	depth, parens := 0, 0
+	for _, t := range toks {
 		if t.Pos.Offset >= offset || t.EOF() {
 			break
 		}
-		if isDeclKind(t.Value) && depth == 0 {
-			kind = t.Value
+		if isDeclKind(t.Value) && (depth == 0 || t.Pos.Column == 1) {
+			kind, depth, parens = t.Value, 0, 0 // chunks() starts a declaration here too
 		}
 		switch t.Value {
 		case "{":
 			depth++
 		case "}":
-			depth--
-			if depth < 0 {
-				depth = 0
-			}
+			depth = max(depth-1, 0)
+		case "(", "[":
+			parens++
+		case ")", "]":
+			parens = max(parens-1, 0)
 		}
-		_ = i
 	}
-	return kind, kind != "" && depth == 1
+	return kind, kind != "" && depth == 1 && parens == 0
 }
 
 // fieldPosition reports whether the token at offset is where a field key

@@ -1,0 +1,43 @@
+package lang
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/caliper-dev/caliper/internal/golden"
+	"github.com/caliper-dev/caliper/lang/diag"
+)
+
+// Every testdata/diagnostics/*.cal is a bad spec; its rendered diagnostics
+// are the golden file beside it. Each case must report at least one error
+// and every diagnostic must have a code and a position.
+func TestDiagnosticsGolden(t *testing.T) {
+	files, err := filepath.Glob("../testdata/diagnostics/*.cal")
+	if err != nil || len(files) < 15 {
+		t.Fatalf("want at least 15 bad specs, found %d (%v)", len(files), err)
+	}
+	for _, path := range files {
+		name := strings.TrimSuffix(filepath.Base(path), ".cal")
+		t.Run(name, func(t *testing.T) {
+			text, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := LoadSource(filepath.Base(path), string(text))
+			if !res.Diags.HasErrors() {
+				t.Fatalf("no error reported for a bad spec")
+			}
+			for _, d := range res.Diags {
+				if d.Code == "" || !d.Span.IsValid() {
+					t.Errorf("diagnostic without code or position: %v", d)
+				}
+			}
+			var buf bytes.Buffer
+			diag.Render(&buf, res.Files, res.Diags, diag.RenderOptions{})
+			golden.Check(t, strings.TrimSuffix(path, ".cal")+".golden", buf.Bytes())
+		})
+	}
+}
