@@ -12,6 +12,7 @@ import (
 
 	"github.com/caliper-dev/caliper/compiler/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/lang/types"
 	"github.com/caliper-dev/caliper/stdlib"
 )
 
@@ -58,7 +59,7 @@ func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
 		return nil, fmt.Errorf("experiment %s is incomplete", e.Name)
 	}
 	p := &Plan{Experiment: e}
-	b := &builder{d: d, e: e, plan: p, aggCol: map[string]string{}}
+	b := &builder{d: d, e: e, plan: p, aggCol: map[string]string{}, exact: map[string]bool{}}
 	b.scans()
 	p.SQL = b.sql()
 	return p, nil
@@ -69,6 +70,7 @@ type builder struct {
 	e      *model.Experiment
 	plan   *Plan
 	aggCol map[string]string // aggregate key -> per-unit column
+	exact  map[string]bool   // value column -> integer-valued
 }
 
 // scans groups every aggregate of the experiment's metrics by source.
@@ -255,11 +257,25 @@ func (b *builder) values() string {
 		name := fmt.Sprintf("m%d", i+1)
 		val := func(x model.UnitExpr) string {
 			s := unitSQL(x, b.aggRef)
-			if x.Type().String() == "bool" {
+			if exactType(x) && m.Winsorize == nil && m.Cap == nil {
+				return "CAST(" + s + " AS BIGINT)"
+			}
+			if x.Type() == types.Bool {
 				s = "CAST(" + s + " AS INTEGER)"
 			}
 			return "CAST(" + s + " AS DOUBLE)"
 		}
+		exact := func(cols ...model.UnitExpr) bool {
+			for _, c := range cols {
+				if c == nil || !exactType(c) || m.Winsorize != nil || m.Cap != nil {
+					return false
+				}
+			}
+			return true
+		}
+		b.exact[name] = exact(m.Value)
+		b.exact[name+"_num"] = exact(m.Value)
+		b.exact[name+"_den"] = exact(m.Den)
 		switch m.Kind {
 		case model.Quantile:
 			mc.QN, mc.QEstimate, mc.QLower, mc.QUpper = name+"_q_n", name+"_q_estimate", name+"_q_lower", name+"_q_upper"
@@ -308,6 +324,30 @@ func (b *builder) values() string {
 		strings.Join(capCols, ", "), strings.Join(sel, ", "))
 }
 
+// exactType reports whether a per-unit value is an integer (counts,
+// booleans), whose sums SQL computes exactly.
+func exactType(x model.UnitExpr) bool {
+	t := x.Type()
+	return t == types.Int || t == types.Bool
+}
+
+// sum is the per-variant sum of a value column (or of the product of two):
+// exact integer sums for integer values, compensated (Kahan) sums for
+// floating ones, so results do not depend on the engine's summation order.
+func (b *builder) sum(alias string, cols ...string) string {
+	exact := true
+	var parts []string
+	for _, c := range cols {
+		exact = exact && b.exact[c]
+		parts = append(parts, b.ident(c))
+	}
+	expr := strings.Join(parts, " * ")
+	if exact {
+		return fmt.Sprintf("sum(%s) AS %s", expr, b.ident(alias))
+	}
+	return fmt.Sprintf("fsum(%s) AS %s", expr, b.ident(alias))
+}
+
 // final aggregates per-unit values to per-variant sufficient statistics.
 func (b *builder) final() string {
 	cols := []string{`"variant"`, `count(*) AS "units"`}
@@ -319,21 +359,17 @@ func (b *builder) final() string {
 			continue
 		}
 		if mc.Use.Metric.Kind == model.Ratio {
-			num, den := b.ident(name+"_num"), b.ident(name+"_den")
+			num, den := name+"_num", name+"_den"
 			cols = append(cols,
 				fmt.Sprintf("count(*) AS %s", b.ident(mc.N)),
-				fmt.Sprintf("sum(%s) AS %s", num, b.ident(mc.Sum)),
-				fmt.Sprintf("sum(%s * %s) AS %s", num, num, b.ident(mc.SumSq)),
-				fmt.Sprintf("sum(%s) AS %s", den, b.ident(mc.DenSum)),
-				fmt.Sprintf("sum(%s * %s) AS %s", den, den, b.ident(mc.DenSumSq)),
-				fmt.Sprintf("sum(%s * %s) AS %s", num, den, b.ident(mc.Prod)))
+				b.sum(mc.Sum, num), b.sum(mc.SumSq, num, num),
+				b.sum(mc.DenSum, den), b.sum(mc.DenSumSq, den, den),
+				b.sum(mc.Prod, num, den))
 			continue
 		}
-		v := b.ident(name)
 		cols = append(cols,
-			fmt.Sprintf("count(%s) AS %s", v, b.ident(mc.N)),
-			fmt.Sprintf("sum(%s) AS %s", v, b.ident(mc.Sum)),
-			fmt.Sprintf("sum(%s * %s) AS %s", v, v, b.ident(mc.SumSq)))
+			fmt.Sprintf("count(%s) AS %s", b.ident(name), b.ident(mc.N)),
+			b.sum(mc.Sum, name), b.sum(mc.SumSq, name, name))
 	}
 	cols = append(cols, `(SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"`)
 	arms := "SELECT " + strings.Join(cols, ",\n  ") + "\nFROM \"values\"\nGROUP BY \"variant\""

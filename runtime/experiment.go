@@ -37,7 +37,7 @@ type armStats struct {
 // computed from tables produced anywhere.
 func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
 	e := p.Experiment
-	t := &report.Target{Kind: "experiment", Name: e.Name, Title: e.Title, Control: e.Control, Alpha: e.Alpha,
+	t := &report.Target{Kind: "experiment", Name: e.Name, Title: e.Title, Control: e.Control, Alpha: report.Num(e.Alpha),
 		Units: map[string]int64{}, Excluded: map[string]int64{"multiple_variants": 0}}
 	vi, ui, xi := tab.Index(compiler.ColVariant), tab.Index(compiler.ColUnits), tab.Index(compiler.ColExcluded)
 	if vi < 0 || ui < 0 || xi < 0 {
@@ -102,20 +102,20 @@ func srm(e *model.Experiment, control *armStats, treatments []*armStats, t *repo
 		weights = nil
 	}
 	s := stats.SampleRatio(obs, weights)
-	exp := make([]float64, len(obs))
+	exp := make([]report.Num, len(obs))
 	wsum := 0.0
 	for i := range obs {
 		w := 1.0
 		if weights != nil {
 			w = weights[i]
 		}
-		exp[i] = w
+		exp[i] = report.Num(w)
 		wsum += w
 	}
 	for i := range exp {
-		exp[i] /= wsum
+		exp[i] /= report.Num(wsum)
 	}
-	return &report.SRM{ChiSquare: s.ChiSquare, DF: s.DF, PValue: s.PValue, Passed: s.Passed(), Expected: exp}
+	return &report.SRM{ChiSquare: report.Num(s.ChiSquare), DF: report.Num(s.DF), PValue: report.Num(s.PValue), Passed: s.Passed(), Expected: exp}
 }
 
 func col(tab *engine.Table, row []any, name string) float64 {
@@ -149,8 +149,8 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 		ca, ta = stats.MeanArm(moments(tab, c.row, mc)), stats.MeanArm(moments(tab, tr.row, mc))
 		res.Method = "welch_t"
 	}
-	res.Control = report.Arm{Units: int64(ca.Units), Mean: finite(ca.Value)}
-	res.Treatment = report.Arm{Units: int64(ta.Units), Mean: finite(ta.Value)}
+	res.Control = report.Arm{Units: int64(ca.Units), Mean: report.Num(finite(ca.Value))}
+	res.Treatment = report.Arm{Units: int64(ta.Units), Mean: report.Num(finite(ta.Value))}
 	if m.Kind != model.Quantile {
 		cmp = stats.Compare(ca, ta, e.Alpha, dist)
 	}
@@ -159,15 +159,15 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 		return res
 	}
 	a := cmp.Absolute
-	res.Absolute = &report.Effect{Estimate: a.Estimate, CILower: a.Lower, CIUpper: a.Upper, StdError: a.StdError}
+	res.Absolute = effect(a)
 	if r := cmp.Relative; r != nil {
-		res.Relative = &report.Effect{Estimate: r.Estimate, CILower: r.Lower, CIUpper: r.Upper, StdError: r.StdError}
+		res.Relative = effect(*r)
 	} else {
 		res.Notes = append(res.Notes, cmp.RelativeProblem)
 	}
-	pv := cmp.PValue
+	pv := report.Num(cmp.PValue)
 	res.PValue = &pv
-	res.Significant = pv < e.Alpha
+	res.Significant = cmp.PValue < e.Alpha
 	return res
 }
 
@@ -185,6 +185,10 @@ func quantileStats(tab *engine.Table, row []any, mc *compiler.MetricColumns, nu 
 func ratioMoments(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.RatioMoments {
 	return stats.RatioMoments{N: col(tab, row, mc.N), SumM: col(tab, row, mc.Sum), SumSqM: col(tab, row, mc.SumSq),
 		SumD: col(tab, row, mc.DenSum), SumSqD: col(tab, row, mc.DenSumSq), SumProd: col(tab, row, mc.Prod)}
+}
+
+func effect(e stats.Effect) *report.Effect {
+	return &report.Effect{Estimate: report.Num(e.Estimate), CILower: report.Num(e.Lower), CIUpper: report.Num(e.Upper), StdError: report.Num(e.StdError)}
 }
 
 func finite(v float64) float64 {

@@ -83,8 +83,9 @@ func compareToReference(t *testing.T, got *report.Target, expPath string) {
 		t.Fatal(err)
 	}
 	const tol = 1e-6
-	near := func(name string, g, w float64) {
+	near := func(name string, gn report.Num, w float64) {
 		t.Helper()
+		g := float64(gn)
 		d := math.Abs(g - w)
 		if w != 0 {
 			d /= math.Abs(w)
@@ -93,7 +94,7 @@ func compareToReference(t *testing.T, got *report.Target, expPath string) {
 			t.Errorf("%s = %.15g, want %.15g (relative error %.2g)", name, g, w, d)
 		}
 	}
-	near("excluded", float64(got.Excluded["multiple_variants"]), want.Excluded)
+	near("excluded", report.Num(got.Excluded["multiple_variants"]), want.Excluded)
 	near("srm p", got.SRM.PValue, want.SRM.PValue)
 	byMetric := map[string]*report.Result{}
 	for _, r := range got.Results {
@@ -113,8 +114,8 @@ func compareToReference(t *testing.T, got *report.Target, expPath string) {
 			continue
 		}
 		m := w.Metric + " "
-		near(m+"control units", float64(g.Control.Units), w.Control.Units)
-		near(m+"treatment units", float64(g.Treatment.Units), w.Treatment.Units)
+		near(m+"control units", report.Num(g.Control.Units), w.Control.Units)
+		near(m+"treatment units", report.Num(g.Treatment.Units), w.Treatment.Units)
 		near(m+"control mean", g.Control.Mean, w.Control.Mean)
 		near(m+"treatment mean", g.Treatment.Mean, w.Treatment.Mean)
 		near(m+"abs estimate", g.Absolute.Estimate, w.Absolute.Estimate)

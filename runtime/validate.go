@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/caliper-dev/caliper/compiler"
@@ -27,7 +26,7 @@ func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 	if s.Reader.Path && !strings.ContainsAny(s.Arg, "*?[") {
 		if _, err := os.Stat(s.Arg); err != nil {
 			diags.Errorf(diag.EDataRead, s.ArgSpan, "source `%s`: cannot read %s: %v", s.Name, s.Arg, unwrapPathErr(err)).
-				Hint("paths in specs are relative to the file that holds them (%s)", filepath.Dir(s.Span.File))
+				Hint("paths in specs are relative to the spec file that holds them")
 			return diags
 		}
 	}

@@ -3,6 +3,11 @@
 // may be added, never renamed.
 package report
 
+import (
+	"math"
+	"strconv"
+)
+
 // Report is the result of one `caliper run`.
 type Report struct {
 	Targets []*Target `json:"targets"`
@@ -14,7 +19,7 @@ type Target struct {
 	Name     string           `json:"name"`
 	Title    string           `json:"title,omitempty"`
 	Control  string           `json:"control"`
-	Alpha    float64          `json:"alpha"`
+	Alpha    Num              `json:"alpha"`
 	Units    map[string]int64 `json:"units"`
 	Excluded map[string]int64 `json:"excluded"`
 	SRM      *SRM             `json:"srm"`
@@ -24,11 +29,11 @@ type Target struct {
 
 // SRM is the sample-ratio check.
 type SRM struct {
-	ChiSquare float64   `json:"chi_square"`
-	DF        float64   `json:"df"`
-	PValue    float64   `json:"p_value"`
-	Passed    bool      `json:"passed"`
-	Expected  []float64 `json:"expected_shares"`
+	ChiSquare Num   `json:"chi_square"`
+	DF        Num   `json:"df"`
+	PValue    Num   `json:"p_value"`
+	Passed    bool  `json:"passed"`
+	Expected  []Num `json:"expected_shares"`
 }
 
 // Result is one metric compared between one treatment and the control.
@@ -43,7 +48,7 @@ type Result struct {
 	Treatment   Arm      `json:"treatment"`
 	Absolute    *Effect  `json:"absolute"`
 	Relative    *Effect  `json:"relative"`
-	PValue      *float64 `json:"p_value"`
+	PValue      *Num     `json:"p_value"`
 	Significant bool     `json:"significant"`
 	Method      string   `json:"method"`
 	Notes       []string `json:"notes,omitempty"`
@@ -51,14 +56,35 @@ type Result struct {
 
 // Arm is one arm's summary of a metric.
 type Arm struct {
-	Units int64   `json:"units"`
-	Mean  float64 `json:"mean"`
+	Units int64 `json:"units"`
+	Mean  Num   `json:"mean"`
 }
 
 // Effect is an estimate with its interval.
 type Effect struct {
-	Estimate float64 `json:"estimate"`
-	CILower  float64 `json:"ci_lower"`
-	CIUpper  float64 `json:"ci_upper"`
-	StdError float64 `json:"std_error"`
+	Estimate Num `json:"estimate"`
+	CILower  Num `json:"ci_lower"`
+	CIUpper  Num `json:"ci_upper"`
+	StdError Num `json:"std_error"`
+}
+
+// Num is a reported number. It is written with 10 significant digits: the
+// engine's parallel floating-point sums may differ in the last bits between
+// runs, and rounding keeps output byte-identical (and readable) while
+// staying far inside every reference tolerance (1e-6).
+type Num float64
+
+// MarshalJSON implements json.Marshaler.
+func (n Num) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, Round(float64(n)), 'g', -1, 64), nil
+}
+
+// Round rounds v to 10 significant digits (0 stays 0; NaN and Inf, which
+// the runtime never reports, become 0).
+func Round(v float64) float64 {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 10, 64), 64)
+	return r
 }

@@ -88,11 +88,11 @@ func writeTarget(w io.Writer, t *Target) {
 	}
 }
 
-func num(v float64) string { return fmt.Sprintf("%.4g", v) }
+func num(v Num) string { return fmt.Sprintf("%.4g", v) }
 
-func pct(v float64) string { return fmt.Sprintf("%+.2f%%", v*100) }
+func pct(v Num) string { return fmt.Sprintf("%+.2f%%", v*100) }
 
-func fmtP(p float64) string {
+func fmtP(p Num) string {
 	if p < 0.0001 {
 		return "<0.0001"
 	}

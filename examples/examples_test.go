@@ -1,0 +1,76 @@
+// Package examples holds runnable spec folders. This test checks, compiles
+// and runs every one of them, comparing the SQL and the results with
+// golden files under testdata/examples (UPDATE_GOLDEN=1 rewrites them).
+package examples
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/internal/golden"
+	"github.com/caliper-dev/caliper/lang"
+	"github.com/caliper-dev/caliper/runtime"
+	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/runtime/report"
+)
+
+func exampleDirs(t *testing.T) []string {
+	entries, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, e := range entries {
+		if cal, _ := filepath.Glob(filepath.Join(e.Name(), "*.cal")); e.IsDir() && len(cal) > 0 {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no example folders")
+	}
+	return dirs
+}
+
+func TestExamples(t *testing.T) {
+	for _, dir := range exampleDirs(t) {
+		t.Run(dir, func(t *testing.T) {
+			res := lang.Load(dir)
+			if len(res.Diags) > 0 {
+				t.Fatalf("example has diagnostics: %v", res.Diags.Err())
+			}
+			var sql bytes.Buffer
+			for _, e := range res.Package.Targets {
+				plan, err := compiler.Compile(e, dialect.DuckDB)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sql.WriteString(plan.SQL + ";\n\n")
+			}
+			gold := filepath.Join("..", "testdata", "examples", dir)
+			golden.Check(t, gold+".sql", sql.Bytes())
+			eng, err := engine.OpenDuckDB("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer eng.Close()
+			rep, diags := runtime.Run(context.Background(), eng, res.Package)
+			if diags.HasErrors() {
+				t.Fatalf("run: %v", diags.Err())
+			}
+			var js, table bytes.Buffer
+			if err := report.WriteJSON(&js, rep); err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, gold+".json", js.Bytes())
+			if err := report.WriteTable(&table, rep); err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, gold+".txt", table.Bytes())
+		})
+	}
+}
