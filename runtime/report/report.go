@@ -27,6 +27,22 @@ type Target struct {
 	Notes    []string         `json:"notes,omitempty"`
 }
 
+// Launch outcomes (LANGUAGE.md, "Launch criteria").
+const (
+	Ship         = "ship"
+	NoShip       = "no_ship"
+	Inconclusive = "inconclusive"
+	Invalid      = "invalid"
+)
+
+// Decision is a treatment's launch outcome with the reasons that decided
+// it, each naming the metric, the bound and the figure.
+type Decision struct {
+	Variant string   `json:"variant"`
+	Outcome string   `json:"outcome"`
+	Reasons []string `json:"reasons"`
+}
+
 // SRM is the sample-ratio check.
 type SRM struct {
 	ChiSquare Num   `json:"chi_square"`
