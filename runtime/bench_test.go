@@ -85,7 +85,7 @@ func benchData(b *testing.B, n int) string {
 		return dir
 	}
 	cfg := simulate.Default()
-	cfg.Users = n / 62 // about 62 events per user over 14 days
+	cfg.Users = n / 46 // about 46 events per user over 14 days
 	cfg.FactorUsers, cfg.OtherUsers = 0, cfg.Users/10
 	tmp := filepath.Join(dir, "csv")
 	f, err := simulate.Write(tmp, cfg)

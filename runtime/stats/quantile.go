@@ -110,9 +110,9 @@ func (q QuantileStats) StdError() (float64, string) {
 	return se * math.Sqrt(vc/(q.Nu*(1-q.Nu)/q.N)), ""
 }
 
-// QuantileArm is the arm of a quantile metric: the estimate with variance
-// StdError² and a normal reference distribution (DF = +Inf); the second
-// result is StdError's reason when the arm cannot be analysed.
+// QuantileArm is the arm of a quantile metric (§12.1 step 3): the estimate
+// with variance StdError² and a normal reference distribution (DF = +Inf);
+// the second result is StdError's reason when the arm cannot be analysed.
 func QuantileArm(q QuantileStats) (Arm, string) {
 	se, why := q.StdError()
 	if why != "" {

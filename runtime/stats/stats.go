@@ -187,12 +187,13 @@ func Compare(control, treatment Arm, alpha float64, dist Distribution) Compariso
 	}
 	v := control.Variance + treatment.Variance
 	est := treatment.Value - control.Value
+	if control.Units < 2 || treatment.Units < 2 {
+		out.Problem = "fewer than two units in an arm: its variance cannot be estimated"
+		out.Absolute.Estimate = est
+		return out
+	}
 	if !(v > 0) || math.IsInf(v, 0) {
-		if control.Units < 2 || treatment.Units < 2 {
-			out.Problem = "fewer than two units in an arm: the variance cannot be estimated"
-		} else {
-			out.Problem = "zero variance in both arms: the effect cannot be tested"
-		}
+		out.Problem = "zero variance in both arms: the effect cannot be tested"
 		out.Absolute.Estimate = est
 		return out
 	}

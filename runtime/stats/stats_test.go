@@ -114,6 +114,10 @@ func TestNotEstimable(t *testing.T) {
 	if r := Compare(one, one, 0.05, WelchT); r.Estimable() {
 		t.Errorf("one unit per arm must be flagged")
 	}
+	varied := MeanArm(Moments{N: 10, Sum: 10, SumSq: 30})
+	if r := Compare(one, varied, 0.05, WelchT); r.Estimable() {
+		t.Errorf("one unit in the control arm must be flagged even when the other arm varies")
+	}
 	c0 := MeanArm(Moments{N: 10, Sum: 0, SumSq: 0})
 	tr := MeanArm(Moments{N: 10, Sum: 5, SumSq: 5})
 	r = Compare(c0, tr, 0.05, WelchT)
