@@ -21,6 +21,9 @@ import (
 type Plan struct {
 	Experiment *model.Experiment
 	SQL        string
+	// Segments are the experiment's segment columns (rows grouped by one
+	// of them carry its value in SegmentColumn, the others NULL).
+	Segments []*model.Column
 	// Scans are the per-source scans, in order (for --dump plan).
 	Scans   []*Scan
 	Metrics []*MetricColumns
@@ -37,13 +40,26 @@ type Scan struct {
 // MetricColumns names the result columns holding a metric's statistics.
 // Mean and proportion metrics use N, Sum, SumSq; ratio metrics also use
 // DenSum, DenSumSq and Prod (Σ num·den) with Sum/SumSq for the numerator.
+// With CUPED, Pre holds the pre-exposure (covariate) sums.
 type MetricColumns struct {
 	Use                                   *model.MetricUse
 	N, Sum, SumSq, DenSum, DenSumSq, Prod string
+	Pre                                   *PreColumns
 	// Quantile metrics use these (runtime/stats.QuantileStats).
 	QN, QEstimate, QLower, QUpper  string
 	QClusters, QSumInd, QSumSqInd  string
 	QSumObs, QSumSqObs, QSumIndObs string
+}
+
+// PreColumns are the CUPED covariate sums of a metric (runtime/stats
+// CupedMoments for means: Sum, SumSq, Cross = Σxy; CupedRatioMoments for
+// ratios: the numerator's Sum/SumSq, the denominator's DenSum/DenSumSq and
+// the six cross products).
+type PreColumns struct {
+	Sum, SumSq, Cross              string
+	DenSum, DenSumSq               string
+	MPostMPre, DPostDPre, MPreDPre string
+	MPostDPre, MPreDPost           string
 }
 
 // Result columns every plan has.
@@ -51,14 +67,20 @@ const (
 	ColVariant  = "variant"
 	ColUnits    = "units"
 	ColExcluded = "excluded_multiple_variants"
+	// ColSegmentLevel is the number of segment columns a row is grouped
+	// by: 0 for overall rows.
+	ColSegmentLevel = "segment_level"
 )
+
+// SegmentColumn is the result column holding a segment's value.
+func SegmentColumn(c *model.Column) string { return "seg_" + c.Name }
 
 // Compile builds the plan for an experiment.
 func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
 	if e.Exposures == nil || e.Assignment == nil {
 		return nil, fmt.Errorf("experiment %s is incomplete", e.Name)
 	}
-	p := &Plan{Experiment: e}
+	p := &Plan{Experiment: e, Segments: e.Segments}
 	b := &builder{d: d, e: e, plan: p, aggCol: map[string]string{}, exact: map[string]bool{}}
 	b.scans()
 	p.SQL = b.sql()
@@ -168,29 +190,58 @@ func (b *builder) assignments() string {
 		where = append(where, b.timeBounds(b.ident(x.Time.Name))...)
 	}
 	where = append(where, fmt.Sprintf("%s IS NOT NULL", b.ident(e.Assignment.Name)), fmt.Sprintf("%s IS NOT NULL", b.ident(e.Unit)))
-	return fmt.Sprintf("\"assignments\" AS (\n  SELECT %s AS \"unit\", min(CAST(%s AS VARCHAR)) AS \"variant\", count(DISTINCT %s) AS \"variants\", %s AS \"t0\"\n  FROM %s\n  WHERE %s\n  GROUP BY 1\n)",
-		b.ident(e.Unit), b.ident(e.Assignment.Name), b.ident(e.Assignment.Name), t0,
+	segs := ""
+	for _, c := range e.Segments {
+		// A unit's segment is its attribute at its first exposure.
+		v := fmt.Sprintf("CAST(%s AS VARCHAR)", b.ident(c.Name))
+		if x.Time != nil {
+			segs += fmt.Sprintf(", arg_min(%s, %s) AS %s", v, b.ident(x.Time.Name), b.ident(SegmentColumn(c)))
+		} else {
+			segs += fmt.Sprintf(", min(%s) AS %s", v, b.ident(SegmentColumn(c)))
+		}
+	}
+	return fmt.Sprintf("\"assignments\" AS (\n  SELECT %s AS \"unit\", min(CAST(%s AS VARCHAR)) AS \"variant\", count(DISTINCT %s) AS \"variants\", %s AS \"t0\"%s\n  FROM %s\n  WHERE %s\n  GROUP BY 1\n)",
+		b.ident(e.Unit), b.ident(e.Assignment.Name), b.ident(e.Assignment.Name), t0, segs,
 		b.ident(srcName(x)), strings.Join(where, "\n    AND "))
 }
 
+// segmentList is ", seg_a, seg_b" with the given qualifier.
+func (b *builder) segmentList(qual string) string {
+	out := ""
+	for _, c := range b.e.Segments {
+		out += ", " + qual + b.ident(SegmentColumn(c))
+	}
+	return out
+}
+
 func (b *builder) units() string {
-	return "\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\" FROM \"assignments\" WHERE \"variants\" = 1\n)"
+	return fmt.Sprintf("\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\"%s FROM \"assignments\" WHERE \"variants\" = 1\n)", b.segmentList(""))
 }
 
 // scan is the one pass over a source: every aggregate as a column of one
 // GROUP BY unit, rows limited to each unit's analysis window.
+//
+// With CUPED the scan also reads the pre-exposure period and computes each
+// aggregate twice: over the analysis window (column aN) and over the
+// period before exposure (aN_pre).
 func (b *builder) scan(s *Scan) string {
 	var cols []string
+	post, pre := b.periodConds(s.Source)
 	for i, a := range s.Aggregates {
 		arg := ""
 		if a.Arg != nil {
 			arg = rowSQL(b.d, a.Arg, "s.")
 		}
-		filter := ""
+		var base []string
 		if a.Filter != nil {
-			filter = rowSQL(b.d, a.Filter, "s.")
+			base = append(base, rowSQL(b.d, a.Filter, "s."))
 		}
+		filter := strings.Join(append(append([]string{}, base...), post...), " AND ")
 		cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(arg, filter, b.d.Filter), b.ident(s.Columns[i])))
+		if b.cuped() {
+			filter := strings.Join(append(append([]string{}, base...), pre...), " AND ")
+			cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(arg, filter, b.d.Filter), b.ident(s.Columns[i]+"_pre")))
+		}
 	}
 	where := b.windowConds(s.Source)
 	wh := ""
@@ -201,21 +252,43 @@ func (b *builder) scan(s *Scan) string {
 		b.ident(s.Alias), strings.Join(cols, ",\n"), b.ident(srcName(s.Source)), b.ident(b.e.Unit), wh)
 }
 
+func (b *builder) cuped() bool { return b.e.Cuped > 0 }
+
 // windowConds limits a source's rows (alias s) to each unit's analysis
-// window (alias u) and the experiment's start/end.
+// window (alias u) and the experiment's start/end; with CUPED the window
+// opens the CUPED period before exposure, and periodConds splits it.
 func (b *builder) windowConds(src *model.Source) []string {
 	var where []string
 	if t := src.Time; t != nil {
 		ts := "s." + b.ident(t.Name)
 		if b.e.Exposures.Time != nil {
-			where = append(where, fmt.Sprintf("%s >= u.\"t0\"", ts))
+			if b.cuped() {
+				where = append(where, fmt.Sprintf("%s >= u.\"t0\" - INTERVAL '%d seconds'", ts, b.e.Cuped))
+			} else {
+				where = append(where, fmt.Sprintf("%s >= u.\"t0\"", ts))
+			}
 			if b.e.Window > 0 {
 				where = append(where, fmt.Sprintf("%s < u.\"t0\" + INTERVAL '%d seconds'", ts, b.e.Window))
 			}
 		}
-		where = append(where, b.timeBounds(ts)...)
+		if !b.cuped() {
+			where = append(where, b.timeBounds(ts)...)
+		}
 	}
 	return where
+}
+
+// periodConds are the extra aggregate filters of the analysis period and
+// (with CUPED) of the pre-exposure period; start/end bound only the
+// analysis period.
+func (b *builder) periodConds(src *model.Source) (post, pre []string) {
+	if !b.cuped() || src.Time == nil || b.e.Exposures.Time == nil {
+		return nil, nil
+	}
+	ts := "s." + b.ident(src.Time.Name)
+	post = append([]string{fmt.Sprintf("%s >= u.\"t0\"", ts)}, b.timeBounds(ts)...)
+	pre = []string{fmt.Sprintf("%s < u.\"t0\"", ts)}
+	return post, pre
 }
 
 // perUnit joins every scan back to all exposed units: units with no rows
@@ -234,10 +307,14 @@ func (b *builder) perUnit() string {
 				ref = "coalesce(" + ref + ", FALSE)"
 			}
 			cols = append(cols, fmt.Sprintf("    %s AS %s", ref, b.ident(s.Columns[k])))
+			if b.cuped() {
+				pre := strings.Replace(ref, b.ident(s.Columns[k]), b.ident(s.Columns[k]+"_pre"), 1)
+				cols = append(cols, fmt.Sprintf("    %s AS %s", pre, b.ident(s.Columns[k]+"_pre")))
+			}
 		}
 		joins = append(joins, fmt.Sprintf("  LEFT JOIN %s %s ON %s.\"unit\" = u.\"unit\"", b.ident(s.Alias), alias, alias))
 	}
-	sel := "u.\"unit\", u.\"variant\""
+	sel := "u.\"unit\", u.\"variant\"" + b.segmentList("u.")
 	if len(cols) > 0 {
 		sel += ",\n" + strings.Join(cols, ",\n")
 	}
@@ -246,8 +323,12 @@ func (b *builder) perUnit() string {
 
 func (b *builder) aggRef(a *model.Aggregate) string { return b.ident(b.aggCol[a.Key]) }
 
-// values computes each metric's per-unit value(s) as DOUBLE, applying
-// winsorizing (pooled percentile over all units) and caps.
+func (b *builder) aggRefPre(a *model.Aggregate) string { return b.ident(b.aggCol[a.Key] + "_pre") }
+
+// values computes each metric's per-unit value(s): BIGINT for integer
+// values (exact sums), DOUBLE otherwise, applying winsorizing (pooled
+// percentile over all units) and caps. With CUPED each value has a _pre
+// twin computed the same way from the pre-exposure aggregates.
 func (b *builder) values() string {
 	var cols []string
 	var capCols []string
@@ -255,50 +336,58 @@ func (b *builder) values() string {
 		m := u.Metric
 		mc := &MetricColumns{Use: u}
 		name := fmt.Sprintf("m%d", i+1)
-		val := func(x model.UnitExpr) string {
-			s := unitSQL(x, b.aggRef)
-			if exactType(x) && m.Winsorize == nil && m.Cap == nil {
+		capped := m.Winsorize != nil || m.Cap != nil
+		val := func(x model.UnitExpr, ref func(*model.Aggregate) string) string {
+			s := unitSQL(x, ref)
+			if exactType(x) && !capped {
 				return "CAST(" + s + " AS BIGINT)"
 			}
 			if x.Type() == types.Bool {
 				s = "CAST(" + s + " AS INTEGER)"
 			}
-			return "CAST(" + s + " AS DOUBLE)"
-		}
-		exact := func(cols ...model.UnitExpr) bool {
-			for _, c := range cols {
-				if c == nil || !exactType(c) || m.Winsorize != nil || m.Cap != nil {
-					return false
-				}
+			s = "CAST(" + s + " AS DOUBLE)"
+			if m.Cap != nil {
+				s = fmt.Sprintf("least(%s, %s)", s, strconv.FormatFloat(*m.Cap, 'g', -1, 64))
 			}
-			return true
+			return s
 		}
-		b.exact[name] = exact(m.Value)
-		b.exact[name+"_num"] = exact(m.Value)
-		b.exact[name+"_den"] = exact(m.Den)
+		add := func(col string, x model.UnitExpr) {
+			b.exact[col] = x != nil && exactType(x) && !capped
+			cols = append(cols, fmt.Sprintf("    %s AS %s", val(x, b.aggRef), b.ident(col)))
+			if b.cuped() {
+				b.exact[col+"_pre"] = b.exact[col]
+				cols = append(cols, fmt.Sprintf("    %s AS %s", val(x, b.aggRefPre), b.ident(col+"_pre")))
+			}
+		}
 		switch m.Kind {
 		case model.Quantile:
 			mc.QN, mc.QEstimate, mc.QLower, mc.QUpper = name+"_q_n", name+"_q_estimate", name+"_q_lower", name+"_q_upper"
 			mc.QClusters, mc.QSumInd, mc.QSumSqInd = name+"_q_clusters", name+"_q_ind_sum", name+"_q_ind_sumsq"
 			mc.QSumObs, mc.QSumSqObs, mc.QSumIndObs = name+"_q_obs_sum", name+"_q_obs_sumsq", name+"_q_ind_obs_prod"
 		case model.Ratio:
-			cols = append(cols, fmt.Sprintf("    %s AS %s", val(m.Value), b.ident(name+"_num")), fmt.Sprintf("    %s AS %s", val(m.Den), b.ident(name+"_den")))
+			add(name+"_num", m.Value)
+			add(name+"_den", m.Den)
 			mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_num_sum", name+"_num_sumsq"
 			mc.DenSum, mc.DenSumSq, mc.Prod = name+"_den_sum", name+"_den_sumsq", name+"_prod"
-		default:
-			v := val(m.Value)
-			if m.Cap != nil {
-				v = fmt.Sprintf("least(%s, %s)", v, strconv.FormatFloat(*m.Cap, 'g', -1, 64))
+			if b.cuped() {
+				mc.Pre = &PreColumns{Sum: name + "_num_pre_sum", SumSq: name + "_num_pre_sumsq",
+					DenSum: name + "_den_pre_sum", DenSumSq: name + "_den_pre_sumsq",
+					MPostMPre: name + "_num_num_pre", DPostDPre: name + "_den_den_pre", MPreDPre: name + "_num_pre_den_pre",
+					MPostDPre: name + "_num_den_pre", MPreDPost: name + "_num_pre_den"}
 			}
-			cols = append(cols, fmt.Sprintf("    %s AS %s", v, b.ident(name)))
+		default:
+			add(name, m.Value)
 			if m.Winsorize != nil {
 				capCols = append(capCols, fmt.Sprintf("quantile_cont(%s, %s) AS %s", b.ident(name), strconv.FormatFloat(*m.Winsorize, 'g', -1, 64), b.ident(name+"_cap")))
 			}
 			mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_sum", name+"_sumsq"
+			if b.cuped() {
+				mc.Pre = &PreColumns{Sum: name + "_pre_sum", SumSq: name + "_pre_sumsq", Cross: name + "_pre_cross"}
+			}
 		}
 		b.plan.Metrics = append(b.plan.Metrics, mc)
 	}
-	sel0 := `"variant"`
+	sel0 := `"variant"` + b.segmentList("")
 	if len(cols) > 0 {
 		sel0 += ",\n" + strings.Join(cols, ",\n")
 	}
@@ -306,21 +395,32 @@ func (b *builder) values() string {
 	if len(capCols) == 0 {
 		return raw + ",\n\"values\" AS (SELECT * FROM \"values_raw\")"
 	}
-	var sel []string
+	sel := []string{`"variant"` + b.segmentList("")}
 	for i, u := range b.e.Metrics {
-		name := b.ident(fmt.Sprintf("m%d", i+1))
-		switch {
-		case u.Metric.Kind == model.Quantile:
+		name := fmt.Sprintf("m%d", i+1)
+		var names []string
+		switch u.Metric.Kind {
+		case model.Quantile:
 			continue
-		case u.Metric.Kind == model.Ratio:
-			sel = append(sel, b.ident(fmt.Sprintf("m%d_num", i+1)), b.ident(fmt.Sprintf("m%d_den", i+1)))
-		case u.Metric.Winsorize != nil:
-			sel = append(sel, fmt.Sprintf("least(%s, c.%s) AS %s", name, b.ident(fmt.Sprintf("m%d_cap", i+1)), name))
+		case model.Ratio:
+			names = []string{name + "_num", name + "_den"}
 		default:
-			sel = append(sel, name)
+			names = []string{name}
+		}
+		for _, n := range names {
+			for _, col := range []string{n, n + "_pre"} {
+				if col != n && !b.cuped() {
+					continue
+				}
+				if u.Metric.Winsorize != nil {
+					sel = append(sel, fmt.Sprintf("least(%s, c.%s) AS %s", b.ident(col), b.ident(name+"_cap"), b.ident(col)))
+				} else {
+					sel = append(sel, b.ident(col))
+				}
+			}
 		}
 	}
-	return raw + fmt.Sprintf(",\n\"caps\" AS (\n  SELECT %s FROM \"values_raw\"\n),\n\"values\" AS (\n  SELECT \"variant\", %s\n  FROM \"values_raw\" CROSS JOIN \"caps\" c\n)",
+	return raw + fmt.Sprintf(",\n\"caps\" AS (\n  SELECT %s FROM \"values_raw\"\n),\n\"values\" AS (\n  SELECT %s\n  FROM \"values_raw\" CROSS JOIN \"caps\" c\n)",
 		strings.Join(capCols, ", "), strings.Join(sel, ", "))
 }
 
@@ -348,37 +448,81 @@ func (b *builder) sum(alias string, cols ...string) string {
 	return fmt.Sprintf("fsum(%s) AS %s", expr, b.ident(alias))
 }
 
-// final aggregates per-unit values to per-variant sufficient statistics.
+// final aggregates per-unit values to per-variant sufficient statistics:
+// one row per variant, plus (with segments) one per variant and value of
+// each segment column, from one GROUP BY GROUPING SETS.
 func (b *builder) final() string {
-	cols := []string{`"variant"`, `count(*) AS "units"`}
+	cols := []string{`"variant"`}
+	for _, c := range b.e.Segments {
+		cols = append(cols, b.ident(SegmentColumn(c)))
+	}
+	cols = append(cols, `count(*) AS "units"`)
 	var quantiles []string
 	for i, mc := range b.plan.Metrics {
 		name := fmt.Sprintf("m%d", i+1)
-		if mc.Use.Metric.Kind == model.Quantile {
+		switch mc.Use.Metric.Kind {
+		case model.Quantile:
 			quantiles = append(quantiles, name)
-			continue
-		}
-		if mc.Use.Metric.Kind == model.Ratio {
+		case model.Ratio:
 			num, den := name+"_num", name+"_den"
 			cols = append(cols,
 				fmt.Sprintf("count(*) AS %s", b.ident(mc.N)),
 				b.sum(mc.Sum, num), b.sum(mc.SumSq, num, num),
 				b.sum(mc.DenSum, den), b.sum(mc.DenSumSq, den, den),
 				b.sum(mc.Prod, num, den))
-			continue
+			if p := mc.Pre; p != nil {
+				np, dp := num+"_pre", den+"_pre"
+				cols = append(cols, b.sum(p.Sum, np), b.sum(p.SumSq, np, np), b.sum(p.DenSum, dp), b.sum(p.DenSumSq, dp, dp),
+					b.sum(p.MPostMPre, num, np), b.sum(p.DPostDPre, den, dp), b.sum(p.MPreDPre, np, dp),
+					b.sum(p.MPostDPre, num, dp), b.sum(p.MPreDPost, np, den))
+			}
+		default:
+			cols = append(cols,
+				fmt.Sprintf("count(%s) AS %s", b.ident(name), b.ident(mc.N)),
+				b.sum(mc.Sum, name), b.sum(mc.SumSq, name, name))
+			if p := mc.Pre; p != nil {
+				cols = append(cols, b.sum(p.Sum, name+"_pre"), b.sum(p.SumSq, name+"_pre", name+"_pre"), b.sum(p.Cross, name, name+"_pre"))
+			}
 		}
-		cols = append(cols,
-			fmt.Sprintf("count(%s) AS %s", b.ident(name), b.ident(mc.N)),
-			b.sum(mc.Sum, name), b.sum(mc.SumSq, name, name))
 	}
 	cols = append(cols, `(SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"`)
-	arms := "SELECT " + strings.Join(cols, ",\n  ") + "\nFROM \"values\"\nGROUP BY \"variant\""
+	group := `GROUP BY "variant"`
+	if len(b.e.Segments) > 0 {
+		sets := []string{`("variant")`}
+		var level []string
+		for _, c := range b.e.Segments {
+			sets = append(sets, fmt.Sprintf(`("variant", %s)`, b.ident(SegmentColumn(c))))
+			level = append(level, fmt.Sprintf("(1 - grouping(%s))", b.ident(SegmentColumn(c))))
+		}
+		group = "GROUP BY GROUPING SETS (" + strings.Join(sets, ", ") + ")"
+		cols = append(cols, fmt.Sprintf("%s AS %s", strings.Join(level, " + "), b.ident(ColSegmentLevel)))
+	}
+	order := `ORDER BY "variant"` + b.segmentList("") + " NULLS FIRST"
+	if len(b.e.Segments) == 0 {
+		order = `ORDER BY "variant"`
+	}
+	arms := "SELECT " + strings.Join(cols, ",\n  ") + "\nFROM \"values\"\n" + group
 	if len(quantiles) == 0 {
-		return arms + "\nORDER BY \"variant\""
+		return arms + "\n" + order
 	}
 	var joins []string
 	for _, q := range quantiles {
-		joins = append(joins, fmt.Sprintf("LEFT JOIN %s USING (\"variant\")", b.ident(q+"_q")))
+		on := fmt.Sprintf("arms.\"variant\" = %s.\"variant\"", b.ident(q+"_q"))
+		if len(b.e.Segments) > 0 {
+			on += fmt.Sprintf(" AND arms.%s = 0", b.ident(ColSegmentLevel))
+		}
+		joins = append(joins, fmt.Sprintf("LEFT JOIN %s ON %s", b.ident(q+"_q"), on))
 	}
-	return fmt.Sprintf("SELECT *\nFROM (\n%s\n) arms\n%s\nORDER BY \"variant\"", arms, strings.Join(joins, "\n"))
+	return fmt.Sprintf("SELECT arms.*%s\nFROM (\n%s\n) arms\n%s\n%s", b.quantileCols(quantiles), arms, strings.Join(joins, "\n"), strings.Replace(order, `"variant"`, `arms."variant"`, 1))
+}
+
+// quantileCols lists the quantile statistics columns of the final select.
+func (b *builder) quantileCols(names []string) string {
+	out := ""
+	for _, q := range names {
+		for _, c := range []string{"n", "estimate", "lower", "upper", "clusters", "ind_sum", "ind_sumsq", "obs_sum", "obs_sumsq", "ind_obs_prod"} {
+			out += fmt.Sprintf(", %s.%s", b.ident(q+"_q"), b.ident(q+"_q_"+c))
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 // Package runtime runs compiled plans on an engine and turns the
 // sufficient statistics they return into results: estimates, intervals,
-// p-values and checks. Statistics come from runtime/stats (pure Go).
+// p-values, checks and launch decisions. Statistics come from
+// runtime/stats (pure Go).
 package runtime
 
 import (
@@ -11,10 +12,15 @@ import (
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/runtime/decide"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
 	"github.com/caliper-dev/caliper/runtime/stats"
 )
+
+// SequentialTuning is N*, the sample size at which confidence sequences
+// are tightest (STATS-REFERENCE §6.2).
+const SequentialTuning = stats.DefaultSequentialTuning
 
 // RunExperiment executes an experiment's plan and analyses the result.
 func RunExperiment(ctx context.Context, eng engine.Engine, p *compiler.Plan) (*report.Target, error) {
@@ -32,48 +38,129 @@ type armStats struct {
 	row     []any
 }
 
-// Analyze turns the plan's result table (one row per variant) into a
-// target report. It is separate from execution so that statistics can be
-// computed from tables produced anywhere.
+// slice is the overall population or one segment value: its control and
+// treatment rows.
+type slice struct {
+	segment    map[string]string // nil for overall
+	column     string            // the segment column ("" overall)
+	control    *armStats
+	treatments map[string]*armStats
+}
+
+// Analyze turns the plan's result table (a row per variant, and per
+// variant and segment value) into a target report: comparisons, the
+// sample-ratio check, corrections, heterogeneity tests and decisions. It
+// is separate from execution so statistics can come from tables produced
+// anywhere.
 func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
 	e := p.Experiment
-	t := &report.Target{Kind: "experiment", Name: e.Name, Title: e.Title, Control: e.Control, Alpha: report.Num(e.Alpha),
-		Units: map[string]int64{}, Excluded: map[string]int64{"multiple_variants": 0}}
+	t := &report.Target{Kind: "experiment", Name: e.Name, Title: e.Title, Hypothesis: e.Hypothesis, Owner: e.Owner,
+		Control: e.Control, Alpha: report.Num(e.Alpha), Sequential: e.Sequential,
+		Units: map[string]int64{}, Excluded: map[string]int64{"multiple_variants": 0}, Results: []*report.Result{}}
 	vi, ui, xi := tab.Index(compiler.ColVariant), tab.Index(compiler.ColUnits), tab.Index(compiler.ColExcluded)
 	if vi < 0 || ui < 0 || xi < 0 {
 		return nil, fmt.Errorf("experiment %s: result table lacks the variant, units or exclusion columns", e.Name)
 	}
-	var control *armStats
-	var treatments []*armStats
+	overall, segments := slices(p, tab, vi, ui, xi, t)
+	treatments := armsOf(e, overall, t)
+	t.SRM = srm(e, overall.control, treatments, t)
+	for _, mc := range p.Metrics {
+		for _, tr := range treatments {
+			t.Results = append(t.Results, compare(e, tab, mc, overall.control, tr, nil))
+		}
+	}
+	for _, sl := range segments {
+		for _, mc := range p.Metrics {
+			if mc.Use.Metric.Kind == model.Quantile {
+				continue // quantiles are computed overall only
+			}
+			for _, tr := range treatments {
+				arm := sl.treatments[tr.variant]
+				if arm == nil {
+					arm = &armStats{variant: tr.variant}
+				}
+				t.Results = append(t.Results, compare(e, tab, mc, sl.control, arm, sl.segment))
+			}
+		}
+	}
+	correct(e, t)
+	heterogeneity(e, t)
+	decide.Decide(e, t)
+	return t, nil
+}
+
+// slices splits the result rows into the overall slice and the segment
+// slices (in row order, which the SQL sorts).
+func slices(p *compiler.Plan, tab *engine.Table, vi, ui, xi int, t *report.Target) (*slice, []*slice) {
+	overall := &slice{treatments: map[string]*armStats{}}
+	var segs []*slice
+	byKey := map[string]*slice{}
+	li := tab.Index(compiler.ColSegmentLevel)
+	for _, row := range tab.Rows {
+		t.Excluded["multiple_variants"] = int64(engine.Float(row[xi]))
+		a := &armStats{variant: fmt.Sprint(row[vi]), units: engine.Float(row[ui]), row: row}
+		sl := overall
+		if li >= 0 && engine.Float(row[li]) > 0 {
+			for _, c := range p.Segments {
+				ci := tab.Index(compiler.SegmentColumn(c))
+				if row[ci] == nil {
+					continue
+				}
+				val := fmt.Sprint(row[ci])
+				key := c.Name + "\x00" + val
+				if byKey[key] == nil {
+					byKey[key] = &slice{segment: map[string]string{c.Name: val}, column: c.Name, treatments: map[string]*armStats{}}
+					segs = append(segs, byKey[key])
+				}
+				sl = byKey[key]
+			}
+		}
+		if a.variant == p.Experiment.Control {
+			sl.control = a
+		} else {
+			sl.treatments[a.variant] = a
+		}
+	}
+	for _, sl := range segs {
+		if sl.control == nil {
+			sl.control = &armStats{variant: p.Experiment.Control}
+		}
+	}
+	return overall, segs
+}
+
+// armsOf fills the target's unit counts and returns the treatments to
+// compare, reporting variants left out and arms missing from the data.
+func armsOf(e *model.Experiment, overall *slice, t *report.Target) []*armStats {
 	allowed := map[string]bool{}
 	for _, v := range e.Treatments {
 		allowed[v] = true
 	}
-	for _, row := range tab.Rows {
-		t.Excluded["multiple_variants"] = int64(engine.Float(row[xi]))
-		v := fmt.Sprint(row[vi])
-		a := &armStats{variant: v, units: engine.Float(row[ui]), row: row}
-		switch {
-		case v == e.Control:
-			control = a
-		case len(allowed) > 0 && !allowed[v]:
+	var treatments []*armStats
+	var names []string
+	for v := range overall.treatments {
+		names = append(names, v)
+	}
+	sort.Strings(names)
+	for _, v := range names {
+		a := overall.treatments[v]
+		if len(allowed) > 0 && !allowed[v] {
 			t.Excluded["other_variants"] += int64(a.units)
 			t.Notes = append(t.Notes, fmt.Sprintf("variant %q is not in `treatments` and was left out (%d units)", v, int64(a.units)))
 			continue
-		default:
-			treatments = append(treatments, a)
 		}
 		t.Units[v] = int64(a.units)
+		treatments = append(treatments, a)
 	}
-	if control == nil {
-		control = &armStats{variant: e.Control, row: make([]any, len(tab.Columns))}
-		t.Units[e.Control] = 0
+	if overall.control == nil {
+		overall.control = &armStats{variant: e.Control}
 		t.Notes = append(t.Notes, fmt.Sprintf("the control variant %q has no units in the data", e.Control))
 	}
+	t.Units[e.Control] = int64(overall.control.units)
 	for _, v := range e.Treatments {
-		if _, ok := t.Units[v]; !ok {
+		if _, ok := overall.treatments[v]; !ok {
 			t.Units[v] = 0
-			treatments = append(treatments, &armStats{variant: v, row: make([]any, len(tab.Columns))})
+			treatments = append(treatments, &armStats{variant: v})
 			t.Notes = append(t.Notes, fmt.Sprintf("the treatment %q has no units in the data", v))
 		}
 	}
@@ -81,13 +168,7 @@ func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
 	if len(treatments) == 0 {
 		t.Notes = append(t.Notes, "no treatment arm in the data: nothing to compare")
 	}
-	t.SRM = srm(e, control, treatments, t)
-	for _, mc := range p.Metrics {
-		for _, tr := range treatments {
-			t.Results = append(t.Results, compare(e, tab, mc, control, tr))
-		}
-	}
-	return t, nil
+	return treatments
 }
 
 // srm checks the arms' unit counts against the allocation.
@@ -120,46 +201,58 @@ func srm(e *model.Experiment, control *armStats, treatments []*armStats, t *repo
 
 func col(tab *engine.Table, row []any, name string) float64 {
 	i := tab.Index(name)
-	if i < 0 || row == nil {
+	if i < 0 || row == nil || name == "" {
 		return 0
 	}
 	return engine.Float(row[i])
 }
 
-// compare computes one metric for one treatment against the control.
-func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns, c, tr *armStats) *report.Result {
+// compare computes one metric for one treatment against the control, in
+// the overall population (segment nil) or one segment.
+func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns, c, tr *armStats, segment map[string]string) *report.Result {
 	m := mc.Use.Metric
 	res := &report.Result{Metric: m.Name, Title: m.Title, Kind: string(m.Kind), Role: string(mc.Use.Role),
-		Direction: m.Direction.String(), Variant: tr.variant}
+		Direction: m.Direction.String(), Variant: tr.variant, Segment: segment}
+	if mc.Use.Role == model.Guardrail {
+		w := report.Num(mc.Use.Within)
+		res.Within = &w
+	}
 	var ca, ta stats.Arm
-	dist := stats.WelchT
 	var cmp stats.Comparison
 	switch m.Kind {
 	case model.Quantile:
 		cq, tq := quantileStats(tab, c.row, mc, m.Quantile.Q), quantileStats(tab, tr.row, mc, m.Quantile.Q)
-		ca = stats.Arm{Units: cq.N, Value: cq.Estimate}
-		ta = stats.Arm{Units: tq.N, Value: tq.Estimate}
+		ca, ta = stats.Arm{Units: cq.N, Value: cq.Estimate}, stats.Arm{Units: tq.N, Value: tq.Estimate}
 		cmp = stats.CompareQuantiles(cq, tq, e.Alpha)
-		res.Method = cmp.Method
 	case model.Ratio:
-		ca, ta = stats.RatioArm(ratioMoments(tab, c.row, mc)), stats.RatioArm(ratioMoments(tab, tr.row, mc))
-		dist = stats.Normal
-		res.Method = "delta_ratio_z"
+		cr, trr := ratioMoments(tab, c.row, mc), ratioMoments(tab, tr.row, mc)
+		ca, ta = stats.RatioArm(cr), stats.RatioArm(trr)
+		cmp = stats.Compare(ca, ta, e.Alpha, stats.Normal)
+		cmp.Method = "delta_ratio_z"
+		if mc.Pre != nil {
+			cr := stats.CompareCupedRatio(cupedRatio(tab, c.row, mc), cupedRatio(tab, tr.row, mc), e.Alpha, stats.Normal)
+			cmp = cupedResult(res, cr)
+		}
 	default:
-		ca, ta = stats.MeanArm(moments(tab, c.row, mc)), stats.MeanArm(moments(tab, tr.row, mc))
-		res.Method = "welch_t"
+		cm, tm := moments(tab, c.row, mc), moments(tab, tr.row, mc)
+		ca, ta = stats.MeanArm(cm), stats.MeanArm(tm)
+		cmp = stats.Compare(ca, ta, e.Alpha, stats.WelchT)
+		if mc.Pre != nil {
+			cr := stats.CompareCuped(cuped(tab, c.row, mc), cuped(tab, tr.row, mc), stats.CupedPooled, e.Alpha, stats.WelchT)
+			cmp = cupedResult(res, cr)
+		}
 	}
+	if e.Sequential && cmp.Estimable() {
+		cmp = stats.Sequential(cmp, ca.Units+ta.Units, e.Alpha, SequentialTuning)
+	}
+	res.Method = cmp.Method
 	res.Control = report.Arm{Units: int64(ca.Units), Mean: report.Num(finite(ca.Value))}
 	res.Treatment = report.Arm{Units: int64(ta.Units), Mean: report.Num(finite(ta.Value))}
-	if m.Kind != model.Quantile {
-		cmp = stats.Compare(ca, ta, e.Alpha, dist)
-	}
 	if !cmp.Estimable() {
 		res.Notes = append(res.Notes, cmp.Problem)
 		return res
 	}
-	a := cmp.Absolute
-	res.Absolute = effect(a)
+	res.Absolute = effect(cmp.Absolute)
 	if r := cmp.Relative; r != nil {
 		res.Relative = effect(*r)
 	} else {
@@ -171,8 +264,36 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 	return res
 }
 
+// cupedResult records a CUPED adjustment on the result and returns the
+// comparison to report (the adjusted one, or the unadjusted fallback).
+func cupedResult(res *report.Result, cr stats.CupedResult) stats.Comparison {
+	res.Cuped = &report.Cuped{Adjusted: cr.Adjusted, Theta: report.Num(cr.Theta),
+		VarianceReduction: report.Num(cr.VarianceReduction), Note: cr.Note}
+	return cr.Comparison
+}
+
 func moments(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.Moments {
 	return stats.Moments{N: col(tab, row, mc.N), Sum: col(tab, row, mc.Sum), SumSq: col(tab, row, mc.SumSq)}
+}
+
+func cuped(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.CupedMoments {
+	return stats.CupedMoments{N: col(tab, row, mc.N), SumY: col(tab, row, mc.Sum), SumSqY: col(tab, row, mc.SumSq),
+		SumX: col(tab, row, mc.Pre.Sum), SumSqX: col(tab, row, mc.Pre.SumSq), SumXY: col(tab, row, mc.Pre.Cross)}
+}
+
+func ratioMoments(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.RatioMoments {
+	return stats.RatioMoments{N: col(tab, row, mc.N), SumM: col(tab, row, mc.Sum), SumSqM: col(tab, row, mc.SumSq),
+		SumD: col(tab, row, mc.DenSum), SumSqD: col(tab, row, mc.DenSumSq), SumProd: col(tab, row, mc.Prod)}
+}
+
+func cupedRatio(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.CupedRatioMoments {
+	p := mc.Pre
+	c := func(name string) float64 { return col(tab, row, name) }
+	return stats.CupedRatioMoments{N: c(mc.N),
+		SumMPost: c(mc.Sum), SumSqMPost: c(mc.SumSq), SumDPost: c(mc.DenSum), SumSqDPost: c(mc.DenSumSq),
+		SumMPre: c(p.Sum), SumSqMPre: c(p.SumSq), SumDPre: c(p.DenSum), SumSqDPre: c(p.DenSumSq),
+		SumMPostMPre: c(p.MPostMPre), SumDPostDPre: c(p.DPostDPre), SumMPreDPre: c(p.MPreDPre),
+		SumMPostDPost: c(mc.Prod), SumMPostDPre: c(p.MPostDPre), SumMPreDPost: c(p.MPreDPost)}
 }
 
 func quantileStats(tab *engine.Table, row []any, mc *compiler.MetricColumns, nu float64) stats.QuantileStats {
@@ -180,11 +301,6 @@ func quantileStats(tab *engine.Table, row []any, mc *compiler.MetricColumns, nu 
 		Lower: col(tab, row, mc.QLower), Upper: col(tab, row, mc.QUpper),
 		Clusters: col(tab, row, mc.QClusters), SumInd: col(tab, row, mc.QSumInd), SumSqInd: col(tab, row, mc.QSumSqInd),
 		SumObs: col(tab, row, mc.QSumObs), SumSqObs: col(tab, row, mc.QSumSqObs), SumIndObs: col(tab, row, mc.QSumIndObs)}
-}
-
-func ratioMoments(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.RatioMoments {
-	return stats.RatioMoments{N: col(tab, row, mc.N), SumM: col(tab, row, mc.Sum), SumSqM: col(tab, row, mc.SumSq),
-		SumD: col(tab, row, mc.DenSum), SumSqD: col(tab, row, mc.DenSumSq), SumProd: col(tab, row, mc.Prod)}
 }
 
 func effect(e stats.Effect) *report.Effect {
@@ -196,4 +312,72 @@ func finite(v float64) float64 {
 		return 0
 	}
 	return v
+}
+
+// correct applies multiple-testing corrections to the overall results:
+// the primary family (primary metrics × treatments) is corrected with the
+// experiment's method only when it has several members; the secondary
+// family (secondary metrics × treatments) always is (default Holm).
+// Guardrails and segment rows are not corrected. Significance follows the
+// adjusted p-value.
+func correct(e *model.Experiment, t *report.Target) {
+	t.Correction = e.Correction
+	method, ok := stats.ParseCorrection(e.Correction)
+	if !ok {
+		return
+	}
+	for _, role := range []model.Role{model.Primary, model.Secondary} {
+		var fam []*report.Result
+		for _, r := range t.Results {
+			if r.Segment == nil && r.Role == string(role) {
+				fam = append(fam, r)
+			}
+		}
+		if len(fam) < 2 || method == stats.CorrectionNone {
+			continue
+		}
+		ps := make([]float64, len(fam))
+		for i, r := range fam {
+			ps[i] = math.NaN()
+			if r.PValue != nil {
+				ps[i] = float64(*r.PValue)
+			}
+		}
+		adj := stats.AdjustPValues(ps, method)
+		for i, r := range fam {
+			if adj.Missing[i] {
+				continue
+			}
+			v := report.Num(adj.P[i])
+			r.PValueAdjusted = &v
+			r.Significant = adj.P[i] < e.Alpha
+		}
+	}
+}
+
+// heterogeneity tests, per metric, treatment and segment column, whether
+// the effect differs across the column's values (Cochran's Q on the
+// absolute effects).
+func heterogeneity(e *model.Experiment, t *report.Target) {
+	type key struct{ metric, variant, column string }
+	groups := map[key][]stats.SegmentEffect{}
+	var order []key
+	for _, r := range t.Results {
+		for col, val := range r.Segment {
+			k := key{r.Metric, r.Variant, col}
+			if _, ok := groups[k]; !ok {
+				order = append(order, k)
+			}
+			se := stats.SegmentEffect{Segment: val}
+			if r.Absolute != nil {
+				se.Estimate, se.StdError = float64(r.Absolute.Estimate), float64(r.Absolute.StdError)
+			}
+			groups[k] = append(groups[k], se)
+		}
+	}
+	for _, k := range order {
+		h := stats.CochranQ(groups[k], e.Alpha)
+		t.Heterogeneity = append(t.Heterogeneity, &report.Heterogeneity{Metric: k.metric, Variant: k.variant, Segment: k.column,
+			Q: report.Num(h.Q), DF: report.Num(h.DF), PValue: report.Num(h.PValue), I2: report.Num(h.I2), Skipped: h.Skipped, Problem: h.Problem})
+	}
 }

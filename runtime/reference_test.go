@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/caliper-dev/caliper/internal/testref"
@@ -41,13 +42,17 @@ type expected struct {
 	}
 }
 
-// runSpec runs testdata/ab_basic/ab.cal on the data folder dataDir.
-func runSpec(t *testing.T, dataDir string) *report.Target {
+// runSpec runs testdata/ab_basic/ab.cal on the data folder dataDir;
+// extra lines are added to its experiment.
+func runSpec(t *testing.T, dataDir string, extra ...string) *report.Target {
 	t.Helper()
 	dir := t.TempDir()
 	spec, err := os.ReadFile("../testdata/ab_basic/ab.cal")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(extra) > 0 {
+		spec = []byte(strings.Replace(string(spec), "  window     7d\n", "  window     7d\n  "+strings.Join(extra, "\n  ")+"\n", 1))
 	}
 	if err := os.WriteFile(filepath.Join(dir, "ab.cal"), spec, 0o644); err != nil {
 		t.Fatal(err)

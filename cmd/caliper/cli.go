@@ -16,6 +16,7 @@ const (
 	exitOK    = 0
 	exitSpec  = 1 // spec or data errors (diagnostics on stderr)
 	exitUsage = 2 // bad command line or internal error
+	exitGate  = 3 // run --gate: some launch decision is not ship
 )
 
 // exitError carries an exit code through cobra.
@@ -25,7 +26,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 // commands are the subcommands, each built from the shared --all flag;
 // each lives in its own file.
-var commands = []func(all *bool) *cobra.Command{checkCmd, compileCmd, runCmd}
+var commands = []func(all *bool) *cobra.Command{checkCmd, compileCmd, runCmd, powerCmd}
 
 // Main runs the CLI with args and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {

@@ -30,12 +30,13 @@ func TestCLI(t *testing.T) {
 		code     int
 		out, err string
 	}{
-		{[]string{"check", ex}, 0, "ok: 2 source(s), 7 metric(s), 1 experiment(s)", ""},
+		{[]string{"check", ex}, 0, "ok: 2 source(s), 7 metric(s), 2 experiment(s)", ""},
 		{[]string{"check", bad}, 1, "", "did you mean `save_rate`?"},
 		{[]string{"compile", ex}, 0, `GROUP BY u."unit"`, ""},
 		{[]string{"compile", ex, "--target", "oracle"}, 2, "", "unknown target"},
 		{[]string{"run", ex}, 0, "saves_per_user", ""},
 		{[]string{"run", ex, "--format", "yaml"}, 2, "", "unknown format"},
+		{[]string{"run", ex, "--gate"}, 3, "inconclusive", ""},
 		{[]string{"run", "no/such/folder"}, 1, "", "no such file or directory"},
 		{[]string{"frobnicate"}, 2, "", "unknown command"},
 	}

@@ -13,6 +13,7 @@ import (
 
 func runCmd(all *bool) *cobra.Command {
 	var target, format string
+	var gate bool
 	cmd := &cobra.Command{
 		Use:   "run PATH",
 		Short: "run every experiment on its data and report effects",
@@ -39,12 +40,36 @@ func runCmd(all *bool) *cobra.Command {
 				return exitError{exitSpec}
 			}
 			if format == "json" {
-				return report.WriteJSON(cmd.OutOrStdout(), rep)
+				err = report.WriteJSON(cmd.OutOrStdout(), rep)
+			} else {
+				err = report.WriteTable(cmd.OutOrStdout(), rep)
 			}
-			return report.WriteTable(cmd.OutOrStdout(), rep)
+			if err != nil {
+				return err
+			}
+			if gate && !allShip(rep) {
+				return exitError{exitGate}
+			}
+			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&gate, "gate", false, "exit 3 unless every treatment's launch decision is ship")
 	cmd.Flags().StringVar(&target, "target", "duckdb", "engine to run on")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
 	return cmd
+}
+
+// allShip reports whether every decision of every target is ship (and
+// there is at least one).
+func allShip(rep *report.Report) bool {
+	n := 0
+	for _, t := range rep.Targets {
+		for _, d := range t.Decisions {
+			if d.Outcome != report.Ship {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
 }

@@ -14,17 +14,15 @@ import (
 // that this version does not execute; each names the capability that will
 // bring it.
 var notYet = map[string]string{
-	"correction":  "multiple-testing correction",
-	"cuped":       "CUPED variance reduction",
-	"sequential":  "sequential testing",
-	"segment":     "segment breakdowns",
 	"split":       "multi-surface splits",
 	"cluster":     "cluster-randomized analysis",
 	"factor":      "factorial designs",
 	"attribution": "factorial attribution",
 	"timeline":    "effect timelines",
-	"launch":      "launch criteria",
 }
+
+// corrections are the allowed `correction` values.
+var corrections = []string{"holm", "bh", "bonferroni", "none"}
 
 // experiment checks an experiment declaration.
 func (c *checker) experiment(d *ast.Decl) *model.Experiment {
@@ -67,9 +65,109 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 			e.Alpha = n.Value
 		}
 	}
+	e.Correction = "holm"
+	if f := field(d, "correction"); f != nil {
+		id := f.Value.(*ast.Ident)
+		if contains(corrections, id.Name) {
+			e.Correction = id.Name
+		} else {
+			c.badWord(id, "correction", corrections)
+		}
+	}
+	if f := field(d, "sequential"); f != nil {
+		e.Sequential = f.Value.(*ast.BoolLit).Value
+	}
+	if f := field(d, "cuped"); f != nil {
+		e.Cuped = f.Value.(*ast.DurationLit).Seconds
+	}
+	c.segments(d, e)
 	c.metricUses(d, e)
+	c.launch(d, e)
 	c.timeRequirements(d, e)
 	return e
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// segments resolves `segment C, ...` against the exposures' columns.
+func (c *checker) segments(d *ast.Decl, e *model.Experiment) {
+	f := field(d, "segment")
+	if f == nil || e.Exposures == nil {
+		return
+	}
+	for _, id := range f.Value.(*ast.IdentList).Items {
+		col := e.Exposures.Column(id.Name)
+		if col == nil {
+			c.unknownColumn(e.Exposures, id)
+			continue
+		}
+		if col.Name == e.Unit {
+			c.diags.Errorf(diag.EBadValue, id.Sp, "the unit column `%s` cannot be a segment", id.Name)
+			continue
+		}
+		e.Segments = append(e.Segments, col)
+	}
+}
+
+// launch checks the launch block. A metric a requirement names that the
+// experiment does not list is added as a secondary metric, so its result
+// is reported next to the decision it decides.
+func (c *checker) launch(d *ast.Decl, e *model.Experiment) {
+	f := field(d, "launch")
+	if f == nil {
+		return
+	}
+	e.Launch = []*model.Requirement{}
+	for _, r := range f.Value.(*ast.Launch).Requires {
+		name := r.Target.Name.Name
+		if r.Target.Cutoff != nil {
+			c.diags.Errorf(diag.EBadValue, r.Target.Cutoff.Sp, "a cutoff (@k) belongs to offline benchmark metrics")
+			continue
+		}
+		if r.Verb == ast.VerbNone {
+			switch name {
+			case "srm":
+				e.Launch = append(e.Launch, &model.Requirement{Kind: model.RequireSRM, Span: r.Sp})
+			case "guardrails":
+				e.Launch = append(e.Launch, &model.Requirement{Kind: model.RequireGuardrails, Span: r.Sp})
+			default:
+				c.diags.Errorf(diag.EBadValue, r.Sp, "requirement on `%s` needs a verb", name).
+					Hint("require %s improves, require %s within 2%%, or require %s not worse", name, name, name)
+			}
+			continue
+		}
+		m := c.metricRef(r.Target.Name)
+		if m == nil {
+			continue
+		}
+		req := &model.Requirement{Kind: model.RequirementKind(r.Verb), Metric: m, Span: r.Sp}
+		if r.Within != nil {
+			req.Within = r.Within.Value
+			if r.Within.Value <= 0 {
+				c.diags.Errorf(diag.EBadValue, r.Within.Sp, "a tolerance must be positive, found %s", r.Within.Text)
+			}
+		}
+		e.Launch = append(e.Launch, req)
+		if !usesMetric(e, m) {
+			e.Metrics = append(e.Metrics, &model.MetricUse{Metric: m, Role: model.Secondary, Span: r.Target.Sp})
+		}
+	}
+}
+
+func usesMetric(e *model.Experiment, m *model.Metric) bool {
+	for _, u := range e.Metrics {
+		if u.Metric == m {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *checker) exposures(d *ast.Decl, e *model.Experiment) {
@@ -195,6 +293,10 @@ func (c *checker) timeRequirements(d *ast.Decl, e *model.Experiment) {
 		return
 	}
 	windowField := field(d, "window")
+	if f := field(d, "cuped"); f != nil && e.Exposures.Time == nil {
+		c.diags.Errorf(diag.ENoTime, f.Value.Span(), "CUPED needs the exposure time, but source `%s` has no `time` column", e.Exposures.Name).
+			Hint("add `time ts` to the source")
+	}
 	if e.Window > 0 && e.Exposures.Time == nil {
 		c.diags.Errorf(diag.ENoTime, windowField.Value.Span(), "a window needs the exposure time, but source `%s` has no `time` column", e.Exposures.Name).
 			Also(e.Exposures.Span, "source `%s` declared here", e.Exposures.Name).
@@ -211,6 +313,10 @@ func (c *checker) timeRequirements(d *ast.Decl, e *model.Experiment) {
 		if col.Type != unitCol.Type && col.Type != types.Invalid && unitCol.Type != types.Invalid {
 			c.diags.Errorf(diag.EUnitColumn, col.Span, "unit column `%s` is %s in source `%s` but %s in exposures `%s`", e.Unit, col.Type, s.Name, unitCol.Type, e.Exposures.Name).
 				Also(unitCol.Span, "declared %s here", unitCol.Type)
+		}
+		if f := field(d, "cuped"); f != nil && s.Time == nil {
+			c.diags.Errorf(diag.ENoTime, f.Value.Span(), "CUPED needs event times before exposure, but source `%s` has no `time` column", s.Name).
+				Also(s.Span, "source `%s` declared here", s.Name)
 		}
 		if e.Window > 0 && s.Time == nil {
 			c.diags.Errorf(diag.ENoTime, windowField.Value.Span(), "a window needs event times, but source `%s` has no `time` column", s.Name).

@@ -152,7 +152,52 @@ type Experiment struct {
 	Alpha  float64
 	// Metrics in report order, each with its role.
 	Metrics []*MetricUse
-	Decl    *ast.Decl
+	// Correction is the multiple-testing correction of secondary metrics
+	// ("holm" by default; "bh", "bonferroni", "none").
+	Correction string
+	// Sequential asks for always-valid intervals and p-values.
+	Sequential bool
+	// Cuped is the pre-exposure period, in seconds, whose per-unit metric
+	// values adjust the comparison (0: no CUPED).
+	Cuped int64
+	// Segments are exposure columns to break results down by.
+	Segments []*Column
+	// Launch holds the launch requirements; nil means the default rule
+	// (srm, every primary improves, guardrails).
+	Launch []*Requirement
+	Decl   *ast.Decl
+}
+
+// RequirementKind is what a launch requirement checks.
+type RequirementKind string
+
+// Requirement kinds (LANGUAGE.md, "Launch criteria").
+const (
+	RequireSRM        RequirementKind = "srm"
+	RequireImproves   RequirementKind = "improves"
+	RequireWithin     RequirementKind = "within"
+	RequireNotWorse   RequirementKind = "not worse"
+	RequireGuardrails RequirementKind = "guardrails"
+)
+
+// Requirement is one launch requirement.
+type Requirement struct {
+	Kind   RequirementKind
+	Metric *Metric // for improves, within, not worse
+	Within float64 // for within, as a fraction
+	Span   source.Span
+}
+
+// DefaultLaunch is the rule without a launch block: srm, every primary
+// metric improves, and guardrails hold.
+func (e *Experiment) DefaultLaunch() []*Requirement {
+	out := []*Requirement{{Kind: RequireSRM}}
+	for _, u := range e.Metrics {
+		if u.Role == Primary {
+			out = append(out, &Requirement{Kind: RequireImproves, Metric: u.Metric})
+		}
+	}
+	return append(out, &Requirement{Kind: RequireGuardrails})
 }
 
 // Role of a metric in an experiment.

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 )
@@ -15,16 +16,27 @@ type Report struct {
 
 // Target is one experiment's results.
 type Target struct {
-	Kind     string           `json:"kind"`
-	Name     string           `json:"name"`
-	Title    string           `json:"title,omitempty"`
-	Control  string           `json:"control"`
-	Alpha    Num              `json:"alpha"`
-	Units    map[string]int64 `json:"units"`
-	Excluded map[string]int64 `json:"excluded"`
-	SRM      *SRM             `json:"srm"`
-	Results  []*Result        `json:"results"`
-	Notes    []string         `json:"notes,omitempty"`
+	Kind       string           `json:"kind"`
+	Name       string           `json:"name"`
+	Title      string           `json:"title,omitempty"`
+	Hypothesis string           `json:"hypothesis,omitempty"`
+	Owner      string           `json:"owner,omitempty"`
+	Control    string           `json:"control"`
+	Alpha      Num              `json:"alpha"`
+	Units      map[string]int64 `json:"units"`
+	Excluded   map[string]int64 `json:"excluded"`
+	SRM        *SRM             `json:"srm"`
+	Results    []*Result        `json:"results"`
+	// Decisions holds one launch outcome per treatment.
+	Decisions []*Decision `json:"decisions,omitempty"`
+	// Heterogeneity tests, per metric, treatment and segment column,
+	// whether the effect differs between segments (Cochran's Q).
+	Heterogeneity []*Heterogeneity `json:"heterogeneity,omitempty"`
+	// Correction is the multiple-testing correction of secondary metrics.
+	Correction string `json:"correction,omitempty"`
+	// Sequential is set when intervals and p-values are always valid.
+	Sequential bool     `json:"sequential,omitempty"`
+	Notes      []string `json:"notes,omitempty"`
 }
 
 // Launch outcomes (LANGUAGE.md, "Launch criteria").
@@ -54,20 +66,50 @@ type SRM struct {
 
 // Result is one metric compared between one treatment and the control.
 type Result struct {
-	Metric      string   `json:"metric"`
-	Title       string   `json:"title,omitempty"`
-	Kind        string   `json:"kind"`
-	Role        string   `json:"role"`
-	Direction   string   `json:"direction"`
-	Variant     string   `json:"variant"`
-	Control     Arm      `json:"control"`
-	Treatment   Arm      `json:"treatment"`
-	Absolute    *Effect  `json:"absolute"`
-	Relative    *Effect  `json:"relative"`
-	PValue      *Num     `json:"p_value"`
+	Metric    string  `json:"metric"`
+	Title     string  `json:"title,omitempty"`
+	Kind      string  `json:"kind"`
+	Role      string  `json:"role"`
+	Direction string  `json:"direction"`
+	Variant   string  `json:"variant"`
+	Control   Arm     `json:"control"`
+	Treatment Arm     `json:"treatment"`
+	Absolute  *Effect `json:"absolute"`
+	Relative  *Effect `json:"relative"`
+	PValue    *Num    `json:"p_value"`
+	// PValueAdjusted is the p-value after the experiment's multiple-testing
+	// correction (absent when the metric's family has one member).
+	PValueAdjusted *Num `json:"p_value_adjusted,omitempty"`
+	// Segment is the segment of a per-segment row (null for overall).
+	Segment map[string]string `json:"segment"`
+	// Within is a guardrail's tolerance (a fraction).
+	Within *Num `json:"within,omitempty"`
+	// Cuped reports the variance reduction, when CUPED was requested.
+	Cuped       *Cuped   `json:"cuped,omitempty"`
 	Significant bool     `json:"significant"`
 	Method      string   `json:"method"`
 	Notes       []string `json:"notes,omitempty"`
+}
+
+// Cuped is a CUPED adjustment's summary.
+type Cuped struct {
+	Adjusted          bool   `json:"adjusted"`
+	Theta             Num    `json:"theta"`
+	VarianceReduction Num    `json:"variance_reduction"`
+	Note              string `json:"note,omitempty"`
+}
+
+// Heterogeneity is Cochran's Q across the values of one segment column.
+type Heterogeneity struct {
+	Metric  string   `json:"metric"`
+	Variant string   `json:"variant"`
+	Segment string   `json:"segment"`
+	Q       Num      `json:"q"`
+	DF      Num      `json:"df"`
+	PValue  Num      `json:"p_value"`
+	I2      Num      `json:"i2"`
+	Skipped []string `json:"skipped,omitempty"`
+	Problem string   `json:"problem,omitempty"`
 }
 
 // Arm is one arm's summary of a metric.
@@ -90,9 +132,15 @@ type Effect struct {
 // staying far inside every reference tolerance (1e-6).
 type Num float64
 
-// MarshalJSON implements json.Marshaler.
+// MarshalJSON implements json.Marshaler. NaN and Inf are refused: the
+// runtime reports what it cannot estimate as notes, so a non-finite
+// number here is a bug that must surface, not a value to print.
 func (n Num) MarshalJSON() ([]byte, error) {
-	return strconv.AppendFloat(nil, Round(float64(n)), 'g', -1, 64), nil
+	v := float64(n)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil, fmt.Errorf("report: non-finite number %v", v)
+	}
+	return strconv.AppendFloat(nil, Round(v), 'g', -1, 64), nil
 }
 
 // Round rounds v to 10 significant digits (0 stays 0; NaN and Inf, which

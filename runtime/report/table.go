@@ -61,9 +61,42 @@ func writeTarget(w io.Writer, t *Target) {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "metric\trole\tvariant\tcontrol\ttreatment\tabs. effect [95% CI]\trel. effect [CI]\tp\t")
+	var overall, segmented []*Result
 	for _, r := range t.Results {
+		if r.Segment == nil {
+			overall = append(overall, r)
+		} else {
+			segmented = append(segmented, r)
+		}
+	}
+	writeResults(w, overall, false)
+	if len(segmented) > 0 {
+		fmt.Fprintln(w, "\nby segment:")
+		writeResults(w, segmented, true)
+		for _, h := range t.Heterogeneity {
+			if h.Problem != "" {
+				continue
+			}
+			fmt.Fprintf(w, "heterogeneity: %s (%s) across %s: Q = %.3g, df = %g, p = %s\n", h.Metric, h.Variant, h.Segment, float64(h.Q), float64(h.DF), fmtP(h.PValue))
+		}
+	}
+	for _, d := range t.Decisions {
+		fmt.Fprintf(w, "\ndecision for %s: %s\n", d.Variant, strings.ToUpper(d.Outcome))
+		for _, r := range d.Reasons {
+			fmt.Fprintf(w, "  - %s\n", r)
+		}
+	}
+}
+
+// writeResults prints one table of results.
+func writeResults(w io.Writer, results []*Result, segments bool) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := "metric\trole\tvariant\tcontrol\ttreatment\tabs. effect [CI]\trel. effect [CI]\tp\t"
+	if segments {
+		head = "segment\t" + head
+	}
+	fmt.Fprintln(tw, head)
+	for _, r := range results {
 		abs, rel, p := "n/a", "n/a", "n/a"
 		if r.Absolute != nil {
 			abs = fmt.Sprintf("%s [%s, %s]", num(r.Absolute.Estimate), num(r.Absolute.CILower), num(r.Absolute.CIUpper))
@@ -73,19 +106,45 @@ func writeTarget(w io.Writer, t *Target) {
 		}
 		if r.PValue != nil {
 			p = fmtP(*r.PValue)
+			if r.PValueAdjusted != nil {
+				p += " (adj. " + fmtP(*r.PValueAdjusted) + ")"
+			}
 			if r.Significant {
 				p += " *"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Metric, r.Role, r.Variant,
+		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", r.Metric, r.Role, r.Variant,
 			num(r.Control.Mean), num(r.Treatment.Mean), abs, rel, p)
+		if segments {
+			row = segmentText(r.Segment) + "\t" + row
+		}
+		fmt.Fprintln(tw, row)
 	}
 	tw.Flush()
-	for _, r := range t.Results {
+	for _, r := range results {
 		for _, n := range r.Notes {
-			fmt.Fprintf(w, "note: %s (%s): %s\n", r.Metric, r.Variant, n)
+			fmt.Fprintf(w, "note: %s (%s%s): %s\n", r.Metric, r.Variant, segmentSuffix(r.Segment), n)
+		}
+		if c := r.Cuped; c != nil && c.Adjusted {
+			fmt.Fprintf(w, "note: %s (%s%s): CUPED reduced the variance by %.1f%%\n", r.Metric, r.Variant, segmentSuffix(r.Segment), float64(c.VarianceReduction)*100)
 		}
 	}
+}
+
+func segmentText(seg map[string]string) string {
+	var parts []string
+	for k, v := range seg {
+		parts = append(parts, k+"="+v)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func segmentSuffix(seg map[string]string) string {
+	if seg == nil {
+		return ""
+	}
+	return ", " + segmentText(seg)
 }
 
 func num(v Num) string { return fmt.Sprintf("%.4g", v) }

@@ -93,7 +93,7 @@ WITH
   FROM "m5_bounds" b JOIN "m5_units" g USING ("variant")
   GROUP BY b."variant", b."n", b."estimate", b."lower", b."upper"
 )
-SELECT *
+SELECT arms.*, "m5_q"."m5_q_n", "m5_q"."m5_q_estimate", "m5_q"."m5_q_lower", "m5_q"."m5_q_upper", "m5_q"."m5_q_clusters", "m5_q"."m5_q_ind_sum", "m5_q"."m5_q_ind_sumsq", "m5_q"."m5_q_obs_sum", "m5_q"."m5_q_obs_sumsq", "m5_q"."m5_q_ind_obs_prod"
 FROM (
 SELECT "variant",
   count(*) AS "units",
@@ -119,6 +119,102 @@ SELECT "variant",
 FROM "values"
 GROUP BY "variant"
 ) arms
-LEFT JOIN "m5_q" USING ("variant")
-ORDER BY "variant";
+LEFT JOIN "m5_q" ON arms."variant" = "m5_q"."variant"
+ORDER BY arms."variant";
+
+-- caliper: experiment hf_ranker_v2_gated, 3 metric(s), 1 source scan(s)
+WITH
+"src_exposures" AS (
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)
+),
+"src_events" AS (
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')
+),
+"assignments" AS (
+  SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
+  FROM "src_exposures"
+  WHERE ("experiment" = 'hf_ranker_v2')
+    AND "variant" IS NOT NULL
+    AND "user_id" IS NOT NULL
+  GROUP BY 1
+),
+"units" AS (
+  SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
+),
+"scan_1" AS (
+  SELECT u."unit",
+    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'session_start')) AS "a2"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+  GROUP BY u."unit"
+),
+"per_unit" AS (
+  SELECT u."unit", u."variant",
+    coalesce(j1."a1", 0) AS "a1",
+    coalesce(j1."a2", 0) AS "a2"
+  FROM "units" u
+  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+),
+"values_raw" AS (
+  SELECT "variant",
+    CAST("a1" AS BIGINT) AS "m1",
+    CAST("a2" AS BIGINT) AS "m3"
+  FROM "per_unit"
+),
+"values" AS (SELECT * FROM "values_raw"),
+"m2_obs" AS (
+  SELECT u."variant", u."unit", CAST(s."latency_ms" AS DOUBLE) AS "y"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."latency_ms" IS NOT NULL
+    AND (s."event" = 'impression')
+    AND s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+),
+"m2_ranked" AS (
+  SELECT "variant", "unit", "y",
+    row_number() OVER (PARTITION BY "variant" ORDER BY "y") AS "r",
+    count(*) OVER (PARTITION BY "variant") AS "n"
+  FROM "m2_obs"
+),
+"m2_bounds" AS (
+  SELECT "variant", any_value("n") AS "n",
+    max("y") FILTER (WHERE "r" = greatest(1, ceil("n" * 0.9 - 1e-9))) AS "estimate",
+    max("y") FILTER (WHERE "r" = greatest(1, floor("n" * 0.9 - 1.959963984540054 * sqrt("n" * 0.9 * (1 - 0.9)) + 1e-9))) AS "lower",
+    max("y") FILTER (WHERE "r" = least("n", ceil("n" * 0.9 + 1.959963984540054 * sqrt("n" * 0.9 * (1 - 0.9)) - 1e-9))) AS "upper"
+  FROM "m2_ranked"
+  GROUP BY "variant"
+),
+"m2_units" AS (
+  SELECT o."variant", o."unit", CAST(count(*) AS DOUBLE) AS "n_g",
+    CAST(count(*) FILTER (WHERE o."y" <= b."estimate") AS DOUBLE) AS "s_g"
+  FROM "m2_obs" o JOIN "m2_bounds" b USING ("variant")
+  GROUP BY o."variant", o."unit"
+),
+"m2_q" AS (
+  SELECT b."variant", b."n" AS "m2_q_n", b."estimate" AS "m2_q_estimate", b."lower" AS "m2_q_lower", b."upper" AS "m2_q_upper",
+    count(*) AS "m2_q_clusters", sum(g."s_g") AS "m2_q_ind_sum", sum(g."s_g" * g."s_g") AS "m2_q_ind_sumsq",
+    sum(g."n_g") AS "m2_q_obs_sum", sum(g."n_g" * g."n_g") AS "m2_q_obs_sumsq", sum(g."s_g" * g."n_g") AS "m2_q_ind_obs_prod"
+  FROM "m2_bounds" b JOIN "m2_units" g USING ("variant")
+  GROUP BY b."variant", b."n", b."estimate", b."lower", b."upper"
+)
+SELECT arms.*, "m2_q"."m2_q_n", "m2_q"."m2_q_estimate", "m2_q"."m2_q_lower", "m2_q"."m2_q_upper", "m2_q"."m2_q_clusters", "m2_q"."m2_q_ind_sum", "m2_q"."m2_q_ind_sumsq", "m2_q"."m2_q_obs_sum", "m2_q"."m2_q_obs_sumsq", "m2_q"."m2_q_ind_obs_prod"
+FROM (
+SELECT "variant",
+  count(*) AS "units",
+  count("m1") AS "m1_n",
+  sum("m1") AS "m1_sum",
+  sum("m1" * "m1") AS "m1_sumsq",
+  count("m3") AS "m3_n",
+  sum("m3") AS "m3_sum",
+  sum("m3" * "m3") AS "m3_sumsq",
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+FROM "values"
+GROUP BY "variant"
+) arms
+LEFT JOIN "m2_q" ON arms."variant" = "m2_q"."variant"
+ORDER BY arms."variant";
 

@@ -1,0 +1,75 @@
+package decide
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/runtime/report"
+)
+
+func num(v float64) *report.Num { n := report.Num(v); return &n }
+
+// result builds a result with an absolute and a relative interval (the
+// same numbers, as a fraction) and a p-value.
+func result(metric string, est, lo, hi, p float64) *report.Result {
+	return &report.Result{Metric: metric, Variant: "t",
+		Absolute: &report.Effect{Estimate: report.Num(est), CILower: report.Num(lo), CIUpper: report.Num(hi)},
+		Relative: &report.Effect{Estimate: report.Num(est), CILower: report.Num(lo), CIUpper: report.Num(hi)},
+		PValue:   num(p)}
+}
+
+func TestDecide(t *testing.T) {
+	saves := &model.Metric{Name: "saves", Direction: model.Increase}
+	latency := &model.Metric{Name: "latency", Direction: model.Decrease}
+	exp := &model.Experiment{Alpha: 0.05, Metrics: []*model.MetricUse{
+		{Metric: saves, Role: model.Primary},
+		{Metric: latency, Role: model.Guardrail, Within: 0.02},
+	}}
+	srmOK := &report.SRM{PValue: 0.5, Passed: true}
+	cases := []struct {
+		name    string
+		srm     *report.SRM
+		results []*report.Result
+		launch  []*model.Requirement
+		outcome string
+		reason  string
+	}{
+		{"ship", srmOK, []*report.Result{result("saves", 0.05, 0.01, 0.09, 0.01), result("latency", 0.005, -0.01, 0.015, 0.5)}, nil,
+			report.Ship, "holds: saves improves"},
+		{"primary not significant", srmOK, []*report.Result{result("saves", 0.02, -0.01, 0.05, 0.2), result("latency", 0, -0.01, 0.01, 0.9)}, nil,
+			report.Inconclusive, "undecided: saves does not improve"},
+		{"primary significantly worse", srmOK, []*report.Result{result("saves", -0.05, -0.09, -0.01, 0.01), result("latency", 0, -0.01, 0.01, 0.9)}, nil,
+			report.NoShip, "fails: saves got worse"},
+		// latency should decrease: an interval wholly above +2% fails.
+		{"guardrail breached", srmOK, []*report.Result{result("saves", 0.05, 0.01, 0.09, 0.01), result("latency", 0.05, 0.03, 0.07, 0.001)}, nil,
+			report.NoShip, "fails: guardrail latency within 2%"},
+		{"guardrail unclear", srmOK, []*report.Result{result("saves", 0.05, 0.01, 0.09, 0.01), result("latency", 0.01, -0.01, 0.03, 0.3)}, nil,
+			report.Inconclusive, "upper bound +3.00% exceeds +2%"},
+		// a decrease of latency is good: its lower bound does not matter.
+		{"guardrail improved", srmOK, []*report.Result{result("saves", 0.05, 0.01, 0.09, 0.01), result("latency", -0.05, -0.09, -0.01, 0.01)}, nil,
+			report.Ship, "holds: guardrail latency"},
+		{"srm failed", &report.SRM{PValue: 0.0001}, []*report.Result{result("saves", 0.05, 0.01, 0.09, 0.01), result("latency", 0, -0.01, 0.01, 0.9)}, nil,
+			report.Invalid, "invalid: sample ratio"},
+		{"not worse fails", srmOK, []*report.Result{result("saves", -0.05, -0.09, -0.01, 0.01)},
+			[]*model.Requirement{{Kind: model.RequireNotWorse, Metric: saves}}, report.NoShip, "fails: saves got worse"},
+		{"within holds", srmOK, []*report.Result{result("saves", -0.001, -0.009, 0.007, 0.8)},
+			[]*model.Requirement{{Kind: model.RequireWithin, Metric: saves, Within: 0.01}}, report.Ship, "lower bound -0.90% >= -1%"},
+		{"not estimated", srmOK, []*report.Result{{Metric: "saves", Variant: "t", Notes: []string{"zero variance"}}},
+			[]*model.Requirement{{Kind: model.RequireImproves, Metric: saves}}, report.Inconclusive, "not estimated (zero variance)"},
+	}
+	for _, c := range cases {
+		e := *exp
+		e.Launch = c.launch
+		tg := &report.Target{Control: "c", Units: map[string]int64{"c": 10, "t": 10}, SRM: c.srm, Results: c.results}
+		Decide(&e, tg)
+		if len(tg.Decisions) != 1 {
+			t.Fatalf("%s: %d decisions", c.name, len(tg.Decisions))
+		}
+		d := tg.Decisions[0]
+		joined := strings.Join(d.Reasons, "\n")
+		if d.Outcome != c.outcome || !strings.Contains(joined, c.reason) {
+			t.Errorf("%s: outcome %s, reasons:\n%s\nwant %s with %q", c.name, d.Outcome, joined, c.outcome, c.reason)
+		}
+	}
+}
