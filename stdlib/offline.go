@@ -1,6 +1,3 @@
-// Package stdlib is Caliper's catalog of built-in functions and offline
-// metrics: for each entry, what the checker needs to know about it and how
-// the compiler lowers it to SQL.
 package stdlib
 
 import (
@@ -19,14 +16,16 @@ import (
 // A metric lowers to SQL in three parts, all templates over two standard
 // relations that the benchmark compiler (compiler/rank) builds:
 //
-// The ranked relation has one row per retrieved document of a judged query,
-// per model, and these columns:
+// The ranked relation has one row per retrieved judged document of a
+// judged query, per model. Unjudged retrieved documents are left out: they
+// gain 0 and are never relevant, so they matter only through the ranks of
+// the others. Columns:
 //
-//	{rank}       BIGINT   1-based position: score descending, then doc id
-//	                      descending (byte order), as trec_eval ranks; the
-//	                      run's own rank column is ignored
-//	{gain}       DOUBLE   the judged relevance when it is > 0, else 0
-//	                      (unjudged and negatively judged documents gain 0)
+//	{rank}       BIGINT   1-based position among all retrieved documents:
+//	                      score descending, then doc id descending (byte
+//	                      order), as trec_eval ranks; the run's own rank
+//	                      column is ignored
+//	{gain}       DOUBLE   the relevance when it is > 0, else 0
 //	{relevant}   BOOLEAN  relevance >= 1
 //	{rel_so_far} BIGINT   relevant documents at ranks <= {rank}
 //
@@ -42,8 +41,13 @@ import (
 // those two aggregates and {num_rel} for the number of relevant (>= 1)
 // judged documents of the query. {k} is the cutoff; {cut} and {ideal_cut}
 // are the conditions "{rank} <= {k}" and "{ideal_rank} <= {k}", or TRUE
-// when the metric is used without a cutoff. Values are 0, never NULL, when
-// a query has no relevant document, as in trec_eval.
+// when the metric is used without a cutoff.
+//
+// Values must be 0, never NULL, for a query without relevant documents, as
+// in trec_eval. When a model retrieved no judged document for a query the
+// aggregates are NULL and the compiler scores the query 0; so a template
+// may only aggregate over documents that can contribute (every trec_eval
+// measure here is 0 when nothing relevant is retrieved).
 
 // OfflineCutoff says whether an offline metric takes a cutoff (`@k`).
 type OfflineCutoff int

@@ -24,6 +24,38 @@ import (
 // read_csv (no quoting, no comment character, no type sniffing) and split
 // with a regular expression. The path may be a glob.
 
+// trecQuote holds a dialect's quoting functions: the readers' SQL is built
+// from a *dialect.Dialect or from the functions the reader catalog passes.
+type trecQuote struct {
+	ident func(string) string
+	str   func(string) string
+}
+
+// Ident quotes an identifier.
+func (q trecQuote) Ident(s string) string { return q.ident(s) }
+
+// String quotes a string literal.
+func (q trecQuote) String(s string) string { return q.str(s) }
+
+// init adds trec_qrels and trec_run to the catalog of source readers; the
+// relation they lower to is the parenthesized SELECT.
+func init() {
+	RegisterReader(&Reader{
+		Name: "trec_qrels", Args: 1, Path: true,
+		Doc: "TREC qrels file(s), `query_id iter doc_id relevance` separated by any whitespace: columns query_id, doc_id, relevance",
+		SQL: func(path string, quoteString, quoteIdent func(string) string) string {
+			return "(" + trecQrels(trecQuote{quoteIdent, quoteString}, path) + ")"
+		},
+	})
+	RegisterReader(&Reader{
+		Name: "trec_run", Args: 1, Path: true,
+		Doc: "TREC run file(s), `query_id Q0 doc_id rank score tag` separated by any whitespace: columns query_id, doc_id, rank, score, tag, model (= tag)",
+		SQL: func(path string, quoteString, quoteIdent func(string) string) string {
+			return "(" + trecRun(trecQuote{quoteIdent, quoteString}, path) + ")"
+		},
+	})
+}
+
 // TrecColumn is one output column of a TREC reader, with its type in the
 // spec language's terms (string, int, float).
 type TrecColumn struct {
@@ -52,6 +84,11 @@ func TrecRunColumns() []TrecColumn {
 // with the columns of TrecQrelsColumns. A relevance that is not a whole
 // number, or a line without exactly 4 fields, fails the query.
 func TrecQrelsSQL(d *dialect.Dialect, path string) string {
+	return trecQrels(trecQuote{d.Ident, d.String}, path)
+}
+
+// trecQrels is TrecQrelsSQL with the quoting functions of any dialect.
+func trecQrels(d trecQuote, path string) string {
 	f := d.Ident("f")
 	bad := trecErrorPrefix(d, "trec_qrels", path, "query_id iter doc_id relevance")
 	rel := fmt.Sprintf("CASE WHEN regexp_full_match(%s[4], %s) THEN CAST(%s[4] AS INTEGER) "+
@@ -69,6 +106,11 @@ func TrecQrelsSQL(d *dialect.Dialect, path string) string {
 // the columns of TrecRunColumns. A score that is not a number, or a line
 // with fewer than 6 fields, fails the query.
 func TrecRunSQL(d *dialect.Dialect, path string) string {
+	return trecRun(trecQuote{d.Ident, d.String}, path)
+}
+
+// trecRun is TrecRunSQL with the quoting functions of any dialect.
+func trecRun(d trecQuote, path string) string {
 	f := d.Ident("f")
 	bad := trecErrorPrefix(d, "trec_run", path, "query_id Q0 doc_id rank score tag")
 	score := fmt.Sprintf("coalesce(TRY_CAST(%s[5] AS DOUBLE), error(%s || %s || %s[5]))",
@@ -88,7 +130,7 @@ func TrecRunSQL(d *dialect.Dialect, path string) string {
 // are read whole with the delimiter U+0001, which never occurs in TREC
 // files; a second, NULL-padded column catches a line that holds it anyway,
 // so no text is ever dropped silently.
-func trecFieldsFrom(d *dialect.Dialect, reader, path, f, check, bad string) string {
+func trecFieldsFrom(d trecQuote, reader, path, f, check, bad string) string {
 	line, rest := d.Ident("line"), d.Ident("rest")
 	ctrl := trecErrorPrefix(d, reader, path, "") + " || " + d.String("line holds the control character U+0001: ")
 	var b strings.Builder
@@ -108,7 +150,7 @@ func trecFieldsFrom(d *dialect.Dialect, reader, path, f, check, bad string) stri
 // trecErrorPrefix is the SQL string literal starting a reader's error
 // message, naming the reader and the file; want, when set, is the line
 // format expected.
-func trecErrorPrefix(d *dialect.Dialect, reader, path, want string) string {
+func trecErrorPrefix(d trecQuote, reader, path, want string) string {
 	msg := fmt.Sprintf("%s(%q): ", reader, path)
 	if want != "" {
 		msg += fmt.Sprintf("malformed line (want %q): ", want)
