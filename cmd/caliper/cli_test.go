@@ -36,7 +36,7 @@ func TestCLI(t *testing.T) {
 		{[]string{"compile", ex, "--target", "oracle"}, 2, "", "unknown target"},
 		{[]string{"run", ex}, 0, "saves_per_user", ""},
 		{[]string{"run", ex, "--format", "yaml"}, 2, "", "unknown format"},
-		{[]string{"run", ex, "--gate"}, 3, "inconclusive", ""},
+		{[]string{"run", ex, "--gate"}, 3, "decision for treatment: INCONCLUSIVE", ""},
 		{[]string{"run", "no/such/folder"}, 1, "", "no such file or directory"},
 		{[]string{"frobnicate"}, 2, "", "unknown command"},
 	}
