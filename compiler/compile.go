@@ -119,14 +119,16 @@ func (b *builder) scans() {
 
 func (b *builder) ident(s string) string { return b.d.Ident(s) }
 
-// relation is a source's typed relation: its reader, with every declared
+func (b *builder) relation(s *model.Source) string { return Relation(s, b.d) }
+
+// Relation is a source's typed relation: its reader, with every declared
 // column cast to its declared type.
-func (b *builder) relation(s *model.Source) string {
+func Relation(s *model.Source, d *dialect.Dialect) string {
 	var cols []string
 	for _, c := range s.Columns {
-		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", b.ident(c.Name), SQLType(c.Type), b.ident(c.Name)))
+		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", d.Ident(c.Name), SQLType(c.Type), d.Ident(c.Name)))
 	}
-	from := s.Reader.SQL(s.Arg, b.d.String, b.d.Ident)
+	from := s.Reader.SQL(s.Arg, d.String, d.Ident)
 	return "SELECT " + strings.Join(cols, ", ") + " FROM " + from
 }
 

@@ -51,6 +51,13 @@ func TestExamples(t *testing.T) {
 				}
 				sql.WriteString(plan.SQL + ";\n\n")
 			}
+			for _, b := range res.Package.BenchmarkTargets {
+				plan, err := compiler.CompileBenchmark(b, dialect.DuckDB)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sql.WriteString(plan.SQL + ";\n\n")
+			}
 			gold := filepath.Join("..", "testdata", "examples", dir)
 			golden.Check(t, gold+".sql", sql.Bytes())
 			eng, err := engine.OpenDuckDB("")

@@ -13,11 +13,12 @@ import (
 
 // Every testdata/diagnostics/*.cal is a bad spec; its rendered diagnostics
 // are the golden file beside it. Each case must report at least one error
-// and every diagnostic must have a code and a position.
+// (warn_*.cal cases: at least one warning and no error) and every
+// diagnostic must have a code and a position.
 func TestDiagnosticsGolden(t *testing.T) {
 	files, err := filepath.Glob("../testdata/diagnostics/*.cal")
-	if err != nil || len(files) < 15 {
-		t.Fatalf("want at least 15 bad specs, found %d (%v)", len(files), err)
+	if err != nil || len(files) < 40 {
+		t.Fatalf("want at least 40 bad specs, found %d (%v)", len(files), err)
 	}
 	for _, path := range files {
 		name := strings.TrimSuffix(filepath.Base(path), ".cal")
@@ -27,7 +28,11 @@ func TestDiagnosticsGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := LoadSource(filepath.Base(path), string(text))
-			if !res.Diags.HasErrors() {
+			if strings.HasPrefix(name, "warn_") {
+				if res.Diags.HasErrors() || len(res.Diags) == 0 {
+					t.Fatalf("a warn_ case must report warnings and no error: %v", res.Diags)
+				}
+			} else if !res.Diags.HasErrors() {
 				t.Fatalf("no error reported for a bad spec")
 			}
 			for _, d := range res.Diags {

@@ -51,7 +51,7 @@ func Load(path string) *Result {
 		res.ASTs = append(res.ASTs, file)
 		res.Diags = append(res.Diags, diags...)
 	}
-	pkg, diags := check.Check(dir, res.ASTs, check.Options{TargetFile: target})
+	pkg, diags := check.Check(dir, res.ASTs, check.Options{TargetFile: target, SyntaxErrors: res.Diags.HasErrors()})
 	res.Package = pkg
 	res.Diags = append(res.Diags, diags...)
 	res.Diags = res.Diags.Sort()
@@ -66,7 +66,7 @@ func LoadSource(name, text string) *Result {
 	file, diags := syntax.Parse(f)
 	res.ASTs = []*ast.File{file}
 	res.Diags = append(res.Diags, diags...)
-	pkg, cdiags := check.Check(filepath.Dir(name), res.ASTs, check.Options{})
+	pkg, cdiags := check.Check(filepath.Dir(name), res.ASTs, check.Options{SyntaxErrors: diags.HasErrors()})
 	res.Package = pkg
 	res.Diags = append(res.Diags, cdiags...).Sort()
 	return res

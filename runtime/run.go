@@ -11,11 +11,22 @@ import (
 	"github.com/caliper-dev/caliper/runtime/report"
 )
 
+// Options tune a run.
+type Options struct {
+	// PerQuery adds benchmarks' per-query values to the report.
+	PerQuery bool
+}
+
 // Run validates the data of every source the package's targets read,
 // then compiles, executes and analyses each target. Data problems are
 // diagnostics (positioned at the declarations); nothing runs until every
 // source checks out.
 func Run(ctx context.Context, eng engine.Engine, pkg *model.Package) (*report.Report, diag.List) {
+	return RunWith(ctx, eng, pkg, Options{})
+}
+
+// RunWith is Run with options.
+func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Options) (*report.Report, diag.List) {
 	d := dialect.DuckDB
 	var diags diag.List
 	for _, s := range TargetSources(pkg) {
@@ -38,6 +49,19 @@ func Run(ctx context.Context, eng engine.Engine, pkg *model.Package) (*report.Re
 		}
 		rep.Targets = append(rep.Targets, t)
 	}
+	for _, b := range pkg.BenchmarkTargets {
+		plan, err := compiler.CompileBenchmark(b, d)
+		if err != nil {
+			diags.Errorf(diag.EQuery, b.Span, "%v", err)
+			continue
+		}
+		t, err := RunBenchmark(ctx, eng, plan, opt.PerQuery)
+		if err != nil {
+			diags.Errorf(diag.EQuery, b.Span, "%v", err)
+			continue
+		}
+		rep.Targets = append(rep.Targets, t)
+	}
 	return rep, diags
 }
 
@@ -50,6 +74,10 @@ func TargetSources(pkg *model.Package) []*model.Source {
 			seen[s] = true
 			out = append(out, s)
 		}
+	}
+	for _, b := range pkg.BenchmarkTargets {
+		add(b.Judgments)
+		add(b.Runs)
 	}
 	for _, e := range pkg.Targets {
 		add(e.Exposures)

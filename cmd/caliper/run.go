@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -12,8 +15,8 @@ import (
 )
 
 func runCmd(all *bool) *cobra.Command {
-	var target, format string
-	var gate bool
+	var target, format, out string
+	var gate, perQuery bool
 	cmd := &cobra.Command{
 		Use:   "run PATH",
 		Short: "run every experiment on its data and report effects",
@@ -22,8 +25,9 @@ func runCmd(all *bool) *cobra.Command {
 			if _, err := dialectFor(target); err != nil {
 				return err
 			}
-			if format != "table" && format != "json" {
-				return fmt.Errorf("unknown format %q (supported: table, json)", format)
+			write, ok := formats[format]
+			if !ok {
+				return fmt.Errorf("unknown format %q (supported: table, json, markdown, html)", format)
 			}
 			res, err := load(cmd, args[0], *all)
 			if err != nil {
@@ -34,17 +38,12 @@ func runCmd(all *bool) *cobra.Command {
 				return err
 			}
 			defer eng.Close()
-			rep, diags := runtime.Run(context.Background(), eng, res.Package)
+			rep, diags := runtime.RunWith(context.Background(), eng, res.Package, runtime.Options{PerQuery: perQuery})
 			printDiags(cmd, res, diags, *all)
 			if diags.HasErrors() {
 				return exitError{exitSpec}
 			}
-			if format == "json" {
-				err = report.WriteJSON(cmd.OutOrStdout(), rep)
-			} else {
-				err = report.WriteTable(cmd.OutOrStdout(), rep)
-			}
-			if err != nil {
+			if err := writeOutput(cmd, out, rep, write); err != nil {
 				return err
 			}
 			if gate && !allShip(rep) {
@@ -54,9 +53,32 @@ func runCmd(all *bool) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&gate, "gate", false, "exit 3 unless every treatment's launch decision is ship")
+	cmd.Flags().BoolVar(&perQuery, "per-query", false, "add benchmarks' per-query values to the report")
 	cmd.Flags().StringVar(&target, "target", "duckdb", "engine to run on")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json, markdown or html")
+	cmd.Flags().StringVar(&out, "out", "", "write the report to this file instead of stdout")
 	return cmd
+}
+
+// formats are the report writers of --format.
+var formats = map[string]func(io.Writer, *report.Report) error{
+	"table":    report.WriteTable,
+	"json":     report.WriteJSON,
+	"markdown": report.WriteMarkdown,
+	"html":     report.WriteHTML,
+}
+
+// writeOutput renders the report to stdout, or to the file out when set
+// (written whole, only once rendering succeeded).
+func writeOutput(cmd *cobra.Command, out string, rep *report.Report, write func(io.Writer, *report.Report) error) error {
+	if out == "" {
+		return write(cmd.OutOrStdout(), rep)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, rep); err != nil {
+		return err
+	}
+	return os.WriteFile(out, buf.Bytes(), 0o644)
 }
 
 // allShip reports whether every decision of every target is ship (and

@@ -21,6 +21,9 @@ type Options struct {
 	// TargetFile, when set, selects only that file's experiments as
 	// targets (names still resolve across the folder).
 	TargetFile string
+	// SyntaxErrors says the files had syntax errors. Warnings are only
+	// reported for folders without errors (they are noise next to them).
+	SyntaxErrors bool
 }
 
 // checker holds the state of one check.
@@ -76,17 +79,16 @@ func Check(dir string, files []*ast.File, opt Options) (*model.Package, diag.Lis
 				c.pkg.Targets = append(c.pkg.Targets, e)
 			}
 		case ast.KindBenchmark:
-			for _, key := range []string{"judgments", "runs"} {
-				if f := field(d, key); f != nil {
-					c.sourceRef(f.Value.(*ast.Ident))
-				}
+			b := c.benchmark(d)
+			c.pkg.Benchmarks = append(c.pkg.Benchmarks, b)
+			if opt.TargetFile == "" || c.file[d] == opt.TargetFile {
+				c.pkg.BenchmarkTargets = append(c.pkg.BenchmarkTargets, b)
 			}
-			c.diags.Errorf(diag.ENotSupported, d.Name.Sp, "benchmark `%s`: offline benchmarks are not supported yet", d.Name.Name).
-				Hint("benchmarks arrive with offline evaluation (ranking metrics that agree with trec_eval)")
 		}
 	}
-	if !c.diags.HasErrors() { // unused-source warnings are noise next to errors
+	if !c.diags.HasErrors() && !opt.SyntaxErrors { // warnings are noise next to errors
 		c.warnUnused()
+		c.lint()
 	}
 	return c.pkg, c.diags
 }
@@ -271,6 +273,41 @@ func (c *checker) warnUnused() {
 	for _, s := range c.pkg.Sources {
 		if !c.used[s.Name] {
 			c.diags.Warnf(diag.WUnusedSource, s.Span, "source `%s` is not used by any metric or experiment", s.Name)
+		}
+	}
+}
+
+// lint warns about specs that check but leave their readers guessing:
+// metrics without an owner, primary metrics without a description,
+// guardrails whose direction is implicit, experiments without a window.
+func (c *checker) lint() {
+	for _, m := range c.pkg.Metrics {
+		if strings.TrimSpace(m.Owner) == "" {
+			c.diags.Warnf(diag.WNoOwner, m.Span, "metric `%s` has no owner", m.Name).
+				Hint(`say who answers for it: owner "team-name"`)
+		}
+	}
+	described := map[*model.Metric]bool{}
+	directed := map[*model.Metric]bool{}
+	for _, e := range c.pkg.Experiments {
+		if e.Decl != nil && field(e.Decl, "window") == nil {
+			c.diags.Warnf(diag.WNoWindow, e.Span, "experiment `%s` has no window", e.Name).
+				Hint("without one, each unit counts from its first exposure to the end of the data; add a per-unit window such as `window 7d`")
+		}
+		for _, u := range e.Metrics {
+			m := u.Metric
+			switch {
+			case u.Role == model.Primary && strings.TrimSpace(m.Description) == "" && !described[m]:
+				described[m] = true
+				c.diags.Warnf(diag.WNoDescription, m.Span, "metric `%s` is the primary metric of experiment `%s` but has no description", m.Name, e.Name).
+					Also(u.Span, "primary metric of `%s`", e.Name).
+					Hint(`a primary metric decides launches: say what it measures, description "..."`)
+			case u.Role == model.Guardrail && m.Decl != nil && field(m.Decl, "direction") == nil && !directed[m]:
+				directed[m] = true
+				c.diags.Warnf(diag.WNoDirection, m.Span, "metric `%s` is a guardrail of experiment `%s` but does not declare its direction", m.Name, e.Name).
+					Also(u.Span, "guardrail of `%s`", e.Name).
+					Hint("say which way is good: `direction increase` (the default, higher is better) or `direction decrease` (lower is better)")
+			}
 		}
 	}
 }

@@ -1,7 +1,8 @@
 package diag
 
 // Code is a stable diagnostic code. Codes are never renumbered; a retired
-// code stays reserved. The table below is the catalogue.
+// code stays reserved. Every code has an entry in Catalog (catalog.go),
+// from which docs/errors.md is generated.
 type Code string
 
 // Syntax (E01xx).
@@ -53,6 +54,9 @@ const (
 
 // Warnings (W0xxx).
 const (
-	WUnusedSource Code = "W0001" // source used by nothing
-	WNoOwner      Code = "W0002" // metric without an owner
+	WUnusedSource  Code = "W0001" // source used by nothing
+	WNoOwner       Code = "W0002" // metric without an owner
+	WNoDescription Code = "W0003" // primary metric without a description
+	WNoDirection   Code = "W0004" // guardrail metric whose direction is not declared
+	WNoWindow      Code = "W0005" // experiment without a window
 )

@@ -17,9 +17,39 @@ type Package struct {
 	Sources     []*Source
 	Metrics     []*Metric
 	Experiments []*Experiment
-	// Targets are the experiments (and later benchmarks) selected to run:
-	// all of a folder, or those of one file.
-	Targets []*Experiment
+	Benchmarks  []*Benchmark
+	// Targets are the experiments selected to run: all of a folder, or
+	// those of one file; BenchmarkTargets likewise.
+	Targets          []*Experiment
+	BenchmarkTargets []*Benchmark
+}
+
+// Benchmark is a checked offline evaluation of ranking models: every
+// model's run scored against the judgments, each compared with the
+// baseline model over queries.
+type Benchmark struct {
+	Name        string
+	Span        source.Span
+	Title       string
+	Owner       string
+	Description string
+	Judgments   *Source
+	Runs        *Source
+	// Column names: Query and Item in both sources, Relevance in the
+	// judgments, Score and Model in the runs.
+	Query, Item, Relevance, Score, Model string
+	Baseline                             string
+	Metrics                              []stdlib.OfflineRef
+	// Test is paired_t (default), permutation or bootstrap.
+	Test  string
+	Alpha float64
+	// MissingZero scores judged queries a model did not answer as 0
+	// (`missing_queries zero`, trec_eval -c) instead of skipping them.
+	MissingZero bool
+	// Launch holds the requirements (their Offline names the metric); nil
+	// means every metric must not get worse.
+	Launch []*Requirement
+	Decl   *ast.Decl
 }
 
 // Source is a relation of facts.
@@ -183,9 +213,11 @@ const (
 // Requirement is one launch requirement.
 type Requirement struct {
 	Kind   RequirementKind
-	Metric *Metric // for improves, within, not worse
-	Within float64 // for within, as a fraction
-	Span   source.Span
+	Metric *Metric // for improves, within, not worse (experiments)
+	// Offline names a benchmark metric, such as ndcg@10 (benchmarks).
+	Offline string
+	Within  float64 // for within, as a fraction
+	Span    source.Span
 }
 
 // DefaultLaunch is the rule without a launch block: srm, every primary

@@ -18,11 +18,25 @@ type converter struct {
 	diags diag.List
 }
 
+// span makes a span from participle positions, which already carry the
+// line and rune column (the tokens were lexed once for the whole file).
 func (c *converter) span(start, end lexer.Position) source.Span {
 	if end.Offset < start.Offset {
 		end = start
 	}
-	return c.file.SpanOf(start.Offset, end.Offset)
+	return source.Span{File: c.file.Name, Start: pos(start), End: pos(end)}
+}
+
+func pos(p lexer.Position) source.Pos {
+	return source.Pos{Offset: p.Offset, Line: p.Line, Col: p.Column}
+}
+
+// spanLen is the span of n bytes on one line from p.
+func (c *converter) spanLen(p lexer.Position, n int) source.Span {
+	end := p
+	end.Offset += n
+	end.Column += n
+	return c.span(p, end)
 }
 
 func (c *converter) decl(d *cstDecl) *ast.Decl {
@@ -49,10 +63,7 @@ func (c *converter) name(n *cstName) *ast.Ident {
 
 // keyIdent makes the field's key from its first token.
 func (c *converter) keyIdent(f *cstField, key string) *ast.Ident {
-	start := f.Pos
-	end := start
-	end.Offset += len(key)
-	return &ast.Ident{Name: key, Sp: c.span(start, end)}
+	return &ast.Ident{Name: key, Sp: c.spanLen(f.Pos, len(key))}
 }
 
 func (c *converter) field(f *cstField) *ast.Field {
@@ -92,7 +103,8 @@ func (c *converter) field(f *cstField) *ast.Field {
 		return mk(f.DurKey, c.duration(f.Dur))
 	case f.BoolKey != "":
 		bsp := sp
-		bsp.Start = c.file.PosAt(bsp.End.Offset - len(f.Bool))
+		n := len(f.Bool) // the last token of the field, on one line
+		bsp.Start = source.Pos{Offset: bsp.End.Offset - n, Line: bsp.End.Line, Col: bsp.End.Col - n}
 		return mk(f.BoolKey, &ast.BoolLit{Value: f.Bool == "true", Sp: bsp})
 	case f.Allocation != nil:
 		l := &ast.PercentList{}
@@ -172,7 +184,7 @@ func (c *converter) metricRef(m *cstMetricRef) *ast.MetricRef {
 func (c *converter) from(f *cstFrom) *ast.From {
 	out := &ast.From{Sp: c.span(f.Pos, f.EndPos)}
 	if f.SQL != nil {
-		out.Reader = &ast.Ident{Name: "sql", Sp: c.file.SpanOf(f.Pos.Offset, f.Pos.Offset+3)}
+		out.Reader = &ast.Ident{Name: "sql", Sp: c.spanLen(f.Pos, 3)}
 		out.Args = []*ast.StringLit{c.str(f.SQL)}
 		return out
 	}
@@ -303,8 +315,7 @@ func (c *converter) cmp(e *cstCmp) ast.Expr {
 func (c *converter) sum(e *cstSum) ast.Expr {
 	x := c.term(e.Head)
 	for _, t := range e.Tail {
-		opSp := c.file.SpanOf(t.Pos.Offset, t.Pos.Offset+1)
-		x = c.binary(t.Op, x, c.term(t.Term), opSp)
+		x = c.binary(t.Op, x, c.term(t.Term), c.spanLen(t.Pos, 1))
 	}
 	return x
 }
@@ -312,8 +323,7 @@ func (c *converter) sum(e *cstSum) ast.Expr {
 func (c *converter) term(e *cstTerm) ast.Expr {
 	x := c.unary(e.Head)
 	for _, t := range e.Tail {
-		opSp := c.file.SpanOf(t.Pos.Offset, t.Pos.Offset+1)
-		x = c.binary(t.Op, x, c.unary(t.Unary), opSp)
+		x = c.binary(t.Op, x, c.unary(t.Unary), c.spanLen(t.Pos, 1))
 	}
 	return x
 }
@@ -388,10 +398,15 @@ func (c *converter) ref(r *cstRef) ast.Expr {
 	return call
 }
 
+// joinNames spells a dotted name as written, backquotes kept.
 func joinNames(ids []*ast.Ident) string {
 	var parts []string
 	for _, id := range ids {
-		parts = append(parts, id.Name)
+		if id.Quoted {
+			parts = append(parts, "`"+id.Name+"`")
+		} else {
+			parts = append(parts, id.Name)
+		}
 	}
 	return strings.Join(parts, ".")
 }

@@ -1,11 +1,10 @@
 package syntax
 
 import (
-	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
-	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/caliper-dev/caliper/lang/ast"
@@ -13,11 +12,29 @@ import (
 	"github.com/caliper-dev/caliper/lang/source"
 )
 
-// MaxDepth caps bracket nesting: deeper input is refused with a diagnostic
-// before parsing, since a recursive-descent parser could exhaust the stack.
+// MaxDepth caps nesting: brackets, and runs of prefix operators (`not`,
+// `-`) which nest without brackets. Deeper input is refused with a
+// diagnostic before parsing, since a recursive-descent parser could
+// exhaust the stack.
 const MaxDepth = 100
 
+// MaxOperators caps the binary operators of one declaration: a chain
+// `a + b + ...` is a left-deep tree, and every later stage walks it
+// recursively.
+const MaxOperators = 10000
+
 var declKinds = []string{ast.KindSource, ast.KindMetric, ast.KindExperiment, ast.KindBenchmark}
+
+var (
+	symbols  = specLexer.Symbols()
+	tComment = symbols["Comment"]
+	tSpace   = symbols["Whitespace"]
+	tInvalid = symbols["Invalid"]
+	tIdent   = symbols["Ident"]
+	tString  = symbols["String"]
+	tRaw     = symbols["RawString"]
+	tNumber  = symbols["Number"]
+)
 
 // Parse parses one spec file. It never panics and always returns a file:
 // declarations that parsed, plus a diagnostic for each one that did not.
@@ -25,16 +42,30 @@ var declKinds = []string{ast.KindSource, ast.KindMetric, ast.KindExperiment, ast
 // run reports an error in every broken declaration.
 func Parse(f *source.File) (*ast.File, diag.List) {
 	out := &ast.File{Name: f.Name}
-	toks, diags := scan(f)
-	if toks == nil {
+	sc, diags := scan(f)
+	if sc == nil {
 		return out, diags
 	}
-	for _, ch := range chunks(f, toks, &diags) {
-		cst, err := parser.ParseString(f.Name, pad(f.Text, ch.start, ch.end))
+	for _, ch := range chunks(f, sc.toks, &diags) {
+		if sc.invalidIn(ch) { // already reported by scan
+			continue
+		}
+		toks := sc.significant(ch)
+		if ops := countOperators(toks); ops > MaxOperators {
+			t := toks[0]
+			diags.Errorf(diag.ETooDeep, f.SpanOf(t.Pos.Offset, t.Pos.Offset+len(t.Value)),
+				"declaration has %d operators; at most %d are allowed", ops, MaxOperators).
+				Hint("split the expression into several metrics")
+			continue
+		}
+		pl, err := lexer.Upgrade(&sliceLexer{toks: sc.raw(f, ch)}, tComment, tSpace)
 		if err != nil {
-			if !hasInvalid(toks, ch) { // already reported by scan
-				diags = append(diags, rewrite(f, toks, err))
-			}
+			diags.Errorf(diag.ESyntax, f.SpanOf(ch.start, ch.start), "%v", err)
+			continue
+		}
+		cst, err := parser.ParseFromLexer(pl)
+		if err != nil {
+			diags = append(diags, rewrite(f, toks, sc.after(f, ch), err))
 			continue
 		}
 		c := &converter{file: f}
@@ -46,67 +77,252 @@ func Parse(f *source.File) (*ast.File, diag.List) {
 	return out, diags
 }
 
-func reportInvalid(f *source.File, t lexer.Token, diags *diag.List) {
-	sp := f.SpanOf(t.Pos.Offset, t.Pos.Offset+len(t.Value))
-	if t.Value == `"` {
-		diags.Errorf(diag.EUnterminated, sp, "unterminated string").
-			Hint("close the string with `\"` on the same line; use \"\"\"...\"\"\" for text over several lines")
-		return
-	}
-	diags.Errorf(diag.EBadToken, sp, "unexpected character `%s`", t.Value)
+// Comment is a `//` comment of a file.
+type Comment struct {
+	Text string // with the leading //, without the newline
+	Span source.Span
 }
 
-func hasInvalid(toks []lexer.Token, ch chunk) bool {
-	invalid := specLexer.Symbols()["Invalid"]
-	for _, t := range toks {
-		if t.Type == invalid && t.Pos.Offset >= ch.start && t.Pos.Offset < ch.end {
-			return true
+// Comments returns the comments of a file in order, lexed with the
+// parser's own lexer (so `//` inside a string is not a comment). It
+// returns nil when the file cannot be lexed.
+func Comments(f *source.File) []Comment {
+	sc, _ := scan(f)
+	if sc == nil {
+		return nil
+	}
+	var out []Comment
+	for _, t := range sc.all {
+		if t.Type == tComment {
+			text := strings.TrimRight(t.Value, " \t\r")
+			out = append(out, Comment{Text: text, Span: f.SpanOf(t.Pos.Offset, t.Pos.Offset+len(text))})
 		}
 	}
-	return false
+	return out
 }
 
-// scan lexes the file for recovery and depth checks.
-func scan(f *source.File) ([]lexer.Token, diag.List) {
+// sliceLexer feeds participle tokens that were lexed once for the whole
+// file, so each declaration is parsed without lexing again and positions
+// are positions in the file.
+type sliceLexer struct {
+	toks []lexer.Token
+	i    int
+}
+
+func (l *sliceLexer) Next() (lexer.Token, error) {
+	t := l.toks[l.i]
+	if l.i < len(l.toks)-1 {
+		l.i++
+	}
+	return t, nil
+}
+
+// scanned is a lexed file.
+type scanned struct {
+	all     []lexer.Token // every token, comments and whitespace too; EOF last
+	toks    []lexer.Token // significant tokens; EOF last
+	invalid []int         // offsets of Invalid tokens
+}
+
+func (s *scanned) invalidIn(ch chunk) bool {
+	i := sort.SearchInts(s.invalid, ch.start)
+	return i < len(s.invalid) && s.invalid[i] < ch.end
+}
+
+// between returns the tokens of list whose offset is in [start, end).
+func between(list []lexer.Token, start, end int) []lexer.Token {
+	i := sort.Search(len(list), func(i int) bool { return list[i].EOF() || list[i].Pos.Offset >= start })
+	j := sort.Search(len(list), func(i int) bool { return list[i].EOF() || list[i].Pos.Offset >= end })
+	return list[i:j]
+}
+
+// eofAt is an end-of-input token at a byte offset.
+func eofAt(f *source.File, offset int) lexer.Token {
+	p := f.PosAt(offset)
+	return lexer.EOFToken(lexer.Position{Filename: f.Name, Offset: p.Offset, Line: p.Line, Column: p.Col})
+}
+
+// raw returns a chunk's tokens, elided ones included, ending with an EOF
+// at the chunk's end.
+func (s *scanned) raw(f *source.File, ch chunk) []lexer.Token {
+	in := between(s.all, ch.start, ch.end)
+	out := make([]lexer.Token, 0, len(in)+1)
+	return append(append(out, in...), eofAt(f, ch.end))
+}
+
+// significant returns a chunk's significant tokens.
+func (s *scanned) significant(ch chunk) []lexer.Token {
+	return between(s.toks, ch.start, ch.end)
+}
+
+// after returns the token that follows a chunk: the next declaration's
+// first token, or the end of the file.
+func (s *scanned) after(f *source.File, ch chunk) lexer.Token {
+	next := between(s.toks, ch.end, len(f.Text)+1)
+	if len(next) > 0 {
+		return next[0]
+	}
+	return eofAt(f, len(f.Text))
+}
+
+func countOperators(toks []lexer.Token) int {
+	n := 0
+	for _, t := range toks {
+		switch t.Value {
+		case "+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or":
+			n++
+		}
+	}
+	return n
+}
+
+// invalidHints explains characters that start no token, keyed by the
+// run of them (`&&` is one run).
+var invalidHints = map[string]string{
+	"&&": "write `and`", "&": "write `and`", "||": "write `or`", "|": "write `or`",
+	"!": "write `not`, or `!=` to compare", ";": "fields need no separator: remove the `;`",
+	"=>": "compare with `>=`", "=<": "compare with `<=`", "<>": "compare with `!=`",
+	"%": "a percentage is written with its number: 2%",
+}
+
+// reportInvalid reports a run of characters that start no token (run[0]
+// is the first; all are adjacent). prev is the significant token before
+// the run, if any.
+func reportInvalid(f *source.File, run []lexer.Token, prev *lexer.Token, diags *diag.List) {
+	t := run[0]
+	last := run[len(run)-1]
+	sp := f.SpanOf(t.Pos.Offset, last.Pos.Offset+len(last.Value))
+	text := f.Text[t.Pos.Offset : last.Pos.Offset+len(last.Value)]
+	switch {
+	case t.Value == `"`:
+		diags.Errorf(diag.EUnterminated, f.SpanOf(t.Pos.Offset, t.Pos.Offset+1), "unterminated string").
+			Hint("close the string with `\"` on the same line; use \"\"\"...\"\"\" for text over several lines")
+		return
+	case text == "=" || text == ":":
+		d := diags.Errorf(diag.EBadToken, sp, "unexpected character `%s`", text)
+		if prev != nil && prev.Type == tIdent && isFieldKey(prev.Value) {
+			d.Hint("drop the `%s`: fields are written as a key and a value, such as `%s ...`", text, prev.Value)
+		} else if text == "=" {
+			d.Hint("compare with `==`")
+		} else {
+			d.Hint("columns are written `name type`, and fields `key value`, without `:`")
+		}
+		return
+	case text == "'":
+		d := diags.Errorf(diag.EBadToken, sp, "unexpected character `'`")
+		rest := f.Text[t.Pos.Offset+1:]
+		if end := strings.IndexAny(rest, "'\n"); end >= 0 && rest[end] == '\'' {
+			d.Hint("strings use double quotes: \"%s\"", rest[:end])
+		} else {
+			d.Hint("strings use double quotes")
+		}
+		return
+	}
+	if len(run) > 1 {
+		diags.Errorf(diag.EBadToken, sp, "unexpected characters `%s`", text)
+	} else {
+		diags.Errorf(diag.EBadToken, sp, "unexpected character `%s`", text)
+	}
+	if h, ok := invalidHints[text]; ok {
+		(*diags)[len(*diags)-1].Hint("%s", h)
+	}
+}
+
+// scan lexes the file once, for parsing, recovery and depth checks.
+func scan(f *source.File) (*scanned, diag.List) {
 	var diags diag.List
-	lx, err := specLexer.Lex(f.Name, strings.NewReader(f.Text))
+	lx, err := specLexer.LexString(f.Name, f.Text)
 	if err != nil {
 		diags.Errorf(diag.ESyntax, f.SpanOf(0, 0), "cannot read %s: %v", f.Name, err)
 		return nil, diags
 	}
-	var toks []lexer.Token
-	depth := 0
-	sym := specLexer.Symbols()
-	comment, ws, invalid := sym["Comment"], sym["Whitespace"], sym["Invalid"]
+	s := &scanned{}
+	depth, prefix := 0, 0
+	// Runs of adjacent invalid characters are reported once; so is a
+	// single-quoted 'string' (quote is the line of its opening quote).
+	var run []lexer.Token
+	var runPrev *lexer.Token // the significant token before the run
+	quote := -1
+	flushRun := func() {
+		if len(run) > 0 {
+			reportInvalid(f, run, runPrev, &diags)
+			run = nil
+		}
+	}
+	tooDeep := func(t lexer.Token, what string) {
+		diags.Errorf(diag.ETooDeep, f.SpanOf(t.Pos.Offset, t.Pos.Offset+len(t.Value)),
+			"expression nested more than %d levels deep%s", MaxDepth, what).
+			Hint("split the expression into several metrics")
+	}
 	for {
 		t, err := lx.Next()
 		if err != nil {
 			diags.Errorf(diag.EBadToken, f.SpanOf(t.Pos.Offset, t.Pos.Offset+1), "%v", err)
 			return nil, diags
 		}
+		s.all = append(s.all, t)
 		if t.EOF() {
-			toks = append(toks, t)
-			return toks, diags
+			flushRun()
+			s.toks = append(s.toks, t)
+			return s, diags
 		}
-		if t.Type == comment || t.Type == ws {
+		if t.Type == tComment || t.Type == tSpace {
 			continue
 		}
-		if t.Type == invalid {
-			reportInvalid(f, t, &diags)
+		if t.Type == tInvalid {
+			s.invalid = append(s.invalid, t.Pos.Offset)
+			n := len(s.toks)
+			adjacent := n > 0 && s.toks[n-1].Type == tInvalid && s.toks[n-1].Value != `"` && t.Value != `"` &&
+				s.toks[n-1].Pos.Offset+len(s.toks[n-1].Value) == t.Pos.Offset
+			quoted := quote >= 0 && t.Value == "'" // the closing quote of 'text'
+			if !adjacent && !quoted {
+				flushRun()
+				run = append(run, t)
+				runPrev = nil
+				for k := n - 1; k >= 0; k-- {
+					if s.toks[k].Type != tInvalid {
+						p := s.toks[k]
+						runPrev = &p
+						break
+					}
+				}
+				quote = -1
+				if t.Value == "'" {
+					quote = t.Pos.Line
+				}
+			} else if adjacent {
+				run = append(run, t)
+			}
+			if quoted {
+				quote = -1
+			}
+		}
+		if quote >= 0 && t.Pos.Line != quote {
+			quote = -1
 		}
 		switch t.Value {
 		case "(", "[":
 			depth++
-			if depth == MaxDepth+1 {
-				diags.Errorf(diag.ETooDeep, f.SpanOf(t.Pos.Offset, t.Pos.Offset+1),
-					"expression nested more than %d levels deep", MaxDepth).
-					Hint("split the expression into several metrics")
+			if depth+prefix == MaxDepth+1 {
+				flushRun()
+				tooDeep(t, "")
 				return nil, diags
 			}
 		case ")", "]":
 			depth--
 		}
-		toks = append(toks, t)
+		// `not not not x` and `- - - x` nest without brackets.
+		if t.Value == "not" || t.Value == "-" {
+			prefix++
+			if depth+prefix == MaxDepth+1 {
+				flushRun()
+				tooDeep(t, fmt.Sprintf(" (a run of `%s`)", t.Value))
+				return nil, diags
+			}
+		} else {
+			prefix = 0
+		}
+		s.toks = append(s.toks, t)
 	}
 }
 
@@ -177,190 +393,7 @@ func reportStray(f *source.File, t lexer.Token, diags *diag.List) {
 		"expected a declaration (source, metric, experiment or benchmark), found `%s`", t.Value)
 	if s := diag.Closest(t.Value, declKinds); s != "" {
 		d.Hint("did you mean `%s`?", s)
+	} else if t.Value == "}" {
+		d.Hint("this `}` closes nothing: remove it, or check the braces before it")
 	}
-}
-
-// pad returns text with everything outside [start, end) blanked (newlines
-// kept), so positions in the chunk's parse are positions in the file.
-func pad(text string, start, end int) string {
-	b := []byte(text)
-	for i := range b {
-		if (i < start || i >= end) && b[i] != '\n' {
-			b[i] = ' '
-		}
-	}
-	return string(b)
-}
-
-// rewrite turns a participle error into a friendly diagnostic.
-func rewrite(f *source.File, toks []lexer.Token, err error) *diag.Diagnostic {
-	var perr participle.Error
-	if !errors.As(err, &perr) {
-		return &diag.Diagnostic{Code: diag.ESyntax, Span: f.SpanOf(0, 0), Message: err.Error()}
-	}
-	pos := perr.Position()
-	tok, ok := tokenAt(toks, pos.Offset)
-	var ute *participle.UnexpectedTokenError
-	expect := ""
-	if errors.As(err, &ute) {
-		tok, ok = ute.Unexpected, true
-		expect = ute.Expect
-	}
-	list := diag.List{}
-	if !ok || tok.EOF() {
-		d := list.Errorf(diag.ESyntax, f.SpanOf(len(f.Text), len(f.Text)), "unexpected end of file")
-		return d.Hint("a declaration is missing its closing `}`")
-	}
-	sp := f.SpanOf(tok.Pos.Offset, tok.Pos.Offset+len(tok.Value))
-	sym := specLexer.Symbols()
-	switch {
-	case tok.Type == sym["Invalid"] && tok.Value == `"`:
-		return list.Errorf(diag.EUnterminated, sp, "unterminated string").Hint("close the string with `\"` on the same line; use \"\"\"...\"\"\" for text over several lines")
-	case tok.Type == sym["Invalid"]:
-		return list.Errorf(diag.EBadToken, sp, "unexpected character `%s`", tok.Value)
-	}
-	if expect == "" {
-		expect = expectedIn(perr.Message())
-	}
-	kind, inBody := enclosingDecl(toks, tok.Pos.Offset)
-	if inBody && tok.Type == sym["Ident"] && fieldPosition(toks, tok.Pos.Offset) {
-		if isFieldKey(tok.Value) {
-			return badFieldValue(f, toks, tok, &list)
-		}
-		{
-			d := list.Errorf(diag.EUnknownField, sp, "unknown field `%s` in %s", tok.Value, kind)
-			if s := diag.Closest(tok.Value, ast.AllowedFields[kind]); s != "" {
-				d.Hint("did you mean `%s`?", s)
-			} else {
-				d.Hint("%s fields: %s", kind, strings.Join(ast.AllowedFields[kind], ", "))
-			}
-			return d
-		}
-	}
-	msg := fmt.Sprintf("unexpected `%s`", tok.Value)
-	if tok.Type == sym["String"] || tok.Type == sym["RawString"] {
-		msg = fmt.Sprintf("unexpected string %s", tok.Value)
-	}
-	d := list.Errorf(diag.ESyntax, sp, "%s", msg)
-	if expect != "" {
-		d.Hint("expected %s", friendlyExpect(expect))
-	}
-	return d
-}
-
-// expectedIn extracts participle's "(expected X)" from a message.
-func expectedIn(msg string) string {
-	i := strings.LastIndex(msg, "(expected ")
-	if i < 0 || !strings.HasSuffix(msg, ")") {
-		return ""
-	}
-	return msg[i+len("(expected ") : len(msg)-1]
-}
-
-// fieldValueShapes says what each field takes, for errors in its value.
-var fieldValueShapes = map[string]string{
-	"title": "a string", "description": "a string", "owner": "a string", "hypothesis": "a string",
-	"control": "a string such as \"control\"", "baseline": "a string", "start": "a date string such as \"2026-10-01\"",
-	"end": "a date string such as \"2026-10-31\"", "format": "a string",
-	"tags": "a list of strings such as [\"a\", \"b\"]", "treatments": "strings such as \"a\", \"b\"",
-	"value": "an expression", "time": "a column name", "unit": "a column name", "assignment": "a column name",
-	"cluster": "a column name", "split": "a column name", "segment": "column names separated by commas",
-	"attribution": "`shapley`", "timeline": "`day` or `week`", "direction": "`increase` or `decrease`",
-	"correction": "`holm`, `bh`, `bonferroni` or `none`", "judgments": "a source name", "runs": "a source name",
-	"query": "a column name", "item": "a column name", "relevance": "a column name", "score": "a column name",
-	"model": "a column name", "test": "`paired_t`, `permutation` or `bootstrap`", "missing_queries": "`skip` or `zero`",
-	"primary": "metric names separated by commas", "secondary": "metric names separated by commas",
-	"decompose": "metric names joined by `*`, such as a * b", "winsorize": "a percentage such as 99%",
-	"cap": "a number", "alpha": "a number such as 0.05", "window": "a duration such as 7d (m, h, d or w)",
-	"cuped": "a duration such as 14d (m, h, d or w)", "sequential": "`true` or `false`",
-	"allocation": "percentages such as 50%, 50%", "from": "a reader such as csv(\"data/x.csv\"), or sql \"\"\"...\"\"\"",
-	"columns": "{ name type ... }", "exposures": "a source name, optionally followed by `where` and a condition",
-	"guardrail": "a metric, `within` and a percentage, such as latency within 2%",
-	"factor":    "a name, a column, `baseline` and a string, such as ranker rank_arm baseline \"v1\"",
-	"metrics":   "offline metric names such as ndcg@10, mrr", "launch": "{ require ... }",
-}
-
-// badFieldValue reports a field whose key parsed but whose value did not:
-// it points at the first token after the key.
-func badFieldValue(f *source.File, toks []lexer.Token, key lexer.Token, list *diag.List) *diag.Diagnostic {
-	next := key
-	for i, t := range toks {
-		if t.Pos.Offset == key.Pos.Offset && i+1 < len(toks) {
-			next = toks[i+1]
-		}
-	}
-	found := "`" + next.Value + "`"
-	sp := f.SpanOf(next.Pos.Offset, next.Pos.Offset+len(next.Value))
-	if next.EOF() {
-		found, sp = "the end of the file", f.SpanOf(len(f.Text), len(f.Text))
-	}
-	return list.Errorf(diag.EBadValue, sp, "`%s` takes %s; found %s", key.Value, fieldValueShapes[key.Value], found)
-}
-
-// friendlyExpect rewrites participle's EBNF fragment for users.
-func friendlyExpect(e string) string {
-	r := strings.NewReplacer(`"`, "`", "<ident>", "a name", "<qident>", "a name", "<string>", "a string",
-		"<rawstring>", "a string", "<number>", "a number", "<percent>", "a percentage such as 2%",
-		"<duration>", "a duration such as 7d")
-	return r.Replace(e)
-}
-
-func tokenAt(toks []lexer.Token, offset int) (lexer.Token, bool) {
-	for _, t := range toks {
-		if t.Pos.Offset >= offset {
-			return t, true
-		}
-	}
-	return lexer.Token{}, false
-}
-
-// enclosingDecl finds the declaration kind whose body holds offset.
-func enclosingDecl(toks []lexer.Token, offset int) (string, bool) {
-	kind := ""
-	depth, parens := 0, 0
-	for _, t := range toks {
-		if t.Pos.Offset >= offset || t.EOF() {
-			break
-		}
-		if isDeclKind(t.Value) && (depth == 0 || t.Pos.Column == 1) {
-			kind, depth, parens = t.Value, 0, 0 // chunks() starts a declaration here too
-		}
-		switch t.Value {
-		case "{":
-			depth++
-		case "}":
-			depth = max(depth-1, 0)
-		case "(", "[":
-			parens++
-		case ")", "]":
-			parens = max(parens-1, 0)
-		}
-	}
-	return kind, kind != "" && depth == 1 && parens == 0
-}
-
-// fieldPosition reports whether the token at offset is where a field key
-// could start: after `{`, or after the end of a previous field.
-func fieldPosition(toks []lexer.Token, offset int) bool {
-	for i, t := range toks {
-		if t.Pos.Offset == offset {
-			if i == 0 {
-				return false
-			}
-			prev := toks[i-1]
-			return prev.Value != "," && prev.Value != "(" && prev.Value != "." && prev.Value != "@"
-		}
-	}
-	return false
-}
-
-func isFieldKey(s string) bool {
-	for _, fields := range ast.AllowedFields {
-		for _, f := range fields {
-			if f == s {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -116,9 +116,9 @@ func srm(t *report.Target) (status, string) {
 		return unclear, "sample ratio: not computed"
 	}
 	if t.SRM.Passed {
-		return holds, fmt.Sprintf("sample ratio: p = %s >= 0.001", p(t.SRM.PValue))
+		return holds, fmt.Sprintf("sample ratio: p %s >= 0.001", p(t.SRM.PValue))
 	}
-	return invalid, fmt.Sprintf("sample ratio: p = %s < 0.001: the assignment is broken, so no effect can be trusted", p(t.SRM.PValue))
+	return invalid, fmt.Sprintf("sample ratio: p %s < 0.001: the assignment is broken, so no effect can be trusted", p(t.SRM.PValue))
 }
 
 // notEstimated explains a result that has no estimate.
@@ -145,11 +145,11 @@ func improves(r *report.Result, m *model.Metric, alpha float64) (status, string)
 	fig := figure(r)
 	switch {
 	case float64(sig(r)) < alpha && good > 0:
-		return holds, fmt.Sprintf("%s improves: %s, p = %s < %g", m.Name, fig, p(sig(r)), alpha)
+		return holds, fmt.Sprintf("%s improves: %s, p %s < %g", m.Name, fig, p(sig(r)), alpha)
 	case wrongSide(r, m):
 		return fails, fmt.Sprintf("%s got worse: %s, the interval lies wholly on the wrong side", m.Name, fig)
 	}
-	return unclear, fmt.Sprintf("%s does not improve significantly: %s, p = %s", m.Name, fig, p(sig(r)))
+	return unclear, fmt.Sprintf("%s does not improve significantly: %s, p %s", m.Name, fig, p(sig(r)))
 }
 
 // wrongSide reports whether the absolute interval lies wholly in the
@@ -215,9 +215,73 @@ func pct(v float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.4f", v*100), "0"), ".") + "%"
 }
 
+// p renders a p-value with its relation: "= 0.0123" or "< 0.0001".
 func p(v report.Num) string {
 	if v < 0.0001 {
 		return "< 0.0001"
 	}
-	return fmt.Sprintf("%.4f", float64(v))
+	return fmt.Sprintf("= %.4f", float64(v))
+}
+
+// DecideBenchmark evaluates a benchmark's launch rule for every model other
+// than the baseline and sets t.Decisions. Offline metrics are better when
+// higher. Without a launch block the rule is that no metric gets worse.
+func DecideBenchmark(b *model.Benchmark, t *report.Target) {
+	if t.Bench == nil {
+		return
+	}
+	rules := b.Launch
+	if rules == nil {
+		for _, m := range b.Metrics {
+			rules = append(rules, &model.Requirement{Kind: model.RequireNotWorse, Offline: m.String()})
+		}
+	}
+	byModel := map[string][]*report.Result{}
+	var models []string
+	for _, r := range t.Bench.Results {
+		if _, ok := byModel[r.Model]; !ok {
+			models = append(models, r.Model)
+		}
+		byModel[r.Model] = append(byModel[r.Model], asResult(r))
+	}
+	sort.Strings(models)
+	t.Decisions = nil
+	for _, m := range models {
+		view := &report.Target{Results: byModel[m]}
+		d := &report.Decision{Variant: m, Reasons: []string{}}
+		worst := holds
+		for _, r := range rules {
+			metric := &model.Metric{Name: r.Offline, Direction: model.Increase}
+			res := find(view, r.Offline, m)
+			var s status
+			var why string
+			switch r.Kind {
+			case model.RequireImproves:
+				s, why = improves(res, metric, b.Alpha)
+			case model.RequireWithin:
+				s, why = within(res, metric, r.Within, "")
+			case model.RequireNotWorse:
+				s, why = notWorse(res, metric, b.Alpha)
+			default:
+				continue
+			}
+			worst = max(worst, s)
+			d.Reasons = append(d.Reasons, label(s)+why)
+		}
+		d.Outcome = map[status]string{holds: report.Ship, unclear: report.Inconclusive, fails: report.NoShip, invalid: report.Invalid}[worst]
+		t.Decisions = append(t.Decisions, d)
+	}
+}
+
+// asResult views a benchmark comparison as an experiment result, so the
+// same requirement checks apply.
+func asResult(r *report.BenchResult) *report.Result {
+	out := &report.Result{Metric: r.Metric, Variant: r.Model, Relative: r.Relative, PValue: r.PValue, Notes: r.Notes}
+	if r.Delta != nil && r.CILower != nil && r.CIUpper != nil {
+		out.Absolute = &report.Effect{Estimate: *r.Delta, CILower: *r.CILower, CIUpper: *r.CIUpper}
+		if r.StdError != nil {
+			out.Absolute.StdError = *r.StdError
+		}
+	}
+	return out
 }

@@ -37,6 +37,8 @@ type Target struct {
 	// Sequential is set when intervals and p-values are always valid.
 	Sequential bool     `json:"sequential,omitempty"`
 	Notes      []string `json:"notes,omitempty"`
+	// Bench holds a benchmark's results (Kind "benchmark").
+	Bench *Bench `json:"-"`
 }
 
 // Launch outcomes (LANGUAGE.md, "Launch criteria").

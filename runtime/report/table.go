@@ -20,6 +20,10 @@ func WriteTable(w io.Writer, r *Report) error {
 }
 
 func writeTarget(w io.Writer, t *Target) {
+	if t.Bench != nil {
+		writeBenchmark(w, t)
+		return
+	}
 	title := t.Name
 	if t.Title != "" {
 		title += " — " + t.Title
@@ -80,12 +84,7 @@ func writeTarget(w io.Writer, t *Target) {
 			fmt.Fprintf(w, "heterogeneity: %s (%s) across %s: Q = %.3g, df = %g, p = %s\n", h.Metric, h.Variant, h.Segment, float64(h.Q), float64(h.DF), fmtP(h.PValue))
 		}
 	}
-	for _, d := range t.Decisions {
-		fmt.Fprintf(w, "\ndecision for %s: %s\n", d.Variant, strings.ToUpper(d.Outcome))
-		for _, r := range d.Reasons {
-			fmt.Fprintf(w, "  - %s\n", r)
-		}
-	}
+	writeDecisions(w, t)
 }
 
 // writeResults prints one table of results.
@@ -156,4 +155,53 @@ func fmtP(p Num) string {
 		return "<0.0001"
 	}
 	return fmt.Sprintf("%.4f", p)
+}
+
+// writeBenchmark prints a benchmark target: scores per model and the
+// paired comparisons with the baseline.
+func writeBenchmark(w io.Writer, t *Target) {
+	b := t.Bench
+	title := t.Name
+	if t.Title != "" {
+		title += " — " + t.Title
+	}
+	fmt.Fprintf(w, "benchmark %s\nbaseline: %s; %d queries; test: %s\n", title, b.Baseline, b.Queries, b.Test)
+	for _, n := range t.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "model\tmetric\tvalue\tbaseline\tdelta [CI]\trel. [CI]\tp\tqueries\t")
+	for _, r := range b.Results {
+		delta, rel, p := "n/a", "n/a", "n/a"
+		if r.Delta != nil {
+			delta = fmt.Sprintf("%s [%s, %s]", num(*r.Delta), num(*r.CILower), num(*r.CIUpper))
+		}
+		if r.Relative != nil {
+			rel = fmt.Sprintf("%s [%s, %s]", pct(r.Relative.Estimate), pct(r.Relative.CILower), pct(r.Relative.CIUpper))
+		}
+		if r.PValue != nil {
+			p = fmtP(*r.PValue)
+			if r.Significant {
+				p += " *"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", r.Model, r.Metric, num(r.Value), num(r.BaselineValue), delta, rel, p, r.Queries)
+	}
+	tw.Flush()
+	for _, r := range b.Results {
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "note: %s (%s): %s\n", r.Metric, r.Model, n)
+		}
+	}
+	writeDecisions(w, t)
+}
+
+func writeDecisions(w io.Writer, t *Target) {
+	for _, d := range t.Decisions {
+		fmt.Fprintf(w, "\ndecision for %s: %s\n", d.Variant, strings.ToUpper(d.Outcome))
+		for _, r := range d.Reasons {
+			fmt.Fprintf(w, "  - %s\n", r)
+		}
+	}
 }

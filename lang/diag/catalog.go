@@ -1,0 +1,116 @@
+package diag
+
+// Info documents one code: the catalogue behind docs/errors.md and the
+// rules of SARIF output.
+type Info struct {
+	Code     Code
+	Severity Severity
+	// Name is a stable kebab-case name (SARIF rule name).
+	Name string
+	// Summary is one line: what the code reports.
+	Summary string
+	// Help says how to fix it.
+	Help string
+	// Example is a rendered diagnostic, for codes that no spec file in
+	// testdata/diagnostics can show (missing files, failing queries).
+	// Other codes take their example from those files.
+	Example string
+}
+
+// Catalog is every code, in code order. TestCatalog checks it against the
+// constants in codes.go; docs/errors.md is generated from it.
+var Catalog = []Info{
+	{Code: ESyntax, Name: "syntax", Summary: "The text does not follow the grammar: a token is missing or out of place.",
+		Help: "The message says what was found and what may come next; an unclosed bracket is reported where its closing bracket belongs, with a note at the opening one."},
+	{Code: EUnterminated, Name: "unterminated-string", Summary: "A string is not closed on its line.",
+		Help: "Close it with `\"` on the same line. Text over several lines (SQL) goes in a raw string `\"\"\"...\"\"\"`."},
+	{Code: EBadToken, Name: "bad-character", Summary: "A character that starts no token, such as `=`, `&&`, `'` or `;`.",
+		Help: "Compare with `==`, combine conditions with `and`/`or`, quote strings with `\"`; fields are `key value` with no `:`, `=` or `;`."},
+	{Code: EUnknownField, Name: "unknown-field", Summary: "A word where a field belongs is not a field name.",
+		Help: "Check the spelling against the fields of the declaration (the hint suggests the closest). A word after a list may be a missing comma."},
+	{Code: EBadEscape, Name: "bad-escape", Summary: "A string holds an escape other than `\\\"`, `\\\\`, `\\n` or `\\t`.",
+		Help: "Double the backslash, or use a raw string `\"\"\"...\"\"\"`, whose text is taken as written."},
+	{Code: ETooDeep, Name: "too-deep", Summary: "An expression nests more than 100 levels (brackets, or runs of `not`/`-`), or a declaration has more than 10,000 operators.",
+		Help: "Split the expression into several metrics; such input is refused before parsing so that no stage can exhaust its stack."},
+	{Code: EUnknownDecl, Name: "unknown-declaration", Summary: "Top-level text that starts no declaration.",
+		Help: "A file holds `source`, `metric`, `experiment` and `benchmark` declarations; the hint suggests the closest keyword. A stray `}` closes nothing."},
+	{Code: EDuplicateFld, Name: "duplicate-field", Summary: "A field is given twice in one declaration.",
+		Help: "Keep one. Only `guardrail` and `factor` may repeat."},
+	{Code: EFieldNotHere, Name: "field-not-allowed", Summary: "A known field that this kind of declaration does not take (a `window` on a metric).",
+		Help: "Move it to the declaration it belongs to, or remove it; the hint lists the fields this kind takes."},
+	{Code: EMissingField, Name: "missing-field", Summary: "A required field is missing (a metric's `value`, a source's `from`, an experiment's `exposures`, `unit`, ...).",
+		Help: "Add the field; the hint shows its form."},
+	{Code: EBadValue, Name: "bad-value", Summary: "A field's value has the wrong form, is out of range, or is not one of the allowed words.",
+		Help: "The message says what the field takes (a duration such as 7d, a percentage, `increase` or `decrease`, ...) and what was found."},
+	{Code: ENotSupported, Name: "not-supported", Summary: "Valid syntax of the language contract that this version does not execute yet.",
+		Help: "Remove the field to run without it; the message names the capability that will bring it."},
+	{Code: EFileRead, Name: "file-read", Summary: "A spec path or file could not be read.",
+		Help: "Check the path given on the command line.",
+		Example: "error[E0113]: stat specs/homefed: no such file or directory\n --> specs/homefed\n"},
+	{Code: ENoSpecs, Name: "no-specs", Summary: "A folder holds no `.cal` files.",
+		Help: "Pass a folder with spec files, or one `.cal` file. Subfolders are separate namespaces and are not read.",
+		Example: "error[E0114]: no .cal files in specs\n --> specs\n"},
+	{Code: EDuplicateName, Name: "duplicate-name", Summary: "Two declarations (or two columns of a source) share a name.",
+		Help: "Names of sources, metrics, experiments and benchmarks are unique in a folder, which is one namespace; a note shows the first declaration."},
+	{Code: EUnknownName, Name: "unknown-name", Summary: "A name resolves to no declaration of the kind wanted.",
+		Help: "Check the spelling (the hint suggests the closest name); names resolve across every `.cal` file of the folder."},
+	{Code: EWrongKind, Name: "wrong-kind", Summary: "A name resolves to a declaration of another kind (a source where a metric is wanted).",
+		Help: "Use a name of the kind the field takes; a note shows the declaration found."},
+	{Code: ECycle, Name: "cycle", Summary: "Metrics refer to each other in a cycle through their values.",
+		Help: "A metric's value may build on other metrics, but not on itself."},
+	{Code: EUnknownColumn, Name: "unknown-column", Summary: "A column that the source does not declare.",
+		Help: "Check the spelling (the hint suggests the closest column), or declare the column in the source's `columns`."},
+	{Code: ETypeMismatch, Name: "type-mismatch", Summary: "Operand types do not fit: a string compared with a number, `not` of a number, a non-temporal time column.",
+		Help: "Types never mix silently; compare a column with a value of its own type."},
+	{Code: EUnknownFunc, Name: "unknown-function", Summary: "A function or reader that is not in the standard library.",
+		Help: "Check the spelling; the hint suggests the closest name or lists the readers."},
+	{Code: EArgCount, Name: "argument-count", Summary: "A function, aggregate or reader is called with the wrong number of arguments.",
+		Help: "The message gives the number it takes."},
+	{Code: EArgType, Name: "argument-type", Summary: "An argument of the wrong type or form (a column where a source is wanted, a string summed, a quantile level outside (0, 1)).",
+		Help: "The message says what the argument must be, with an example."},
+	{Code: EAggregateCtx, Name: "aggregate-context", Summary: "An aggregate where a row value is needed, or a row value where a per-unit value is needed.",
+		Help: "Metric values are built from per-unit aggregates such as count(events where ...); inside an aggregate and its `where`, use the source's columns."},
+	{Code: EMetricShape, Name: "metric-shape", Summary: "A value that is not a mean, proportion, ratio or quantile metric (a division inside an expression, a quantile inside another value).",
+		Help: "Division and quantile(...) must be the whole metric value; define them as their own metric."},
+	{Code: EUnknownType, Name: "unknown-type", Summary: "A column type other than string, int, float, bool, timestamp or date.",
+		Help: "Use one of the column types; the hint suggests the closest."},
+	{Code: EMixedSources, Name: "mixed-sources", Summary: "One aggregate reads columns of two sources.",
+		Help: "An aggregate and its `where` read one source; define one metric per source and combine them."},
+	{Code: ENotBoolean, Name: "not-boolean", Summary: "A `where` condition that is not boolean.",
+		Help: "Compare a column, for example event == \"save\"."},
+	{Code: EUnitColumn, Name: "unit-column", Summary: "The experiment's unit column is missing from a source its metrics read, or has another type there.",
+		Help: "Every metric's source needs the unit column, with the same type as in the exposures."},
+	{Code: ENoTime, Name: "no-time", Summary: "A window (or other time-based feature) on a source without a `time` column.",
+		Help: "Add `time ts` to the source, or remove the window."},
+	{Code: EDuplicateUse, Name: "duplicate-use", Summary: "A metric is listed twice in one experiment.",
+		Help: "Give each metric one role: primary, secondary or guardrail."},
+	{Code: EDataRead, Name: "data-read", Summary: "A source's data file is missing or unreadable (reported by `caliper run`).",
+		Help: "Paths in specs are relative to the spec file that holds them."},
+	{Code: EDataColumn, Name: "data-column", Summary: "A declared column is missing from the data (reported by `caliper run`).",
+		Help: "The hint lists the data's columns; fix the declaration or the data."},
+	{Code: EDataType, Name: "data-type", Summary: "A declared column has values of another type in the data (reported by `caliper run`).",
+		Help: "The message shows a value that does not fit; fix the declared type or the data."},
+	{Code: EQuery, Name: "query", Summary: "The engine rejected a compiled query (reported by `caliper run`).",
+		Help: "This is usually a bug in Caliper: please report it with the spec and `caliper compile` output.",
+		Example: "error[E0504]: Binder Error: Referenced column \"ts\" not found in FROM clause!\n --> specs/experiments.cal:4:12\n  |\n4 | experiment hf_ranker_v2 {\n  |            ^^^^^^^^^^^^\n"},
+	{Code: WUnusedSource, Severity: Warning, Name: "unused-source", Summary: "A source that no metric or experiment reads.",
+		Help: "Remove it, or use it. Like every warning, it is reported only when the folder has no errors."},
+	{Code: WNoOwner, Severity: Warning, Name: "no-owner", Summary: "A metric without an `owner`.",
+		Help: "Say who answers for the metric: owner \"homefeed-ds\"."},
+	{Code: WNoDescription, Severity: Warning, Name: "no-description", Summary: "A metric that is some experiment's primary metric has no `description`.",
+		Help: "A primary metric decides launches; say what it measures. Other metrics may go without one."},
+	{Code: WNoDirection, Severity: Warning, Name: "no-direction", Summary: "A guardrail metric whose `direction` is not declared.",
+		Help: "A guardrail fails when its metric gets worse, and `direction` says which way is worse; the default (increase is good) is easy to get wrong for costs and latencies, so a guardrail's metric declares it."},
+	{Code: WNoWindow, Severity: Warning, Name: "no-window", Summary: "An experiment without a `window`.",
+		Help: "Without a window each unit counts from its first exposure to the end of the data, so early units weigh more; give a per-unit window such as `window 7d`."},
+}
+
+// Lookup returns the catalogue entry of a code.
+func Lookup(c Code) (Info, bool) {
+	for _, in := range Catalog {
+		if in.Code == c {
+			return in, true
+		}
+	}
+	return Info{}, false
+}

@@ -1,0 +1,139 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/compiler/rank"
+	"github.com/caliper-dev/caliper/runtime/decide"
+	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/stats"
+)
+
+// BenchmarkSeed seeds the permutation and bootstrap tests, so benchmark
+// results are reproducible.
+const BenchmarkSeed = 20261124
+
+// RunBenchmark executes a benchmark's per-query query and compares every
+// model with the baseline, paired over queries.
+func RunBenchmark(ctx context.Context, eng engine.Engine, p *compiler.BenchmarkPlan, perQuery bool) (*report.Target, error) {
+	tab, err := eng.Query(ctx, p.SQL)
+	if err != nil {
+		return nil, fmt.Errorf("benchmark %s: %w", p.Benchmark.Name, err)
+	}
+	values, err := queryValues(tab)
+	if err != nil {
+		return nil, fmt.Errorf("benchmark %s: %w", p.Benchmark.Name, err)
+	}
+	return AnalyzeBenchmark(p, values, perQuery), nil
+}
+
+func queryValues(tab *engine.Table) ([]rank.QueryValue, error) {
+	mi, qi, ki, vi := tab.Index(rank.ColModel), tab.Index(rank.ColQuery), tab.Index(rank.ColMetric), tab.Index(rank.ColValue)
+	if mi < 0 || qi < 0 || ki < 0 || vi < 0 {
+		return nil, fmt.Errorf("the per-query result lacks model, query, metric or value columns")
+	}
+	out := make([]rank.QueryValue, 0, len(tab.Rows))
+	for _, row := range tab.Rows {
+		out = append(out, rank.QueryValue{Model: fmt.Sprint(row[mi]), Query: fmt.Sprint(row[qi]),
+			Metric: fmt.Sprint(row[ki]), Value: engine.Float(row[vi])})
+	}
+	return out, nil
+}
+
+// AnalyzeBenchmark turns per-query values into scores, paired comparisons
+// with the baseline and decisions.
+func AnalyzeBenchmark(p *compiler.BenchmarkPlan, values []rank.QueryValue, perQuery bool) *report.Target {
+	b := p.Benchmark
+	t := &report.Target{Kind: "benchmark", Name: b.Name, Title: b.Title, Owner: b.Owner, Alpha: report.Num(b.Alpha),
+		Bench: &report.Bench{Baseline: b.Baseline, Test: b.Test, Scores: []*report.Score{}, Results: []*report.BenchResult{}}}
+	models := map[string]bool{}
+	for _, m := range rank.Means(values) {
+		models[m.Model] = true
+		t.Bench.Scores = append(t.Bench.Scores, &report.Score{Model: m.Model, Metric: m.Metric, Value: report.Num(m.Value), Queries: m.Queries})
+		if m.Model == b.Baseline && m.Queries > t.Bench.Queries {
+			t.Bench.Queries = m.Queries
+		}
+	}
+	if perQuery {
+		for _, v := range values {
+			t.Bench.PerQuery = append(t.Bench.PerQuery, &report.QueryScore{Model: v.Model, Query: v.Query, Metric: v.Metric, Value: report.Num(v.Value)})
+		}
+	}
+	if !models[b.Baseline] {
+		t.Notes = append(t.Notes, fmt.Sprintf("the baseline model %q has no scored queries in the runs", b.Baseline))
+		return t
+	}
+	var names []string
+	for m := range models {
+		if m != b.Baseline {
+			names = append(names, m)
+		}
+	}
+	sort.Strings(names)
+	method, _ := stats.ParsePairedMethod(b.Test)
+	for _, model := range names {
+		for _, metric := range b.Metrics {
+			t.Bench.Results = append(t.Bench.Results, pairedResult(values, metric.String(), b.Baseline, model, method, b.Alpha))
+		}
+	}
+	decide.DecideBenchmark(b, t)
+	return t
+}
+
+func pairedResult(values []rank.QueryValue, metric, baseline, model string, method stats.PairedMethod, alpha float64) *report.BenchResult {
+	pairs := rank.Pair(values, metric, baseline, model)
+	res := &report.BenchResult{Model: model, Metric: metric, Queries: len(pairs.Queries), Method: method.String()}
+	res.Value, res.BaselineValue = report.Num(mean(pairs.Candidate)), report.Num(mean(pairs.Baseline))
+	if pairs.Unpaired > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d queries were scored for only one of the two models and are left out of the paired test (missing_queries zero scores them 0)", pairs.Unpaired))
+	}
+	cmp := stats.ComparePaired(pairs.Baseline, pairs.Candidate, stats.PairedOptions{Method: method, Alpha: alpha, Seed: BenchmarkSeed})
+	num := func(v float64) *report.Num { n := report.Num(v); return &n }
+	if !cmp.Estimable() && len(pairs.Queries) > 1 && identical(pairs.Baseline, pairs.Candidate) {
+		// The models agree on every query: the paired difference is exactly
+		// 0, with no uncertainty to test.
+		res.Delta, res.CILower, res.CIUpper, res.StdError, res.PValue = num(0), num(0), num(0), num(0), num(1)
+		res.Relative = &report.Effect{}
+		res.Notes = append(res.Notes, "the models score identically on every query: the difference is exactly 0")
+		return res
+	}
+	if !cmp.Estimable() {
+		res.Notes = append(res.Notes, cmp.Problem)
+		return res
+	}
+	a := cmp.Absolute
+	res.Delta, res.CILower, res.CIUpper, res.StdError = num(a.Estimate), num(a.Lower), num(a.Upper), num(a.StdError)
+	if r := cmp.Relative; r != nil {
+		res.Relative = effect(*r)
+	} else if cmp.RelativeProblem != "" {
+		res.Notes = append(res.Notes, cmp.RelativeProblem)
+	}
+	res.PValue = num(cmp.PValue)
+	res.Significant = cmp.PValue < alpha
+	return res
+}
+
+func mean(x []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+// identical reports whether two models' per-query values are equal.
+func identical(a, b []float64) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,512 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// This file holds what the Markdown and HTML renderers share: number
+// formatting by metric kind, and the plain reading of a result (better,
+// worse, a guardrail's status) and of a decision. Every figure comes from
+// the report; nothing here computes a new statistic.
+
+// class is how a result or a decision reads: good, bad or neither. Output
+// always pairs it with words, never colour alone.
+type class string
+
+const (
+	good    class = "good"
+	bad     class = "bad"
+	neutral class = "neutral"
+)
+
+// reading is the plain-language status of one result.
+type reading struct {
+	Class class
+	// Label is the status in words: "better", "worse", "holds", ...
+	Label string
+	// Mark is a text marker for Label (✓ ✗ –), so that the status does
+	// not rest on colour.
+	Mark string
+}
+
+func markOf(c class) string {
+	switch c {
+	case good:
+		return "✓"
+	case bad:
+		return "✗"
+	}
+	return "–"
+}
+
+// Guardrail statuses (the rule of LANGUAGE.md's `M within X%`).
+const (
+	guardHolds    = "holds"
+	guardUnclear  = "not shown within"
+	guardBreached = "breached"
+)
+
+// read interprets a result for a reader: a guardrail against its
+// tolerance, any other metric by significance in its good direction.
+func read(r *Result) reading {
+	mk := func(c class, label string) reading { return reading{Class: c, Label: label, Mark: markOf(c)} }
+	if r.Absolute == nil || r.PValue == nil {
+		return mk(neutral, "not estimated")
+	}
+	if r.Role == "guardrail" && r.Within != nil {
+		switch guardStatus(r) {
+		case guardHolds:
+			return mk(good, "within "+within(r))
+		case guardBreached:
+			return mk(bad, "beyond "+within(r))
+		case guardUnclear:
+			return mk(neutral, "not shown within "+within(r))
+		}
+		return mk(neutral, "not estimated")
+	}
+	dir := direction(r)
+	switch {
+	case r.Significant && float64(r.Absolute.Estimate)*dir > 0:
+		return mk(good, "better")
+	case r.Significant && float64(r.Absolute.Estimate)*dir < 0:
+		return mk(bad, "worse")
+	}
+	return mk(neutral, "no significant change")
+}
+
+// direction is +1 when higher is better, -1 when lower is.
+func direction(r *Result) float64 {
+	if r.Direction == "decrease" {
+		return -1
+	}
+	return 1
+}
+
+// guardStatus applies the guardrail rule to the relative interval: it
+// holds when the bad-side bound is within the tolerance, is breached when
+// the whole interval lies beyond it, and is unclear otherwise. It is ""
+// when there is no tolerance or no relative interval.
+func guardStatus(r *Result) string {
+	if r.Within == nil || r.Relative == nil {
+		return ""
+	}
+	x := float64(*r.Within)
+	lo, hi := float64(r.Relative.CILower), float64(r.Relative.CIUpper)
+	if direction(r) < 0 {
+		switch {
+		case hi <= x:
+			return guardHolds
+		case lo > x:
+			return guardBreached
+		}
+		return guardUnclear
+	}
+	switch {
+	case lo >= -x:
+		return guardHolds
+	case hi < -x:
+		return guardBreached
+	}
+	return guardUnclear
+}
+
+// badBound is the signed tolerance line of a guardrail: +within for a
+// metric that should decrease, -within for one that should increase.
+func badBound(r *Result) (float64, bool) {
+	if r.Within == nil {
+		return 0, false
+	}
+	return -direction(r) * float64(*r.Within), true
+}
+
+// tolerance renders a guardrail's signed tolerance, e.g. "+2%".
+func tolerance(r *Result) string {
+	b, ok := badBound(r)
+	if !ok {
+		return ""
+	}
+	s := strconv.FormatFloat(Round(b*100), 'f', -1, 64) + "%"
+	if b > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+// within renders a guardrail's tolerance unsigned, as written in the
+// spec ("2%").
+func within(r *Result) string {
+	if r.Within == nil {
+		return ""
+	}
+	return strconv.FormatFloat(Round(float64(*r.Within)*100), 'f', -1, 64) + "%"
+}
+
+// Launch outcomes in words.
+func outcomeLabel(o string) string {
+	switch o {
+	case Ship:
+		return "Ship"
+	case NoShip:
+		return "Don't ship"
+	case Inconclusive:
+		return "Inconclusive"
+	case Invalid:
+		return "Invalid"
+	}
+	return o
+}
+
+func outcomeClass(o string) class {
+	switch o {
+	case Ship:
+		return good
+	case NoShip, Invalid:
+		return bad
+	}
+	return neutral
+}
+
+func outcomeMark(o string) string {
+	switch o {
+	case Ship:
+		return "✓"
+	case NoShip:
+		return "✗"
+	case Invalid:
+		return "!"
+	}
+	return "?"
+}
+
+// noDecision is said of a treatment when the target carries no decisions.
+const noDecision = "no launch decision"
+
+// decisionFor returns the decision for a treatment, or nil.
+func decisionFor(t *Target, variant string) *Decision {
+	for _, d := range t.Decisions {
+		if d.Variant == variant {
+			return d
+		}
+	}
+	return nil
+}
+
+// treatments lists the target's compared variants in order: those of its
+// decisions and results and every non-control arm.
+func treatments(t *Target) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(v string) {
+		if v != "" && v != t.Control && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	for _, r := range t.Results {
+		add(r.Variant)
+	}
+	for _, d := range t.Decisions {
+		add(d.Variant)
+	}
+	var arms []string
+	for v := range t.Units {
+		arms = append(arms, v)
+	}
+	sort.Strings(arms)
+	for _, v := range arms {
+		add(v)
+	}
+	return out
+}
+
+// overall returns the results that are not per-segment, in report order.
+func overall(t *Target) []*Result {
+	var out []*Result
+	for _, r := range t.Results {
+		if len(r.Segment) == 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// segmented returns the per-segment results.
+func segmented(t *Target) []*Result {
+	var out []*Result
+	for _, r := range t.Results {
+		if len(r.Segment) > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// resultsFor returns the overall results of one treatment, primary
+// metrics first, then secondary, then guardrails (stable within a role).
+func resultsFor(t *Target, variant string) []*Result {
+	var out []*Result
+	for _, r := range overall(t) {
+		if r.Variant == variant {
+			out = append(out, r)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return roleRank(out[i].Role) < roleRank(out[j].Role) })
+	return out
+}
+
+func roleRank(role string) int {
+	switch role {
+	case "primary":
+		return 0
+	case "secondary":
+		return 1
+	case "guardrail":
+		return 2
+	}
+	return 3
+}
+
+// metricName is the metric's title, or its name when it has none.
+func metricName(r *Result) string {
+	if r.Title != "" {
+		return r.Title
+	}
+	return r.Metric
+}
+
+// ciLabel names the interval, e.g. "95% CI".
+func ciLabel(t *Target) string {
+	a := float64(t.Alpha)
+	if a <= 0 || a >= 1 {
+		a = 0.05
+	}
+	return strconv.FormatFloat(Round((1-a)*100), 'f', -1, 64) + "% CI"
+}
+
+// sig formats v with n significant digits, in plain notation unless v is
+// very small or very large.
+func sig(v float64, n int) string {
+	v = Round(v)
+	if v == 0 {
+		return "0"
+	}
+	e := int(math.Floor(math.Log10(math.Abs(v))))
+	if e < -5 || e >= 12 {
+		return strconv.FormatFloat(v, 'e', n-1, 64)
+	}
+	d := n - 1 - e
+	if d < 0 {
+		d = 0
+	}
+	return strconv.FormatFloat(v, 'f', d, 64)
+}
+
+// plain formats v with the digits it has, up to four significant ones
+// (a share of 50% is "50", one of 1/3 "33.33").
+func plain(v float64) string {
+	return strconv.FormatFloat(Round(v), 'g', 4, 64)
+}
+
+// value formats an arm's value by metric kind: a share for proportions,
+// four significant digits otherwise.
+func value(kind string, v Num) string {
+	if kind == "proportion" {
+		return sig(float64(v)*100, 3) + "%"
+	}
+	return sig(float64(v), 4)
+}
+
+// absolute formats an absolute difference by kind: percentage points for
+// proportions, signed significant digits otherwise.
+func absolute(kind string, v Num) string {
+	if kind == "proportion" {
+		return signed(sig(float64(v)*100, 3)) + " pp"
+	}
+	return signed(sig(float64(v), 3))
+}
+
+func signed(s string) string {
+	if s == "0" || strings.HasPrefix(s, "-") {
+		return s
+	}
+	return "+" + s
+}
+
+// lift formats a relative change as a signed percent: one decimal from
+// 10%, two below, two significant digits below 0.01%.
+func lift(v Num) string {
+	p := Round(float64(v) * 100)
+	a := math.Abs(p)
+	switch {
+	case a == 0:
+		return "0.00%"
+	case a >= 10:
+		return fmt.Sprintf("%+.1f%%", p)
+	case a >= 0.01:
+		return fmt.Sprintf("%+.2f%%", p)
+	}
+	return signed(sig(p, 2)) + "%"
+}
+
+// liftCI formats a relative effect with its interval.
+func liftCI(e *Effect) string {
+	return fmt.Sprintf("%s [%s, %s]", lift(e.Estimate), lift(e.CILower), lift(e.CIUpper))
+}
+
+// effectCI formats a result's relative effect with its interval, or the
+// absolute one (marked) when there is no relative effect.
+func effectCI(r *Result) string {
+	switch {
+	case r.Relative != nil:
+		return liftCI(r.Relative)
+	case r.Absolute != nil:
+		return fmt.Sprintf("%s [%s, %s] (absolute)", absolute(r.Kind, r.Absolute.Estimate),
+			absolute(r.Kind, r.Absolute.CILower), absolute(r.Kind, r.Absolute.CIUpper))
+	}
+	return "n/a"
+}
+
+// pvalue formats a p-value: "< 0.0001", three significant digits between
+// 0.01 and 0.1 (where alpha usually sits), two decimals from 0.1, two
+// significant digits otherwise.
+func pvalue(p Num) string {
+	v := Round(float64(p))
+	switch {
+	case v < 0.0001:
+		return "< 0.0001"
+	case v >= 0.1:
+		return fmt.Sprintf("%.2f", v)
+	case v >= 0.01:
+		return sig(v, 3)
+	}
+	return sig(v, 2)
+}
+
+// pvalues formats a result's p-value, with the adjusted one when present.
+func pvalues(r *Result) string {
+	if r.PValue == nil {
+		return "n/a"
+	}
+	s := pvalue(*r.PValue)
+	if r.PValueAdjusted != nil {
+		s += " (adj. " + pvalue(*r.PValueAdjusted) + ")"
+	}
+	return s
+}
+
+// count formats an integer with thousands separators.
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// excludedReasons describes the excluded-unit counters.
+var excludedReasons = map[string]string{
+	"multiple_variants": "exposed to more than one variant",
+	"other_variants":    "in variants not listed in `treatments`",
+}
+
+// exclusions lists the non-zero excluded-unit counts in words, sorted.
+func exclusions(t *Target) []string {
+	var keys []string
+	for k, n := range t.Excluded {
+		if n > 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		why := excludedReasons[k]
+		if why == "" {
+			why = strings.ReplaceAll(k, "_", " ")
+		}
+		n := t.Excluded[k]
+		unit := "units"
+		if n == 1 {
+			unit = "unit"
+		}
+		out = append(out, fmt.Sprintf("%s %s %s", count(n), unit, why))
+	}
+	return out
+}
+
+// armCounts lists the analysed units per arm, control first.
+func armCounts(t *Target) string {
+	label := t.Control + " (control)"
+	if t.Control == "control" {
+		label = t.Control
+	}
+	parts := []string{fmt.Sprintf("%s %s", label, count(t.Units[t.Control]))}
+	for _, v := range treatments(t) {
+		parts = append(parts, fmt.Sprintf("%s %s", v, count(t.Units[v])))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// srmSummary describes the sample-ratio check.
+func srmSummary(s *SRM) (class, string) {
+	if s == nil {
+		return neutral, "not computed"
+	}
+	if s.Passed {
+		return good, fmt.Sprintf("passed (p = %s)", pvalue(s.PValue))
+	}
+	return bad, fmt.Sprintf("failed (p = %s < 0.001): the arms' sizes do not match the allocation, so no effect can be trusted", pvalue(s.PValue))
+}
+
+// notes lists the target's notes and its results' notes, and says how
+// p-values and intervals were computed when that is not the default.
+func notes(t *Target) []string {
+	out := append([]string(nil), t.Notes...)
+	if t.Correction != "" && t.Correction != "none" {
+		for _, r := range t.Results {
+			if r.PValueAdjusted != nil {
+				out = append(out, fmt.Sprintf("p-values marked \"adj.\" are adjusted for multiple testing (%s)", t.Correction))
+				break
+			}
+		}
+	}
+	if t.Sequential {
+		out = append(out, "intervals and p-values are always valid (sequential): they may be read at any time")
+	}
+	for _, r := range overall(t) {
+		if r.Cuped != nil && r.Cuped.Note != "" {
+			out = append(out, fmt.Sprintf("%s (%s): CUPED: %s", r.Metric, r.Variant, r.Cuped.Note))
+		}
+		for _, n := range r.Notes {
+			out = append(out, fmt.Sprintf("%s (%s): %s", r.Metric, r.Variant, n))
+		}
+	}
+	return out
+}
+
+// segmentLabel renders a segment as "country=US, platform=ios".
+func segmentLabel(s map[string]string) string {
+	var keys []string
+	for k := range s {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, k+"="+s[k])
+	}
+	return strings.Join(parts, ", ")
+}
