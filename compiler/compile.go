@@ -24,6 +24,9 @@ type Plan struct {
 	// Segments are the experiment's segment columns (rows grouped by one
 	// of them carry its value in SegmentColumn, the others NULL).
 	Segments []*model.Column
+	// SplitSQL, for `split C`, returns a row per variant and value of C
+	// with the same statistics columns (see splitSQL).
+	SplitSQL string
 	// Scans are the per-source scans, in order (for --dump plan).
 	Scans   []*Scan
 	Metrics []*MetricColumns
@@ -77,13 +80,16 @@ func SegmentColumn(c *model.Column) string { return "seg_" + c.Name }
 
 // Compile builds the plan for an experiment.
 func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
-	if e.Exposures == nil || e.Assignment == nil {
+	if e.Exposures == nil || e.Assignment == nil && !e.Factorial() {
 		return nil, fmt.Errorf("experiment %s is incomplete", e.Name)
 	}
 	p := &Plan{Experiment: e, Segments: e.Segments}
 	b := &builder{d: d, e: e, plan: p, aggCol: map[string]string{}, exact: map[string]bool{}}
 	b.scans()
 	p.SQL = b.sql()
+	if e.Split != "" {
+		p.SplitSQL = b.splitSQL()
+	}
 	return p, nil
 }
 
@@ -191,8 +197,31 @@ func (b *builder) assignments() string {
 		t0 = fmt.Sprintf("min(CAST(%s AS TIMESTAMP))", b.ident(x.Time.Name))
 		where = append(where, b.timeBounds(b.ident(x.Time.Name))...)
 	}
-	where = append(where, fmt.Sprintf("%s IS NOT NULL", b.ident(e.Assignment.Name)), fmt.Sprintf("%s IS NOT NULL", b.ident(e.Unit)))
+	variant := b.ident(e.Unit) // replaced below
+	if e.Factorial() {
+		// A unit's cell: bit j set when factor j is not at its baseline.
+		var bits []string
+		for j, f := range e.Factors {
+			col := b.ident(f.Column.Name)
+			bits = append(bits, fmt.Sprintf("CASE WHEN CAST(%s AS VARCHAR) <> %s THEN %d ELSE 0 END", col, b.d.String(f.Baseline), 1<<j))
+			where = append(where, fmt.Sprintf("%s IS NOT NULL", col))
+		}
+		variant = "(" + strings.Join(bits, " + ") + ")"
+	} else {
+		variant = b.ident(e.Assignment.Name)
+		where = append(where, fmt.Sprintf("%s IS NOT NULL", variant))
+	}
+	where = append(where, fmt.Sprintf("%s IS NOT NULL", b.ident(e.Unit)))
 	segs := ""
+	if c := e.Cluster; c != nil {
+		// A unit's cluster is the one of its first exposure.
+		v := fmt.Sprintf("CAST(%s AS VARCHAR)", b.ident(c.Name))
+		if x.Time != nil {
+			segs += fmt.Sprintf(", arg_min(%s, %s) AS \"cluster\"", v, b.ident(x.Time.Name))
+		} else {
+			segs += fmt.Sprintf(", min(%s) AS \"cluster\"", v)
+		}
+	}
 	for _, c := range e.Segments {
 		// A unit's segment is its attribute at its first exposure.
 		v := fmt.Sprintf("CAST(%s AS VARCHAR)", b.ident(c.Name))
@@ -203,8 +232,18 @@ func (b *builder) assignments() string {
 		}
 	}
 	return fmt.Sprintf("\"assignments\" AS (\n  SELECT %s AS \"unit\", min(CAST(%s AS VARCHAR)) AS \"variant\", count(DISTINCT %s) AS \"variants\", %s AS \"t0\"%s\n  FROM %s\n  WHERE %s\n  GROUP BY 1\n)",
-		b.ident(e.Unit), b.ident(e.Assignment.Name), b.ident(e.Assignment.Name), t0, segs,
+		b.ident(e.Unit), variant, variant, t0, segs,
 		b.ident(srcName(x)), strings.Join(where, "\n    AND "))
+}
+
+// carry lists the per-unit attribute columns carried from assignments to
+// values: the cluster and the segments.
+func (b *builder) carry(qual string) string {
+	out := ""
+	if b.e.Cluster != nil {
+		out += ", " + qual + `"cluster"`
+	}
+	return out + b.segmentList(qual)
 }
 
 // segmentList is ", seg_a, seg_b" with the given qualifier.
@@ -217,7 +256,7 @@ func (b *builder) segmentList(qual string) string {
 }
 
 func (b *builder) units() string {
-	return fmt.Sprintf("\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\"%s FROM \"assignments\" WHERE \"variants\" = 1\n)", b.segmentList(""))
+	return fmt.Sprintf("\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\"%s FROM \"assignments\" WHERE \"variants\" = 1\n)", b.carry(""))
 }
 
 // scan is the one pass over a source: every aggregate as a column of one
@@ -316,7 +355,7 @@ func (b *builder) perUnit() string {
 		}
 		joins = append(joins, fmt.Sprintf("  LEFT JOIN %s %s ON %s.\"unit\" = u.\"unit\"", b.ident(s.Alias), alias, alias))
 	}
-	sel := "u.\"unit\", u.\"variant\"" + b.segmentList("u.")
+	sel := "u.\"unit\", u.\"variant\"" + b.carry("u.")
 	if len(cols) > 0 {
 		sel += ",\n" + strings.Join(cols, ",\n")
 	}
@@ -389,7 +428,7 @@ func (b *builder) values() string {
 		}
 		b.plan.Metrics = append(b.plan.Metrics, mc)
 	}
-	sel0 := `"variant"` + b.segmentList("")
+	sel0 := `"variant"` + b.carry("")
 	if len(cols) > 0 {
 		sel0 += ",\n" + strings.Join(cols, ",\n")
 	}
@@ -397,7 +436,7 @@ func (b *builder) values() string {
 	if len(capCols) == 0 {
 		return raw + ",\n\"values\" AS (SELECT * FROM \"values_raw\")"
 	}
-	sel := []string{`"variant"` + b.segmentList("")}
+	sel := []string{`"variant"` + b.carry("")}
 	for i, u := range b.e.Metrics {
 		name := fmt.Sprintf("m%d", i+1)
 		var names []string
@@ -454,6 +493,9 @@ func (b *builder) sum(alias string, cols ...string) string {
 // one row per variant, plus (with segments) one per variant and value of
 // each segment column, from one GROUP BY GROUPING SETS.
 func (b *builder) final() string {
+	if b.e.Cluster != nil {
+		return b.clusterFinal()
+	}
 	cols := []string{`"variant"`}
 	for _, c := range b.e.Segments {
 		cols = append(cols, b.ident(SegmentColumn(c)))
@@ -487,7 +529,7 @@ func (b *builder) final() string {
 			}
 		}
 	}
-	cols = append(cols, `(SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"`)
+	cols = append(cols, b.targetCols()...)
 	group := `GROUP BY "variant"`
 	if len(b.e.Segments) > 0 {
 		sets := []string{`("variant")`}
@@ -516,6 +558,63 @@ func (b *builder) final() string {
 		joins = append(joins, fmt.Sprintf("LEFT JOIN %s ON %s", b.ident(q+"_q"), on))
 	}
 	return fmt.Sprintf("SELECT arms.*%s\nFROM (\n%s\n) arms\n%s\n%s", b.quantileCols(quantiles), arms, strings.Join(joins, "\n"), strings.Replace(order, `"variant"`, `arms."variant"`, 1))
+}
+
+// targetCols are the per-target columns of the final select: units left
+// out for several variants, and each factor's number of levels.
+func (b *builder) targetCols() []string {
+	out := []string{`(SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"`}
+	for j, f := range b.e.Factors {
+		where := ""
+		if b.e.ExposureFilter != nil {
+			where = " WHERE " + rowSQL(b.d, b.e.ExposureFilter, "")
+		}
+		out = append(out, fmt.Sprintf("(SELECT count(DISTINCT CAST(%s AS VARCHAR)) FROM %s%s) AS %s",
+			b.ident(f.Column.Name), b.ident(srcName(b.e.Exposures)), where, b.ident(LevelsColumn(j))))
+	}
+	return out
+}
+
+// LevelsColumn names the result column with factor j's number of levels.
+func LevelsColumn(j int) string { return fmt.Sprintf("levels_%d", j) }
+
+// clusterFinal aggregates per-unit values to cluster totals (M_g, D_g: Σ
+// value and units with a value for means; Σ num and Σ den for ratios),
+// then to per-variant sums over clusters (runtime/stats.ClusterMoments).
+func (b *builder) clusterFinal() string {
+	tot := []string{`"variant"`, `"cluster"`, `count(*) AS "n_units"`}
+	cols := []string{`"variant"`, `sum("n_units") AS "units"`}
+	var quantiles []string
+	for i, mc := range b.plan.Metrics {
+		name := fmt.Sprintf("m%d", i+1)
+		m, d := name+"_M", name+"_D"
+		switch mc.Use.Metric.Kind {
+		case model.Quantile:
+			quantiles = append(quantiles, name)
+			continue
+		case model.Ratio:
+			tot = append(tot, b.sum(m, name+"_num"), b.sum(d, name+"_den"))
+			b.exact[m], b.exact[d] = b.exact[name+"_num"], b.exact[name+"_den"]
+		default:
+			tot = append(tot, b.sum(m, name), fmt.Sprintf("count(%s) AS %s", b.ident(name), b.ident(d)))
+			b.exact[m], b.exact[d] = b.exact[name], true
+		}
+		mc.N, mc.Sum, mc.SumSq = name+"_clusters", name+"_m_sum", name+"_m_sumsq"
+		mc.DenSum, mc.DenSumSq, mc.Prod = name+"_d_sum", name+"_d_sumsq", name+"_md_prod"
+		cols = append(cols, fmt.Sprintf("count(*) AS %s", b.ident(mc.N)),
+			b.sum(mc.Sum, m), b.sum(mc.SumSq, m, m), b.sum(mc.DenSum, d), b.sum(mc.DenSumSq, d, d), b.sum(mc.Prod, m, d))
+	}
+	cols = append(cols, b.targetCols()...)
+	arms := fmt.Sprintf("WITH \"cluster_totals\" AS (\n  SELECT %s\n  FROM \"values\"\n  GROUP BY \"variant\", \"cluster\"\n)\nSELECT %s\nFROM \"cluster_totals\"\nGROUP BY \"variant\"",
+		strings.Join(tot, ", "), strings.Join(cols, ",\n  "))
+	if len(quantiles) == 0 {
+		return "SELECT * FROM (\n" + arms + "\n) arms\nORDER BY \"variant\""
+	}
+	var joins []string
+	for _, q := range quantiles {
+		joins = append(joins, fmt.Sprintf("LEFT JOIN %s ON arms.\"variant\" = %s.\"variant\"", b.ident(q+"_q"), b.ident(q+"_q")))
+	}
+	return fmt.Sprintf("SELECT arms.*%s\nFROM (\n%s\n) arms\n%s\nORDER BY arms.\"variant\"", b.quantileCols(quantiles), arms, strings.Join(joins, "\n"))
 }
 
 // quantileCols lists the quantile statistics columns of the final select.

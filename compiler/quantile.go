@@ -23,8 +23,13 @@ func (b *builder) quantile(name string, q *model.QuantileSpec) string {
 		where = append(where, rowSQL(d, q.Filter, "s."))
 	}
 	where = append(where, b.windowConds(q.Source)...)
-	obs := fmt.Sprintf("%s AS (\n  SELECT u.\"variant\", u.\"unit\", CAST(%s AS DOUBLE) AS \"y\"\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"\n  WHERE %s\n)",
-		d.Ident(name+"_obs"), rowSQL(d, q.Arg, "s."), d.Ident(srcName(q.Source)), d.Ident(b.e.Unit), strings.Join(where, "\n    AND "))
+	// Observations are clustered by unit, or by the experiment's cluster.
+	cluster := `u."unit"`
+	if b.e.Cluster != nil {
+		cluster = `u."cluster"`
+	}
+	obs := fmt.Sprintf("%s AS (\n  SELECT u.\"variant\", %s AS \"unit\", CAST(%s AS DOUBLE) AS \"y\"\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"\n  WHERE %s\n)",
+		d.Ident(name+"_obs"), cluster, rowSQL(d, q.Arg, "s."), d.Ident(srcName(q.Source)), d.Ident(b.e.Unit), strings.Join(where, "\n    AND "))
 	ranked := fmt.Sprintf("%s AS (\n  SELECT \"variant\", \"unit\", \"y\",\n    row_number() OVER (PARTITION BY \"variant\" ORDER BY \"y\") AS \"r\",\n    count(*) OVER (PARTITION BY \"variant\") AS \"n\"\n  FROM %s\n)",
 		d.Ident(name+"_ranked"), d.Ident(name+"_obs"))
 	h := fmt.Sprintf("%s * sqrt(\"n\" * %s * (1 - %s))", z, nu, nu)

@@ -14,6 +14,7 @@ import (
 	"github.com/caliper-dev/caliper/compiler/dialect"
 	"github.com/caliper-dev/caliper/internal/golden"
 	"github.com/caliper-dev/caliper/lang"
+	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
@@ -40,9 +41,15 @@ func TestExamples(t *testing.T) {
 	for _, dir := range exampleDirs(t) {
 		t.Run(dir, func(t *testing.T) {
 			res := lang.Load(dir)
-			if len(res.Diags) > 0 {
-				t.Fatalf("example has diagnostics: %v", res.Diags.Err())
+			if res.Diags.HasErrors() {
+				t.Fatalf("example has errors: %v", res.Diags.Err())
 			}
+			// Warnings are allowed (the contract's fm_q4_components has no
+			// window) but kept in a golden file, so new ones show up.
+			var warnings bytes.Buffer
+			diag.Render(&warnings, res.Files, res.Diags, diag.RenderOptions{})
+			gold := filepath.Join("..", "testdata", "examples", dir)
+			golden.Check(t, gold+".diagnostics", warnings.Bytes())
 			var sql bytes.Buffer
 			for _, e := range res.Package.Targets {
 				plan, err := compiler.Compile(e, dialect.DuckDB)
@@ -58,7 +65,6 @@ func TestExamples(t *testing.T) {
 				}
 				sql.WriteString(plan.SQL + ";\n\n")
 			}
-			gold := filepath.Join("..", "testdata", "examples", dir)
 			golden.Check(t, gold+".sql", sql.Bytes())
 			eng, err := engine.OpenDuckDB("")
 			if err != nil {
@@ -78,6 +84,12 @@ func TestExamples(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden.Check(t, gold+".txt", table.Bytes())
+			var md bytes.Buffer
+			if err := report.WriteMarkdown(&md, rep); err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, gold+".md", md.Bytes())
+			checkHTML(t, rep) // report_test.go
 		})
 	}
 }

@@ -211,3 +211,45 @@ func TestSequentialWidensIntervals(t *testing.T) {
 		}
 	}
 }
+
+// `split surface`: each metric per surface; for count and sum metrics (and
+// ratio contributions) the per-surface absolute lifts add up to the total
+// and the shares to 1; proportions are reported without shares.
+func TestSplitSharesAddUp(t *testing.T) {
+	got := runSpec(t, "../testdata/ab_sim/data", "split surface")
+	kinds := map[string]string{}
+	for _, s := range got.SplitShares {
+		kinds[s.Metric] = s.Kind
+		sum, shares := 0.0, 0.0
+		for _, p := range s.Parts {
+			sum += float64(p.Lift)
+			if p.Share != nil {
+				shares += float64(*p.Share)
+			}
+		}
+		if s.Kind == "additive" {
+			if !s.Additive || len(s.Parts) < 3 {
+				t.Errorf("%s: additive metric without shares: %+v", s.Metric, s)
+			}
+			within(t, s.Metric+" lifts add up", sum, float64(s.Total), 1e-9)
+			within(t, s.Metric+" shares add up", shares, 1, 1e-9)
+		} else if s.Additive || s.Problem == "" {
+			t.Errorf("%s (%s): shares reported for a non-additive metric", s.Metric, s.Kind)
+		}
+	}
+	for metric, want := range map[string]string{"saves_per_user": "additive", "revenue_per_user": "additive",
+		"save_rate": "additive", "purchasers": "proportion", "revenue_per_user_w99": "non-additive"} {
+		if kinds[metric] != want {
+			t.Errorf("%s: split kind %q, want %q", metric, kinds[metric], want)
+		}
+	}
+	perValue := 0
+	for _, r := range got.Results {
+		if r.Split != nil {
+			perValue++
+		}
+	}
+	if perValue == 0 {
+		t.Error("no per-surface results")
+	}
+}

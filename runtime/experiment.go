@@ -28,7 +28,11 @@ func RunExperiment(ctx context.Context, eng engine.Engine, p *compiler.Plan) (*r
 	if err != nil {
 		return nil, fmt.Errorf("experiment %s: the engine rejected the compiled query: %w", p.Experiment.Name, err)
 	}
-	return Analyze(p, tab)
+	t, err := Analyze(p, tab)
+	if err != nil || p.SplitSQL == "" {
+		return t, err
+	}
+	return t, runSplit(ctx, eng, p, t)
 }
 
 // armStats are one variant's row of the plan's result.
@@ -61,6 +65,12 @@ func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
 	if vi < 0 || ui < 0 || xi < 0 {
 		return nil, fmt.Errorf("experiment %s: result table lacks the variant, units or exclusion columns", e.Name)
 	}
+	if e.Factorial() {
+		return analyzeFactorial(p, tab, t), nil
+	}
+	if e.Cluster != nil {
+		t.Clustered = e.Cluster.Name
+	}
 	overall, segments := slices(p, tab, vi, ui, xi, t)
 	treatments := armsOf(e, overall, t)
 	t.SRM = srm(e, overall.control, treatments, t)
@@ -85,6 +95,7 @@ func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
 	}
 	correct(e, t)
 	heterogeneity(e, t)
+	decompositions(e, t)
 	decide.Decide(e, t)
 	return t, nil
 }
@@ -219,12 +230,21 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 	}
 	var ca, ta stats.Arm
 	var cmp stats.Comparison
-	switch m.Kind {
-	case model.Quantile:
+	switch {
+	case m.Kind == model.Quantile:
 		cq, tq := quantileStats(tab, c.row, mc, m.Quantile.Q), quantileStats(tab, tr.row, mc, m.Quantile.Q)
 		ca, ta = stats.Arm{Units: cq.N, Value: cq.Estimate}, stats.Arm{Units: tq.N, Value: tq.Estimate}
 		cmp = stats.CompareQuantiles(cq, tq, e.Alpha)
-	case model.Ratio:
+	case e.Cluster != nil:
+		cc, tc := clusterMoments(tab, c.row, mc), clusterMoments(tab, tr.row, mc)
+		ca = stats.Arm{Units: cc.Units, Value: cc.Value()}
+		ta = stats.Arm{Units: tc.Units, Value: tc.Value()}
+		dist := stats.WelchT
+		if m.Kind == model.Ratio {
+			dist = stats.Normal
+		}
+		cmp = stats.ClusterCompare(cc, tc, stats.ClusterDelta, e.Alpha, dist)
+	case m.Kind == model.Ratio:
 		cr, trr := ratioMoments(tab, c.row, mc), ratioMoments(tab, tr.row, mc)
 		ca, ta = stats.RatioArm(cr), stats.RatioArm(trr)
 		cmp = stats.Compare(ca, ta, e.Alpha, stats.Normal)
@@ -270,6 +290,13 @@ func cupedResult(res *report.Result, cr stats.CupedResult) stats.Comparison {
 	res.Cuped = &report.Cuped{Adjusted: cr.Adjusted, Theta: report.Num(cr.Theta),
 		VarianceReduction: report.Num(cr.VarianceReduction), Note: cr.Note}
 	return cr.Comparison
+}
+
+// clusterMoments reads a clustered metric's sums over cluster totals.
+func clusterMoments(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.ClusterMoments {
+	return stats.ClusterMoments{Clusters: col(tab, row, mc.N), Units: col(tab, row, mc.DenSum),
+		SumM: col(tab, row, mc.Sum), SumSqM: col(tab, row, mc.SumSq),
+		SumD: col(tab, row, mc.DenSum), SumSqD: col(tab, row, mc.DenSumSq), SumProd: col(tab, row, mc.Prod)}
 }
 
 func moments(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.Moments {
@@ -329,7 +356,7 @@ func correct(e *model.Experiment, t *report.Target) {
 	for _, role := range []model.Role{model.Primary, model.Secondary} {
 		var fam []*report.Result
 		for _, r := range t.Results {
-			if r.Segment == nil && r.Role == string(role) {
+			if r.Segment == nil && r.Role == string(role) && r.Variant != "" {
 				fam = append(fam, r)
 			}
 		}
@@ -379,5 +406,50 @@ func heterogeneity(e *model.Experiment, t *report.Target) {
 		h := stats.CochranQ(groups[k], e.Alpha)
 		t.Heterogeneity = append(t.Heterogeneity, &report.Heterogeneity{Metric: k.metric, Variant: k.variant, Segment: k.column,
 			Q: report.Num(h.Q), DF: report.Num(h.DF), PValue: report.Num(h.PValue), I2: report.Num(h.I2), Skipped: h.Skipped, Problem: h.Problem})
+	}
+}
+
+// decompositions splits each decomposed metric's relative lift between
+// its factors, per treatment (overall results only).
+func decompositions(e *model.Experiment, t *report.Target) {
+	byKey := map[string]*report.Result{}
+	for _, r := range t.Results {
+		if r.Segment == nil {
+			byKey[r.Metric+"\x00"+r.Variant] = r
+		}
+	}
+	for _, u := range e.Metrics {
+		m := u.Metric
+		if len(m.Decompose) == 0 || u.Role == model.Component {
+			continue
+		}
+		for _, r := range t.Results {
+			if r.Metric != m.Name || r.Segment != nil {
+				continue
+			}
+			part := func(name string, res *report.Result) stats.DecomposePart {
+				return stats.DecomposePart{Name: name, Control: float64(res.Control.Mean), Treatment: float64(res.Treatment.Mean)}
+			}
+			var factors []stats.DecomposePart
+			missing := false
+			for _, f := range m.Decompose {
+				fr := byKey[f.Name+"\x00"+r.Variant]
+				if fr == nil {
+					missing = true
+					break
+				}
+				factors = append(factors, part(f.Name, fr))
+			}
+			if missing {
+				continue
+			}
+			d := stats.Decompose(part(m.Name, r), factors)
+			out := &report.Decomposition{Metric: m.Name, Variant: r.Variant, Lift: report.Num(d.Total.Lift),
+				IdentityHolds: d.IdentityHolds, Residual: report.Num(d.Residual), Problem: d.Problem}
+			for _, f := range d.Factors {
+				out.Factors = append(out.Factors, &report.FactorLift{Metric: f.Name, Lift: report.Num(f.Lift), Share: report.Num(f.Share)})
+			}
+			t.Decompositions = append(t.Decompositions, out)
+		}
 	}
 }

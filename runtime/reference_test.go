@@ -61,6 +61,12 @@ func runSpec(t *testing.T, dataDir string, extra ...string) *report.Target {
 	if err := os.Symlink(abs, filepath.Join(dir, "data")); err != nil {
 		t.Fatal(err)
 	}
+	return runSpecDir(t, dir)
+}
+
+// runSpecDir runs the single target of the spec folder dir.
+func runSpecDir(t *testing.T, dir string) *report.Target {
+	t.Helper()
 	res := lang.Load(dir)
 	if res.Diags.HasErrors() {
 		t.Fatalf("spec: %v", res.Diags.Err())

@@ -14,11 +14,7 @@ import (
 // that this version does not execute; each names the capability that will
 // bring it.
 var notYet = map[string]string{
-	"split":       "multi-surface splits",
-	"cluster":     "cluster-randomized analysis",
-	"factor":      "factorial designs",
-	"attribution": "factorial attribution",
-	"timeline":    "effect timelines",
+	"timeline": "effect timelines",
 }
 
 // corrections are the allowed `correction` values.
@@ -81,10 +77,108 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 		e.Cuped = f.Value.(*ast.DurationLit).Seconds
 	}
 	c.segments(d, e)
+	c.factors(d, e)
+	if f := field(d, "cluster"); f != nil && e.Exposures != nil {
+		id := f.Value.(*ast.Ident)
+		if col := e.Exposures.Column(id.Name); col == nil {
+			c.unknownColumn(e.Exposures, id)
+		} else if col.Name == e.Unit {
+			c.diags.Errorf(diag.EBadValue, id.Sp, "the cluster column `%s` is the unit itself; a cluster groups several units", id.Name)
+		} else {
+			e.Cluster = col
+		}
+		if len(e.Segments) > 0 {
+			c.diags.Errorf(diag.ENotSupported, f.Key.Sp, "`cluster` together with `segment` is not supported yet")
+		}
+	}
 	c.metricUses(d, e)
+	c.components(e)
+	c.split(d, e)
 	c.launch(d, e)
 	c.timeRequirements(d, e)
 	return e
+}
+
+// factors checks `factor NAME C baseline "v"` lines and `attribution`.
+func (c *checker) factors(d *ast.Decl, e *model.Experiment) {
+	seen := map[string]bool{}
+	for _, f := range fields(d, "factor") {
+		fa := f.Value.(*ast.Factor)
+		if seen[fa.Name.Name] {
+			c.diags.Errorf(diag.EDuplicateName, fa.Name.Sp, "factor `%s` is declared twice", fa.Name.Name)
+			continue
+		}
+		seen[fa.Name.Name] = true
+		if e.Exposures == nil {
+			continue
+		}
+		col := e.Exposures.Column(fa.Column.Name)
+		if col == nil {
+			c.unknownColumn(e.Exposures, fa.Column)
+			continue
+		}
+		e.Factors = append(e.Factors, &model.Factor{Name: fa.Name.Name, Column: col, Baseline: fa.Baseline.Value, Span: fa.Sp})
+	}
+	if len(e.Factors) > 0 {
+		for _, key := range []string{"assignment", "control", "treatments", "allocation", "segment", "cluster"} {
+			if f := field(d, key); f != nil {
+				c.diags.Errorf(diag.EFieldNotHere, f.Key.Sp, "a factorial experiment assigns units by its factors; `%s` does not apply", key).
+					Hint("remove `%s`; each `factor` line names its column and baseline level", key)
+			}
+		}
+		if len(e.Factors) > 10 {
+			c.diags.Errorf(diag.EBadValue, d.Name.Sp, "a factorial design supports at most 10 factors, found %d", len(e.Factors))
+		}
+	}
+	if f := field(d, "attribution"); f != nil {
+		id := f.Value.(*ast.Ident)
+		switch {
+		case id.Name != "shapley":
+			c.badWord(id, "attribution method", []string{"shapley"})
+		case len(e.Factors) == 0:
+			c.diags.Errorf(diag.EBadValue, id.Sp, "`attribution` needs factors").Hint(`add factor lines: factor ranker rank_arm baseline "v1"`)
+		default:
+			e.Attribution = id.Name
+		}
+	}
+}
+
+// split checks `split C`: C must be a column of at least one metric's
+// source (metrics whose sources lack it are reported overall only).
+func (c *checker) split(d *ast.Decl, e *model.Experiment) {
+	f := field(d, "split")
+	if f == nil {
+		return
+	}
+	id := f.Value.(*ast.Ident)
+	found := false
+	for _, s := range experimentSources(e) {
+		if s.Column(id.Name) != nil {
+			found = true
+		}
+	}
+	if !found {
+		c.diags.Errorf(diag.EUnknownColumn, id.Sp, "`%s` is not a column of any source the experiment's metrics read", id.Name).
+			Hint("split by an attribute of the metric rows, such as surface")
+		return
+	}
+	if len(e.Segments) > 0 || e.Cluster != nil || e.Factorial() {
+		c.diags.Errorf(diag.ENotSupported, f.Key.Sp, "`split` together with `segment`, `cluster` or `factor` is not supported yet")
+		return
+	}
+	e.Split = id.Name
+}
+
+// components adds the factors of decomposed metrics, so their values are
+// computed alongside (role component).
+func (c *checker) components(e *model.Experiment) {
+	for _, u := range append([]*model.MetricUse(nil), e.Metrics...) {
+		for _, m := range u.Metric.Decompose {
+			if !usesMetric(e, m) {
+				e.Metrics = append(e.Metrics, &model.MetricUse{Metric: m, Role: model.Component, Span: u.Span})
+			}
+		}
+	}
 }
 
 func contains(list []string, s string) bool {

@@ -57,13 +57,17 @@ func (c *checker) metric(d *ast.Decl) *model.Metric {
 		c.diags.Errorf(diag.EBadValue, d.Name.Sp, "metric `%s` is a %s metric; winsorize and cap apply to mean metrics", m.Name, m.Kind)
 	}
 	if f := field(d, "decompose"); f != nil {
+		ok := true
 		for _, id := range f.Value.(*ast.IdentList).Items {
 			if fm := c.metricRef(id); fm != nil {
 				m.Decompose = append(m.Decompose, fm)
+			} else {
+				ok = false
 			}
 		}
-		c.diags.Errorf(diag.ENotSupported, f.Key.Sp, "`decompose` is not supported yet").
-			Hint("metric decomposition arrives with causal attribution; remove the field to run this metric")
+		if ok && m.Kind != "" {
+			c.proveDecomposition(m, f)
+		}
 	}
 	delete(c.checking, m.Name)
 	c.metrics[m.Name] = m

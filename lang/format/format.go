@@ -62,6 +62,21 @@ type container struct {
 type printer struct {
 	file *source.File
 	out  strings.Builder
+	// widths of factor names and columns in the declaration being printed
+	factorName, factorCol int
+}
+
+// hasComments reports whether comments are attached in a block.
+func hasComments(c *container) bool {
+	if len(c.header) > 0 || len(c.footer) > 0 {
+		return true
+	}
+	for _, n := range c.children {
+		if len(n.leading)+len(n.inner)+len(n.trailing) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *printer) nodeOf(sp source.Span) *node {
@@ -334,9 +349,14 @@ func (p *printer) decl(d *ast.Decl, n *node) {
 	}
 	p.out.WriteString(head + "\n")
 	width := 0
+	p.factorName, p.factorCol = 0, 0
 	for _, f := range d.Fields {
 		if !isBlock(f) {
 			width = max(width, len(f.Key.Name))
+		}
+		if fa, ok := f.Value.(*ast.Factor); ok {
+			p.factorName = max(p.factorName, utf8.RuneCountInString(identText(fa.Name)))
+			p.factorCol = max(p.factorCol, utf8.RuneCountInString(identText(fa.Column)))
 		}
 	}
 	lines := p.body(b, b.openLine, func(i int, fn *node) []string {
@@ -364,7 +384,18 @@ func isBlock(f *ast.Field) bool {
 // field prints one field as lines relative to the declaration's indent.
 func (p *printer) field(f *ast.Field, fn *node, width int) []string {
 	key := f.Key.Name
+	if l, ok := f.Value.(*ast.Launch); isBlock(f) && fn.block.openLine == fn.endLine && !hasComments(fn.block) && (!ok || len(l.Requires) <= 1) {
+		// A one-line block stays on one line (a launch block only with one
+		// requirement).
+		return []string{key + " " + Value(key, f.Value)}
+	}
 	switch v := f.Value.(type) {
+	case *ast.Factor:
+		// Consecutive factors align their names and columns.
+		return []string{key + strings.Repeat(" ", width-len(key)+1) + identText(v.Name) +
+			strings.Repeat(" ", p.factorName-utf8.RuneCountInString(identText(v.Name))+1) + identText(v.Column) +
+			strings.Repeat(" ", p.factorCol-utf8.RuneCountInString(identText(v.Column))+1) +
+			"baseline " + Quote(v.Baseline.Value, v.Baseline.Raw)}
 	case *ast.Columns:
 		nameWidth := 0
 		for _, c := range v.Cols {

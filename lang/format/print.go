@@ -62,6 +62,9 @@ func Value(key string, v ast.Value) string {
 		}
 		return identText(v.Reader) + "(" + strings.Join(parts, ", ") + ")"
 	case *ast.Columns:
+		if len(v.Cols) == 0 {
+			return "{}"
+		}
 		parts := make([]string, len(v.Cols))
 		for i, c := range v.Cols {
 			parts[i] = identText(c.Name) + " " + identText(c.Type)
@@ -83,6 +86,9 @@ func Value(key string, v ast.Value) string {
 	case *ast.Factor:
 		return identText(v.Name) + " " + identText(v.Column) + " baseline " + Quote(v.Baseline.Value, v.Baseline.Raw)
 	case *ast.Launch:
+		if len(v.Requires) == 0 {
+			return "{}"
+		}
 		parts := make([]string, len(v.Requires))
 		for i, r := range v.Requires {
 			parts[i] = "require " + requireText(r)

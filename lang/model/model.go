@@ -195,8 +195,29 @@ type Experiment struct {
 	// Launch holds the launch requirements; nil means the default rule
 	// (srm, every primary improves, guardrails).
 	Launch []*Requirement
-	Decl   *ast.Decl
+	// Factors make the experiment a 2^k factorial design: each unit's cell
+	// is read from the factors' exposure columns (no assignment/control).
+	Factors []*Factor
+	// Attribution is "shapley" to split the all-new effect by component.
+	Attribution string
+	// Cluster is the randomization unit when coarser than the unit.
+	Cluster *Column
+	// Split is a column of the metrics' rows (e.g. surface): each metric is
+	// also reported per value, with its share of the lift.
+	Split string
+	Decl  *ast.Decl
 }
+
+// Factor is one two-level component of a factorial design.
+type Factor struct {
+	Name     string
+	Column   *Column
+	Baseline string
+	Span     source.Span
+}
+
+// Factorial reports whether the experiment is a factorial design.
+func (e *Experiment) Factorial() bool { return len(e.Factors) > 0 }
 
 // RequirementKind is what a launch requirement checks.
 type RequirementKind string
@@ -240,6 +261,9 @@ const (
 	Primary   Role = "primary"
 	Secondary Role = "secondary"
 	Guardrail Role = "guardrail"
+	// Component is a metric measured only because a decomposed metric of
+	// the experiment is a product of it (not tested, not corrected).
+	Component Role = "component"
 )
 
 // MetricUse is a metric in an experiment with its role.

@@ -35,10 +35,14 @@ func Decide(e *model.Experiment, t *report.Target) {
 			guardrails[u.Metric.Name] = u.Within
 		}
 	}
+	// One decision per compared variant (a treatment; all_new for a
+	// factorial design).
 	var variants []string
-	for v := range t.Units {
-		if v != t.Control {
-			variants = append(variants, v)
+	seen := map[string]bool{}
+	for _, r := range t.Results {
+		if r.Segment == nil && !seen[r.Variant] {
+			seen[r.Variant] = true
+			variants = append(variants, r.Variant)
 		}
 	}
 	sort.Strings(variants)
@@ -104,7 +108,7 @@ func label(s status) string {
 // find returns the overall (unsegmented) result of a metric for a variant.
 func find(t *report.Target, metric, variant string) *report.Result {
 	for _, r := range t.Results {
-		if r.Metric == metric && r.Variant == variant && r.Segment == nil {
+		if r.Metric == metric && r.Variant == variant && r.Segment == nil && r.Split == nil {
 			return r
 		}
 	}

@@ -18,30 +18,30 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// Forest is a forest plot: rows of estimates with their confidence
+// forest is a forest plot: rows of estimates with their confidence
 // intervals, in panels stacked in one figure. Each panel has its own
 // horizontal axis (a guardrail is read against its tolerance, not against
 // the primary metric's scale) and all panels share the label column, so
 // they line up. An experiment plots each metric's relative lift against
 // the control; a benchmark can plot each metric's delta of a model against
 // its baseline with the same type (one panel, Percent for fractions).
-type Forest struct {
+type forest struct {
 	// Title names the figure for screen readers (the SVG's <title>).
 	Title string
 	// Percent shows values (fractions) as signed percents.
 	Percent bool
-	Panels  []ForestPanel
+	Panels  []forestPanel
 }
 
-// ForestPanel is one block of rows on a shared axis.
-type ForestPanel struct {
+// forestPanel is one block of rows on a shared axis.
+type forestPanel struct {
 	// Heading is written above the panel; XLabel under its axis.
 	Heading, XLabel string
-	Rows            []ForestRow
+	Rows            []forestRow
 }
 
-// ForestRow is one estimate with its interval.
-type ForestRow struct {
+// forestRow is one estimate with its interval.
+type forestRow struct {
 	Label                  string
 	Estimate, Lower, Upper float64
 	// Group selects the marker: "primary" a filled circle, "secondary" a
@@ -99,8 +99,8 @@ type forestLayout struct {
 }
 
 var (
-	wideLayout   = forestLayout{width: 720, gutter: 190, rowH: 30, font: 11, small: 10, heading: 14, maxLabel: 40, figures: true}
-	narrowLayout = forestLayout{width: 360, gutter: 76, rowH: 46, font: 13, small: 12.5, heading: 16, maxLabel: 34, above: true}
+	wideLayout   = forestLayout{width: 720, gutter: 160, rowH: 30, font: 11, small: 10, heading: 14, maxLabel: 40, figures: true}
+	narrowLayout = forestLayout{width: 360, gutter: 74, rowH: 48, font: 14, small: 13, heading: 17, maxLabel: 30, above: true}
 )
 
 var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
@@ -112,7 +112,7 @@ func textStyle(size vg.Length, c color.Color, x draw.XAlignment, y draw.YAlignme
 
 // SVG renders the figure as an inline SVG element (no XML prolog, no
 // namespaces, no external references) that scales with its viewBox.
-func (f *Forest) SVG(narrow bool) (string, error) {
+func (f *forest) SVG(narrow bool) (string, error) {
 	lay := wideLayout
 	if narrow {
 		lay = narrowLayout
@@ -170,7 +170,7 @@ func (f *Forest) SVG(narrow bool) (string, error) {
 
 // panel builds one panel's plot and its height. The label column is as
 // wide as longest in every panel, so panels line up.
-func (f *Forest) panel(pn ForestPanel, lay forestLayout, narrow bool, longest string) (*plot.Plot, vg.Length) {
+func (f *forest) panel(pn forestPanel, lay forestLayout, narrow bool, longest string) (*plot.Plot, vg.Length) {
 	ys, ymax := positions(pn.Rows)
 	p := plot.New()
 	p.BackgroundColor = nil
@@ -213,7 +213,7 @@ func boolInt(b bool) int {
 
 // positions places rows top to bottom, half a row between groups; ys are
 // data coordinates (0 at the bottom).
-func positions(rows []ForestRow) ([]float64, float64) {
+func positions(rows []forestRow) ([]float64, float64) {
 	pos := make([]float64, len(rows))
 	y := 0.0
 	for i, r := range rows {
@@ -236,7 +236,10 @@ func positions(rows []ForestRow) ([]float64, float64) {
 // median width; with tolerances, wider than ten times the largest. Those
 // are clipped, with arrows at the edge, and their figures stay written
 // beside the row.
-func focus(rows []ForestRow) (float64, float64) {
+func focus(rows []forestRow) (float64, float64) {
+	if len(rows) == 0 {
+		return -0.1, 0.1
+	}
 	var widths []float64
 	tol := 0.0
 	for _, r := range rows {
@@ -302,7 +305,7 @@ func (t forestTicks) Ticks(min, max float64) []plot.Tick {
 // forestLayer draws the rows: grid, zero line, tolerance zones, intervals,
 // markers and the right-hand text.
 type forestLayer struct {
-	rows []ForestRow
+	rows []forestRow
 	ys   []float64
 	lay  forestLayout
 }
@@ -349,7 +352,7 @@ func (l *forestLayer) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
-func (l *forestLayer) row(c draw.Canvas, p *plot.Plot, tx func(float64) vg.Length, y vg.Length, r ForestRow) {
+func (l *forestLayer) row(c draw.Canvas, p *plot.Plot, tx func(float64) vg.Length, y vg.Length, r forestRow) {
 	line, txt := classColors(r.Class)
 	width := vg.Length(2)
 	if r.Group == "primary" {
@@ -389,7 +392,14 @@ func (l *forestLayer) row(c draw.Canvas, p *plot.Plot, tx func(float64) vg.Lengt
 		}
 	}
 	if l.lay.above {
-		c.FillText(textStyle(l.lay.font, colInk, draw.XLeft, draw.YBottom), vg.Point{X: c.Min.X - 4, Y: y + 9}, truncate(r.Label, l.lay.maxLabel))
+		// The label above the bar, on a white ground over the grid.
+		sty := textStyle(l.lay.font, colInk, draw.XLeft, draw.YBottom)
+		label := truncate(r.Label, l.lay.maxLabel)
+		pt := vg.Point{X: c.Min.X - 4, Y: y + 9}
+		box := sty.Rectangle(label).Add(pt)
+		c.FillPolygon(color.White, []vg.Point{{X: box.Min.X - 2, Y: box.Min.Y}, {X: box.Max.X + 2, Y: box.Min.Y},
+			{X: box.Max.X + 2, Y: box.Max.Y}, {X: box.Min.X - 2, Y: box.Max.Y}})
+		c.FillText(sty, pt, label)
 	}
 	// The right-hand column: the figure above the status (wide), or the
 	// short status alone (narrow).

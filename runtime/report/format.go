@@ -123,19 +123,6 @@ func badBound(r *Result) (float64, bool) {
 	return -direction(r) * float64(*r.Within), true
 }
 
-// tolerance renders a guardrail's signed tolerance, e.g. "+2%".
-func tolerance(r *Result) string {
-	b, ok := badBound(r)
-	if !ok {
-		return ""
-	}
-	s := strconv.FormatFloat(Round(b*100), 'f', -1, 64) + "%"
-	if b > 0 {
-		s = "+" + s
-	}
-	return s
-}
-
 // within renders a guardrail's tolerance unsigned, as written in the
 // spec ("2%").
 func within(r *Result) string {
@@ -195,23 +182,75 @@ func decisionFor(t *Target, variant string) *Decision {
 	return nil
 }
 
+// isBenchmark reports whether t is an offline benchmark.
+func isBenchmark(t *Target) bool { return t.Kind == "benchmark" && t.Bench != nil }
+
+// comparisons returns what the renderers read of a target: its results.
+// A benchmark's paired comparisons are adapted to the same shape (the
+// baseline in the control's place, each model a treatment, the delta as
+// the absolute effect, offline metrics higher-is-better), so every
+// section, the forest plot included, serves both kinds.
+func comparisons(t *Target) []*Result {
+	if !isBenchmark(t) {
+		return t.Results
+	}
+	var out []*Result
+	for _, b := range t.Bench.Results {
+		r := &Result{Metric: b.Metric, Kind: "benchmark", Direction: "increase", Variant: b.Model,
+			Control:   Arm{Units: int64(b.Queries), Mean: b.BaselineValue},
+			Treatment: Arm{Units: int64(b.Queries), Mean: b.Value},
+			Relative:  b.Relative, PValue: b.PValue, Significant: b.Significant, Method: b.Method, Notes: b.Notes}
+		if b.Delta != nil && b.CILower != nil && b.CIUpper != nil {
+			r.Absolute = &Effect{Estimate: *b.Delta, CILower: *b.CILower, CIUpper: *b.CIUpper}
+			if b.StdError != nil {
+				r.Absolute.StdError = *b.StdError
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// control names what treatments are compared with: the control of an
+// experiment, the baseline model of a benchmark.
+func control(t *Target) string {
+	if isBenchmark(t) {
+		return t.Bench.Baseline
+	}
+	return t.Control
+}
+
+// armLabels name the two sides of a comparison.
+func armLabels(t *Target) (string, string) {
+	if isBenchmark(t) {
+		return "Baseline", "Value"
+	}
+	return "Control", "Treatment"
+}
+
 // treatments lists the target's compared variants in order: those of its
-// decisions and results and every non-control arm.
+// results and decisions and every non-control arm.
 func treatments(t *Target) []string {
 	seen := map[string]bool{}
 	var out []string
+	ctl := control(t)
 	add := func(v string) {
-		if v != "" && v != t.Control && !seen[v] {
+		if v != "" && v != ctl && !seen[v] {
 			seen[v] = true
 			out = append(out, v)
 		}
 	}
-	for _, r := range t.Results {
+	for _, r := range comparisons(t) {
 		add(r.Variant)
 	}
 	for _, d := range t.Decisions {
 		add(d.Variant)
 	}
+	if len(out) > 0 {
+		return out
+	}
+	// Nothing compared: list the arms (in a factorial design they are
+	// cells, never compared one by one, so only when nothing else is).
 	var arms []string
 	for v := range t.Units {
 		arms = append(arms, v)
@@ -226,7 +265,7 @@ func treatments(t *Target) []string {
 // overall returns the results that are not per-segment, in report order.
 func overall(t *Target) []*Result {
 	var out []*Result
-	for _, r := range t.Results {
+	for _, r := range comparisons(t) {
 		if len(r.Segment) == 0 {
 			out = append(out, r)
 		}
@@ -237,12 +276,23 @@ func overall(t *Target) []*Result {
 // segmented returns the per-segment results.
 func segmented(t *Target) []*Result {
 	var out []*Result
-	for _, r := range t.Results {
+	for _, r := range comparisons(t) {
 		if len(r.Segment) > 0 {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// hasRoles reports whether any result has a role (experiments do,
+// benchmarks do not).
+func hasRoles(rs []*Result) bool {
+	for _, r := range rs {
+		if r.Role != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // resultsFor returns the overall results of one treatment, primary
@@ -266,8 +316,10 @@ func roleRank(role string) int {
 		return 1
 	case "guardrail":
 		return 2
+	case "component":
+		return 3
 	}
-	return 3
+	return 4
 }
 
 // metricName is the metric's title, or its name when it has none.
@@ -386,6 +438,15 @@ func pvalue(p Num) string {
 	return sig(v, 2)
 }
 
+// pIs writes "p = 0.012", or "p < 0.0001".
+func pIs(label string, p Num) string {
+	s := pvalue(p)
+	if strings.HasPrefix(s, "<") {
+		return label + " " + s
+	}
+	return label + " = " + s
+}
+
 // pvalues formats a result's p-value, with the adjusted one when present.
 func pvalues(r *Result) string {
 	if r.PValue == nil {
@@ -449,13 +510,29 @@ func exclusions(t *Target) []string {
 
 // armCounts lists the analysed units per arm, control first.
 func armCounts(t *Target) string {
-	label := t.Control + " (control)"
-	if t.Control == "control" {
-		label = t.Control
+	if isBenchmark(t) {
+		return fmt.Sprintf("%s queries", count(int64(t.Bench.Queries)))
 	}
-	parts := []string{fmt.Sprintf("%s %s", label, count(t.Units[t.Control]))}
-	for _, v := range treatments(t) {
-		parts = append(parts, fmt.Sprintf("%s %s", v, count(t.Units[v])))
+	var arms []string
+	for v := range t.Units {
+		if v != t.Control {
+			arms = append(arms, v)
+		}
+	}
+	sort.Strings(arms)
+	if _, ok := t.Units[t.Control]; ok {
+		arms = append([]string{t.Control}, arms...)
+	}
+	var parts []string
+	for _, v := range arms {
+		label := v
+		if v == t.Control && v != "control" {
+			label += " (control)"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s", label, count(t.Units[v])))
+	}
+	if len(parts) == 0 {
+		return "none"
 	}
 	return strings.Join(parts, ", ")
 }
@@ -466,9 +543,9 @@ func srmSummary(s *SRM) (class, string) {
 		return neutral, "not computed"
 	}
 	if s.Passed {
-		return good, fmt.Sprintf("passed (p = %s)", pvalue(s.PValue))
+		return good, fmt.Sprintf("passed (%s)", pIs("p", s.PValue))
 	}
-	return bad, fmt.Sprintf("failed (p = %s < 0.001): the arms' sizes do not match the allocation, so no effect can be trusted", pvalue(s.PValue))
+	return bad, fmt.Sprintf("failed (%s, below 0.001): the arms' sizes do not match the allocation, so no effect can be trusted", pIs("p", s.PValue))
 }
 
 // notes lists the target's notes and its results' notes, and says how
@@ -476,7 +553,7 @@ func srmSummary(s *SRM) (class, string) {
 func notes(t *Target) []string {
 	out := append([]string(nil), t.Notes...)
 	if t.Correction != "" && t.Correction != "none" {
-		for _, r := range t.Results {
+		for _, r := range comparisons(t) {
 			if r.PValueAdjusted != nil {
 				out = append(out, fmt.Sprintf("p-values marked \"adj.\" are adjusted for multiple testing (%s)", t.Correction))
 				break

@@ -57,8 +57,12 @@ type htmlTarget struct {
 	Heading   string
 	KindLabel string
 	CI        string
-	Verdicts  []htmlVerdict
-	Sections  []htmlSection
+	// Versus is "Control" or "Baseline", Against its name.
+	Versus, Against string
+	// Facts are extra header facts (a benchmark's queries and test).
+	Facts    []string
+	Verdicts []htmlVerdict
+	Sections []htmlSection
 }
 
 type htmlVerdict struct {
@@ -88,7 +92,11 @@ func targetTitle(t *Target) string {
 
 func newHTMLTarget(t *Target) (*htmlTarget, error) {
 	v := &htmlTarget{Target: t, ID: "t-" + idClean.ReplaceAllString(t.Name, "-"), Heading: targetTitle(t),
-		KindLabel: kindLabel(t.Kind), CI: ciLabel(t)}
+		KindLabel: kindLabel(t.Kind), CI: ciLabel(t), Versus: "Control", Against: control(t)}
+	if isBenchmark(t) {
+		v.Versus = "Baseline"
+		v.Facts = []string{count(int64(t.Bench.Queries)) + " queries", "test " + t.Bench.Test}
+	}
 	v.Verdicts = newVerdicts(t)
 	for _, s := range sections {
 		data, err := s.data(t)
@@ -129,17 +137,19 @@ type section struct {
 	data      func(t *Target) (any, error)
 }
 
-// sections in page order. To add one (timelines for `timeline day|week`,
-// factorial cells and Shapley attribution for `factor`/`attribution`),
-// give report.Target its data, append {id, title, data} here with data
-// returning nil when the target has none, and define "section-<id>" in
-// report.html.tmpl. A benchmark target (per-metric deltas of models
-// against a baseline) reuses "effects" and "metrics" as they are: both
-// read Target.Results.
+// sections in page order. To add one (timelines, for `timeline
+// day|week`, are next), give report.Target its data, append {id, title,
+// data} here with data returning nil when the target has none, and define
+// "section-<id>" in report.html.tmpl. Benchmark targets (per-metric
+// deltas of models against a baseline) use the same sections:
+// comparisons adapts their results, so the forest plot and the tables
+// serve both kinds.
 var sections = []section{
 	{"summary", "Summary", summaryData},
 	{"effects", "Effects", effectsData},
 	{"metrics", "Metrics", metricsData},
+	{"components", "Components (factorial design)", factorialData},
+	{"decomposition", "Decomposition", decompositionData},
 	{"segments", "Segments", segmentsData},
 	{"quality", "Data quality", qualityData},
 }
@@ -168,9 +178,14 @@ func newVerdicts(t *Target) []htmlVerdict {
 }
 
 type effectsView struct {
-	Plots   []plotView
-	CI      string
-	Guarded bool
+	Plots []plotView
+	CI    string
+	// What the legend explains: marker shapes in use, tolerances, lower
+	// is better, and clipped intervals.
+	Primary, Secondary, Guardrail bool
+	Guarded, Lower, Clipped       bool
+	// Others names the rows with the plain marker ("component", "metric").
+	Others string
 }
 
 type plotView struct {
@@ -186,11 +201,31 @@ func effectsData(t *Target) (any, error) {
 		f, unplotted := forestOf(t, tr)
 		rows := 0
 		for _, pn := range f.Panels {
+			if len(pn.Rows) == 0 {
+				continue
+			}
 			rows += len(pn.Rows)
+			lo, hi := focus(pn.Rows)
 			for _, r := range pn.Rows {
-				if r.Bound != nil {
-					v.Guarded = true
+				switch r.Group {
+				case "primary":
+					v.Primary = true
+				case "secondary":
+					v.Secondary = true
+				case "guardrail":
+					v.Guardrail = true
+				default:
+					name := r.Group
+					if name == "" {
+						name = "metric"
+					}
+					if !strings.Contains(v.Others, name) {
+						v.Others = strings.TrimPrefix(v.Others+", "+name, ", ")
+					}
 				}
+				v.Guarded = v.Guarded || r.Bound != nil
+				v.Lower = v.Lower || strings.HasSuffix(r.Label, " ↓")
+				v.Clipped = v.Clipped || r.Lower < lo || r.Upper > hi
 			}
 		}
 		if rows == 0 {
@@ -216,11 +251,14 @@ func effectsData(t *Target) (any, error) {
 // panel for primary and secondary metrics, one for guardrails (read
 // against their tolerances). Results without a relative interval are
 // listed as unplotted.
-func forestOf(t *Target, variant string) (*Forest, []string) {
-	f := &Forest{Title: fmt.Sprintf("%s: relative lift of %s vs %s", targetTitle(t), variant, t.Control), Percent: true}
-	xlabel := fmt.Sprintf("relative lift of %s vs %s (%s)", variant, t.Control, ciLabel(t))
-	metrics := ForestPanel{Heading: "Primary and secondary metrics", XLabel: xlabel}
-	guards := ForestPanel{Heading: "Guardrails (dashed: tolerance; shaded: beyond it)", XLabel: xlabel}
+func forestOf(t *Target, variant string) (*forest, []string) {
+	f := &forest{Title: fmt.Sprintf("%s: relative lift of %s vs %s", targetTitle(t), variant, control(t)), Percent: true}
+	xlabel := fmt.Sprintf("relative lift of %s vs %s (%s)", variant, control(t), ciLabel(t))
+	metrics := forestPanel{Heading: "Metrics", XLabel: xlabel}
+	if isBenchmark(t) {
+		metrics.Heading = "Offline metrics"
+	}
+	guards := forestPanel{Heading: "Guardrails (dashed: tolerance; shaded: beyond it)", XLabel: xlabel}
 	var unplotted []string
 	for _, r := range resultsFor(t, variant) {
 		if r.Relative == nil {
@@ -232,7 +270,7 @@ func forestOf(t *Target, variant string) (*Forest, []string) {
 		if r.Direction == "decrease" {
 			label += " ↓"
 		}
-		row := ForestRow{Label: label, Group: r.Role, Class: rd.Class,
+		row := forestRow{Label: label, Group: r.Role, Class: rd.Class,
 			Estimate: float64(r.Relative.Estimate), Lower: float64(r.Relative.CILower), Upper: float64(r.Relative.CIUpper),
 			Figure: liftCI(r.Relative), Status: rd.Label, Short: shortLabel(r, rd)}
 		if b, ok := badBound(r); ok {
@@ -245,7 +283,7 @@ func forestOf(t *Target, variant string) (*Forest, []string) {
 			metrics.Rows = append(metrics.Rows, row)
 		}
 	}
-	f.Panels = []ForestPanel{metrics, guards}
+	f.Panels = []forestPanel{metrics, guards}
 	return f, unplotted
 }
 
@@ -268,9 +306,11 @@ func shortLabel(r *Result, rd reading) string {
 }
 
 type metricsView struct {
-	CI    string
-	Multi bool
-	Rows  []metricRow
+	CI           string
+	Multi, Roles bool
+	VariantLabel string
+	ArmA, ArmB   string
+	Rows         []metricRow
 }
 
 type metricRow struct {
@@ -288,7 +328,8 @@ func metricsData(t *Target) (any, error) {
 		return nil, nil
 	}
 	sort.SliceStable(res, func(i, j int) bool { return roleRank(res[i].Role) < roleRank(res[j].Role) })
-	v := metricsView{CI: ciLabel(t), Multi: len(treatments(t)) > 1}
+	a, b := armLabels(t)
+	v := metricsView{CI: ciLabel(t), Multi: len(treatments(t)) > 1, Roles: hasRoles(res), VariantLabel: variantLabel(t), ArmA: a, ArmB: b}
 	for _, r := range res {
 		v.Rows = append(v.Rows, newMetricRow(r))
 	}
@@ -370,7 +411,7 @@ func segmentsData(t *Target) (any, error) {
 	for _, h := range t.Heterogeneity {
 		row := heteroRow{Metric: h.Metric, Variant: h.Variant, Segment: h.Segment, Problem: h.Problem}
 		if h.Problem == "" {
-			row.Q, row.DF, row.P, row.I2 = sig(float64(h.Q), 3), sig(float64(h.DF), 3), pvalue(h.PValue), sig(float64(h.I2)*100, 3)+"%"
+			row.Q, row.DF, row.P, row.I2 = sig(float64(h.Q), 3), plain(float64(h.DF)), pvalue(h.PValue), sig(float64(h.I2)*100, 3)+"%"
 			row.Differs = h.PValue < t.Alpha
 		}
 		v.Heterogeneity = append(v.Heterogeneity, row)
@@ -379,6 +420,7 @@ func segmentsData(t *Target) (any, error) {
 }
 
 type qualityView struct {
+	Benchmark  bool
 	SRMClass   class
 	SRMMark    string
 	SRM        string
@@ -389,8 +431,13 @@ type qualityView struct {
 	Notes      []string
 }
 
-// qualityData: the sample-ratio check, units, exclusions and notes.
+// qualityData: the sample-ratio check, units, exclusions and notes (for
+// a benchmark: its queries and notes).
 func qualityData(t *Target) (any, error) {
+	if isBenchmark(t) {
+		return qualityView{Benchmark: true, Units: fmt.Sprintf("%s queries, compared in pairs (%s)", count(int64(t.Bench.Queries)), t.Bench.Test),
+			Notes: notes(t)}, nil
+	}
 	c, s := srmSummary(t.SRM)
 	v := qualityView{SRMClass: c, SRMMark: markOf(c), SRM: s, Units: armCounts(t), Exclusions: exclusions(t), Notes: notes(t)}
 	if t.SRM != nil {

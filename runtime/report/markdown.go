@@ -22,7 +22,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	for i, t := range r.Targets {
 		if i > 0 {
-			fmt.Fprintln(bw)
+			fmt.Fprint(bw, "\n---\n\n")
 		}
 		writeMarkdownTarget(bw, t)
 	}
@@ -34,30 +34,35 @@ func writeMarkdownTarget(w io.Writer, t *Target) {
 	if t.Title != "" {
 		heading = mdEscape(t.Title) + " (" + heading + ")"
 	}
-	fmt.Fprintf(w, "### %s %s\n\n", kindLabel(t.Kind), heading)
+	fmt.Fprintf(w, "### %s %s\n", kindLabel(t.Kind), heading)
 	if t.Hypothesis != "" {
-		fmt.Fprintf(w, "> %s\n\n", mdEscape(t.Hypothesis))
+		fmt.Fprintf(w, "\n> %s\n", mdEscape(t.Hypothesis))
 	}
 	var meta []string
 	if t.Owner != "" {
 		meta = append(meta, "owner: "+mdEscape(t.Owner))
 	}
-	meta = append(meta, fmt.Sprintf("control: `%s`", t.Control), ciLabel(t)+" (α = "+strconv.FormatFloat(Round(float64(t.Alpha)), 'g', -1, 64)+")")
-	fmt.Fprintf(w, "%s\n\n", strings.Join(meta, " · "))
+	if isBenchmark(t) {
+		meta = append(meta, fmt.Sprintf("baseline: `%s`", t.Bench.Baseline), fmt.Sprintf("%s queries, %s", count(int64(t.Bench.Queries)), t.Bench.Test))
+	} else {
+		meta = append(meta, fmt.Sprintf("control: `%s`", t.Control))
+	}
+	meta = append(meta, ciLabel(t)+" (α = "+strconv.FormatFloat(Round(float64(t.Alpha)), 'g', -1, 64)+")")
+	fmt.Fprintf(w, "\n%s\n", strings.Join(meta, " · "))
 
 	// Verdicts, one paragraph per treatment.
 	vs := treatments(t)
 	if len(vs) == 0 {
-		fmt.Fprintf(w, "**No treatment to compare:** %s.\n\n", noDecision)
+		fmt.Fprintf(w, "\n**No treatment to compare:** %s.\n", noDecision)
 	}
 	for _, v := range vs {
 		label, _, mark := verdict(t, v)
-		fmt.Fprintf(w, "**%s: %s %s** — %s\n\n", mdEscape(v), mark, label, mdEscape(summary(t, v)))
+		fmt.Fprintf(w, "\n**%s: %s %s** — %s\n", mdEscape(v), mark, label, mdEscape(summary(t, v)))
 		if d := decisionFor(t, v); d != nil && len(d.Reasons) > 0 {
+			fmt.Fprintln(w)
 			for _, reason := range d.Reasons {
 				fmt.Fprintf(w, "- %s\n", mdEscape(reason))
 			}
-			fmt.Fprintln(w)
 		}
 	}
 
@@ -65,15 +70,20 @@ func writeMarkdownTarget(w io.Writer, t *Target) {
 	results := overall(t)
 	sort.SliceStable(results, func(i, j int) bool { return roleRank(results[i].Role) < roleRank(results[j].Role) })
 	if len(results) > 0 {
-		multi := len(vs) > 1
-		head := "| Metric | Role |"
-		rule := "|---|---|"
-		if multi {
-			head += " Variant |"
+		multi, roles := len(vs) > 1, hasRoles(results)
+		a, b := armLabels(t)
+		head, rule := "| Metric |", "|---|"
+		if roles {
+			head += " Role |"
 			rule += "---|"
 		}
-		head += fmt.Sprintf(" Control | Treatment | Lift [%s] | p | Reading |", ciLabel(t))
+		if multi {
+			head += " " + variantLabel(t) + " |"
+			rule += "---|"
+		}
+		head += fmt.Sprintf(" %s | %s | Lift [%s] | p | Reading |", a, b, ciLabel(t))
 		rule += "--:|--:|---|--:|---|"
+		fmt.Fprintln(w)
 		fmt.Fprintln(w, head)
 		fmt.Fprintln(w, rule)
 		for _, r := range results {
@@ -86,7 +96,10 @@ func writeMarkdownTarget(w io.Writer, t *Target) {
 			if r.Within != nil {
 				role += ", within " + within(r)
 			}
-			row := fmt.Sprintf("| %s | %s |", name, role)
+			row := fmt.Sprintf("| %s |", name)
+			if roles {
+				row += " " + role + " |"
+			}
 			if multi {
 				row += " " + mdCell(r.Variant) + " |"
 			}
@@ -103,7 +116,6 @@ func writeMarkdownTarget(w io.Writer, t *Target) {
 			row += fmt.Sprintf(" %s | %s | %s | %s | %s %s |", ctl, trt, effectCI(r), mdCell(pvalues(r)), rd.Mark, rd.Label)
 			fmt.Fprintln(w, row)
 		}
-		fmt.Fprintln(w)
 	}
 
 	// Guardrails.
@@ -120,34 +132,76 @@ func writeMarkdownTarget(w io.Writer, t *Target) {
 		guards = append(guards, g)
 	}
 	if len(guards) > 0 {
-		fmt.Fprintf(w, "**Guardrails:** %s.\n\n", strings.Join(guards, "; "))
+		fmt.Fprintf(w, "\n**Guardrails:** %s.\n", strings.Join(guards, "; "))
 	}
 
-	// Data quality.
-	_, srm := srmSummary(t.SRM)
-	dq := fmt.Sprintf("**Data quality:** sample ratio %s; units: %s", srm, armCounts(t))
-	if ex := exclusions(t); len(ex) > 0 {
-		dq += "; excluded: " + strings.Join(ex, ", ")
-	} else {
-		dq += "; no units excluded"
+	// Designs: decompositions and factorial attribution, a line each.
+	for _, d := range t.Decompositions {
+		if len(d.Segment) > 0 {
+			continue
+		}
+		if d.Problem != "" {
+			fmt.Fprintf(w, "\n**Decomposition of %s (%s):** %s.\n", mdCell(d.Metric), mdCell(d.Variant), mdEscape(d.Problem))
+			continue
+		}
+		var fs []string
+		for _, f := range d.Factors {
+			fs = append(fs, fmt.Sprintf("%s %s (share %s%%)", f.Metric, lift(f.Lift), sig(float64(f.Share)*100, 3)))
+		}
+		fmt.Fprintf(w, "\n**Decomposition of %s (%s):** %s = %s.\n", mdCell(d.Metric), mdCell(d.Variant), lift(d.Lift), mdEscape(strings.Join(fs, " × ")))
 	}
-	fmt.Fprintf(w, "%s.\n", mdEscape(dq))
+	var attributed []string
+	for _, tm := range t.Attribution {
+		if tm.Metric != "" && !contains(attributed, tm.Metric) {
+			attributed = append(attributed, tm.Metric)
+		}
+	}
+	for _, m := range attributed {
+		var parts []string
+		for _, tm := range t.Attribution {
+			if tm.Metric != m {
+				continue
+			}
+			if tm.Problem != "" {
+				parts = append(parts, fmt.Sprintf("%s: %s", tm.Term, tm.Problem))
+				continue
+			}
+			rd := termReading(t, tm)
+			parts = append(parts, fmt.Sprintf("%s %s [%s, %s] %s %s", tm.Term, signed(sig(float64(tm.Estimate), 3)),
+				signed(sig(float64(tm.CILower), 3)), signed(sig(float64(tm.CIUpper), 3)), rd.Mark, rd.Label))
+		}
+		fmt.Fprintf(w, "\n**Attribution of the all-new effect on %s (Shapley):** %s.\n", mdCell(m), mdEscape(strings.Join(parts, "; ")))
+	}
 
 	// Segments: a pointer, the details belong to the HTML report.
 	if seg := segmented(t); len(seg) > 0 || len(t.Heterogeneity) > 0 {
 		var flagged []string
 		for _, h := range t.Heterogeneity {
 			if h.Problem == "" && h.PValue < t.Alpha {
-				flagged = append(flagged, fmt.Sprintf("%s (%s) by %s: p = %s", h.Metric, h.Variant, h.Segment, pvalue(h.PValue)))
+				flagged = append(flagged, fmt.Sprintf("%s (%s) by %s: %s", h.Metric, h.Variant, h.Segment, pIs("p", h.PValue)))
 			}
 		}
-		line := fmt.Sprintf("\n**Segments:** %d per-segment results (see the HTML report)", len(seg))
+		line := fmt.Sprintf("\n**Segments:** %d per-segment %s (see the HTML report)", len(seg), plural(len(seg), "result", "results"))
 		if len(flagged) > 0 {
 			line += "; the effect differs between segments for " + strings.Join(flagged, ", ")
 		} else if len(t.Heterogeneity) > 0 {
 			line += "; no significant difference between segments"
 		}
 		fmt.Fprintf(w, "%s.\n", mdEscape(line))
+	}
+
+	// Data quality.
+	if isBenchmark(t) {
+		fmt.Fprintf(w, "\n**Data:** %s queries, compared in pairs (%s).\n", count(int64(t.Bench.Queries)), mdEscape(t.Bench.Test))
+	} else {
+		_, srm := srmSummary(t.SRM)
+		dq := fmt.Sprintf("**Data quality:** sample ratio %s; units: %s", srm, armCounts(t))
+		if ex := exclusions(t); len(ex) > 0 {
+			dq += "; excluded: " + strings.Join(ex, ", ")
+		} else {
+			dq += "; no units excluded"
+		}
+		fmt.Fprintf(w, "\n%s.\n", mdEscape(dq))
 	}
 
 	if ns := notes(t); len(ns) > 0 {
@@ -158,11 +212,28 @@ func writeMarkdownTarget(w io.Writer, t *Target) {
 	}
 }
 
+// variantLabel names what is compared with the control.
+func variantLabel(t *Target) string {
+	if isBenchmark(t) {
+		return "Model"
+	}
+	return "Variant"
+}
+
 func kindLabel(kind string) string {
 	if kind == "" {
 		return "Target"
 	}
 	return strings.ToUpper(kind[:1]) + kind[1:]
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func mdNA(a Arm) string {

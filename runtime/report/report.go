@@ -37,6 +37,19 @@ type Target struct {
 	// Sequential is set when intervals and p-values are always valid.
 	Sequential bool     `json:"sequential,omitempty"`
 	Notes      []string `json:"notes,omitempty"`
+	// Decompositions split decomposed metrics' lifts between factors.
+	Decompositions []*Decomposition `json:"decompositions,omitempty"`
+	// A factorial design's factors, cells (per metric), effects (main
+	// effects and interactions of the saturated model) and Shapley
+	// attribution of the all-new effect.
+	Factors     []*FactorInfo `json:"factors,omitempty"`
+	Cells       []*Cell       `json:"cells,omitempty"`
+	Effects     []*Term       `json:"effects,omitempty"`
+	Attribution []*Term       `json:"attribution,omitempty"`
+	// Clustered names the cluster column of a cluster-randomized analysis.
+	Clustered string `json:"clustered_by,omitempty"`
+	// SplitShares give each split value's share of a metric's lift.
+	SplitShares []*SplitShares `json:"split_shares,omitempty"`
 	// Bench holds a benchmark's results (Kind "benchmark").
 	Bench *Bench `json:"-"`
 }
@@ -84,6 +97,8 @@ type Result struct {
 	PValueAdjusted *Num `json:"p_value_adjusted,omitempty"`
 	// Segment is the segment of a per-segment row (null for overall).
 	Segment map[string]string `json:"segment"`
+	// Split is the split value of a per-split row (`split C`).
+	Split map[string]string `json:"split,omitempty"`
 	// Within is a guardrail's tolerance (a fraction).
 	Within *Num `json:"within,omitempty"`
 	// Cuped reports the variance reduction, when CUPED was requested.

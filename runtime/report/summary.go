@@ -28,6 +28,8 @@ func summary(t *Target, variant string) string {
 			parts = append(parts, primaryPhrase(r))
 		case "guardrail":
 			parts = append(parts, guardrailPhrase(r))
+		case "component":
+			// a decomposed metric's factor: the decomposition explains it
 		default:
 			rd := read(r)
 			if rd.Class == neutral {
@@ -38,24 +40,32 @@ func summary(t *Target, variant string) string {
 		}
 	}
 	if len(parts) == 0 {
-		parts = append(parts, "no primary metric or guardrail")
+		// No roles (a benchmark), or only secondary metrics: those are
+		// the findings.
+		parts = append(parts, moved...)
+		moved = nil
+		if len(parts) == 0 && unmoved == 0 {
+			parts = append(parts, "no metric was compared")
+		}
+		if unmoved > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s without significant change", unmoved, plural(unmoved, "metric", "metrics")))
+			unmoved = 0
+		}
+		b.WriteString(strings.Join(parts, "; ") + ".")
+	} else {
+		b.WriteString(strings.Join(parts, "; ") + ".")
 	}
-	b.WriteString(strings.Join(parts, "; ") + ".")
 	if len(moved) > 0 || unmoved > 0 {
 		b.WriteString(" Secondary: ")
 		var sec []string
 		sec = append(sec, moved...)
-		switch unmoved {
-		case 0:
-		case 1:
-			sec = append(sec, "1 metric without significant change")
-		default:
-			sec = append(sec, fmt.Sprintf("%d metrics without significant change", unmoved))
+		if unmoved > 0 {
+			sec = append(sec, fmt.Sprintf("%d %s without significant change", unmoved, plural(unmoved, "metric", "metrics")))
 		}
 		b.WriteString(strings.Join(sec, "; ") + ".")
 	}
 	if t.SRM != nil && !t.SRM.Passed {
-		b.WriteString(" The sample-ratio check failed (p = " + pvalue(t.SRM.PValue) + "), so none of these effects can be trusted.")
+		b.WriteString(" The sample-ratio check failed (" + pIs("p", t.SRM.PValue) + "), so none of these effects can be trusted.")
 	}
 	return b.String()
 }
@@ -65,9 +75,9 @@ func primaryPhrase(r *Result) string {
 	if r.PValue == nil {
 		return metricName(r) + " not estimated"
 	}
-	p := "p = " + pvalue(*r.PValue)
+	p := pIs("p", *r.PValue)
 	if r.PValueAdjusted != nil {
-		p = "adjusted p = " + pvalue(*r.PValueAdjusted)
+		p = pIs("adjusted p", *r.PValueAdjusted)
 	}
 	switch rd.Class {
 	case good:
@@ -98,4 +108,11 @@ func guardrailPhrase(r *Result) string {
 		return fmt.Sprintf("%s %s, significantly worse (guardrail)", metricName(r), effectCI(r))
 	}
 	return fmt.Sprintf("%s %s, not significantly worse (guardrail)", metricName(r), effectCI(r))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

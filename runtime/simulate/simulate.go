@@ -48,13 +48,34 @@ type Config struct {
 	FactorLifts  [3]float64
 	Interaction  float64
 	Start        time.Time
+
+	// The fields below are zero in Default: their zero values keep the data
+	// that Default and the committed examples were generated with. The
+	// scenarios (scenario.go) set them.
+
+	// EffectFromExposure applies treatment effects only to sessions that
+	// start at or after the user's first exposure (false: to all of a
+	// treated user's events, pre-exposure ones included, as in Default).
+	EffectFromExposure bool
+	// Decay, when set, makes the hf_ranker_v2 treatment's save lift decay
+	// with days since first exposure: the save probability is multiplied by
+	// 1 + Decay.At(t), on top of SaveLift, for sessions after exposure.
+	Decay *DecayEffect
+	// HouseholdSize > 0 groups users into households of mean size
+	// HouseholdSize that are randomized together and share an activity
+	// level; exposures then get a household_id column.
+	HouseholdSize float64
+	// FactorCells writes each fm_q4 user's cell ("v1-v2-v1": emb_arm,
+	// ret_arm, rank_arm) in the variant column (false: empty, as in
+	// Default), so the factorial runs as an 8-arm experiment.
+	FactorCells bool
 }
 
 // Default is the homefeed example's configuration.
 func Default() Config {
-	return Config{Seed: 20261001, Users: 2000, FactorUsers: 800, OtherUsers: 200, Days: 14, ExposureDays: 7,
+	return Config{Seed: 20261001, Users: 2000, FactorUsers: 4000, OtherUsers: 200, Days: 14, ExposureDays: 7,
 		MultiShare: 0.01, SaveProb: 0.08, SaveLift: 0.10, LatencyLift: 0.01,
-		FactorLifts: [3]float64{0.05, 0.0, 0.12}, Interaction: 0.08,
+		FactorLifts: [3]float64{0.25, 0.0, 0.40}, Interaction: 0.20,
 		Start: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}
 }
 
@@ -64,6 +85,8 @@ type Files struct {
 	Events    string
 	// EventRows is the number of event rows written.
 	EventRows int
+	// Spec is the spec WriteScenario wrote beside the data ("" for Write).
+	Spec string
 }
 
 // Write generates the data into dir as exposures.csv and events.csv.
@@ -84,7 +107,11 @@ func Write(dir string, cfg Config) (*Files, error) {
 	defer ef.Close()
 	g := &gen{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		x: bufio.NewWriterSize(xf, 1<<20), e: bufio.NewWriterSize(ef, 1<<20)}
-	g.x.WriteString("user_id,ts,experiment,variant,country,platform,emb_arm,ret_arm,rank_arm\n")
+	g.x.WriteString("user_id,ts,experiment,variant,country,platform,emb_arm,ret_arm,rank_arm")
+	if cfg.HouseholdSize > 0 {
+		g.x.WriteString(",household_id")
+	}
+	g.x.WriteString("\n")
 	g.e.WriteString("user_id,ts,event,surface,revenue,latency_ms\n")
 	g.run()
 	if err := g.x.Flush(); err != nil {
@@ -111,13 +138,17 @@ var (
 )
 
 func (g *gen) run() {
+	if g.cfg.HouseholdSize > 0 {
+		g.runHouseholds()
+		return
+	}
 	id := 0
 	for i := 0; i < g.cfg.Users; i++ {
 		variant := "control"
 		if g.rng.IntN(2) == 1 {
 			variant = "treatment"
 		}
-		g.user(id, "hf_ranker_v2", variant, [3]bool{})
+		g.user(id, "hf_ranker_v2", variant, [3]bool{}, nil)
 		id++
 	}
 	for i := 0; i < g.cfg.FactorUsers; i++ {
@@ -125,11 +156,11 @@ func (g *gen) run() {
 		for k := range arms {
 			arms[k] = g.rng.IntN(2) == 1
 		}
-		g.user(id, "fm_q4", "", arms)
+		g.user(id, "fm_q4", "", arms, nil)
 		id++
 	}
 	for i := 0; i < g.cfg.OtherUsers; i++ {
-		g.user(id, "search_v9", []string{"control", "v3"}[g.rng.IntN(2)], [3]bool{})
+		g.user(id, "search_v9", []string{"control", "v3"}[g.rng.IntN(2)], [3]bool{}, nil)
 		id++
 	}
 }
@@ -145,8 +176,14 @@ func arm(b bool) string {
 	return "v1"
 }
 
+// household is the shared part of a household's users (nil: none).
+type household struct {
+	id       string  // household_id
+	activity float64 // multiplies each member's activity rate
+}
+
 // user writes one user's exposures and events.
-func (g *gen) user(id int, exp, variant string, arms [3]bool) {
+func (g *gen) user(id int, exp, variant string, arms [3]bool, hh *household) {
 	cfg := g.cfg
 	uid := fmt.Sprintf("u%05d", id)
 	country := countries[g.rng.IntN(len(countries))]
@@ -163,13 +200,21 @@ func (g *gen) user(id int, exp, variant string, arms [3]bool) {
 		e, r, rk := "", "", ""
 		if factorial {
 			e, r, rk = arm(arms[0]), arm(arms[1]), arm(arms[2])
+			if cfg.FactorCells {
+				v = e + "-" + r + "-" + rk
+			}
+		}
+		if hh != nil {
+			fmt.Fprintf(g.x, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", uid, g.ts(t), exp, v, country, platform, e, r, rk, hh.id)
+			continue
 		}
 		fmt.Fprintf(g.x, "%s,%s,%s,%s,%s,%s,%s,%s,%s\n", uid, g.ts(t), exp, v, country, platform, e, r, rk)
 	}
 	save := cfg.SaveProb
 	latency := 1.0
+	treated := variant == "treatment" && exp == "hf_ranker_v2"
 	switch {
-	case variant == "treatment" && exp == "hf_ranker_v2":
+	case treated:
 		save *= 1 + cfg.SaveLift
 		latency *= 1 + cfg.LatencyLift
 	case factorial:
@@ -185,10 +230,20 @@ func (g *gen) user(id int, exp, variant string, arms [3]bool) {
 		}
 	}
 	rate := gamma2(g.rng) / 2
+	if hh != nil {
+		rate *= hh.activity
+	}
 	days := float64(cfg.Days)
 	sessions := poisson(g.rng, 0.35*rate*days)
 	for s := 0; s < sessions; s++ {
 		st := g.rng.Float64() * days * 86400
+		save, latency := save, latency
+		switch {
+		case cfg.EffectFromExposure && st < t0:
+			save, latency = cfg.SaveProb, 1.0
+		case cfg.Decay != nil && treated && st >= t0:
+			save *= 1 + cfg.Decay.At((st-t0)/86400)
+		}
 		surface := surfaces[g.rng.IntN(len(surfaces))]
 		fmt.Fprintf(g.e, "%s,%s,session_start,%s,,\n", uid, g.ts(st), surface)
 		g.rows++

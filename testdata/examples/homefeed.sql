@@ -58,7 +58,7 @@ WITH
   FROM "values_raw" CROSS JOIN "caps" c
 ),
 "m5_obs" AS (
-  SELECT u."variant", u."unit", CAST(s."latency_ms" AS DOUBLE) AS "y"
+  SELECT u."variant", u."unit" AS "unit", CAST(s."latency_ms" AS DOUBLE) AS "y"
   FROM "units" u
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."latency_ms" IS NOT NULL
@@ -166,7 +166,7 @@ WITH
 ),
 "values" AS (SELECT * FROM "values_raw"),
 "m2_obs" AS (
-  SELECT u."variant", u."unit", CAST(s."latency_ms" AS DOUBLE) AS "y"
+  SELECT u."variant", u."unit" AS "unit", CAST(s."latency_ms" AS DOUBLE) AS "y"
   FROM "units" u
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."latency_ms" IS NOT NULL
@@ -217,4 +217,128 @@ GROUP BY "variant"
 ) arms
 LEFT JOIN "m2_q" ON arms."variant" = "m2_q"."variant"
 ORDER BY arms."variant";
+
+-- caliper: experiment fm_q4_components, 2 metric(s), 1 source scan(s)
+WITH
+"src_exposures" AS (
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)
+),
+"src_events" AS (
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')
+),
+"assignments" AS (
+  SELECT "user_id" AS "unit", min(CAST((CASE WHEN CAST("emb_arm" AS VARCHAR) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS VARCHAR) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS VARCHAR) <> 'v1' THEN 4 ELSE 0 END) AS VARCHAR)) AS "variant", count(DISTINCT (CASE WHEN CAST("emb_arm" AS VARCHAR) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS VARCHAR) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS VARCHAR) <> 'v1' THEN 4 ELSE 0 END)) AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
+  FROM "src_exposures"
+  WHERE ("experiment" = 'fm_q4')
+    AND "emb_arm" IS NOT NULL
+    AND "ret_arm" IS NOT NULL
+    AND "rank_arm" IS NOT NULL
+    AND "user_id" IS NOT NULL
+  GROUP BY 1
+),
+"units" AS (
+  SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
+),
+"scan_1" AS (
+  SELECT u."unit",
+    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'session_start')) AS "a2"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."ts" >= u."t0"
+  GROUP BY u."unit"
+),
+"per_unit" AS (
+  SELECT u."unit", u."variant",
+    coalesce(j1."a1", 0) AS "a1",
+    coalesce(j1."a2", 0) AS "a2"
+  FROM "units" u
+  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+),
+"values_raw" AS (
+  SELECT "variant",
+    CAST("a1" AS BIGINT) AS "m1",
+    CAST("a2" AS BIGINT) AS "m2"
+  FROM "per_unit"
+),
+"values" AS (SELECT * FROM "values_raw")
+SELECT "variant",
+  count(*) AS "units",
+  count("m1") AS "m1_n",
+  sum("m1") AS "m1_sum",
+  sum("m1" * "m1") AS "m1_sumsq",
+  count("m2") AS "m2_n",
+  sum("m2") AS "m2_sum",
+  sum("m2" * "m2") AS "m2_sumsq",
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants",
+  (SELECT count(DISTINCT CAST("emb_arm" AS VARCHAR)) FROM "src_exposures" WHERE ("experiment" = 'fm_q4')) AS "levels_0",
+  (SELECT count(DISTINCT CAST("ret_arm" AS VARCHAR)) FROM "src_exposures" WHERE ("experiment" = 'fm_q4')) AS "levels_1",
+  (SELECT count(DISTINCT CAST("rank_arm" AS VARCHAR)) FROM "src_exposures" WHERE ("experiment" = 'fm_q4')) AS "levels_2"
+FROM "values"
+GROUP BY "variant"
+ORDER BY "variant";
+
+-- caliper: experiment hf_ranker_v2_decomposed, 3 metric(s), 1 source scan(s)
+WITH
+"src_exposures" AS (
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)
+),
+"src_events" AS (
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')
+),
+"assignments" AS (
+  SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
+  FROM "src_exposures"
+  WHERE ("experiment" = 'hf_ranker_v2')
+    AND "variant" IS NOT NULL
+    AND "user_id" IS NOT NULL
+  GROUP BY 1
+),
+"units" AS (
+  SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
+),
+"scan_1" AS (
+  SELECT u."unit",
+    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'session_start')) AS "a2"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+  GROUP BY u."unit"
+),
+"per_unit" AS (
+  SELECT u."unit", u."variant",
+    coalesce(j1."a1", 0) AS "a1",
+    coalesce(j1."a2", 0) AS "a2"
+  FROM "units" u
+  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+),
+"values_raw" AS (
+  SELECT "variant",
+    CAST("a1" AS BIGINT) AS "m1",
+    CAST("a2" AS BIGINT) AS "m2",
+    CAST("a1" AS BIGINT) AS "m3_num",
+    CAST("a2" AS BIGINT) AS "m3_den"
+  FROM "per_unit"
+),
+"values" AS (SELECT * FROM "values_raw")
+SELECT "variant",
+  count(*) AS "units",
+  count("m1") AS "m1_n",
+  sum("m1") AS "m1_sum",
+  sum("m1" * "m1") AS "m1_sumsq",
+  count("m2") AS "m2_n",
+  sum("m2") AS "m2_sum",
+  sum("m2" * "m2") AS "m2_sumsq",
+  count(*) AS "m3_n",
+  sum("m3_num") AS "m3_num_sum",
+  sum("m3_num" * "m3_num") AS "m3_num_sumsq",
+  sum("m3_den") AS "m3_den_sum",
+  sum("m3_den" * "m3_den") AS "m3_den_sumsq",
+  sum("m3_num" * "m3_den") AS "m3_prod",
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+FROM "values"
+GROUP BY "variant"
+ORDER BY "variant";
 

@@ -1,0 +1,127 @@
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/stdlib"
+)
+
+// ColSplit is the split query's column holding the split value.
+const ColSplit = "split"
+
+// splitSQL compiles `split C`: every (non-quantile) metric again per value
+// of the row attribute C of its source, in a second query whose rows are
+// (variant, split value) with the same statistics columns as the main
+// query. Each source is scanned once more, grouped by unit and value; all
+// units of an arm count in every value (0 when they have no rows there).
+// A ratio's per-value figure is its contribution Σ M_s / Σ D (the value's
+// numerator over the unit's whole denominator), which adds up across values.
+func (b *builder) splitSQL() string {
+	e := b.e
+	col := e.Split
+	var ctes []string
+	sources := []*model.Source{e.Exposures}
+	for _, s := range b.plan.Scans {
+		if s.Source != e.Exposures {
+			sources = append(sources, s.Source)
+		}
+	}
+	for _, s := range sources {
+		ctes = append(ctes, fmt.Sprintf("%s AS (\n  %s\n)", b.ident(srcName(s)), b.relation(s)))
+	}
+	ctes = append(ctes, b.assignments(), b.units())
+	splitCol := map[string]string{} // aggregate key -> split column
+	var keys []string
+	var perUnit, joins []string
+	for i, s := range b.plan.Scans {
+		if s.Source.Column(col) == nil {
+			continue
+		}
+		var cols []string
+		for k, a := range s.Aggregates {
+			name := "s" + strings.TrimPrefix(s.Columns[k], "a")
+			splitCol[a.Key] = name
+			arg, filter := "", ""
+			if a.Arg != nil {
+				arg = rowSQL(b.d, a.Arg, "s.")
+			}
+			if a.Filter != nil {
+				filter = rowSQL(b.d, a.Filter, "s.")
+			}
+			cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(arg, filter, b.d.Filter), b.ident(name)))
+			ref := fmt.Sprintf("j%d.%s", i+1, b.ident(name))
+			switch a.Func.Empty {
+			case stdlib.EmptyZero:
+				ref = "coalesce(" + ref + ", 0)"
+			case stdlib.EmptyFalse:
+				ref = "coalesce(" + ref + ", FALSE)"
+			}
+			perUnit = append(perUnit, fmt.Sprintf("    %s AS %s", ref, b.ident(name)))
+		}
+		alias := fmt.Sprintf("split_scan_%d", i+1)
+		where := b.windowConds(s.Source)
+		wh := ""
+		if len(where) > 0 {
+			wh = "\n  WHERE " + strings.Join(where, "\n    AND ")
+		}
+		ctes = append(ctes, fmt.Sprintf("%s AS (\n  SELECT u.\"unit\", CAST(s.%s AS VARCHAR) AS \"split\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY 1, 2\n)",
+			b.ident(alias), b.ident(col), strings.Join(cols, ",\n"), b.ident(srcName(s.Source)), b.ident(e.Unit), wh))
+		keys = append(keys, fmt.Sprintf("SELECT DISTINCT \"split\" FROM %s", b.ident(alias)))
+		joins = append(joins, fmt.Sprintf("  LEFT JOIN %s j%d ON j%d.\"unit\" = u.\"unit\" AND j%d.\"split\" IS NOT DISTINCT FROM k.\"split\"", b.ident(alias), i+1, i+1, i+1))
+	}
+	ctes = append(ctes, "\"split_keys\" AS (\n  "+strings.Join(keys, "\n  UNION\n  ")+"\n)")
+	ctes = append(ctes, fmt.Sprintf("\"split_per_unit\" AS (\n  SELECT u.\"unit\", u.\"variant\", k.\"split\",\n%s\n  FROM \"units\" u\n  CROSS JOIN \"split_keys\" k\n%s\n)",
+		strings.Join(perUnit, ",\n"), strings.Join(joins, "\n")))
+	ref := func(a *model.Aggregate) string { return b.ident(splitCol[a.Key]) }
+	var vals, sums []string
+	for i, mc := range b.plan.Metrics {
+		m := mc.Use.Metric
+		if !SplitsMetric(m, col) {
+			continue
+		}
+		name := fmt.Sprintf("m%d", i+1)
+		switch m.Kind {
+		case model.Ratio:
+			vals = append(vals,
+				fmt.Sprintf("    CAST(%s AS DOUBLE) AS %s", unitSQL(m.Value, ref), b.ident(name+"_num")),
+				fmt.Sprintf("    CAST(sum(%s) OVER (PARTITION BY \"unit\") AS DOUBLE) AS %s", unitSQL(m.Den, ref), b.ident(name+"_den")))
+			num, den := b.ident(name+"_num"), b.ident(name+"_den")
+			sums = append(sums, fmt.Sprintf("count(*) AS %s", b.ident(mc.N)),
+				fmt.Sprintf("fsum(%s) AS %s", num, b.ident(mc.Sum)), fmt.Sprintf("fsum(%s * %s) AS %s", num, num, b.ident(mc.SumSq)),
+				fmt.Sprintf("fsum(%s) AS %s", den, b.ident(mc.DenSum)), fmt.Sprintf("fsum(%s * %s) AS %s", den, den, b.ident(mc.DenSumSq)),
+				fmt.Sprintf("fsum(%s * %s) AS %s", num, den, b.ident(mc.Prod)))
+		default:
+			v := unitSQL(m.Value, ref)
+			if exactType(m.Value) {
+				v = "CAST(CAST(" + v + " AS INTEGER) AS DOUBLE)"
+			} else {
+				v = "CAST(" + v + " AS DOUBLE)"
+			}
+			vals = append(vals, fmt.Sprintf("    %s AS %s", v, b.ident(name)))
+			n := b.ident(name)
+			sums = append(sums, fmt.Sprintf("count(%s) AS %s", n, b.ident(mc.N)),
+				fmt.Sprintf("fsum(%s) AS %s", n, b.ident(mc.Sum)), fmt.Sprintf("fsum(%s * %s) AS %s", n, n, b.ident(mc.SumSq)))
+		}
+	}
+	ctes = append(ctes, fmt.Sprintf("\"split_values\" AS (\n  SELECT \"variant\", \"split\",\n%s\n  FROM \"split_per_unit\"\n)", strings.Join(vals, ",\n")))
+	return fmt.Sprintf("-- caliper: experiment %s split by %s\nWITH\n%s\nSELECT \"variant\", \"split\", count(*) AS \"units\",\n  %s\nFROM \"split_values\"\nGROUP BY \"variant\", \"split\"\nORDER BY \"variant\", \"split\" NULLS FIRST",
+		e.Name, col, strings.Join(ctes, ",\n"), strings.Join(sums, ",\n  "))
+}
+
+// SplitsMetric reports whether metric m is computed per value of the split
+// column: not quantiles, and only when every source it reads has the
+// column.
+func SplitsMetric(m *model.Metric, col string) bool {
+	if m.Kind == model.Quantile {
+		return false
+	}
+	aggs := model.Aggregates(m.Value, m.Den)
+	for _, a := range aggs {
+		if a.Source.Column(col) == nil {
+			return false
+		}
+	}
+	return len(aggs) > 0
+}

@@ -1,0 +1,86 @@
+package runtime_test
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// A cluster-randomized experiment (`cluster household`) end to end on the
+// committed data set with unequal cluster sizes (testdata/stats/cluster,
+// 504 units in 40 clusters of 1 to 41): the estimate and the cluster-robust
+// (delta on cluster totals) standard error of a mean and a ratio metric,
+// absolute and relative, match R (cluster.R: sandwich::vcovCL, estimatr)
+// to 1e-6.
+func TestClusterMatchesR(t *testing.T) {
+	f, err := os.Open("../testdata/stats/cluster/data.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ex, ev strings.Builder
+	ex.WriteString("unit,variant,household\n")
+	ev.WriteString("unit,kind,value\n")
+	for _, r := range rows[1:] { // cluster,arm,unit,y,m,d
+		variant := map[string]string{"0": "control", "1": "treatment"}[r[1]]
+		fmt.Fprintf(&ex, "%s,%s,%s\n", r[2], variant, r[0])
+		fmt.Fprintf(&ev, "%s,y,%s\n%s,m,%s\n%s,d,%s\n", r[2], r[3], r[2], r[4], r[2], r[5])
+	}
+	dir := t.TempDir()
+	for name, text := range map[string]string{"exposures.csv": ex.String(), "events.csv": ev.String(), "spec.cal": `
+source exposures { from csv("exposures.csv") columns { unit string  variant string  household string } }
+source events { from csv("events.csv") columns { unit string  kind string  value float } }
+metric mean { value sum(events.value where kind == "y") }
+metric ratio { value sum(events.value where kind == "m") / sum(events.value where kind == "d") }
+experiment households {
+  exposures  exposures
+  unit       unit
+  assignment variant
+  control    "control"
+  cluster    household
+  primary    mean
+  secondary  ratio
+}`} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tg := runSpecDir(t, dir)
+	if tg.Clustered != "household" {
+		t.Errorf("target not marked clustered: %q", tg.Clustered)
+	}
+	want := map[string]float64{}
+	ef, err := os.Open("../testdata/stats/cluster/expected.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp, err := csv.NewReader(ef).ReadAll()
+	ef.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range exp[1:] {
+		v, _ := strconv.ParseFloat(r[2], 64)
+		want[r[0]+"/"+r[1]] = v
+	}
+	for _, r := range tg.Results {
+		if r.Absolute == nil || r.Relative == nil {
+			t.Fatalf("%s not estimated: %v", r.Metric, r.Notes)
+		}
+		m := r.Metric
+		within(t, m+" control", float64(r.Control.Mean), want[m+"/control_value"], 1e-6)
+		within(t, m+" treatment", float64(r.Treatment.Mean), want[m+"/treatment_value"], 1e-6)
+		within(t, m+" estimate", float64(r.Absolute.Estimate), want[m+"/estimate"], 1e-6)
+		within(t, m+" delta se", float64(r.Absolute.StdError), want[m+"/delta_se"], 1e-6)
+		within(t, m+" relative", float64(r.Relative.Estimate), want[m+"/relative"], 1e-6)
+		within(t, m+" relative se", float64(r.Relative.StdError), want[m+"/relative_se"], 1e-6)
+	}
+}

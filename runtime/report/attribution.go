@@ -1,0 +1,80 @@
+package report
+
+// Decomposition splits a metric's relative lift between the factors of its
+// multiplicative identity (metric `decompose A * B`).
+type Decomposition struct {
+	Metric  string `json:"metric"`
+	Variant string `json:"variant"`
+	// Lift is the metric's relative lift; each factor's log-lift share
+	// log(1+lift_i)/log(1+lift) adds up to 1 when the identity holds.
+	Lift          Num               `json:"lift"`
+	Factors       []*FactorLift     `json:"factors"`
+	IdentityHolds bool              `json:"identity_holds"`
+	Residual      Num               `json:"residual"`
+	Problem       string            `json:"problem,omitempty"`
+	Segment       map[string]string `json:"segment,omitempty"`
+}
+
+// FactorLift is one factor's relative lift and log-lift share.
+type FactorLift struct {
+	Metric string `json:"metric"`
+	Lift   Num    `json:"lift"`
+	Share  Num    `json:"share"`
+}
+
+// FactorInfo describes one factor.
+type FactorInfo struct {
+	Name     string `json:"name"`
+	Column   string `json:"column"`
+	Baseline string `json:"baseline"`
+}
+
+// Cell is one cell of the design for one metric.
+type Cell struct {
+	Metric string `json:"metric"`
+	// Cell names the levels, e.g. "embeddings=new,retrieval=baseline".
+	Cell     string `json:"cell"`
+	Units    int64  `json:"units"`
+	Mean     Num    `json:"mean"`
+	StdError Num    `json:"std_error"`
+}
+
+// Term is a factorial effect: a main effect ("ranker"), an interaction
+// ("embeddings:ranker"), or a Shapley share of the all-new effect. The
+// estimate is R's 0/1 (dummy) coding, as estimatr::lm_robust reports
+// it; EffectCoded is the ±½ coding (the average over the other factors).
+type Term struct {
+	Metric       string  `json:"metric"`
+	Term         string  `json:"term"`
+	Estimate     Num     `json:"estimate"`
+	StdError     Num     `json:"std_error"`
+	CILower      Num     `json:"ci_lower"`
+	CIUpper      Num     `json:"ci_upper"`
+	PValue       Num     `json:"p_value"`
+	EffectCoded  *Effect `json:"effect_coded,omitempty"`
+	EffectCodedP *Num    `json:"effect_coded_p_value,omitempty"`
+	Problem      string  `json:"problem,omitempty"`
+}
+
+// SplitShares is one metric's lift for one treatment split between the
+// values of a row attribute (`split surface`).
+type SplitShares struct {
+	Metric  string `json:"metric"`
+	Variant string `json:"variant"`
+	Split   string `json:"split"`
+	// Kind is additive (shares add up to 1), ratio, proportion or
+	// non-additive (no shares; Problem says why).
+	Kind     string       `json:"kind"`
+	Total    Num          `json:"total"`
+	Parts    []*SplitPart `json:"parts"`
+	Residual Num          `json:"residual"`
+	Additive bool         `json:"additive"`
+	Problem  string       `json:"problem,omitempty"`
+}
+
+// SplitPart is one split value's absolute lift and share of the total.
+type SplitPart struct {
+	Value string `json:"value"`
+	Lift  Num    `json:"lift"`
+	Share *Num   `json:"share,omitempty"`
+}

@@ -1,0 +1,193 @@
+package simulate_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/caliper-dev/caliper/lang"
+	"github.com/caliper-dev/caliper/runtime"
+	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/simulate"
+)
+
+// abSpec is the homefeed analysis of the ab scenario's data, written by
+// the test (not by WriteScenario) so the recovery check does not depend on
+// the generated spec.
+const abSpec = `
+source events {
+  from csv("data/events.csv")
+  time ts
+  columns { user_id string  ts timestamp  event string  surface string  revenue float  latency_ms float }
+}
+source exposures {
+  from csv("data/exposures.csv")
+  time ts
+  columns { user_id string  ts timestamp  experiment string  variant string  country string  platform string }
+}
+metric saves_per_user    { value count(events where event == "save") }
+metric sessions_per_user { value count(events where event == "session_start") }
+metric save_rate         { value count(events where event == "save") / count(events where event == "impression") }
+metric p90_latency_ms {
+  direction decrease
+  value     quantile(events.latency_ms where event == "impression", 0.9)
+}
+experiment hf_ranker_v2 {
+  exposures  exposures where experiment == "hf_ranker_v2"
+  unit       user_id
+  assignment variant
+  control    "control"
+  window     7d
+  primary    saves_per_user
+  secondary  sessions_per_user, save_rate
+  guardrail  p90_latency_ms within 2%
+}
+`
+
+// runDir loads the spec folder dir and runs it.
+func runDir(t *testing.T, dir string) *report.Report {
+	t.Helper()
+	res := lang.Load(dir)
+	if res.Diags.HasErrors() {
+		t.Fatalf("spec: %v", res.Diags.Err())
+	}
+	eng, err := engine.OpenDuckDB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	rep, diags := runtime.Run(context.Background(), eng, res.Package)
+	if diags.HasErrors() {
+		t.Fatalf("run: %v", diags.Err())
+	}
+	return rep
+}
+
+// find returns the overall result of metric for variant in target.
+func find(t *testing.T, tg *report.Target, metric, variant string) *report.Result {
+	t.Helper()
+	for _, r := range tg.Results {
+		if r.Metric == metric && r.Variant == variant && r.Segment == nil {
+			return r
+		}
+	}
+	t.Fatalf("%s: no result for %s / %s", tg.Name, metric, variant)
+	return nil
+}
+
+// covers checks that the relative interval of metric covers want; with
+// detect it must also exclude 0 (the lift is detected).
+func covers(t *testing.T, tg *report.Target, metric, variant string, want float64, detect bool) {
+	t.Helper()
+	r := find(t, tg, metric, variant)
+	if r.Relative == nil {
+		t.Errorf("%s %s %s: no relative effect (%v)", tg.Name, metric, variant, r.Notes)
+		return
+	}
+	lo, hi := float64(r.Relative.CILower), float64(r.Relative.CIUpper)
+	t.Logf("%s %-17s %-9s relative %+.4f [%+.4f, %+.4f], planted %+.4f", tg.Name, metric, variant, float64(r.Relative.Estimate), lo, hi, want)
+	if lo > want || hi < want {
+		t.Errorf("%s %s %s: relative CI [%.4f, %.4f] misses the planted %.4f", tg.Name, metric, variant, lo, hi, want)
+	}
+	if detect && lo <= 0 && hi >= 0 {
+		t.Errorf("%s %s %s: relative CI [%.4f, %.4f] does not detect the planted %.4f", tg.Name, metric, variant, lo, hi, want)
+	}
+}
+
+// The ab scenario's planted lift is recovered end to end (lang.Load,
+// compile, DuckDB, statistics): the 95% intervals of saves per user and
+// saves per impression cover +10% and exclude 0, sessions cover 0, and p90
+// latency covers +1%.
+func TestABRecoversPlantedLift(t *testing.T) {
+	cfg, err := simulate.ScenarioAB.Config(20000, 14, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := simulate.Write(filepath.Join(dir, "data"), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "ab.cal"), []byte(abSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tg := runDir(t, dir).Targets[0]
+	if !tg.SRM.Passed {
+		t.Errorf("sample ratio check failed: p = %g", float64(tg.SRM.PValue))
+	}
+	covers(t, tg, "saves_per_user", "treatment", cfg.SaveLift, true)
+	covers(t, tg, "save_rate", "treatment", cfg.SaveLift, true)
+	covers(t, tg, "sessions_per_user", "treatment", 0, false)
+	covers(t, tg, "p90_latency_ms", "treatment", cfg.LatencyLift, false)
+}
+
+// runScenario runs the scenario's own spec with 99% intervals (several
+// intervals are checked at once; each misses with 1% probability).
+func runScenario(t *testing.T, s simulate.Scenario, units int, seed uint64) (*report.Report, simulate.Config) {
+	t.Helper()
+	cfg, err := s.Config(units, 14, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	f, err := simulate.WriteScenario(dir, s, cfg, simulate.CSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := os.ReadFile(f.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec = []byte(strings.ReplaceAll(string(spec), "  primary ", "  alpha      0.01\n  primary "))
+	if err := os.WriteFile(f.Spec, spec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return runDir(t, dir), cfg
+}
+
+func target(t *testing.T, rep *report.Report, name string) *report.Target {
+	t.Helper()
+	for _, tg := range rep.Targets {
+		if tg.Name == name {
+			return tg
+		}
+	}
+	t.Fatalf("no target %s", name)
+	return nil
+}
+
+// The decay scenario's novelty effect: the first day's lift is the mean of
+// a + b·exp(−t/τ) over one day, the 7-day window's over seven.
+func TestDecayRecoversNovelty(t *testing.T) {
+	rep, cfg := runScenario(t, simulate.ScenarioDecay, 30000, 5)
+	covers(t, target(t, rep, "hf_ranker_v2"), "saves_per_user", "treatment", cfg.Decay.Mean(7), true)
+	covers(t, target(t, rep, "hf_ranker_v2_day1"), "saves_per_user", "treatment", cfg.Decay.Mean(1), true)
+}
+
+// Every cell of the factorial scenario against all-v1 has the product of
+// its components' lifts (and the interaction in the all-v2 cell).
+func TestFactorialRecoversCells(t *testing.T) {
+	rep, cfg := runScenario(t, simulate.ScenarioFactorial, 24000, 9)
+	tg := target(t, rep, "fm_q4")
+	for cell := 1; cell < 8; cell++ {
+		lift, name := 1.0, ""
+		for k := 0; k < 3; k++ {
+			on := cell&(4>>k) != 0
+			if on {
+				lift *= 1 + cfg.FactorLifts[k]
+				name += "v2"
+			} else {
+				name += "v1"
+			}
+			if k < 2 {
+				name += "-"
+			}
+		}
+		if cell == 7 {
+			lift *= 1 + cfg.Interaction
+		}
+		covers(t, tg, "saves_per_user", name, lift-1, lift-1 >= 0.2) // 3000 users a cell detect +20%, not +10%
+	}
+}

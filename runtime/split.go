@@ -1,0 +1,158 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/stats"
+	"github.com/caliper-dev/caliper/stdlib"
+)
+
+// runSplit executes a plan's split query and adds per-value results and
+// lift shares to the target.
+func runSplit(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *report.Target) error {
+	tab, err := eng.Query(ctx, p.SplitSQL)
+	if err != nil {
+		return fmt.Errorf("experiment %s: the split query failed: %w", p.Experiment.Name, err)
+	}
+	analyzeSplit(p, tab, t)
+	return nil
+}
+
+func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *report.Target) {
+	e := p.Experiment
+	vi, si, ui := tab.Index(compiler.ColVariant), tab.Index(compiler.ColSplit), tab.Index(compiler.ColUnits)
+	type arms struct {
+		control    *armStats
+		treatments map[string]*armStats
+	}
+	byValue := map[string]*arms{}
+	var values []string
+	for _, row := range tab.Rows {
+		val := "null"
+		if row[si] != nil {
+			val = fmt.Sprint(row[si])
+		}
+		a := byValue[val]
+		if a == nil {
+			a = &arms{treatments: map[string]*armStats{}}
+			byValue[val] = a
+			values = append(values, val)
+		}
+		st := &armStats{variant: fmt.Sprint(row[vi]), units: engine.Float(row[ui]), row: row}
+		if st.variant == e.Control {
+			a.control = st
+		} else {
+			a.treatments[st.variant] = st
+		}
+	}
+	overall := map[string]*report.Result{}
+	for _, r := range t.Results {
+		if r.Segment == nil {
+			overall[r.Metric+"\x00"+r.Variant] = r
+		}
+	}
+	plain := *e
+	plain.Cuped, plain.Sequential = 0, false // per-value rows are plain comparisons
+	for _, mc := range p.Metrics {
+		m := mc.Use.Metric
+		if !compiler.SplitsMetric(m, e.Split) || mc.Use.Role == model.Component {
+			continue
+		}
+		for _, tr := range treatmentNames(t) {
+			var parts []stats.SplitPart
+			for _, v := range values {
+				a := byValue[v]
+				c, trm := a.control, a.treatments[tr]
+				if c == nil {
+					c = &armStats{variant: e.Control}
+				}
+				if trm == nil {
+					trm = &armStats{variant: tr}
+				}
+				mc2 := *mc
+				mc2.Pre = nil
+				res := compare(&plain, tab, &mc2, c, trm, nil)
+				res.Split = map[string]string{e.Split: v}
+				if m.Kind == model.Ratio {
+					res.Notes = append(res.Notes, "per-value figures of a ratio are contributions: the value's numerator over the whole denominator")
+				}
+				t.Results = append(t.Results, res)
+				cmp := stats.Comparison{}
+				if res.Absolute != nil {
+					cmp.Absolute.Estimate = float64(res.Absolute.Estimate)
+				}
+				parts = append(parts, stats.SplitPart{Value: v, Comparison: cmp})
+			}
+			total := overall[m.Name+"\x00"+tr]
+			if total == nil || total.Absolute == nil {
+				continue
+			}
+			sh := stats.SplitLiftShares(splitKind(m), stats.Comparison{Absolute: stats.Effect{Estimate: float64(total.Absolute.Estimate)}}, parts)
+			out := &report.SplitShares{Metric: m.Name, Variant: tr, Split: e.Split, Kind: sh.Kind.String(),
+				Total: report.Num(sh.Total), Residual: report.Num(sh.Residual), Additive: sh.Additive, Problem: sh.Problem}
+			for _, part := range sh.Parts {
+				sp := &report.SplitPart{Value: part.Value, Lift: report.Num(part.Lift)}
+				if sh.Additive {
+					s := report.Num(part.Share)
+					sp.Share = &s
+				}
+				out.Parts = append(out.Parts, sp)
+			}
+			t.SplitShares = append(t.SplitShares, out)
+		}
+	}
+}
+
+// treatmentNames lists the compared treatments of the overall results.
+func treatmentNames(t *report.Target) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range t.Results {
+		if r.Segment == nil && r.Split == nil && !seen[r.Variant] {
+			seen[r.Variant] = true
+			out = append(out, r.Variant)
+		}
+	}
+	return out
+}
+
+// splitKind classifies a metric for lift shares (runtime/stats.SplitKind):
+// sums and counts combined by + and − add up over split values (a ratio's
+// contributions too); proportions and everything else do not.
+func splitKind(m *model.Metric) stats.SplitKind {
+	if m.Winsorize != nil || m.Cap != nil {
+		return stats.SplitNonAdditive
+	}
+	switch m.Kind {
+	case model.Ratio:
+		if linear(m.Value) && linear(m.Den) {
+			return stats.SplitAdditive
+		}
+	case model.Proportion:
+		return stats.SplitProportion
+	case model.Mean:
+		if linear(m.Value) {
+			return stats.SplitAdditive
+		}
+	}
+	return stats.SplitNonAdditive
+}
+
+// linear reports whether a per-unit value is count/sum aggregates joined
+// by + and −.
+func linear(e model.UnitExpr) bool {
+	switch e := e.(type) {
+	case *model.Aggregate:
+		return e.Func.Empty == stdlib.EmptyZero && e.Func.Name != "count_distinct"
+	case *model.UnitBinary:
+		return (e.Op == "+" || e.Op == "-") && linear(e.X) && linear(e.Y)
+	case *model.UnitUnary:
+		return e.Op == "-" && linear(e.X)
+	}
+	return false
+}
