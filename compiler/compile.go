@@ -27,6 +27,10 @@ type Plan struct {
 	// SplitSQL, for `split C`, returns a row per variant and value of C
 	// with the same statistics columns (see splitSQL).
 	SplitSQL string
+	// TimelineSQL, for `timeline day|week`, returns a row per variant and
+	// period with the statistics of the period alone (TimelineDaily
+	// columns) and cumulative up to its end (TimelineCumulative).
+	TimelineSQL string
 	// Scans are the per-source scans, in order (for --dump plan).
 	Scans   []*Scan
 	Metrics []*MetricColumns
@@ -89,6 +93,9 @@ func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
 	p.SQL = b.sql()
 	if e.Split != "" {
 		p.SplitSQL = b.splitSQL()
+	}
+	if e.Timeline != "" {
+		p.TimelineSQL = b.timelineSQL()
 	}
 	return p, nil
 }

@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -251,5 +252,50 @@ func TestSplitSharesAddUp(t *testing.T) {
 	}
 	if perValue == 0 {
 		t.Error("no per-surface results")
+	}
+}
+
+// Each cumulative timeline row equals running the experiment on the data
+// cut at that period's end (`end` = the period's end), and every period
+// also has its own (period-only) row.
+func TestTimelineCumulativeEqualsCutRuns(t *testing.T) {
+	tl := runSpec(t, "../testdata/ab_sim/data", "timeline day")
+	cum := map[string]*report.Result{}
+	ends := map[int]string{}
+	periods := 0
+	for _, r := range tl.Timeline {
+		if r.Timeline == "cumulative" {
+			cum[fmt.Sprintf("%s/%d", r.Metric, *r.Period)] = r
+			ends[*r.Period] = r.PeriodEnd
+		} else {
+			periods++
+		}
+	}
+	if len(ends) < 10 || periods == 0 {
+		t.Fatalf("timeline has %d periods, %d period rows", len(ends), periods)
+	}
+	if len(tl.LongRun) == 0 {
+		t.Error("no long-run fit")
+	}
+	for _, k := range []int{2, 6, len(ends) - 1} {
+		cut := runSpec(t, "../testdata/ab_sim/data", fmt.Sprintf("end \"%s\"", ends[k]))
+		compared := 0
+		for _, w := range cut.Results {
+			g := cum[fmt.Sprintf("%s/%d", w.Metric, k)]
+			if g == nil || w.Absolute == nil {
+				continue
+			}
+			compared++
+			name := fmt.Sprintf("%s period %d", w.Metric, k)
+			if g.Control.Units != w.Control.Units || g.Treatment.Units != w.Treatment.Units {
+				t.Errorf("%s: units %d/%d, cut run %d/%d", name, g.Control.Units, g.Treatment.Units, w.Control.Units, w.Treatment.Units)
+			}
+			within(t, name+" estimate", float64(g.Absolute.Estimate), float64(w.Absolute.Estimate), 1e-9)
+			within(t, name+" se", float64(g.Absolute.StdError), float64(w.Absolute.StdError), 1e-9)
+			within(t, name+" p", float64(*g.PValue), float64(*w.PValue), 1e-9)
+		}
+		if compared < 4 {
+			t.Errorf("period %d: only %d metrics compared", k, compared)
+		}
 	}
 }

@@ -29,10 +29,20 @@ func RunExperiment(ctx context.Context, eng engine.Engine, p *compiler.Plan) (*r
 		return nil, fmt.Errorf("experiment %s: the engine rejected the compiled query: %w", p.Experiment.Name, err)
 	}
 	t, err := Analyze(p, tab)
-	if err != nil || p.SplitSQL == "" {
-		return t, err
+	if err != nil {
+		return nil, err
 	}
-	return t, runSplit(ctx, eng, p, t)
+	if p.SplitSQL != "" {
+		if err := runSplit(ctx, eng, p, t); err != nil {
+			return nil, err
+		}
+	}
+	if p.TimelineSQL != "" {
+		if err := runTimeline(ctx, eng, p, t); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
 }
 
 // armStats are one variant's row of the plan's result.

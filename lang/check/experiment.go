@@ -13,9 +13,7 @@ import (
 // notYet lists experiment fields that parse and check syntactically but
 // that this version does not execute; each names the capability that will
 // bring it.
-var notYet = map[string]string{
-	"timeline": "effect timelines",
-}
+var notYet = map[string]string{}
 
 // corrections are the allowed `correction` values.
 var corrections = []string{"holm", "bh", "bonferroni", "none"}
@@ -94,6 +92,7 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 	c.metricUses(d, e)
 	c.components(e)
 	c.split(d, e)
+	c.timeline(d, e)
 	c.launch(d, e)
 	c.timeRequirements(d, e)
 	return e
@@ -167,6 +166,36 @@ func (c *checker) split(d *ast.Decl, e *model.Experiment) {
 		return
 	}
 	e.Split = id.Name
+}
+
+// timeline checks `timeline day|week`: it needs event times on the
+// exposures and on every metric source.
+func (c *checker) timeline(d *ast.Decl, e *model.Experiment) {
+	f := field(d, "timeline")
+	if f == nil {
+		return
+	}
+	id := f.Value.(*ast.Ident)
+	if id.Name != "day" && id.Name != "week" {
+		c.badWord(id, "timeline period", []string{"day", "week"})
+		return
+	}
+	if e.Exposures == nil {
+		return
+	}
+	ok := e.Exposures.Time != nil
+	for _, s := range experimentSources(e) {
+		ok = ok && s.Time != nil
+	}
+	if !ok {
+		c.diags.Errorf(diag.ENoTime, id.Sp, "a timeline needs a `time` column on the exposures and on every metric source")
+		return
+	}
+	if e.Factorial() || e.Cluster != nil || len(e.Segments) > 0 {
+		c.diags.Errorf(diag.ENotSupported, f.Key.Sp, "`timeline` together with `factor`, `cluster` or `segment` is not supported yet")
+		return
+	}
+	e.Timeline = id.Name
 }
 
 // components adds the factors of decomposed metrics, so their values are

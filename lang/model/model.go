@@ -205,7 +205,10 @@ type Experiment struct {
 	// Split is a column of the metrics' rows (e.g. surface): each metric is
 	// also reported per value, with its share of the lift.
 	Split string
-	Decl  *ast.Decl
+	// Timeline is "day" or "week": effects per period since the start,
+	// for the period alone and cumulative.
+	Timeline string
+	Decl     *ast.Decl
 }
 
 // Factor is one two-level component of a factorial design.

@@ -78,3 +78,19 @@ type SplitPart struct {
 	Lift  Num    `json:"lift"`
 	Share *Num   `json:"share,omitempty"`
 }
+
+// LongRun is the long-run effect fitted to a timeline's per-period
+// effects, effect(t) = a + b·exp(−t/τ) (t in periods): the asymptote a
+// with its interval, the initial excess b, τ, and whether the trend is
+// novelty (shrinking), primacy (growing) or stable.
+type LongRun struct {
+	Metric    string  `json:"metric"`
+	Variant   string  `json:"variant"`
+	Asymptote *Effect `json:"asymptote,omitempty"`
+	Trend     *Effect `json:"trend,omitempty"`
+	Tau       Num     `json:"tau_periods"`
+	TrendP    Num     `json:"trend_p_value"`
+	Pattern   string  `json:"pattern"`
+	Periods   int     `json:"periods"`
+	Problem   string  `json:"problem,omitempty"`
+}

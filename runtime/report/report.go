@@ -48,6 +48,10 @@ type Target struct {
 	Attribution []*Term       `json:"attribution,omitempty"`
 	// Clustered names the cluster column of a cluster-randomized analysis.
 	Clustered string `json:"clustered_by,omitempty"`
+	// Timeline holds per-period and cumulative results (`timeline`), and
+	// LongRun the fitted long-run effect per metric and treatment.
+	Timeline []*Result  `json:"timeline,omitempty"`
+	LongRun  []*LongRun `json:"long_run,omitempty"`
 	// SplitShares give each split value's share of a metric's lift.
 	SplitShares []*SplitShares `json:"split_shares,omitempty"`
 	// Bench holds a benchmark's results (Kind "benchmark").
@@ -97,6 +101,13 @@ type Result struct {
 	PValueAdjusted *Num `json:"p_value_adjusted,omitempty"`
 	// Segment is the segment of a per-segment row (null for overall).
 	Segment map[string]string `json:"segment"`
+	// Period, PeriodStart, PeriodEnd and Timeline place a timeline row:
+	// Timeline is "period" (the period alone) or "cumulative" (up to its
+	// end).
+	Period      *int   `json:"period,omitempty"`
+	PeriodStart string `json:"period_start,omitempty"`
+	PeriodEnd   string `json:"period_end,omitempty"`
+	Timeline    string `json:"timeline,omitempty"`
 	// Split is the split value of a per-split row (`split C`).
 	Split map[string]string `json:"split,omitempty"`
 	// Within is a guardrail's tolerance (a fraction).

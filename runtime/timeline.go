@@ -1,0 +1,116 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/stats"
+)
+
+// runTimeline executes a plan's timeline query and adds, per metric,
+// treatment and period, the period's own result and the cumulative one,
+// plus the long-run fit of the periods' effects.
+func runTimeline(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *report.Target) error {
+	tab, err := eng.Query(ctx, p.TimelineSQL)
+	if err != nil {
+		return fmt.Errorf("experiment %s: the timeline query failed: %w", p.Experiment.Name, err)
+	}
+	analyzeTimeline(p, tab, t)
+	return nil
+}
+
+// prefixed returns a metric's column names with a timeline prefix.
+func prefixed(mc *compiler.MetricColumns, pre string) *compiler.MetricColumns {
+	out := *mc
+	out.Pre = nil
+	for _, f := range []*string{&out.N, &out.Sum, &out.SumSq, &out.DenSum, &out.DenSumSq, &out.Prod} {
+		if *f != "" {
+			*f = pre + *f
+		}
+	}
+	return &out
+}
+
+func analyzeTimeline(p *compiler.Plan, tab *engine.Table, t *report.Target) {
+	e := p.Experiment
+	vi, ki, ui := tab.Index(compiler.ColVariant), tab.Index(compiler.ColPeriod), tab.Index(compiler.ColUnits)
+	si, ei := tab.Index(compiler.ColPeriodStart), tab.Index(compiler.ColPeriodEnd)
+	type period struct {
+		k          int
+		start, end string
+		control    *armStats
+		treatments map[string]*armStats
+	}
+	var periods []*period
+	byK := map[int]*period{}
+	for _, row := range tab.Rows {
+		k := int(engine.Float(row[ki]))
+		pr := byK[k]
+		if pr == nil {
+			pr = &period{k: k, start: stamp(row[si]), end: stamp(row[ei]), treatments: map[string]*armStats{}}
+			byK[k] = pr
+			periods = append(periods, pr)
+		}
+		a := &armStats{variant: fmt.Sprint(row[vi]), units: engine.Float(row[ui]), row: row}
+		if a.variant == e.Control {
+			pr.control = a
+		} else {
+			pr.treatments[a.variant] = a
+		}
+	}
+	plain := *e
+	plain.Cuped = 0
+	for _, mc := range p.Metrics {
+		m := mc.Use.Metric
+		if !compiler.TimelineMetric(m) || mc.Use.Role == model.Component {
+			continue
+		}
+		for _, tr := range treatmentNames(t) {
+			var pts []stats.PeriodEffect
+			for _, pr := range periods {
+				c, trm := pr.control, pr.treatments[tr]
+				if c == nil {
+					c = &armStats{variant: e.Control}
+				}
+				if trm == nil {
+					trm = &armStats{variant: tr}
+				}
+				k := pr.k
+				periodOnly := plain
+				periodOnly.Sequential = false
+				daily := compare(&periodOnly, tab, prefixed(mc, compiler.TimelineDaily), c, trm, nil)
+				cum := compare(&plain, tab, prefixed(mc, compiler.TimelineCumulative), c, trm, nil)
+				for _, r := range []*report.Result{daily, cum} {
+					r.Period, r.PeriodStart, r.PeriodEnd = &k, pr.start, pr.end
+				}
+				daily.Timeline, cum.Timeline = "period", "cumulative"
+				t.Timeline = append(t.Timeline, daily, cum)
+				if daily.Absolute != nil {
+					pts = append(pts, stats.PeriodEffect{T: float64(k) + 0.5, Estimate: float64(daily.Absolute.Estimate), StdError: float64(daily.Absolute.StdError)})
+				}
+			}
+			lr := stats.FitLongRun(pts, e.Alpha)
+			out := &report.LongRun{Metric: m.Name, Variant: tr, Tau: report.Num(lr.Tau), TrendP: report.Num(lr.TrendP),
+				Pattern: lr.Pattern, Periods: lr.Periods, Problem: lr.Problem}
+			if lr.Problem == "" {
+				out.Asymptote, out.Trend = effect(lr.Asymptote), effect(lr.Trend)
+			} else {
+				out.Pattern = ""
+			}
+			t.LongRun = append(t.LongRun, out)
+		}
+	}
+}
+
+// stamp renders a period boundary.
+func stamp(v any) string {
+	if ts, ok := v.(time.Time); ok {
+		return ts.UTC().Format("2006-01-02 15:04:05")
+	}
+	return fmt.Sprint(v)
+}
