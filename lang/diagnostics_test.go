@@ -20,6 +20,22 @@ func TestDiagnosticsGolden(t *testing.T) {
 	if err != nil || len(files) < 40 {
 		t.Fatalf("want at least 40 bad specs, found %d (%v)", len(files), err)
 	}
+	checkDiagnostics(t, files)
+}
+
+// testdata/bad_messages is the catalogue of messages known to be poor
+// (each file says why): their goldens show the current output, so an
+// improvement shows up as a diff; the fixed case then moves to
+// testdata/diagnostics.
+func TestBadMessagesGolden(t *testing.T) {
+	files, err := filepath.Glob("../testdata/bad_messages/*.cal")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no bad messages (%v)", err)
+	}
+	checkDiagnostics(t, files)
+}
+
+func checkDiagnostics(t *testing.T, files []string) {
 	for _, path := range files {
 		name := strings.TrimSuffix(filepath.Base(path), ".cal")
 		t.Run(name, func(t *testing.T) {

@@ -77,7 +77,7 @@ func errorsDoc(t *testing.T) []byte {
 		"Codes are never renumbered; a retired code stays reserved. `E` codes are errors (the\n" +
 		"command fails), `W` codes are warnings. Warnings are reported only for folders with\n" +
 		"no errors, and `caliper check` shows the first 10 diagnostics unless given `--all`\n" +
-		"(`--format json`, `sarif` and `github` serve editors and CI; see the README).\n\n")
+		"(`caliper check --format json|sarif|github` serves editors and CI).\n\n")
 	b.WriteString("| code | name | summary |\n|---|---|---|\n")
 	for _, in := range diag.Catalog {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s |\n", in.Code, strings.ToLower(string(in.Code)), in.Name, mdCell(in.Summary))

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/caliper-dev/caliper/compiler/dialect"
 	"github.com/caliper-dev/caliper/lang/types"
 )
 
@@ -45,49 +46,35 @@ type Aggregate struct {
 	// Result gives the per-unit value's type from the argument's type.
 	Result func(arg types.Type) types.Type
 	Empty  Empty
-	// SQL lowers the aggregate; arg is the argument SQL ("" for ArgSource)
-	// and filter the filter SQL ("" for none). filterClause says whether
-	// the dialect has FILTER (WHERE ...).
-	SQL func(arg, filter string, filterClause bool) string
+	// SQL lowers the aggregate for dialect d; arg is the argument SQL (""
+	// for ArgSource) and filter the filter SQL ("" for none).
+	SQL func(d *dialect.Dialect, arg, filter string) string
 }
 
 func fixed(t types.Type) func(types.Type) types.Type { return func(types.Type) types.Type { return t } }
 func same(t types.Type) types.Type                   { return t }
 
-// filtered lowers fn(arg) with an optional filter, as FILTER (WHERE ...) or,
-// for dialects without it, by moving the filter into a CASE.
-func filtered(fn, arg, filter string, filterClause bool) string {
-	if filter == "" {
-		return fmt.Sprintf("%s(%s)", fn, arg)
-	}
-	if filterClause {
-		return fmt.Sprintf("%s(%s) FILTER (WHERE %s)", fn, arg, filter)
-	}
-	inner := arg
-	if arg == "*" {
-		inner = "1"
-	}
-	if strings.HasPrefix(arg, "DISTINCT ") {
-		return fmt.Sprintf("%s(DISTINCT CASE WHEN %s THEN %s END)", fn, filter, strings.TrimPrefix(arg, "DISTINCT "))
-	}
-	return fmt.Sprintf("%s(CASE WHEN %s THEN %s END)", fn, filter, inner)
+// agg lowers fn(arg) with the aggregate's filter (FILTER or CASE WHEN, as
+// the dialect has it).
+func agg(fn string) func(d *dialect.Dialect, arg, filter string) string {
+	return func(d *dialect.Dialect, arg, filter string) string { return d.Aggregate(fn, arg, filter) }
 }
 
 var aggregates = []*Aggregate{
 	{Name: "count", Doc: "number of the unit's rows", Arg: ArgSource, Result: fixed(types.Int), Empty: EmptyZero,
-		SQL: func(_, f string, fc bool) string { return filtered("count", "*", f, fc) }},
+		SQL: func(d *dialect.Dialect, _, f string) string { return d.Aggregate("count", "*", f) }},
 	{Name: "any", Doc: "whether the unit has any row (a proportion metric)", Arg: ArgSource, Result: fixed(types.Bool), Empty: EmptyFalse,
-		SQL: func(_, f string, fc bool) string { return "(" + filtered("count", "*", f, fc) + " > 0)" }},
+		SQL: func(d *dialect.Dialect, _, f string) string { return "(" + d.Aggregate("count", "*", f) + " > 0)" }},
 	{Name: "sum", Doc: "sum of a numeric expression over the unit's rows", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyZero,
-		SQL: func(a, f string, fc bool) string { return filtered("sum", a, f, fc) }},
+		SQL: agg("sum")},
 	{Name: "avg", Doc: "mean over the unit's rows; units without rows are left out", Arg: ArgColumn, Param: types.Numeric, Result: fixed(types.Float), Empty: EmptyNull,
-		SQL: func(a, f string, fc bool) string { return filtered("avg", a, f, fc) }},
+		SQL: agg("avg")},
 	{Name: "min", Doc: "smallest value over the unit's rows; units without rows are left out", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyNull,
-		SQL: func(a, f string, fc bool) string { return filtered("min", a, f, fc) }},
+		SQL: agg("min")},
 	{Name: "max", Doc: "largest value over the unit's rows; units without rows are left out", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyNull,
-		SQL: func(a, f string, fc bool) string { return filtered("max", a, f, fc) }},
+		SQL: agg("max")},
 	{Name: "count_distinct", Doc: "number of distinct non-null values over the unit's rows", Arg: ArgColumn, Param: types.Any, Result: fixed(types.Int), Empty: EmptyZero,
-		SQL: func(a, f string, fc bool) string { return filtered("count", "DISTINCT "+a, f, fc) }},
+		SQL: func(d *dialect.Dialect, a, f string) string { return d.Aggregate("count", "DISTINCT "+a, f) }},
 }
 
 // Func is a scalar (row-level) function.
@@ -99,18 +86,40 @@ type Func struct {
 	Variadic bool
 	// Result gives the result type from the argument types.
 	Result func(args []types.Type) types.Type
-	// SQL lowers a call from its arguments' SQL.
-	SQL func(args []string) string
+	// SQL lowers a call from its arguments' SQL, for dialects that do not
+	// override it (dialect.Dialect.Functions); Lower picks.
+	SQL func(d *dialect.Dialect, args []string) string
 }
 
-func template(format string) func([]string) string {
-	return func(a []string) string {
-		args := make([]any, len(a))
-		for i, s := range a {
-			args[i] = s
-		}
-		return fmt.Sprintf(format, args...)
+// Lower lowers a call for dialect d: the dialect's override of the
+// function if it has one, the function's own lowering otherwise.
+func (f *Func) Lower(d *dialect.Dialect, args []string) string {
+	if format, ok := d.Function(f.Name); ok {
+		return sprintf(format, args)
 	}
+	return f.SQL(d, args)
+}
+
+func sprintf(format string, a []string) string {
+	args := make([]any, len(a))
+	for i, s := range a {
+		args[i] = s
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+func template(format string) func(*dialect.Dialect, []string) string {
+	return func(_ *dialect.Dialect, a []string) string { return sprintf(format, a) }
+}
+
+// toInt casts a template's result to the dialect's integer type.
+func toInt(format string) func(*dialect.Dialect, []string) string {
+	return func(d *dialect.Dialect, a []string) string { return d.Cast(sprintf(format, a), d.Types.Int) }
+}
+
+// variadic lowers fn(a, b, ...).
+func variadic(fn string) func(*dialect.Dialect, []string) string {
+	return func(_ *dialect.Dialect, a []string) string { return fn + "(" + strings.Join(a, ", ") + ")" }
 }
 
 func resultOf(t types.Type) func([]types.Type) types.Type {
@@ -137,14 +146,14 @@ var funcs = []*Func{
 	{Name: "lower", Doc: "lower-case text", Params: []types.Type{types.String}, Result: resultOf(types.String), SQL: template("lower(%s)")},
 	{Name: "upper", Doc: "upper-case text", Params: []types.Type{types.String}, Result: resultOf(types.String), SQL: template("upper(%s)")},
 	{Name: "length", Doc: "number of characters", Params: []types.Type{types.String}, Result: resultOf(types.Int), SQL: template("length(%s)")},
-	{Name: "date", Doc: "the calendar date of a timestamp", Params: []types.Type{types.Timestamp}, Result: resultOf(types.Date), SQL: template("CAST(%s AS DATE)")},
-	{Name: "hour", Doc: "hour of day (0-23) of a timestamp", Params: []types.Type{types.Timestamp}, Result: resultOf(types.Int), SQL: template("CAST(extract(hour FROM %s) AS BIGINT)")},
-	{Name: "weekday", Doc: "day of week (0 = Sunday) of a timestamp", Params: []types.Type{types.Timestamp}, Result: resultOf(types.Int), SQL: template("CAST(extract(dow FROM %s) AS BIGINT)")},
+	{Name: "date", Doc: "the calendar date of a timestamp", Params: []types.Type{types.Timestamp}, Result: resultOf(types.Date), SQL: func(d *dialect.Dialect, a []string) string { return d.Cast(a[0], d.Types.Date) }},
+	{Name: "hour", Doc: "hour of day (0-23) of a timestamp", Params: []types.Type{types.Timestamp}, Result: resultOf(types.Int), SQL: toInt("extract(hour FROM %s)")},
+	{Name: "weekday", Doc: "day of week (0 = Sunday) of a timestamp", Params: []types.Type{types.Timestamp}, Result: resultOf(types.Int), SQL: toInt("extract(dow FROM %s)")},
 	{Name: "abs", Doc: "absolute value", Params: []types.Type{types.Numeric}, Result: func(a []types.Type) types.Type { return a[0] }, SQL: template("abs(%s)")},
 	{Name: "ln", Doc: "natural logarithm", Params: []types.Type{types.Numeric}, Result: resultOf(types.Float), SQL: template("ln(%s)")},
-	{Name: "least", Doc: "smallest argument", Params: []types.Type{types.Numeric, types.Numeric}, Variadic: true, Result: firstNonNull, SQL: func(a []string) string { return "least(" + strings.Join(a, ", ") + ")" }},
-	{Name: "greatest", Doc: "largest argument", Params: []types.Type{types.Numeric, types.Numeric}, Variadic: true, Result: firstNonNull, SQL: func(a []string) string { return "greatest(" + strings.Join(a, ", ") + ")" }},
-	{Name: "coalesce", Doc: "first non-null argument", Params: []types.Type{types.Any, types.Any}, Variadic: true, Result: firstNonNull, SQL: func(a []string) string { return "coalesce(" + strings.Join(a, ", ") + ")" }},
+	{Name: "least", Doc: "smallest argument", Params: []types.Type{types.Numeric, types.Numeric}, Variadic: true, Result: firstNonNull, SQL: variadic("least")},
+	{Name: "greatest", Doc: "largest argument", Params: []types.Type{types.Numeric, types.Numeric}, Variadic: true, Result: firstNonNull, SQL: variadic("greatest")},
+	{Name: "coalesce", Doc: "first non-null argument", Params: []types.Type{types.Any, types.Any}, Variadic: true, Result: firstNonNull, SQL: variadic("coalesce")},
 	{Name: "contains", Doc: "whether text contains a substring", Params: []types.Type{types.String, types.String}, Result: resultOf(types.Bool), SQL: template("(strpos(%s, %s) > 0)")},
 	{Name: "starts_with", Doc: "whether text starts with a prefix", Params: []types.Type{types.String, types.String}, Result: resultOf(types.Bool), SQL: template("starts_with(%s, %s)")},
 }

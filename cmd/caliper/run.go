@@ -15,7 +15,7 @@ import (
 )
 
 func runCmd(all *bool) *cobra.Command {
-	var target, format, out string
+	var target, format, out, storePath string
 	var gate, perQuery bool
 	cmd := &cobra.Command{
 		Use:   "run PATH",
@@ -46,6 +46,11 @@ func runCmd(all *bool) *cobra.Command {
 			if err := writeOutput(cmd, out, rep, write); err != nil {
 				return err
 			}
+			if storePath != "" {
+				if err := storeRun(cmd, storePath, res, rep); err != nil {
+					return err
+				}
+			}
 			if gate && !allShip(rep) {
 				return exitError{exitGate}
 			}
@@ -57,6 +62,7 @@ func runCmd(all *bool) *cobra.Command {
 	cmd.Flags().StringVar(&target, "target", "duckdb", "engine to run on")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json, markdown or html")
 	cmd.Flags().StringVar(&out, "out", "", "write the report to this file instead of stdout")
+	cmd.Flags().StringVar(&storePath, "store", "", "append the run's results to this results store (a DuckDB file)")
 	return cmd
 }
 

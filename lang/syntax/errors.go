@@ -119,6 +119,17 @@ func (r *rewriter) rewrite(err error) *diag.Diagnostic {
 			Hint("columns are `name type` pairs separated by spaces or new lines, without commas")
 	}
 	kind, inBody := r.enclosingDecl(i)
+	// `sum(events.revenue) where ...`: a filter outside its aggregate.
+	if tok.Value == "where" && i > 0 && r.toks[i-1].Value == ")" {
+		return r.list.Errorf(diag.ESyntax, sp, "a `where` filter goes inside the aggregate's parentheses").
+			Hint(`for example sum(events.revenue where event == "purchase")`)
+	}
+	// `value count(x) count(y)`: two values without an operator.
+	if (key == "value" || key == "exposures") && i > 0 && tok.Pos.Line == r.toks[i-1].Pos.Line && tok.Type == tIdent &&
+		!isFieldKey(tok.Value) && diag.Closest(tok.Value, ast.AllowedFields[kind]) == "" && r.at(i+1).Value == "(" {
+		return r.list.Errorf(diag.ESyntax, sp, "expected an operator before `%s`", tok.Value).
+			Hint("a value is one expression: join its parts with an operator such as + - * /")
+	}
 	if i < len(r.toks) && inBody && tok.Type == tIdent && r.fieldPosition(i) {
 		if isFieldKey(tok.Value) {
 			return r.badFieldValue(i)
@@ -133,7 +144,11 @@ func (r *rewriter) rewrite(err error) *diag.Diagnostic {
 	}
 	d := r.list.Errorf(diag.ESyntax, sp, "unexpected %s", describe(tok))
 	alts := expectAlternatives(expect)
-	if len(alts) > 0 {
+	missingComma := i > 0 && i < len(r.toks) && r.toks[i-1].Value != "," && (listFields[key] || r.innermostOpen(i) == "[") &&
+		isItem(tok) && isItem(r.toks[i-1])
+	if missingComma {
+		d.Hint("separate the items with commas")
+	} else if len(alts) > 0 {
 		d.Hint("expected %s", orList(alts))
 	}
 	if tok.Type == tIdent {
@@ -150,10 +165,38 @@ func (r *rewriter) rewrite(err error) *diag.Diagnostic {
 			d.Hint("did you mean `%s`?", s)
 		}
 	}
-	if key != "" && fieldValueShapes[key] != "" {
+	if key != "" && key != "value" && fieldValueShapes[key] != "" {
 		d.Hint("`%s` takes %s", key, fieldValueShapes[key])
 	}
 	return d
+}
+
+// isItem reports whether a token can be a list item or end one.
+func isItem(t lexer.Token) bool {
+	switch t.Type {
+	case tString, tRaw, tNumber, tIdent, symbols["Percent"], symbols["QIdent"], symbols["Duration"]:
+		return true
+	}
+	return t.Value == ")" || t.Value == "]"
+}
+
+// innermostOpen returns the innermost bracket open before token i.
+func (r *rewriter) innermostOpen(i int) string {
+	var stack []string
+	for _, t := range r.toks[:min(i, len(r.toks))] {
+		switch t.Value {
+		case "(", "[", "{":
+			stack = append(stack, t.Value)
+		case ")", "]", "}":
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	if len(stack) == 0 {
+		return ""
+	}
+	return stack[len(stack)-1]
 }
 
 // unknownField reports a word where a field key belongs.
@@ -293,6 +336,7 @@ var needsOperand = map[string]string{
 	"where": "a condition", "and": "a condition", "or": "a condition", "not": "a condition",
 	"==": "a value", "!=": "a value", "<": "a value", "<=": "a value", ">": "a value", ">=": "a value",
 	"+": "a value", "-": "a value", "*": "a value", "/": "a value",
+	"require": "a requirement (srm, guardrails, or a metric)",
 }
 
 // startsExpr reports whether a token can begin an expression.
@@ -471,6 +515,12 @@ func (r *rewriter) badFieldValue(i int) *diag.Diagnostic {
 	if next.EOF() {
 		sp = r.f.SpanOf(len(r.f.Text), len(r.f.Text))
 	}
+	if k := key.Value; (k == "tags" || k == "treatments") && next.Value == "[" {
+		if item := r.at(i + 2); item.Type == tIdent || item.Type == tNumber {
+			return r.list.Errorf(diag.EBadValue, r.span(item), "`%s` takes a list of strings; found `%s`", k, item.Value).
+				Hint("quote the items: [\"%s\", ...]", item.Value)
+		}
+	}
 	glued := false
 	if next.Type == tNumber && i+2 < len(r.toks) {
 		word := r.toks[i+2]
@@ -486,6 +536,19 @@ func (r *rewriter) badFieldValue(i int) *diag.Diagnostic {
 	case glued && (k == "window" || k == "cuped"):
 		d.Hint("a duration is a whole number and one unit letter: 30m, 12h, 7d or 2w")
 	case (k == "window" || k == "cuped") && next.Type == tNumber:
+		unit := "d"
+		if w := r.at(i + 2); w.Type == tIdent && w.Pos.Line == next.Pos.Line {
+			for _, u := range []string{"minute", "hour", "day", "week"} {
+				if strings.HasPrefix(u, strings.ToLower(strings.TrimSuffix(w.Value, "s"))) && len(w.Value) > 0 {
+					unit = u[:1]
+					if u == "minute" {
+						unit = "m"
+					}
+				}
+			}
+			d.Hint("write it without a space, with one unit letter: %s%s", next.Value, unit)
+			break
+		}
 		d.Hint("add a unit: %sd for days (m, h, d or w)", next.Value)
 	case k == "winsorize" && next.Type == tNumber:
 		d.Hint("write it as a percentage: %s%%", next.Value)

@@ -65,15 +65,44 @@ func writeTarget(w io.Writer, t *Target) {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	fmt.Fprintln(w)
-	var overall, segmented []*Result
+	var overall, segmented, split []*Result
 	for _, r := range t.Results {
-		if r.Segment == nil {
-			overall = append(overall, r)
-		} else {
+		switch {
+		case r.Segment != nil:
 			segmented = append(segmented, r)
+		case r.Split != nil:
+			split = append(split, r)
+		default:
+			overall = append(overall, r)
 		}
 	}
 	writeResults(w, overall, false)
+	writeFactorial(w, t)
+	for _, d := range t.Decompositions {
+		var parts []string
+		for _, f := range d.Factors {
+			parts = append(parts, fmt.Sprintf("%s %s (share %.0f%%)", f.Metric, pct(f.Lift), float64(f.Share)*100))
+		}
+		fmt.Fprintf(w, "\ndecomposition of %s (%s): %s = %s\n", d.Metric, d.Variant, pct(d.Lift), strings.Join(parts, " × "))
+		if d.Problem != "" {
+			fmt.Fprintf(w, "note: %s\n", d.Problem)
+		}
+	}
+	if len(split) > 0 {
+		fmt.Fprintln(w, "\nby split value:")
+		writeResults(w, split, true)
+		for _, s := range t.SplitShares {
+			if !s.Additive {
+				continue
+			}
+			var parts []string
+			for _, p := range s.Parts {
+				parts = append(parts, fmt.Sprintf("%s %.0f%%", p.Value, float64(*p.Share)*100))
+			}
+			fmt.Fprintf(w, "share of %s's lift (%s) by %s: %s\n", s.Metric, s.Variant, s.Split, strings.Join(parts, ", "))
+		}
+	}
+	writeTimeline(w, t)
 	if len(segmented) > 0 {
 		fmt.Fprintln(w, "\nby segment:")
 		writeResults(w, segmented, true)
@@ -115,7 +144,11 @@ func writeResults(w io.Writer, results []*Result, segments bool) {
 		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", r.Metric, r.Role, r.Variant,
 			num(r.Control.Mean), num(r.Treatment.Mean), abs, rel, p)
 		if segments {
-			row = segmentText(r.Segment) + "\t" + row
+			seg := r.Segment
+			if seg == nil {
+				seg = r.Split
+			}
+			row = segmentText(seg) + "\t" + row
 		}
 		fmt.Fprintln(tw, row)
 	}
@@ -203,5 +236,64 @@ func writeDecisions(w io.Writer, t *Target) {
 		for _, r := range d.Reasons {
 			fmt.Fprintf(w, "  - %s\n", r)
 		}
+	}
+}
+
+// writeFactorial prints a factorial design's effects and attribution.
+func writeFactorial(w io.Writer, t *Target) {
+	if len(t.Effects) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nfactorial effects (0/1 coding, HC2):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "metric\tterm\testimate [CI]\tp\t")
+	for _, e := range t.Effects {
+		if e.Problem != "" {
+			fmt.Fprintf(tw, "%s\t%s\tn/a (%s)\t\t\n", e.Metric, e.Term, e.Problem)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s [%s, %s]\t%s\t\n", e.Metric, e.Term, num(e.Estimate), num(e.CILower), num(e.CIUpper), fmtP(e.PValue))
+	}
+	tw.Flush()
+	if len(t.Attribution) > 0 {
+		fmt.Fprintln(w, "\nShapley attribution of the all-new effect:")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, a := range t.Attribution {
+			fmt.Fprintf(tw, "%s\t%s\t%s [%s, %s]\t\n", a.Metric, a.Term, num(a.Estimate), num(a.CILower), num(a.CIUpper))
+		}
+		tw.Flush()
+	}
+}
+
+// writeTimeline prints the cumulative effect per period and the long-run
+// fit.
+func writeTimeline(w io.Writer, t *Target) {
+	if len(t.Timeline) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\ntimeline (cumulative):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "metric\tvariant\tperiod\tto\trel. effect [CI]\tp\t")
+	for _, r := range t.Timeline {
+		if r.Timeline != "cumulative" {
+			continue
+		}
+		rel, p := "n/a", "n/a"
+		if r.Relative != nil {
+			rel = fmt.Sprintf("%s [%s, %s]", pct(r.Relative.Estimate), pct(r.Relative.CILower), pct(r.Relative.CIUpper))
+		}
+		if r.PValue != nil {
+			p = fmtP(*r.PValue)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t\n", r.Metric, r.Variant, *r.Period, r.PeriodEnd, rel, p)
+	}
+	tw.Flush()
+	for _, l := range t.LongRun {
+		if l.Problem != "" {
+			fmt.Fprintf(w, "long-run %s (%s): %s\n", l.Metric, l.Variant, l.Problem)
+			continue
+		}
+		fmt.Fprintf(w, "long-run %s (%s): asymptote %s [%s, %s] per period, %s (trend p = %s, tau %.2g periods)\n", l.Metric, l.Variant,
+			num(l.Asymptote.Estimate), num(l.Asymptote.CILower), num(l.Asymptote.CIUpper), l.Pattern, fmtP(l.TrendP), float64(l.Tau))
 	}
 }

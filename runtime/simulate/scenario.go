@@ -338,8 +338,20 @@ metric p90_latency_ms {
 	switch s {
 	case ScenarioFactorial:
 		b.WriteString(`
-// Each of the 7 other cells against all-v1. (The factor/attribution form
-// of LANGUAGE.md reads emb_arm, ret_arm and rank_arm.)
+// The 2^3 design: main effects, interactions and Shapley attribution.
+experiment fm_q4_components {
+  exposures   exposures where experiment == "fm_q4"
+  unit        user_id
+  factor      embeddings emb_arm  baseline "v1"
+  factor      retrieval  ret_arm  baseline "v1"
+  factor      ranker     rank_arm baseline "v1"
+  window      7d
+  primary     saves_per_user
+  secondary   sessions_per_user
+  attribution shapley
+}
+
+// Each of the 7 other cells against all-v1, as an 8-arm experiment.
 experiment fm_q4 {
   exposures  exposures where experiment == "fm_q4"
   unit       user_id
@@ -352,7 +364,21 @@ experiment fm_q4 {
 `)
 	default:
 		if s == ScenarioCluster {
-			b.WriteString("\n// Households are randomized, so these per-user intervals are too narrow;\n// a cluster-robust analysis uses `cluster household_id`.\n")
+			b.WriteString(`
+// Households are randomized: the cluster-robust analysis.
+experiment hf_ranker_v2_households {
+  exposures  exposures where experiment == "hf_ranker_v2"
+  unit       user_id
+  cluster    household_id
+  assignment variant
+  control    "control"
+  window     7d
+  primary    saves_per_user
+  secondary  sessions_per_user, save_rate
+}
+
+// The same per user, ignoring the households: intervals too narrow.
+`)
 		}
 		b.WriteString(`
 experiment hf_ranker_v2 {
@@ -369,6 +395,18 @@ experiment hf_ranker_v2 {
 `)
 		if s == ScenarioDecay {
 			b.WriteString(`
+// Effects per day since the start, with the long-run fit
+// a + b·exp(−t/τ).
+experiment hf_ranker_v2_timeline {
+  exposures  exposures where experiment == "hf_ranker_v2"
+  unit       user_id
+  assignment variant
+  control    "control"
+  window     7d
+  timeline   day
+  primary    saves_per_user
+}
+
 // The first day after exposure, where the novelty effect is largest.
 experiment hf_ranker_v2_day1 {
   exposures  exposures where experiment == "hf_ranker_v2"

@@ -13,7 +13,8 @@ import (
 //
 // by weighted least squares (weights 1/SE_t²). For fixed τ the model is
 // linear in (a, b); τ is profiled over a log-spaced grid from a quarter of
-// a period to four times the span, keeping the τ with the smallest
+// a period to the span of the data (a slower decay could not be told from
+// the asymptote without extrapolating), keeping the τ with the smallest
 // weighted residual sum of squares. a is the asymptote, the effect once the
 // novelty (b > 0 for a decaying gain) or primacy (an effect that grows)
 // has worn off.
@@ -70,7 +71,7 @@ func FitLongRun(points []PeriodEffect, alpha float64) LongRun {
 	}
 	best := longRunFit{rss: math.Inf(1)}
 	const grid = 80
-	lo, hi := math.Log(0.25), math.Log(4*math.Max(span, 1))
+	lo, hi := math.Log(0.25), math.Log(math.Max(span, 1))
 	for i := 0; i < grid; i++ {
 		tau := math.Exp(lo + (hi-lo)*float64(i)/(grid-1))
 		if f, ok := longRunWLS(pts, tau); ok && f.rss < best.rss {

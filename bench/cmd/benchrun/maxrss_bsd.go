@@ -1,0 +1,6 @@
+//go:build unix && !linux && !darwin
+
+package main
+
+// maxrssBytes converts ru_maxrss (kilobytes on the BSDs) to bytes.
+func maxrssBytes(v int64) int64 { return v * 1024 }

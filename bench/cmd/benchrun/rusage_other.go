@@ -1,0 +1,14 @@
+//go:build !unix
+
+package main
+
+import (
+	"os"
+	"time"
+)
+
+// usage is a finished child's CPU time; peak memory is not measured on
+// this system.
+func usage(ps *os.ProcessState) (int64, time.Duration) {
+	return 0, ps.UserTime() + ps.SystemTime()
+}

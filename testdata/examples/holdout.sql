@@ -1,0 +1,66 @@
+-- caliper: experiment homefeed_holdout, 3 metric(s), 1 source scan(s)
+WITH
+"src_exposures" AS (
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform" FROM read_csv('holdout/data/exposures.csv', header = true)
+),
+"src_events" AS (
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('holdout/data/events.parquet')
+),
+"assignments" AS (
+  SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
+  FROM "src_exposures"
+  WHERE ("experiment" = 'homefeed_holdout')
+    AND "variant" IS NOT NULL
+    AND "user_id" IS NOT NULL
+  GROUP BY 1
+),
+"units" AS (
+  SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
+),
+"scan_1" AS (
+  SELECT u."unit",
+    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'session_start')) AS "a2",
+    count(*) FILTER (WHERE (s."event" = 'impression')) AS "a3"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '2419200 seconds'
+  GROUP BY u."unit"
+),
+"per_unit" AS (
+  SELECT u."unit", u."variant",
+    coalesce(j1."a1", 0) AS "a1",
+    coalesce(j1."a2", 0) AS "a2",
+    coalesce(j1."a3", 0) AS "a3"
+  FROM "units" u
+  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+),
+"values_raw" AS (
+  SELECT "variant",
+    CAST("a1" AS BIGINT) AS "m1",
+    CAST("a2" AS BIGINT) AS "m2",
+    CAST("a1" AS BIGINT) AS "m3_num",
+    CAST("a3" AS BIGINT) AS "m3_den"
+  FROM "per_unit"
+),
+"values" AS (SELECT * FROM "values_raw")
+SELECT "variant",
+  count(*) AS "units",
+  count("m1") AS "m1_n",
+  sum("m1") AS "m1_sum",
+  sum("m1" * "m1") AS "m1_sumsq",
+  count("m2") AS "m2_n",
+  sum("m2") AS "m2_sum",
+  sum("m2" * "m2") AS "m2_sumsq",
+  count(*) AS "m3_n",
+  sum("m3_num") AS "m3_num_sum",
+  sum("m3_num" * "m3_num") AS "m3_num_sumsq",
+  sum("m3_den") AS "m3_den_sum",
+  sum("m3_den" * "m3_den") AS "m3_den_sumsq",
+  sum("m3_num" * "m3_den") AS "m3_prod",
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+FROM "values"
+GROUP BY "variant"
+ORDER BY "variant";
+
