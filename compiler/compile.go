@@ -82,7 +82,7 @@ const (
 // SegmentColumn is the result column holding a segment's value.
 func SegmentColumn(c *model.Column) string { return "seg_" + c.Name }
 
-// Compile builds the plan for an experiment.
+// Compile builds the plan for an experiment in dialect d.
 func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
 	if e.Exposures == nil || e.Assignment == nil && !e.Factorial() {
 		return nil, fmt.Errorf("experiment %s is incomplete", e.Name)
@@ -90,6 +90,18 @@ func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
 	p := &Plan{Experiment: e, Segments: e.Segments}
 	b := &builder{d: d, e: e, plan: p, aggCol: map[string]string{}, exact: map[string]bool{}}
 	b.scans()
+	for _, s := range b.sources() {
+		if err := CheckReader(s, d); err != nil {
+			return nil, err
+		}
+	}
+	for _, u := range e.Metrics {
+		if q := u.Metric.Quantile; q != nil {
+			if err := CheckReader(q.Source, d); err != nil {
+				return nil, err
+			}
+		}
+	}
 	p.SQL = b.sql()
 	if e.Split != "" {
 		p.SplitSQL = b.splitSQL()
@@ -132,6 +144,10 @@ func (b *builder) scans() {
 
 func (b *builder) ident(s string) string { return b.d.Ident(s) }
 
+// sqlf formats an SQL template written with "double-quoted" identifiers
+// in the dialect (dialect.Dialect.Q); arguments are already in it.
+func (b *builder) sqlf(template string, args ...any) string { return b.d.Sprintf(template, args...) }
+
 func (b *builder) relation(s *model.Source) string { return Relation(s, b.d) }
 
 // Relation is a source's typed relation: its reader, with every declared
@@ -139,29 +155,55 @@ func (b *builder) relation(s *model.Source) string { return Relation(s, b.d) }
 func Relation(s *model.Source, d *dialect.Dialect) string {
 	var cols []string
 	for _, c := range s.Columns {
-		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", d.Ident(c.Name), SQLType(c.Type), d.Ident(c.Name)))
+		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", d.SourceIdent(c.Name), SQLType(d, c.Type), d.Ident(c.Name)))
 	}
-	from := s.Reader.SQL(s.Arg, d.String, d.Ident)
+	from := s.Reader.SQL(s.Arg, d.String, d.SourceIdent)
+	if d.SubqueryAlias && strings.HasPrefix(from, "(") {
+		from += " AS " + d.Ident("source")
+	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM " + from
 }
 
+// CheckReader reports a source that dialect d cannot read: files (csv,
+// parquet, json and the TREC readers) are read by DuckDB only; elsewhere
+// the data must be in the engine, as table(...) or sql """...""".
+func CheckReader(s *model.Source, d *dialect.Dialect) error {
+	if s == nil || s.Reader == nil || !s.Reader.Path || d.Files {
+		return nil
+	}
+	return fmt.Errorf("source %s reads files with %s(%q), which %s cannot read: load the data into a table and declare the source with `from table(\"schema.%s\")` (or `sql \"\"\"...\"\"\"`)",
+		s.Name, s.Reader.Name, s.Arg, d.Title, s.Name)
+}
+
 func srcName(s *model.Source) string { return "src_" + s.Name }
+
+// sources lists the sources the main query reads: the exposures, then the
+// scanned sources in scan order.
+func (b *builder) sources() []*model.Source {
+	sources := []*model.Source{b.e.Exposures}
+	for _, s := range b.plan.Scans {
+		if s.Source != b.e.Exposures {
+			sources = append(sources, s.Source)
+		}
+	}
+	return sources
+}
+
+// sourceCTEs are the typed relations of the sources, one CTE each.
+func (b *builder) sourceCTEs() []string {
+	var ctes []string
+	for _, s := range b.sources() {
+		ctes = append(ctes, fmt.Sprintf("%s AS (\n  %s\n)", b.ident(srcName(s)), b.relation(s)))
+	}
+	return ctes
+}
 
 func (b *builder) sql() string {
 	e := b.e
 	var w strings.Builder
 	fmt.Fprintf(&w, "-- caliper: experiment %s, %d metric(s), %d source scan(s)\n", e.Name, len(e.Metrics), len(b.plan.Scans))
 	w.WriteString("WITH\n")
-	var ctes []string
-	sources := []*model.Source{e.Exposures}
-	for _, s := range b.plan.Scans {
-		if s.Source != e.Exposures {
-			sources = append(sources, s.Source)
-		}
-	}
-	for _, s := range sources {
-		ctes = append(ctes, fmt.Sprintf("%s AS (\n  %s\n)", b.ident(srcName(s)), b.relation(s)))
-	}
+	ctes := b.sourceCTEs()
 	ctes = append(ctes, b.assignments(), b.units())
 	for _, s := range b.plan.Scans {
 		ctes = append(ctes, b.scan(s))
@@ -182,13 +224,19 @@ func (b *builder) sql() string {
 func (b *builder) timeBounds(col string) []string {
 	var out []string
 	if b.e.Start != "" {
-		out = append(out, fmt.Sprintf("%s >= CAST(%s AS TIMESTAMP)", col, b.d.String(b.e.Start)))
+		out = append(out, fmt.Sprintf("%s >= %s", col, b.timestamp(b.e.Start)))
 	}
 	if b.e.End != "" {
-		out = append(out, fmt.Sprintf("%s < CAST(%s AS TIMESTAMP)", col, b.d.String(b.e.End)))
+		out = append(out, fmt.Sprintf("%s < %s", col, b.timestamp(b.e.End)))
 	}
 	return out
 }
+
+// timestamp is a timestamp literal from its text.
+func (b *builder) timestamp(s string) string { return b.d.Cast(b.d.String(s), b.d.Types.Timestamp) }
+
+// text casts an expression to the dialect's string type.
+func (b *builder) text(expr string) string { return b.d.Cast(expr, b.d.Types.String) }
 
 // assignments: one row per exposed unit with its variant (if unique), the
 // number of distinct variants it saw, and its first exposure time.
@@ -201,7 +249,7 @@ func (b *builder) assignments() string {
 		where = append(where, rowSQL(b.d, e.ExposureFilter, ""))
 	}
 	if x.Time != nil {
-		t0 = fmt.Sprintf("min(CAST(%s AS TIMESTAMP))", b.ident(x.Time.Name))
+		t0 = "min(" + b.d.Cast(b.ident(x.Time.Name), b.d.Types.Timestamp) + ")"
 		where = append(where, b.timeBounds(b.ident(x.Time.Name))...)
 	}
 	variant := b.ident(e.Unit) // replaced below
@@ -210,7 +258,7 @@ func (b *builder) assignments() string {
 		var bits []string
 		for j, f := range e.Factors {
 			col := b.ident(f.Column.Name)
-			bits = append(bits, fmt.Sprintf("CASE WHEN CAST(%s AS VARCHAR) <> %s THEN %d ELSE 0 END", col, b.d.String(f.Baseline), 1<<j))
+			bits = append(bits, fmt.Sprintf("CASE WHEN %s <> %s THEN %d ELSE 0 END", b.text(col), b.d.String(f.Baseline), 1<<j))
 			where = append(where, fmt.Sprintf("%s IS NOT NULL", col))
 		}
 		variant = "(" + strings.Join(bits, " + ") + ")"
@@ -222,24 +270,24 @@ func (b *builder) assignments() string {
 	segs := ""
 	if c := e.Cluster; c != nil {
 		// A unit's cluster is the one of its first exposure.
-		v := fmt.Sprintf("CAST(%s AS VARCHAR)", b.ident(c.Name))
+		v := b.text(b.ident(c.Name))
 		if x.Time != nil {
-			segs += fmt.Sprintf(", arg_min(%s, %s) AS \"cluster\"", v, b.ident(x.Time.Name))
+			segs += fmt.Sprintf(", %s AS %s", fmt.Sprintf(b.d.ArgMin, v, b.ident(x.Time.Name)), b.ident("cluster"))
 		} else {
-			segs += fmt.Sprintf(", min(%s) AS \"cluster\"", v)
+			segs += fmt.Sprintf(", min(%s) AS %s", v, b.ident("cluster"))
 		}
 	}
 	for _, c := range e.Segments {
 		// A unit's segment is its attribute at its first exposure.
-		v := fmt.Sprintf("CAST(%s AS VARCHAR)", b.ident(c.Name))
+		v := b.text(b.ident(c.Name))
 		if x.Time != nil {
-			segs += fmt.Sprintf(", arg_min(%s, %s) AS %s", v, b.ident(x.Time.Name), b.ident(SegmentColumn(c)))
+			segs += fmt.Sprintf(", %s AS %s", fmt.Sprintf(b.d.ArgMin, v, b.ident(x.Time.Name)), b.ident(SegmentColumn(c)))
 		} else {
 			segs += fmt.Sprintf(", min(%s) AS %s", v, b.ident(SegmentColumn(c)))
 		}
 	}
-	return fmt.Sprintf("\"assignments\" AS (\n  SELECT %s AS \"unit\", min(CAST(%s AS VARCHAR)) AS \"variant\", count(DISTINCT %s) AS \"variants\", %s AS \"t0\"%s\n  FROM %s\n  WHERE %s\n  GROUP BY 1\n)",
-		b.ident(e.Unit), variant, variant, t0, segs,
+	return b.sqlf("\"assignments\" AS (\n  SELECT %s AS \"unit\", min(%s) AS \"variant\", count(DISTINCT %s) AS \"variants\", %s AS \"t0\"%s\n  FROM %s\n  WHERE %s\n  GROUP BY 1\n)",
+		b.ident(e.Unit), b.text(variant), variant, t0, segs,
 		b.ident(srcName(x)), strings.Join(where, "\n    AND "))
 }
 
@@ -248,7 +296,7 @@ func (b *builder) assignments() string {
 func (b *builder) carry(qual string) string {
 	out := ""
 	if b.e.Cluster != nil {
-		out += ", " + qual + `"cluster"`
+		out += ", " + qual + b.ident("cluster")
 	}
 	return out + b.segmentList(qual)
 }
@@ -263,7 +311,7 @@ func (b *builder) segmentList(qual string) string {
 }
 
 func (b *builder) units() string {
-	return fmt.Sprintf("\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\"%s FROM \"assignments\" WHERE \"variants\" = 1\n)", b.carry(""))
+	return b.sqlf("\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\"%s FROM \"assignments\" WHERE \"variants\" = 1\n)", b.carry(""))
 }
 
 // scan is the one pass over a source: every aggregate as a column of one
@@ -285,10 +333,10 @@ func (b *builder) scan(s *Scan) string {
 			base = append(base, rowSQL(b.d, a.Filter, "s."))
 		}
 		filter := strings.Join(append(append([]string{}, base...), post...), " AND ")
-		cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(arg, filter, b.d.Filter), b.ident(s.Columns[i])))
+		cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(s.Columns[i])))
 		if b.cuped() {
 			filter := strings.Join(append(append([]string{}, base...), pre...), " AND ")
-			cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(arg, filter, b.d.Filter), b.ident(s.Columns[i]+"_pre")))
+			cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(s.Columns[i]+"_pre")))
 		}
 	}
 	where := b.windowConds(s.Source)
@@ -296,7 +344,7 @@ func (b *builder) scan(s *Scan) string {
 	if len(where) > 0 {
 		wh = "\n  WHERE " + strings.Join(where, "\n    AND ")
 	}
-	return fmt.Sprintf("%s AS (\n  SELECT u.\"unit\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY u.\"unit\"\n)",
+	return b.sqlf("%s AS (\n  SELECT u.\"unit\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY u.\"unit\"\n)",
 		b.ident(s.Alias), strings.Join(cols, ",\n"), b.ident(srcName(s.Source)), b.ident(b.e.Unit), wh)
 }
 
@@ -309,14 +357,15 @@ func (b *builder) windowConds(src *model.Source) []string {
 	var where []string
 	if t := src.Time; t != nil {
 		ts := "s." + b.ident(t.Name)
+		t0 := "u." + b.ident("t0")
 		if b.e.Exposures.Time != nil {
 			if b.cuped() {
-				where = append(where, fmt.Sprintf("%s >= u.\"t0\" - INTERVAL '%d seconds'", ts, b.e.Cuped))
+				where = append(where, fmt.Sprintf("%s >= %s", ts, b.d.Shift(t0, "", -b.e.Cuped)))
 			} else {
-				where = append(where, fmt.Sprintf("%s >= u.\"t0\"", ts))
+				where = append(where, fmt.Sprintf("%s >= %s", ts, t0))
 			}
 			if b.e.Window > 0 {
-				where = append(where, fmt.Sprintf("%s < u.\"t0\" + INTERVAL '%d seconds'", ts, b.e.Window))
+				where = append(where, fmt.Sprintf("%s < %s", ts, b.d.Shift(t0, "", b.e.Window)))
 			}
 		}
 		if !b.cuped() {
@@ -334,8 +383,9 @@ func (b *builder) periodConds(src *model.Source) (post, pre []string) {
 		return nil, nil
 	}
 	ts := "s." + b.ident(src.Time.Name)
-	post = append([]string{fmt.Sprintf("%s >= u.\"t0\"", ts)}, b.timeBounds(ts)...)
-	pre = []string{fmt.Sprintf("%s < u.\"t0\"", ts)}
+	t0 := "u." + b.ident("t0")
+	post = append([]string{fmt.Sprintf("%s >= %s", ts, t0)}, b.timeBounds(ts)...)
+	pre = []string{fmt.Sprintf("%s < %s", ts, t0)}
 	return post, pre
 }
 
@@ -360,13 +410,13 @@ func (b *builder) perUnit() string {
 				cols = append(cols, fmt.Sprintf("    %s AS %s", pre, b.ident(s.Columns[k]+"_pre")))
 			}
 		}
-		joins = append(joins, fmt.Sprintf("  LEFT JOIN %s %s ON %s.\"unit\" = u.\"unit\"", b.ident(s.Alias), alias, alias))
+		joins = append(joins, b.sqlf("  LEFT JOIN %s %s ON %s.\"unit\" = u.\"unit\"", b.ident(s.Alias), alias, alias))
 	}
-	sel := "u.\"unit\", u.\"variant\"" + b.carry("u.")
+	sel := b.sqlf("u.\"unit\", u.\"variant\"") + b.carry("u.")
 	if len(cols) > 0 {
 		sel += ",\n" + strings.Join(cols, ",\n")
 	}
-	return fmt.Sprintf("\"per_unit\" AS (\n  SELECT %s\n  FROM \"units\" u\n%s\n)", sel, strings.Join(joins, "\n"))
+	return b.sqlf("\"per_unit\" AS (\n  SELECT %s\n  FROM \"units\" u\n%s\n)", sel, strings.Join(joins, "\n"))
 }
 
 func (b *builder) aggRef(a *model.Aggregate) string { return b.ident(b.aggCol[a.Key]) }
@@ -386,14 +436,17 @@ func (b *builder) values() string {
 		name := fmt.Sprintf("m%d", i+1)
 		capped := m.Winsorize != nil || m.Cap != nil
 		val := func(x model.UnitExpr, ref func(*model.Aggregate) string) string {
-			s := unitSQL(x, ref)
+			s := unitSQL(b.d, x, ref)
 			if exactType(x) && !capped {
-				return "CAST(" + s + " AS BIGINT)"
+				if x.Type() == types.Bool {
+					return b.d.BoolToInt(s)
+				}
+				return b.d.Cast(s, b.d.Types.Int)
 			}
 			if x.Type() == types.Bool {
-				s = "CAST(" + s + " AS INTEGER)"
+				s = b.d.Cast(s, b.d.Types.Integer)
 			}
-			s = "CAST(" + s + " AS DOUBLE)"
+			s = b.d.Cast(s, b.d.Types.Float)
 			if m.Cap != nil {
 				s = fmt.Sprintf("least(%s, %s)", s, strconv.FormatFloat(*m.Cap, 'g', -1, 64))
 			}
@@ -426,7 +479,7 @@ func (b *builder) values() string {
 		default:
 			add(name, m.Value)
 			if m.Winsorize != nil {
-				capCols = append(capCols, fmt.Sprintf("quantile_cont(%s, %s) AS %s", b.ident(name), strconv.FormatFloat(*m.Winsorize, 'g', -1, 64), b.ident(name+"_cap")))
+				capCols = append(capCols, fmt.Sprintf("%s AS %s", b.cap(name, *m.Winsorize), b.ident(name+"_cap")))
 			}
 			mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_sum", name+"_sumsq"
 			if b.cuped() {
@@ -435,15 +488,15 @@ func (b *builder) values() string {
 		}
 		b.plan.Metrics = append(b.plan.Metrics, mc)
 	}
-	sel0 := `"variant"` + b.carry("")
+	sel0 := b.ident("variant") + b.carry("")
 	if len(cols) > 0 {
 		sel0 += ",\n" + strings.Join(cols, ",\n")
 	}
-	raw := fmt.Sprintf("\"values_raw\" AS (\n  SELECT %s\n  FROM \"per_unit\"\n)", sel0)
+	raw := b.sqlf("\"values_raw\" AS (\n  SELECT %s\n  FROM \"per_unit\"\n)", sel0)
 	if len(capCols) == 0 {
-		return raw + ",\n\"values\" AS (SELECT * FROM \"values_raw\")"
+		return raw + b.sqlf(",\n\"values\" AS (SELECT * FROM \"values_raw\")")
 	}
-	sel := []string{`"variant"` + b.carry("")}
+	sel := []string{b.ident("variant") + b.carry("")}
 	for i, u := range b.e.Metrics {
 		name := fmt.Sprintf("m%d", i+1)
 		var names []string
@@ -468,8 +521,14 @@ func (b *builder) values() string {
 			}
 		}
 	}
-	return raw + fmt.Sprintf(",\n\"caps\" AS (\n  SELECT %s FROM \"values_raw\"\n),\n\"values\" AS (\n  SELECT %s\n  FROM \"values_raw\" CROSS JOIN \"caps\" c\n)",
-		strings.Join(capCols, ", "), strings.Join(sel, ", "))
+	// Caps are aggregates over all units, or (without a quantile
+	// aggregate) scalar subqueries that need no FROM.
+	from := b.sqlf(` FROM "values_raw"`)
+	if b.d.Quantile == "" {
+		from = ""
+	}
+	return raw + b.sqlf(",\n\"caps\" AS (\n  SELECT %s%s\n),\n\"values\" AS (\n  SELECT %s\n  FROM \"values_raw\" CROSS JOIN \"caps\" c\n)",
+		strings.Join(capCols, ", "), from, strings.Join(sel, ", "))
 }
 
 // exactType reports whether a per-unit value is an integer (counts,
@@ -493,7 +552,7 @@ func (b *builder) sum(alias string, cols ...string) string {
 	if exact {
 		return fmt.Sprintf("sum(%s) AS %s", expr, b.ident(alias))
 	}
-	return fmt.Sprintf("fsum(%s) AS %s", expr, b.ident(alias))
+	return fmt.Sprintf("%s(%s) AS %s", b.d.FloatSum, expr, b.ident(alias))
 }
 
 // final aggregates per-unit values to per-variant sufficient statistics:
@@ -503,11 +562,11 @@ func (b *builder) final() string {
 	if b.e.Cluster != nil {
 		return b.clusterFinal()
 	}
-	cols := []string{`"variant"`}
+	cols := []string{b.ident("variant")}
 	for _, c := range b.e.Segments {
 		cols = append(cols, b.ident(SegmentColumn(c)))
 	}
-	cols = append(cols, `count(*) AS "units"`)
+	cols = append(cols, b.sqlf(`count(*) AS "units"`))
 	var quantiles []string
 	for i, mc := range b.plan.Metrics {
 		name := fmt.Sprintf("m%d", i+1)
@@ -537,47 +596,49 @@ func (b *builder) final() string {
 		}
 	}
 	cols = append(cols, b.targetCols()...)
-	group := `GROUP BY "variant"`
+	group := b.sqlf(`GROUP BY "variant"`)
 	if len(b.e.Segments) > 0 {
-		sets := []string{`("variant")`}
+		sets := []string{b.sqlf(`("variant")`)}
 		var level []string
 		for _, c := range b.e.Segments {
-			sets = append(sets, fmt.Sprintf(`("variant", %s)`, b.ident(SegmentColumn(c))))
+			sets = append(sets, b.sqlf(`("variant", %s)`, b.ident(SegmentColumn(c))))
 			level = append(level, fmt.Sprintf("(1 - grouping(%s))", b.ident(SegmentColumn(c))))
 		}
 		group = "GROUP BY GROUPING SETS (" + strings.Join(sets, ", ") + ")"
 		cols = append(cols, fmt.Sprintf("%s AS %s", strings.Join(level, " + "), b.ident(ColSegmentLevel)))
 	}
-	order := `ORDER BY "variant"` + b.segmentList("") + " NULLS FIRST"
-	if len(b.e.Segments) == 0 {
-		order = `ORDER BY "variant"`
+	order := func(variant string) string {
+		if len(b.e.Segments) == 0 {
+			return "ORDER BY " + variant
+		}
+		return "ORDER BY " + variant + b.segmentList("") + " NULLS FIRST"
 	}
-	arms := "SELECT " + strings.Join(cols, ",\n  ") + "\nFROM \"values\"\n" + group
+	arms := "SELECT " + strings.Join(cols, ",\n  ") + b.sqlf("\nFROM \"values\"\n") + group
 	if len(quantiles) == 0 {
-		return arms + "\n" + order
+		return arms + "\n" + order(b.ident("variant"))
 	}
 	var joins []string
 	for _, q := range quantiles {
-		on := fmt.Sprintf("arms.\"variant\" = %s.\"variant\"", b.ident(q+"_q"))
+		on := b.sqlf("arms.\"variant\" = %s.\"variant\"", b.ident(q+"_q"))
 		if len(b.e.Segments) > 0 {
 			on += fmt.Sprintf(" AND arms.%s = 0", b.ident(ColSegmentLevel))
 		}
 		joins = append(joins, fmt.Sprintf("LEFT JOIN %s ON %s", b.ident(q+"_q"), on))
 	}
-	return fmt.Sprintf("SELECT arms.*%s\nFROM (\n%s\n) arms\n%s\n%s", b.quantileCols(quantiles), arms, strings.Join(joins, "\n"), strings.Replace(order, `"variant"`, `arms."variant"`, 1))
+	return fmt.Sprintf("SELECT arms.*%s\nFROM (\n%s\n) arms\n%s\n%s", b.quantileCols(quantiles), arms, strings.Join(joins, "\n"), order("arms."+b.ident("variant")))
 }
 
 // targetCols are the per-target columns of the final select: units left
 // out for several variants, and each factor's number of levels.
 func (b *builder) targetCols() []string {
-	out := []string{`(SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"`}
+	out := []string{b.sqlf(`(SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"`)}
 	for j, f := range b.e.Factors {
 		where := ""
 		if b.e.ExposureFilter != nil {
 			where = " WHERE " + rowSQL(b.d, b.e.ExposureFilter, "")
 		}
-		out = append(out, fmt.Sprintf("(SELECT count(DISTINCT CAST(%s AS VARCHAR)) FROM %s%s) AS %s",
-			b.ident(f.Column.Name), b.ident(srcName(b.e.Exposures)), where, b.ident(LevelsColumn(j))))
+		out = append(out, fmt.Sprintf("(SELECT count(DISTINCT %s) FROM %s%s) AS %s",
+			b.text(b.ident(f.Column.Name)), b.ident(srcName(b.e.Exposures)), where, b.ident(LevelsColumn(j))))
 	}
 	return out
 }
@@ -589,8 +650,8 @@ func LevelsColumn(j int) string { return fmt.Sprintf("levels_%d", j) }
 // value and units with a value for means; Σ num and Σ den for ratios),
 // then to per-variant sums over clusters (runtime/stats.ClusterMoments).
 func (b *builder) clusterFinal() string {
-	tot := []string{`"variant"`, `"cluster"`, `count(*) AS "n_units"`}
-	cols := []string{`"variant"`, `sum("n_units") AS "units"`}
+	tot := []string{b.sqlf(`"variant", "cluster", count(*) AS "n_units"`)}
+	cols := []string{b.sqlf(`"variant", sum("n_units") AS "units"`)}
 	var quantiles []string
 	for i, mc := range b.plan.Metrics {
 		name := fmt.Sprintf("m%d", i+1)
@@ -612,16 +673,16 @@ func (b *builder) clusterFinal() string {
 			b.sum(mc.Sum, m), b.sum(mc.SumSq, m, m), b.sum(mc.DenSum, d), b.sum(mc.DenSumSq, d, d), b.sum(mc.Prod, m, d))
 	}
 	cols = append(cols, b.targetCols()...)
-	arms := fmt.Sprintf("WITH \"cluster_totals\" AS (\n  SELECT %s\n  FROM \"values\"\n  GROUP BY \"variant\", \"cluster\"\n)\nSELECT %s\nFROM \"cluster_totals\"\nGROUP BY \"variant\"",
+	arms := b.sqlf("WITH \"cluster_totals\" AS (\n  SELECT %s\n  FROM \"values\"\n  GROUP BY \"variant\", \"cluster\"\n)\nSELECT %s\nFROM \"cluster_totals\"\nGROUP BY \"variant\"",
 		strings.Join(tot, ", "), strings.Join(cols, ",\n  "))
 	if len(quantiles) == 0 {
-		return "SELECT * FROM (\n" + arms + "\n) arms\nORDER BY \"variant\""
+		return b.sqlf("SELECT * FROM (\n%s\n) arms\nORDER BY \"variant\"", arms)
 	}
 	var joins []string
 	for _, q := range quantiles {
-		joins = append(joins, fmt.Sprintf("LEFT JOIN %s ON arms.\"variant\" = %s.\"variant\"", b.ident(q+"_q"), b.ident(q+"_q")))
+		joins = append(joins, b.sqlf("LEFT JOIN %s ON arms.\"variant\" = %s.\"variant\"", b.ident(q+"_q"), b.ident(q+"_q")))
 	}
-	return fmt.Sprintf("SELECT arms.*%s\nFROM (\n%s\n) arms\n%s\nORDER BY arms.\"variant\"", b.quantileCols(quantiles), arms, strings.Join(joins, "\n"))
+	return b.sqlf("SELECT arms.*%s\nFROM (\n%s\n) arms\n%s\nORDER BY arms.\"variant\"", b.quantileCols(quantiles), arms, strings.Join(joins, "\n"))
 }
 
 // quantileCols lists the quantile statistics columns of the final select.

@@ -9,22 +9,8 @@ import (
 	"github.com/caliper-dev/caliper/lang/types"
 )
 
-// SQLType is the SQL type a declared column type is cast to.
-func SQLType(t types.Type) string {
-	switch t {
-	case types.Int:
-		return "BIGINT"
-	case types.Float:
-		return "DOUBLE"
-	case types.Bool:
-		return "BOOLEAN"
-	case types.Timestamp:
-		return "TIMESTAMP"
-	case types.Date:
-		return "DATE"
-	}
-	return "VARCHAR"
-}
+// SQLType is the SQL type a declared column type is cast to in dialect d.
+func SQLType(d *dialect.Dialect, t types.Type) string { return d.Type(t) }
 
 // rowSQL lowers a row expression; qualifier prefixes column names (e.g.
 // "s." for the scanned source).
@@ -48,7 +34,7 @@ func rowSQL(d *dialect.Dialect, e model.RowExpr, qualifier string) string {
 		}
 		x, y := rowSQL(d, e.X, qualifier), rowSQL(d, e.Y, qualifier)
 		if e.Op == "/" {
-			x = "CAST(" + x + " AS DOUBLE)"
+			x = d.Cast(x, d.Types.Float)
 		}
 		return "(" + x + " " + op + " " + y + ")"
 	case *model.Unary:
@@ -61,7 +47,7 @@ func rowSQL(d *dialect.Dialect, e model.RowExpr, qualifier string) string {
 		for i, a := range e.Args {
 			args[i] = rowSQL(d, a, qualifier)
 		}
-		return e.Func.SQL(args)
+		return e.Func.Lower(d, args)
 	case *model.In:
 		parts := make([]string, len(e.List))
 		for i, a := range e.List {
@@ -101,7 +87,7 @@ func literalSQL(d *dialect.Dialect, l *model.Literal) string {
 }
 
 // unitSQL lowers a per-unit expression; col names each aggregate's column.
-func unitSQL(e model.UnitExpr, col func(*model.Aggregate) string) string {
+func unitSQL(d *dialect.Dialect, e model.UnitExpr, col func(*model.Aggregate) string) string {
 	switch e := e.(type) {
 	case *model.Aggregate:
 		return col(e)
@@ -119,12 +105,16 @@ func unitSQL(e model.UnitExpr, col func(*model.Aggregate) string) string {
 		case "or":
 			op = "OR"
 		}
-		return "(" + unitSQL(e.X, col) + " " + op + " " + unitSQL(e.Y, col) + ")"
+		// No division here: the checker allows `/` only as a whole ratio.
+		return "(" + unitSQL(d, e.X, col) + " " + op + " " + unitSQL(d, e.Y, col) + ")"
 	case *model.UnitUnary:
 		if e.Op == "not" {
-			return "(NOT " + unitSQL(e.X, col) + ")"
+			return "(NOT " + unitSQL(d, e.X, col) + ")"
 		}
-		return "(-" + unitSQL(e.X, col) + ")"
+		return "(-" + unitSQL(d, e.X, col) + ")"
 	}
 	return "NULL"
 }
+
+// RowSQL lowers a row expression without a table qualifier.
+func RowSQL(d *dialect.Dialect, e model.RowExpr) string { return rowSQL(d, e, "") }

@@ -28,21 +28,28 @@ func (b *builder) quantile(name string, q *model.QuantileSpec) string {
 	if b.e.Cluster != nil {
 		cluster = `u."cluster"`
 	}
-	obs := fmt.Sprintf("%s AS (\n  SELECT u.\"variant\", %s AS \"unit\", CAST(%s AS DOUBLE) AS \"y\"\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"\n  WHERE %s\n)",
-		d.Ident(name+"_obs"), cluster, rowSQL(d, q.Arg, "s."), d.Ident(srcName(q.Source)), d.Ident(b.e.Unit), strings.Join(where, "\n    AND "))
-	ranked := fmt.Sprintf("%s AS (\n  SELECT \"variant\", \"unit\", \"y\",\n    row_number() OVER (PARTITION BY \"variant\" ORDER BY \"y\") AS \"r\",\n    count(*) OVER (PARTITION BY \"variant\") AS \"n\"\n  FROM %s\n)",
+	obs := b.sqlf("%s AS (\n  SELECT u.\"variant\", "+cluster+" AS \"unit\", %s AS \"y\"\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"\n  WHERE %s\n)",
+		d.Ident(name+"_obs"), d.Cast(rowSQL(d, q.Arg, "s."), d.Types.Float), d.Ident(srcName(q.Source)), d.Ident(b.e.Unit), strings.Join(where, "\n    AND "))
+	ranked := b.sqlf("%s AS (\n  SELECT \"variant\", \"unit\", \"y\",\n    row_number() OVER (PARTITION BY \"variant\" ORDER BY \"y\") AS \"r\",\n    count(*) OVER (PARTITION BY \"variant\") AS \"n\"\n  FROM %s\n)",
 		d.Ident(name+"_ranked"), d.Ident(name+"_obs"))
-	h := fmt.Sprintf("%s * sqrt(\"n\" * %s * (1 - %s))", z, nu, nu)
-	bounds := fmt.Sprintf("%s AS (\n  SELECT \"variant\", any_value(\"n\") AS \"n\",\n"+
-		"    max(\"y\") FILTER (WHERE \"r\" = greatest(1, ceil(\"n\" * %s - 1e-9))) AS \"estimate\",\n"+
-		"    max(\"y\") FILTER (WHERE \"r\" = greatest(1, floor(\"n\" * %s - %s + 1e-9))) AS \"lower\",\n"+
-		"    max(\"y\") FILTER (WHERE \"r\" = least(\"n\", ceil(\"n\" * %s + %s - 1e-9))) AS \"upper\"\n"+
+	h := fmt.Sprintf("%s * sqrt(%s * %s * (1 - %s))", z, d.Ident("n"), nu, nu)
+	n, r, y := d.Ident("n"), d.Ident("r"), d.Ident("y")
+	at := func(rank string) string { return d.Aggregate("max", y, r+" = "+rank) }
+	bounds := b.sqlf("%s AS (\n  SELECT \"variant\", %s(\"n\") AS \"n\",\n"+
+		"    %s AS \"estimate\",\n"+
+		"    %s AS \"lower\",\n"+
+		"    %s AS \"upper\"\n"+
 		"  FROM %s\n  GROUP BY \"variant\"\n)",
-		d.Ident(name+"_bounds"), nu, nu, h, nu, h, d.Ident(name+"_ranked"))
-	perUnit := fmt.Sprintf("%s AS (\n  SELECT o.\"variant\", o.\"unit\", CAST(count(*) AS DOUBLE) AS \"n_g\",\n    CAST(count(*) FILTER (WHERE o.\"y\" <= b.\"estimate\") AS DOUBLE) AS \"s_g\"\n  FROM %s o JOIN %s b USING (\"variant\")\n  GROUP BY o.\"variant\", o.\"unit\"\n)",
-		d.Ident(name+"_units"), d.Ident(name+"_obs"), d.Ident(name+"_bounds"))
+		d.Ident(name+"_bounds"), d.AnyValue,
+		at(fmt.Sprintf("greatest(1, ceil(%s * %s - 1e-9))", n, nu)),
+		at(fmt.Sprintf("greatest(1, floor(%s * %s - %s + 1e-9))", n, nu, h)),
+		at(fmt.Sprintf("least(%s, ceil(%s * %s + %s - 1e-9))", n, n, nu, h)),
+		d.Ident(name+"_ranked"))
+	below := d.Aggregate("count", "*", b.sqlf(`o."y" <= b."estimate"`))
+	perUnit := b.sqlf("%s AS (\n  SELECT o.\"variant\", o.\"unit\", %s AS \"n_g\",\n    %s AS \"s_g\"\n  FROM %s o JOIN %s b USING (\"variant\")\n  GROUP BY o.\"variant\", o.\"unit\"\n)",
+		d.Ident(name+"_units"), d.Cast("count(*)", d.Types.Float), d.Cast(below, d.Types.Float), d.Ident(name+"_obs"), d.Ident(name+"_bounds"))
 	mc := func(col string) string { return d.Ident(name + "_q_" + col) }
-	final := fmt.Sprintf("%s AS (\n  SELECT b.\"variant\", b.\"n\" AS %s, b.\"estimate\" AS %s, b.\"lower\" AS %s, b.\"upper\" AS %s,\n"+
+	final := b.sqlf("%s AS (\n  SELECT b.\"variant\", b.\"n\" AS %s, b.\"estimate\" AS %s, b.\"lower\" AS %s, b.\"upper\" AS %s,\n"+
 		"    count(*) AS %s, sum(g.\"s_g\") AS %s, sum(g.\"s_g\" * g.\"s_g\") AS %s,\n"+
 		"    sum(g.\"n_g\") AS %s, sum(g.\"n_g\" * g.\"n_g\") AS %s, sum(g.\"s_g\" * g.\"n_g\") AS %s\n"+
 		"  FROM %s b JOIN %s g USING (\"variant\")\n  GROUP BY b.\"variant\", b.\"n\", b.\"estimate\", b.\"lower\", b.\"upper\"\n)",
@@ -50,4 +57,24 @@ func (b *builder) quantile(name string, q *model.QuantileSpec) string {
 		mc("clusters"), mc("ind_sum"), mc("ind_sumsq"), mc("obs_sum"), mc("obs_sumsq"), mc("ind_obs_prod"),
 		d.Ident(name+"_bounds"), d.Ident(name+"_units"))
 	return strings.Join([]string{obs, ranked, bounds, perUnit, final}, ",\n")
+}
+
+// cap is the winsorizing cap of value column col: its continuous quantile
+// at fraction p over all units (NULLs left out). Dialects without an exact
+// quantile aggregate get the same interpolation between order statistics
+// written out: with the n values sorted and h = (n - 1) p, the value at
+// rank floor(h) plus (h - floor(h)) times the step to the next one. That
+// form is a scalar subquery, not an aggregate (see values).
+func (b *builder) cap(col string, p float64) string {
+	frac := strconv.FormatFloat(p, 'g', -1, 64)
+	if b.d.Quantile != "" {
+		return fmt.Sprintf(b.d.Quantile, b.ident(col), frac)
+	}
+	x := b.ident(col)
+	return b.sqlf("(SELECT z.\"lo\" + (z.\"h\" - floor(z.\"h\")) * (z.\"hi\" - z.\"lo\") FROM (\n"+
+		"    SELECT %s AS \"lo\", %s AS \"hi\", max(q.\"h\") AS \"h\"\n"+
+		"    FROM (SELECT %s AS \"x\", row_number() OVER (ORDER BY %s) AS \"r\", %s * %s AS \"h\" FROM \"values_raw\" WHERE %s IS NOT NULL) q) z)",
+		b.d.Aggregate("max", b.sqlf(`q."x"`), b.sqlf(`q."r" = floor(q."h") + 1`)),
+		b.d.Aggregate("max", b.sqlf(`q."x"`), b.sqlf(`q."r" = ceil(q."h") + 1`)),
+		x, x, b.d.Cast("count(*) OVER () - 1", b.d.Types.Float), frac, x)
 }

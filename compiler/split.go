@@ -21,16 +21,7 @@ const ColSplit = "split"
 func (b *builder) splitSQL() string {
 	e := b.e
 	col := e.Split
-	var ctes []string
-	sources := []*model.Source{e.Exposures}
-	for _, s := range b.plan.Scans {
-		if s.Source != e.Exposures {
-			sources = append(sources, s.Source)
-		}
-	}
-	for _, s := range sources {
-		ctes = append(ctes, fmt.Sprintf("%s AS (\n  %s\n)", b.ident(srcName(s)), b.relation(s)))
-	}
+	ctes := b.sourceCTEs()
 	ctes = append(ctes, b.assignments(), b.units())
 	splitCol := map[string]string{} // aggregate key -> split column
 	var keys []string
@@ -50,7 +41,7 @@ func (b *builder) splitSQL() string {
 			if a.Filter != nil {
 				filter = rowSQL(b.d, a.Filter, "s.")
 			}
-			cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(arg, filter, b.d.Filter), b.ident(name)))
+			cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(name)))
 			ref := fmt.Sprintf("j%d.%s", i+1, b.ident(name))
 			switch a.Func.Empty {
 			case stdlib.EmptyZero:
@@ -66,15 +57,19 @@ func (b *builder) splitSQL() string {
 		if len(where) > 0 {
 			wh = "\n  WHERE " + strings.Join(where, "\n    AND ")
 		}
-		ctes = append(ctes, fmt.Sprintf("%s AS (\n  SELECT u.\"unit\", CAST(s.%s AS VARCHAR) AS \"split\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY 1, 2\n)",
-			b.ident(alias), b.ident(col), strings.Join(cols, ",\n"), b.ident(srcName(s.Source)), b.ident(e.Unit), wh))
-		keys = append(keys, fmt.Sprintf("SELECT DISTINCT \"split\" FROM %s", b.ident(alias)))
-		joins = append(joins, fmt.Sprintf("  LEFT JOIN %s j%d ON j%d.\"unit\" = u.\"unit\" AND j%d.\"split\" IS NOT DISTINCT FROM k.\"split\"", b.ident(alias), i+1, i+1, i+1))
+		ctes = append(ctes, b.sqlf("%s AS (\n  SELECT u.\"unit\", %s AS \"split\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY 1, 2\n)",
+			b.ident(alias), b.text("s."+b.ident(col)), strings.Join(cols, ",\n"), b.ident(srcName(s.Source)), b.ident(e.Unit), wh))
+		keys = append(keys, b.sqlf("SELECT DISTINCT \"split\" FROM %s", b.ident(alias)))
+		joins = append(joins, b.sqlf("  LEFT JOIN %s j%d ON j%d.\"unit\" = u.\"unit\" AND j%d.\"split\" IS NOT DISTINCT FROM k.\"split\"", b.ident(alias), i+1, i+1, i+1))
 	}
-	ctes = append(ctes, "\"split_keys\" AS (\n  "+strings.Join(keys, "\n  UNION\n  ")+"\n)")
-	ctes = append(ctes, fmt.Sprintf("\"split_per_unit\" AS (\n  SELECT u.\"unit\", u.\"variant\", k.\"split\",\n%s\n  FROM \"units\" u\n  CROSS JOIN \"split_keys\" k\n%s\n)",
+	ctes = append(ctes, b.sqlf("\"split_keys\" AS (\n  %s\n)", strings.Join(keys, "\n  UNION\n  ")))
+	ctes = append(ctes, b.sqlf("\"split_per_unit\" AS (\n  SELECT u.\"unit\", u.\"variant\", k.\"split\",\n%s\n  FROM \"units\" u\n  CROSS JOIN \"split_keys\" k\n%s\n)",
 		strings.Join(perUnit, ",\n"), strings.Join(joins, "\n")))
 	ref := func(a *model.Aggregate) string { return b.ident(splitCol[a.Key]) }
+	fsum := func(expr, alias string) string {
+		return fmt.Sprintf("%s(%s) AS %s", b.d.FloatSum, expr, b.ident(alias))
+	}
+	double := func(expr string) string { return b.d.Cast(expr, b.d.Types.Float) }
 	var vals, sums []string
 	for i, mc := range b.plan.Metrics {
 		m := mc.Use.Metric
@@ -85,29 +80,30 @@ func (b *builder) splitSQL() string {
 		switch m.Kind {
 		case model.Ratio:
 			vals = append(vals,
-				fmt.Sprintf("    CAST(%s AS DOUBLE) AS %s", unitSQL(m.Value, ref), b.ident(name+"_num")),
-				fmt.Sprintf("    CAST(sum(%s) OVER (PARTITION BY \"unit\") AS DOUBLE) AS %s", unitSQL(m.Den, ref), b.ident(name+"_den")))
+				fmt.Sprintf("    %s AS %s", double(unitSQL(b.d, m.Value, ref)), b.ident(name+"_num")),
+				fmt.Sprintf("    %s AS %s", double(fmt.Sprintf("sum(%s) OVER (PARTITION BY %s)", unitSQL(b.d, m.Den, ref), b.ident("unit"))), b.ident(name+"_den")))
 			num, den := b.ident(name+"_num"), b.ident(name+"_den")
 			sums = append(sums, fmt.Sprintf("count(*) AS %s", b.ident(mc.N)),
-				fmt.Sprintf("fsum(%s) AS %s", num, b.ident(mc.Sum)), fmt.Sprintf("fsum(%s * %s) AS %s", num, num, b.ident(mc.SumSq)),
-				fmt.Sprintf("fsum(%s) AS %s", den, b.ident(mc.DenSum)), fmt.Sprintf("fsum(%s * %s) AS %s", den, den, b.ident(mc.DenSumSq)),
-				fmt.Sprintf("fsum(%s * %s) AS %s", num, den, b.ident(mc.Prod)))
+				fsum(num, mc.Sum), fsum(num+" * "+num, mc.SumSq),
+				fsum(den, mc.DenSum), fsum(den+" * "+den, mc.DenSumSq),
+				fsum(num+" * "+den, mc.Prod))
 		default:
-			v := unitSQL(m.Value, ref)
+			v := unitSQL(b.d, m.Value, ref)
 			if exactType(m.Value) {
-				v = "CAST(CAST(" + v + " AS INTEGER) AS DOUBLE)"
+				v = b.d.Cast(b.d.Cast(v, b.d.Types.Integer), b.d.Types.Float)
 			} else {
-				v = "CAST(" + v + " AS DOUBLE)"
+				v = double(v)
 			}
 			vals = append(vals, fmt.Sprintf("    %s AS %s", v, b.ident(name)))
 			n := b.ident(name)
 			sums = append(sums, fmt.Sprintf("count(%s) AS %s", n, b.ident(mc.N)),
-				fmt.Sprintf("fsum(%s) AS %s", n, b.ident(mc.Sum)), fmt.Sprintf("fsum(%s * %s) AS %s", n, n, b.ident(mc.SumSq)))
+				fsum(n, mc.Sum), fsum(n+" * "+n, mc.SumSq))
 		}
 	}
-	ctes = append(ctes, fmt.Sprintf("\"split_values\" AS (\n  SELECT \"variant\", \"split\",\n%s\n  FROM \"split_per_unit\"\n)", strings.Join(vals, ",\n")))
-	return fmt.Sprintf("-- caliper: experiment %s split by %s\nWITH\n%s\nSELECT \"variant\", \"split\", count(*) AS \"units\",\n  %s\nFROM \"split_values\"\nGROUP BY \"variant\", \"split\"\nORDER BY \"variant\", \"split\" NULLS FIRST",
-		e.Name, col, strings.Join(ctes, ",\n"), strings.Join(sums, ",\n  "))
+	ctes = append(ctes, b.sqlf("\"split_values\" AS (\n  SELECT \"variant\", \"split\",\n%s\n  FROM \"split_per_unit\"\n)", strings.Join(vals, ",\n")))
+	return fmt.Sprintf("-- caliper: experiment %s split by %s\n", e.Name, col) +
+		b.sqlf("WITH\n%s\nSELECT \"variant\", \"split\", count(*) AS \"units\",\n  %s\nFROM \"split_values\"\nGROUP BY \"variant\", \"split\"\nORDER BY \"variant\", \"split\" NULLS FIRST",
+			strings.Join(ctes, ",\n"), strings.Join(sums, ",\n  "))
 }
 
 // SplitsMetric reports whether metric m is computed per value of the split

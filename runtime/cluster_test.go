@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -8,7 +9,45 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/caliper-dev/caliper/lang"
+	"github.com/caliper-dev/caliper/lang/diag"
+	"github.com/caliper-dev/caliper/runtime"
+	"github.com/caliper-dev/caliper/runtime/engine"
 )
+
+// runDiags runs the spec folder and renders its diagnostics.
+func runDiags(t *testing.T, dir string) string {
+	t.Helper()
+	res := lang.Load(dir)
+	if res.Diags.HasErrors() {
+		t.Fatalf("spec: %v", res.Diags.Err())
+	}
+	eng, err := engine.OpenDuckDB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	_, diags := runtime.Run(context.Background(), eng, res.Package)
+	var b strings.Builder
+	diag.Render(&b, res.Files, diags, diag.RenderOptions{})
+	return b.String()
+}
+
+const clusterSpec = `
+source exposures { from csv("exposures.csv") columns { unit string  variant string  household string } }
+source events { from csv("events.csv") columns { unit string  kind string  value float } }
+metric mean { value sum(events.value where kind == "y") }
+metric ratio { value sum(events.value where kind == "m") / sum(events.value where kind == "d") }
+experiment households {
+  exposures  exposures
+  unit       unit
+  assignment variant
+  control    "control"
+  cluster    household
+  primary    mean
+  secondary  ratio
+}`
 
 // A cluster-randomized experiment (`cluster household`) end to end on the
 // committed data set with unequal cluster sizes (testdata/stats/cluster,
@@ -35,23 +74,25 @@ func TestClusterMatchesR(t *testing.T) {
 		fmt.Fprintf(&ev, "%s,y,%s\n%s,m,%s\n%s,d,%s\n", r[2], r[3], r[2], r[4], r[2], r[5])
 	}
 	dir := t.TempDir()
-	for name, text := range map[string]string{"exposures.csv": ex.String(), "events.csv": ev.String(), "spec.cal": `
-source exposures { from csv("exposures.csv") columns { unit string  variant string  household string } }
-source events { from csv("events.csv") columns { unit string  kind string  value float } }
-metric mean { value sum(events.value where kind == "y") }
-metric ratio { value sum(events.value where kind == "m") / sum(events.value where kind == "d") }
-experiment households {
-  exposures  exposures
-  unit       unit
-  assignment variant
-  control    "control"
-  cluster    household
-  primary    mean
-  secondary  ratio
-}`} {
+	for name, text := range map[string]string{"exposures.csv": ex.String(), "events.csv": ev.String(), "spec.cal": clusterSpec} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Without `cluster`, the run warns that the data look randomized by
+	// household.
+	noCluster := strings.Replace(clusterSpec, "  cluster    household\n", "", 1)
+	if err := os.WriteFile(filepath.Join(dir, "spec.cal"), []byte(noCluster), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if d := runDiags(t, dir); !strings.Contains(d, "W0006") || !strings.Contains(d, "cluster household") {
+		t.Errorf("no cluster hint without `cluster`:\n%s", d)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "spec.cal"), []byte(clusterSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if d := runDiags(t, dir); strings.Contains(d, "W0006") {
+		t.Errorf("cluster hint despite `cluster`:\n%s", d)
 	}
 	tg := runSpecDir(t, dir)
 	if tg.Clustered != "household" {

@@ -27,7 +27,7 @@ func Run(ctx context.Context, eng engine.Engine, pkg *model.Package) (*report.Re
 
 // RunWith is Run with options.
 func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Options) (*report.Report, diag.List) {
-	d := dialect.DuckDB
+	d := eng.Dialect()
 	var diags diag.List
 	for _, s := range TargetSources(pkg) {
 		diags = append(diags, ValidateSource(ctx, eng, d, s)...)
@@ -47,6 +47,7 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 			diags.Errorf(diag.EQuery, e.Span, "%v", err)
 			continue
 		}
+		diags = append(diags, ClusterHints(ctx, eng, d, e)...)
 		rep.Targets = append(rep.Targets, t)
 	}
 	for _, b := range pkg.BenchmarkTargets {

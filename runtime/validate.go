@@ -72,7 +72,7 @@ func castCheck(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *mo
 	var diags diag.List
 	col := d.Ident(c.Name)
 	q := fmt.Sprintf("SELECT count(*) AS n, min(%s) AS example FROM %s WHERE %s IS NOT NULL AND TRY_CAST(%s AS %s) IS NULL",
-		col, rel, col, col, compiler.SQLType(c.Type))
+		col, rel, col, col, compiler.SQLType(d, c.Type))
 	tab, err := eng.Query(ctx, q)
 	if err != nil || len(tab.Rows) == 0 {
 		return diags

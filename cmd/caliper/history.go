@@ -250,7 +250,7 @@ func writeHistoryTable(w io.Writer, target, location, current string, entries []
 	}
 	tw.Flush()
 	if marked {
-		fmt.Fprintln(w, "\n* spec unchanged from the one at PATH now")
+		fmt.Fprintln(w, "\n* made with the spec at PATH as it is now")
 	}
 	return nil
 }

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/caliper-dev/caliper/runtime/store"
 )
 
 // figures are the numbers of a result as run --format json printed them
@@ -129,25 +132,34 @@ func historyFigures(t *testing.T, out string) [][]figures {
 func TestStoreHistory(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "results.duckdb")
 	compared := map[string]int{}
-	for _, ex := range []string{"../../examples/homefeed", "../../examples/offline"} {
+	lastOut := map[string]string{}
+	// The holdout example adds split and timeline rows, which are stored
+	// but left out of history.
+	for _, c := range []struct {
+		ex   string
+		runs int
+	}{{"../../examples/homefeed", 2}, {"../../examples/offline", 2}, {"../../examples/holdout", 1}} {
+		ex := c.ex
 		var runs []map[string][]figures
-		for i := 0; i < 2; i++ {
+		for i := 0; i < c.runs; i++ {
 			code, out, errs := run("run", ex, "--format", "json", "--store", db)
 			if code != 0 || !strings.Contains(errs, "stored run ") {
 				t.Fatalf("run %s: exit %d\n%s", ex, code, errs)
 			}
 			runs = append(runs, runFigures(t, out))
+			lastOut[ex] = out
 		}
-		for target, want0 := range runs[0] {
+		for target := range runs[0] {
 			code, out, errs := run("history", ex, "--target", target, "--store", db, "--format", "json")
 			if code != 0 {
 				t.Fatalf("history %s: exit %d\n%s", target, code, errs)
 			}
 			got := historyFigures(t, out)
-			if len(got) != 2 {
+			if len(got) != c.runs {
 				t.Fatalf("history %s: %d runs", target, len(got))
 			}
-			for i, want := range [][]figures{want0, runs[1][target]} {
+			for i := range got {
+				want := runs[i][target]
 				if len(got[i]) != len(want) {
 					t.Fatalf("history %s run %d: %d points, want %d", target, i, len(got[i]), len(want))
 				}
@@ -164,6 +176,37 @@ func TestStoreHistory(t *testing.T) {
 				t.Errorf("history %s: runs not marked as made with the current spec", target)
 			}
 		}
+	}
+
+	// Timeline and split rows are in the store, with their periods.
+	var doc struct {
+		Targets []struct {
+			Name     string            `json:"name"`
+			Results  []json.RawMessage `json:"results"`
+			Timeline []json.RawMessage `json:"timeline"`
+		} `json:"targets"`
+	}
+	if err := json.Unmarshal([]byte(lastOut["../../examples/holdout"]), &doc); err != nil || len(doc.Targets) == 0 || len(doc.Targets[0].Timeline) == 0 {
+		t.Fatalf("holdout has no timeline (%v)", err)
+	}
+	st, err := store.OpenReadOnly(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := st.History(context.Background(), store.Query{Target: doc.Targets[0].Name})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	periods := 0
+	for _, e := range entries {
+		if e.Row.Period != nil && e.Row.Timeline != "" && e.Row.PeriodStart != "" {
+			periods++
+		}
+	}
+	if periods != len(doc.Targets[0].Timeline) || len(entries) != periods+len(doc.Targets[0].Results) {
+		t.Errorf("stored %d rows, %d of them timeline; the run had %d results and %d timeline rows",
+			len(entries), periods, len(doc.Targets[0].Results), len(doc.Targets[0].Timeline))
 	}
 
 	if compared["estimate"] < 40 || compared["p_value_adjusted"] != compared["estimate"] {

@@ -47,9 +47,6 @@ type Dialect struct {
 	// Filter: aggregates accept FILTER (WHERE ...); without it they are
 	// lowered to CASE WHEN inside the aggregate.
 	Filter bool
-	// IntegerDivision: dividing two integers truncates, so the compiler
-	// casts the dividend to Types.Float first.
-	IntegerDivision bool
 	// BoolToBigint: a boolean casts to Types.Int directly; without it the
 	// cast goes through Types.Integer.
 	BoolToBigint bool
@@ -131,7 +128,7 @@ var Postgres = &Dialect{
 	Name: "postgres", Title: "PostgreSQL",
 	IdentQuote: `"`, IdentEscape: `""`,
 	Types:  Types{Int: "BIGINT", Integer: "INTEGER", Float: "DOUBLE PRECISION", Bool: "BOOLEAN", String: "TEXT", Timestamp: "TIMESTAMP", Date: "DATE"},
-	Filter: true, IntegerDivision: true, SubqueryAlias: true,
+	Filter: true, SubqueryAlias: true,
 	FloatSum:    "sum",
 	AnyValue:    "min", // any_value needs PostgreSQL 16
 	BoolOr:      "bool_or",
@@ -219,7 +216,7 @@ var Trino = &Dialect{
 	Name: "trino", Title: "Trino",
 	IdentQuote: `"`, IdentEscape: `""`,
 	Types:  Types{Int: "BIGINT", Integer: "INTEGER", Float: "DOUBLE", Bool: "BOOLEAN", String: "VARCHAR", Timestamp: "TIMESTAMP(6)", Date: "DATE"},
-	Filter: true, IntegerDivision: true, BoolToBigint: true,
+	Filter: true, BoolToBigint: true,
 	FloatSum:    "sum",
 	AnyValue:    "arbitrary",
 	BoolOr:      "bool_or",

@@ -310,7 +310,7 @@ func (c *checker) exposures(d *ast.Decl, e *model.Experiment) {
 func (c *checker) unitAndAssignment(d *ast.Decl, e *model.Experiment, factorial bool) {
 	if f := field(d, "unit"); f != nil {
 		id := f.Value.(*ast.Ident)
-		e.Unit = id.Name
+		e.Unit, e.UnitSpan = id.Name, id.Sp
 		if e.Exposures != nil && e.Exposures.Column(id.Name) == nil {
 			c.unknownColumn(e.Exposures, id)
 		}

@@ -103,6 +103,9 @@ var Catalog = []Info{
 		Help: "A guardrail fails when its metric gets worse, and `direction` says which way is worse; the default (increase is good) is easy to get wrong for costs and latencies, so a guardrail's metric declares it."},
 	{Code: WNoWindow, Severity: Warning, Name: "no-window", Summary: "An experiment without a `window`.",
 		Help: "Without a window each unit counts from its first exposure to the end of the data, so early units weigh more; give a per-unit window such as `window 7d`."},
+	{Code: WClusterLike, Severity: Warning, Name: "cluster-like", Summary: "The data suggest the units were randomized in groups, but the experiment has no `cluster`.",
+		Help:    "When every value of an exposure column (a household, a store) holds several units and all of them got the same variant, the randomization unit is that column: analyse with `cluster C`, or the standard errors are too small. Found at run time, from the exposures.",
+		Example: "warning[W0006]: units of experiment `households` share values of `household` (40 of them, 38 with several units), and each value has one variant: it looks randomized by `household`\n --> specs/exp.cal:3:14\n  |\n3 |   unit       unit\n  |              ^^^^\n  = help: add `cluster household`, so standard errors account for units randomized together\n"},
 }
 
 // Lookup returns the catalogue entry of a code.

@@ -59,4 +59,5 @@ const (
 	WNoDescription Code = "W0003" // primary metric without a description
 	WNoDirection   Code = "W0004" // guardrail metric whose direction is not declared
 	WNoWindow      Code = "W0005" // experiment without a window
+	WClusterLike   Code = "W0006" // data suggest a coarser randomization unit
 )

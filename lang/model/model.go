@@ -171,6 +171,7 @@ type Experiment struct {
 	// ExposureFilter is the `where` on exposures, or nil.
 	ExposureFilter RowExpr
 	Unit           string
+	UnitSpan       source.Span
 	Assignment     *Column
 	Control        string
 	Treatments     []string

@@ -191,3 +191,21 @@ func TestFactorialRecoversCells(t *testing.T) {
 		covers(t, tg, "saves_per_user", name, lift-1, lift-1 >= 0.2) // 3000 users a cell detect +20%, not +10%
 	}
 }
+
+// The cluster scenario randomizes households: the cluster-robust interval
+// (cluster household_id) covers the planted +10% and is clearly wider than
+// the per-user interval, which ignores the households' shared activity.
+func TestClusterNeedsClusterRobust(t *testing.T) {
+	rep, cfg := runScenario(t, simulate.ScenarioCluster, 12000, 8)
+	robust := find(t, target(t, rep, "hf_ranker_v2_households"), "saves_per_user", "treatment")
+	naive := find(t, target(t, rep, "hf_ranker_v2"), "saves_per_user", "treatment")
+	covers(t, target(t, rep, "hf_ranker_v2_households"), "saves_per_user", "treatment", cfg.SaveLift, false)
+	if robust.Absolute == nil || naive.Absolute == nil {
+		t.Fatal("no absolute effects")
+	}
+	ratio := float64(robust.Absolute.StdError / naive.Absolute.StdError)
+	t.Logf("cluster-robust / per-user standard error: %.2f", ratio)
+	if ratio < 1.2 {
+		t.Errorf("the cluster-robust standard error is only %.2fx the per-user one; households should inflate it", ratio)
+	}
+}

@@ -153,6 +153,15 @@ func TestCrashInsideTransaction(t *testing.T) {
 		t.Errorf("expected the killed writer to leave its write-ahead log: %v", err)
 	}
 
+	// A reader (history) sees the committed runs, replaying the log.
+	r, err := OpenDuckDBReadOnly(path)
+	if err != nil {
+		t.Fatalf("read after the crash: %v", err)
+	}
+	if runs, err := r.Runs(ctx); err != nil || len(runs) != 2 {
+		t.Errorf("reader after the crash: %d runs (%v)", len(runs), err)
+	}
+	r.Close()
 	s, err = OpenDuckDB(path)
 	if err != nil {
 		t.Fatalf("reopen after the crash: %v", err)

@@ -17,3 +17,12 @@ func usage(ps *os.ProcessState) (int64, time.Duration) {
 	}
 	return maxrssBytes(ru.Maxrss), ps.UserTime() + ps.SystemTime()
 }
+
+// selfCPU is this process's CPU time so far (user + system, all threads).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

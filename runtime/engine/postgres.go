@@ -1,0 +1,132 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/caliper-dev/caliper/compiler/dialect"
+)
+
+// Postgres is a PostgreSQL database reached through one connection
+// (github.com/jackc/pgx/v5). Its tables are the sources (`from table(...)`
+// or `sql """..."""`); it reads no files.
+type Postgres struct {
+	conn *pgx.Conn
+}
+
+// OpenPostgres connects to the database at url (postgres://user@host:port/db?...).
+func OpenPostgres(ctx context.Context, url string) (*Postgres, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	return &Postgres{conn: conn}, nil
+}
+
+// Conn exposes the connection (for tests and tools that load data).
+func (p *Postgres) Conn() *pgx.Conn { return p.conn }
+
+// Dialect implements Engine.
+func (p *Postgres) Dialect() *dialect.Dialect { return dialect.Postgres }
+
+// Query implements Engine. Values come back as the DuckDB engine's do:
+// int64, float64, string, bool, time.Time or nil; NUMERIC (sums of
+// BIGINT) as int64 when whole and in range, float64 otherwise.
+func (p *Postgres) Query(ctx context.Context, query string) (*Table, error) {
+	// The simple protocol: one round trip, no prepared statement to cache
+	// for a query that runs once.
+	rows, err := p.conn.Query(ctx, query, pgx.QueryExecModeSimpleProtocol)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	t := &Table{}
+	for _, fd := range rows.FieldDescriptions() {
+		t.Columns = append(t.Columns, fd.Name)
+	}
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			return nil, err
+		}
+		row := make([]any, len(vals))
+		for i, v := range vals {
+			row[i] = pgValue(v)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t, rows.Err()
+}
+
+// Exec runs statements that return no rows (several may be separated by
+// semicolons).
+func (p *Postgres) Exec(ctx context.Context, sql string) error {
+	_, err := p.conn.PgConn().Exec(ctx, sql).ReadAll()
+	return err
+}
+
+// CopyCSV loads CSV text with a header row into an existing table.
+func (p *Postgres) CopyCSV(ctx context.Context, table string, r io.Reader) (int64, error) {
+	tag, err := p.conn.PgConn().CopyFrom(ctx, r, "COPY "+table+" FROM STDIN WITH (FORMAT csv, HEADER true)")
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
+}
+
+// Close implements Engine.
+func (p *Postgres) Close() error { return p.conn.Close(context.Background()) }
+
+// pgValue converts a value pgx decoded to the engine-neutral types.
+func pgValue(v any) any {
+	switch v := v.(type) {
+	case nil, int64, float64, string, bool, time.Time:
+		return v
+	case int16:
+		return int64(v)
+	case int32:
+		return int64(v)
+	case float32:
+		return float64(v)
+	case pgtype.Numeric:
+		return numericValue(v)
+	case []byte:
+		return string(v)
+	}
+	return fmt.Sprint(v)
+}
+
+// numericValue is a NUMERIC as int64 when it is a whole number that fits,
+// float64 otherwise (nil for NULL, and NaN or infinities as floats).
+func numericValue(n pgtype.Numeric) any {
+	if !n.Valid {
+		return nil
+	}
+	if n.NaN {
+		return math.NaN()
+	}
+	switch n.InfinityModifier {
+	case pgtype.Infinity:
+		return math.Inf(1)
+	case pgtype.NegativeInfinity:
+		return math.Inf(-1)
+	}
+	if n.Exp >= 0 {
+		i := new(big.Int).Mul(n.Int, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n.Exp)), nil))
+		if i.IsInt64() {
+			return i.Int64()
+		}
+	}
+	f, err := n.Float64Value()
+	if err != nil || !f.Valid {
+		return nil
+	}
+	return f.Float64
+}
