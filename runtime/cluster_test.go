@@ -1,7 +1,6 @@
 package runtime_test
 
 import (
-	"context"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -10,25 +9,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caliper-dev/caliper/lang"
+	"github.com/caliper-dev/caliper/internal/runspec"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/runtime"
-	"github.com/caliper-dev/caliper/runtime/engine"
 )
 
 // runDiags runs the spec folder and renders its diagnostics.
 func runDiags(t *testing.T, dir string) string {
 	t.Helper()
-	res := lang.Load(dir)
-	if res.Diags.HasErrors() {
-		t.Fatalf("spec: %v", res.Diags.Err())
-	}
-	eng, err := engine.OpenDuckDB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	_, diags := runtime.Run(context.Background(), eng, res.Package)
+	_, diags, res := runspec.Run(t, dir, runtime.Options{})
 	var b strings.Builder
 	diag.Render(&b, res.Files, diags, diag.RenderOptions{})
 	return b.String()

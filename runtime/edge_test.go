@@ -2,15 +2,12 @@ package runtime_test
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/caliper-dev/caliper/lang"
-	"github.com/caliper-dev/caliper/runtime"
-	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/internal/runspec"
 	"github.com/caliper-dev/caliper/runtime/report"
 )
 
@@ -46,19 +43,7 @@ experiment edge {
 					t.Fatal(err)
 				}
 			}
-			res := lang.Load(dir)
-			if res.Diags.HasErrors() {
-				t.Fatalf("spec: %v", res.Diags.Err())
-			}
-			eng, err := engine.OpenDuckDB("")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer eng.Close()
-			rep, diags := runtime.Run(context.Background(), eng, res.Package)
-			if diags.HasErrors() {
-				t.Fatalf("run: %v", diags.Err())
-			}
+			rep := runspec.Report(t, dir)
 			var buf bytes.Buffer
 			if err := report.WriteJSON(&buf, rep); err != nil {
 				t.Fatal(err)

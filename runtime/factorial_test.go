@@ -1,34 +1,18 @@
 package runtime_test
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"os"
 	"testing"
 
-	"github.com/caliper-dev/caliper/lang"
-	"github.com/caliper-dev/caliper/runtime"
-	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/internal/runspec"
 	"github.com/caliper-dev/caliper/runtime/report"
 )
 
 func runExample(t *testing.T, name string) *report.Target {
 	t.Helper()
-	res := lang.Load("../examples/homefeed")
-	if res.Diags.HasErrors() {
-		t.Fatalf("spec: %v", res.Diags.Err())
-	}
-	eng, err := engine.OpenDuckDB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	rep, diags := runtime.Run(context.Background(), eng, res.Package)
-	if diags.HasErrors() {
-		t.Fatalf("run: %v", diags.Err())
-	}
-	for _, tg := range rep.Targets {
+	for _, tg := range runspec.Report(t, "../examples/homefeed").Targets {
 		if tg.Name == name {
 			return tg
 		}

@@ -1,14 +1,11 @@
 package runtime_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/caliper-dev/caliper/lang"
-	"github.com/caliper-dev/caliper/runtime"
-	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/internal/runspec"
 )
 
 // A column named with spaces (and a quote) and string literals holding
@@ -44,19 +41,7 @@ experiment quoting {
   secondary  quotes, odd_sum
 }
 `)
-	res := lang.Load(dir)
-	if res.Diags.HasErrors() {
-		t.Fatalf("spec: %v", res.Diags.Err())
-	}
-	eng, err := engine.OpenDuckDB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	rep, diags := runtime.Run(context.Background(), eng, res.Package)
-	if diags.HasErrors() {
-		t.Fatalf("run: %v", diags.Err())
-	}
+	rep := runspec.Report(t, dir)
 	want := map[string][2]float64{ // control mean, treatment mean
 		"apostrophes": {1, 0.5},
 		"quotes":      {0, 1.5},

@@ -1,7 +1,6 @@
 package runtime_test
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -9,10 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/caliper-dev/caliper/internal/runspec"
 	"github.com/caliper-dev/caliper/internal/testref"
-	"github.com/caliper-dev/caliper/lang"
-	"github.com/caliper-dev/caliper/runtime"
-	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
 )
 
@@ -67,20 +64,7 @@ func runSpec(t *testing.T, dataDir string, extra ...string) *report.Target {
 // runSpecDir runs the single target of the spec folder dir.
 func runSpecDir(t *testing.T, dir string) *report.Target {
 	t.Helper()
-	res := lang.Load(dir)
-	if res.Diags.HasErrors() {
-		t.Fatalf("spec: %v", res.Diags.Err())
-	}
-	eng, err := engine.OpenDuckDB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	rep, diags := runtime.Run(context.Background(), eng, res.Package)
-	if diags.HasErrors() {
-		t.Fatalf("run: %v", diags.Err())
-	}
-	return rep.Targets[0]
+	return runspec.Report(t, dir).Targets[0]
 }
 
 func compareToReference(t *testing.T, got *report.Target, expPath string) {

@@ -2,17 +2,14 @@ package runtime_test
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/caliper-dev/caliper/internal/runspec"
 	"github.com/caliper-dev/caliper/internal/testref"
-	"github.com/caliper-dev/caliper/lang"
-	"github.com/caliper-dev/caliper/runtime"
-	"github.com/caliper-dev/caliper/runtime/engine"
 )
 
 // trecAll reads the "all" lines of a trec_eval output file.
@@ -66,19 +63,7 @@ benchmark trec {
 		if err := os.WriteFile(filepath.Join(dir, "trec.cal"), []byte(spec), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		res := lang.Load(dir)
-		if res.Diags.HasErrors() {
-			t.Fatalf("spec: %v", res.Diags.Err())
-		}
-		eng, err := engine.OpenDuckDB("")
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep, diags := runtime.Run(context.Background(), eng, res.Package)
-		eng.Close()
-		if diags.HasErrors() {
-			t.Fatalf("run: %v", diags.Err())
-		}
+		rep := runspec.Report(t, dir)
 		b := rep.Targets[0].Bench
 		if fmt.Sprint(b.Queries) != want["num_q"] {
 			t.Errorf("%s: %d queries, trec_eval num_q %s", c.out, b.Queries, want["num_q"])

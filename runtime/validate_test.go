@@ -2,17 +2,15 @@ package runtime_test
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/caliper-dev/caliper/internal/golden"
-	"github.com/caliper-dev/caliper/lang"
+	"github.com/caliper-dev/caliper/internal/runspec"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/runtime"
-	"github.com/caliper-dev/caliper/runtime/engine"
 )
 
 // Bad data is a positioned diagnostic naming the source, the column, and
@@ -54,16 +52,7 @@ experiment e {
   secondary  amount, other
 }
 `)
-	res := lang.Load(dir)
-	if res.Diags.HasErrors() {
-		t.Fatalf("spec: %v", res.Diags.Err())
-	}
-	eng, err := engine.OpenDuckDB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	_, diags := runtime.Run(context.Background(), eng, res.Package)
+	_, diags, res := runspec.Run(t, dir, runtime.Options{})
 	codes := map[diag.Code]int{}
 	for _, d := range diags {
 		codes[d.Code]++

@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"fmt"
+	"github.com/caliper-dev/caliper/lang/diag"
 	"sort"
 	"strconv"
 	"strings"
@@ -332,48 +333,14 @@ func offlineNameList() string {
 	return strings.Join(names, ", ")
 }
 
-// offlineClosest returns the catalog name nearest to s in edit distance, or
-// "" when none is close (more than a third of the longer name differs).
+// offlineClosest returns the catalog name nearest to s in edit distance
+// (lang/diag.Closest, the suggestion rule of every diagnostic), or "".
 func offlineClosest(s string) string {
-	best, bestD := "", -1
-	for _, m := range offlineCatalog {
-		d := offlineEditDistance(s, m.Name)
-		if bestD < 0 || d < bestD {
-			best, bestD = m.Name, d
-		}
+	names := make([]string, len(offlineCatalog))
+	for i, m := range offlineCatalog {
+		names[i] = m.Name
 	}
-	longest := max(len(s), len(best))
-	if bestD < 0 || bestD*3 > longest || bestD > 3 {
-		return ""
-	}
-	return best
-}
-
-// offlineEditDistance is the Damerau (optimal string alignment) edit
-// distance: insertions, deletions, substitutions and swaps of neighbours.
-func offlineEditDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
+	return diag.Closest(s, names)
 }
 
 // OfflineLowering is an offline metric at one cutoff rendered for a

@@ -170,17 +170,10 @@ func TestOfflineLower(t *testing.T) {
 	}
 }
 
-func TestOfflineEditDistance(t *testing.T) {
-	cases := []struct {
-		a, b string
-		d    int
-	}{
-		{"", "", 0}, {"ndcg", "ndcg", 0}, {"ndgc", "ndcg", 1}, {"nd", "ndcg", 2},
-		{"recal", "recall", 1}, {"kitten", "sitting", 3}, {"", "map", 3},
-	}
-	for _, c := range cases {
-		if got := offlineEditDistance(c.a, c.b); got != c.d {
-			t.Errorf("offlineEditDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+func TestOfflineClosest(t *testing.T) {
+	for typo, want := range map[string]string{"ndgc": "ndcg", "recal": "recall", "mrrr": "mrr", "precison": "precision"} {
+		if got := offlineClosest(typo); got != want {
+			t.Errorf("offlineClosest(%q) = %q, want %q", typo, got, want)
 		}
 	}
 	if got := offlineClosest("zzzzzz"); got != "" {
