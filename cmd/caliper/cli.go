@@ -26,7 +26,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 // commands are the subcommands, each built from the shared --all flag;
 // each lives in its own file.
-var commands = []func(all *bool) *cobra.Command{checkCmd, compileCmd, runCmd, powerCmd, simulateCmd, fmtCmd, diffCmd, catalogCmd, historyCmd}
+var commands = []func(all *bool) *cobra.Command{checkCmd, compileCmd, runCmd, powerCmd, simulateCmd, fmtCmd, diffCmd, catalogCmd, historyCmd, analyzeCmd}
 
 // Main runs the CLI with args and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {

@@ -10,13 +10,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/caliper-dev/caliper/runtime"
-	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
 )
 
 func runCmd(all *bool) *cobra.Command {
 	var target, format, out, storePath string
 	var gate, perQuery bool
+	var ef engineFlags
 	cmd := &cobra.Command{
 		Use:   "run PATH",
 		Short: "run every experiment on its data and report effects",
@@ -33,11 +33,14 @@ func runCmd(all *bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			eng, err := engine.OpenDuckDB("")
+			eng, err := ef.open(context.Background())
 			if err != nil {
 				return err
 			}
 			defer eng.Close()
+			if cmd.Flags().Changed("target") && target != eng.Dialect().Name {
+				return fmt.Errorf("--target %s: the engine is %s (choose it with --engine)", target, eng.Dialect().Name)
+			}
 			rep, diags := runtime.RunWith(context.Background(), eng, res.Package, runtime.Options{PerQuery: perQuery})
 			printDiags(cmd, res, diags, *all)
 			if diags.HasErrors() {
@@ -59,7 +62,9 @@ func runCmd(all *bool) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&gate, "gate", false, "exit 3 unless every treatment's launch decision is ship")
 	cmd.Flags().BoolVar(&perQuery, "per-query", false, "add benchmarks' per-query values to the report")
-	cmd.Flags().StringVar(&target, "target", "duckdb", "engine to run on")
+	cmd.Flags().StringVar(&target, "target", "duckdb", "dialect of the engine (old flag; see --engine)")
+	_ = cmd.Flags().MarkHidden("target")
+	ef.add(cmd)
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json, markdown or html")
 	cmd.Flags().StringVar(&out, "out", "", "write the report to this file instead of stdout")
 	cmd.Flags().StringVar(&storePath, "store", "", "append the run's results to this results store (a DuckDB file)")
