@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/compiler/dialect"
@@ -17,34 +18,56 @@ import (
 // column (other than the unit, the assignment and the time) has at least 10
 // values, most of them shared by several units, and every value's units
 // got one variant. Unit-level standard errors would then be too small.
+// All candidate columns are checked in one scan of the exposures (one
+// GROUPING SETS query).
 func ClusterHints(ctx context.Context, eng engine.Engine, d *dialect.Dialect, e *model.Experiment) diag.List {
 	var diags diag.List
 	if e.Cluster != nil || e.Factorial() || e.Assignment == nil || e.Exposures == nil {
 		return diags
 	}
 	x := e.Exposures
-	where := ""
-	if e.ExposureFilter != nil {
-		where = "WHERE " + compiler.RowSQL(d, e.ExposureFilter)
-	}
+	var cols []*model.Column
 	for _, c := range x.Columns {
 		if c.Name == e.Unit || c == e.Assignment || c == x.Time || c.Type != types.String && c.Type != types.Int {
 			continue
 		}
-		q := fmt.Sprintf(`WITH a AS (SELECT %s AS u, %s AS g, %s AS v FROM (%s) s %s),
-p AS (SELECT g, count(DISTINCT u) AS units, count(DISTINCT v) AS variants FROM a WHERE g IS NOT NULL GROUP BY g)
-SELECT count(*) AS groups, count(*) FILTER (WHERE units > 1) AS shared, count(*) FILTER (WHERE variants > 1) AS mixed FROM p`,
-			d.Ident(e.Unit), d.Ident(c.Name), d.Ident(e.Assignment.Name), compiler.Relation(x, d), where)
-		tab, err := eng.Query(ctx, q)
-		if err != nil || len(tab.Rows) != 1 {
+		cols = append(cols, c)
+	}
+	if len(cols) == 0 {
+		return diags
+	}
+	where := ""
+	if e.ExposureFilter != nil {
+		where = "WHERE " + compiler.RowSQL(d, e.ExposureFilter)
+	}
+	var sel, sets, which []string
+	for i, c := range cols {
+		g := fmt.Sprintf("g%d", i)
+		sel = append(sel, fmt.Sprintf("%s AS %s", d.Ident(c.Name), g))
+		sets = append(sets, "("+g+")")
+		which = append(which, fmt.Sprintf("WHEN grouping(%s) = 0 THEN %d", g, i))
+	}
+	q := fmt.Sprintf(`WITH a AS (SELECT %s AS u, %s AS v, %s FROM (%s) s %s),
+p AS (SELECT CASE %s END AS col, count(DISTINCT u) AS units, count(DISTINCT v) AS variants
+      FROM a GROUP BY GROUPING SETS (%s))
+SELECT col, count(*) AS groups, count(*) FILTER (WHERE units > 1) AS shared, count(*) FILTER (WHERE variants > 1) AS mixed
+FROM p WHERE col IS NOT NULL GROUP BY col ORDER BY col`,
+		d.Ident(e.Unit), d.Ident(e.Assignment.Name), strings.Join(sel, ", "), compiler.Relation(x, d), where,
+		strings.Join(which, " "), strings.Join(sets, ", "))
+	tab, err := eng.Query(ctx, q)
+	if err != nil {
+		return diags
+	}
+	for _, row := range tab.Rows {
+		i := int(engine.Float(row[0]))
+		groups, shared, mixed := engine.Float(row[1]), engine.Float(row[2]), engine.Float(row[3])
+		if i < 0 || i >= len(cols) || groups < 10 || shared*2 < groups || mixed > 0 {
 			continue
 		}
-		groups, shared, mixed := engine.Float(tab.Rows[0][0]), engine.Float(tab.Rows[0][1]), engine.Float(tab.Rows[0][2])
-		if groups >= 10 && shared*2 >= groups && mixed == 0 {
-			diags.Warnf(diag.WClusterLike, e.UnitSpan, "units of experiment `%s` share values of `%s` (%d of them, %d with several units), and each value has one variant: it looks randomized by `%s`",
-				e.Name, c.Name, int64(groups), int64(shared), c.Name).
-				Hint("add `cluster %s`, so standard errors account for units randomized together", c.Name)
-		}
+		c := cols[i]
+		diags.Warnf(diag.WClusterLike, e.UnitSpan, "units of experiment `%s` share values of `%s` (%d of them, %d with several units), and each value has one variant: it looks randomized by `%s`",
+			e.Name, c.Name, int64(groups), int64(shared), c.Name).
+			Hint("add `cluster %s`, so standard errors account for units randomized together", c.Name)
 	}
 	return diags
 }
