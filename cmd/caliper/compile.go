@@ -1,29 +1,49 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/runtime/engine"
 )
 
+// dialectFor returns the dialect a --target flag names ("" is DuckDB).
 func dialectFor(name string) (*dialect.Dialect, error) {
-	if name == "" || name == "duckdb" {
-		return dialect.DuckDB, nil
+	d, err := dialect.Lookup(name)
+	if err != nil {
+		return nil, fmt.Errorf("unknown target %q (supported: %s)", name, strings.Join(dialect.Names(), ", "))
 	}
-	return nil, fmt.Errorf("unknown target %q (supported: duckdb)", name)
+	return d, nil
 }
 
 func compileCmd(all *bool) *cobra.Command {
-	var target string
+	var name, target string
 	cmd := &cobra.Command{
 		Use:   "compile PATH",
-		Short: "print the SQL each experiment runs",
-		Args:  cobra.ExactArgs(1),
+		Short: "print the SQL each experiment runs, in any dialect",
+		Long: `Print the SQL each experiment runs: its main query and, for split and
+timeline experiments, their queries. --dialect picks the SQL dialect
+(duckdb, postgres, spark, bigquery, snowflake, trino). Outside DuckDB the
+sources must be tables or queries of the database (from table("schema.t")
+or sql """..."""): files are read by DuckDB only. The main query's result,
+saved as CSV or JSON, is what caliper analyze reads.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := dialectFor(target)
+			if cmd.Flags().Changed("target") {
+				if cmd.Flags().Changed("dialect") && target != name {
+					return fmt.Errorf("--target %s and --dialect %s disagree (--target is the old name of --dialect)", target, name)
+				}
+				if _, err := dialectFor(target); err != nil {
+					return err
+				}
+				name = target
+			}
+			d, err := dialect.Lookup(name)
 			if err != nil {
 				return err
 			}
@@ -31,19 +51,45 @@ func compileCmd(all *bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for i, e := range res.Package.Targets {
+			first := true
+			for _, e := range res.Package.Targets {
 				plan, err := compiler.Compile(e, d)
 				if err != nil {
 					return err
 				}
-				if i > 0 {
-					fmt.Fprintln(cmd.OutOrStdout())
+				for _, q := range []string{plan.SQL, plan.SplitSQL, plan.TimelineSQL} {
+					if q == "" {
+						continue
+					}
+					if !first {
+						fmt.Fprintln(cmd.OutOrStdout())
+					}
+					first = false
+					fmt.Fprintf(cmd.OutOrStdout(), "%s;\n", q)
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s;\n", plan.SQL)
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&target, "target", "duckdb", "SQL dialect to print")
+	cmd.Flags().StringVar(&name, "dialect", "duckdb", "SQL dialect to print: "+strings.Join(dialect.Names(), ", "))
+	cmd.Flags().StringVar(&target, "target", "duckdb", "old name of --dialect")
+	_ = cmd.Flags().MarkHidden("target")
 	return cmd
+}
+
+// engineFlags choose and tune the engine of run and power.
+type engineFlags struct {
+	engine string
+	duckdb engine.DuckDBOptions
+}
+
+func (f *engineFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.engine, "engine", "duckdb", "engine to run on: duckdb (embedded) or a PostgreSQL URL, postgres://user@host:port/db")
+	cmd.Flags().IntVar(&f.duckdb.Threads, "threads", 0, "DuckDB worker threads (default: one per core)")
+	cmd.Flags().StringVar(&f.duckdb.MemoryLimit, "memory-limit", "", "DuckDB memory limit, such as 4GB (beyond it, large operators spill to --temp-dir)")
+	cmd.Flags().StringVar(&f.duckdb.TempDir, "temp-dir", "", "directory DuckDB spills to")
+}
+
+func (f *engineFlags) open(ctx context.Context) (engine.Engine, error) {
+	return engine.Open(ctx, f.engine, f.duckdb)
 }

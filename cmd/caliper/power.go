@@ -10,13 +10,13 @@ import (
 
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime"
-	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
 )
 
 func powerCmd(all *bool) *cobra.Command {
 	var target, mde, format string
 	var unitsPerDay, power float64
+	var ef engineFlags
 	cmd := &cobra.Command{
 		Use:   "power PATH --target EXP --mde 2%",
 		Short: "units and days each metric needs to detect a relative effect, from the data's variance",
@@ -37,7 +37,7 @@ func powerCmd(all *bool) *cobra.Command {
 			if e == nil {
 				return fmt.Errorf("no experiment %q in %s", target, args[0])
 			}
-			eng, err := engine.OpenDuckDB("")
+			eng, err := ef.open(context.Background())
 			if err != nil {
 				return err
 			}
@@ -58,6 +58,7 @@ func powerCmd(all *bool) *cobra.Command {
 	cmd.Flags().Float64Var(&unitsPerDay, "units-per-day", 0, "new units entering per day over all arms (for days)")
 	cmd.Flags().Float64Var(&power, "power", 0.8, "target power (1 - beta)")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	ef.add(cmd)
 	_ = cmd.MarkFlagRequired("mde")
 	return cmd
 }

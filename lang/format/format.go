@@ -423,13 +423,12 @@ func (p *printer) block(key string, fn *node, item func(i int) string) []string 
 		head += " " + b.header[0].Text
 	}
 	lines := p.body(b, b.openLine, func(i int, _ *node) []string { return []string{item(i)} })
-	var sb strings.Builder
-	p2 := &printer{file: p.file}
-	p2.write(lines, "  ")
-	sb.WriteString(p2.out.String())
+	// Lay the body out (indented one more level, comments aligned) and
+	// return its lines: the declaration indents them again.
+	sub := &printer{file: p.file}
+	sub.write(lines, "  ")
 	out := []string{head}
-	body := strings.TrimSuffix(sb.String(), "\n")
-	if body != "" {
+	if body := strings.TrimSuffix(sub.out.String(), "\n"); body != "" {
 		out = append(out, strings.Split(body, "\n")...)
 	}
 	return append(out, "}")

@@ -484,6 +484,11 @@ func compare(x, y *entity, a, b *side) *Change {
 	}
 	c.Change = Text
 	c.Details = aspectDetails(x.metadata, y.metadata)
+	// Fields written differently to the same effect (a default made
+	// explicit, an equivalent expression).
+	for _, d := range aspectDetails(fieldAspects(x.decl, nil), fieldAspects(y.decl, nil)) {
+		c.Details = append(c.Details, d+" (same meaning)")
+	}
 	if len(c.Details) == 0 {
 		c.Details = []string{"comments or layout"}
 	}

@@ -124,6 +124,8 @@ func TestDiff(t *testing.T) {
 		"metrics.cal": {
 			// text only: title, and layout
 			{`title       "Saves per user"`, `title       "Saves per exposed user"`},
+			// text only: a default made explicit
+			{`owner       "homefeed-ds"`, "owner       \"homefeed-ds\"\n  direction   increase"},
 			{"metric sessions_per_user {\n  title \"Sessions per user\"", "// Sessions started.\nmetric sessions_per_user {\n  title   \"Sessions per user\""},
 			// meaning: the filter of a metric that another builds on
 			{`value count(events where event == "session_start")`, `value count(events where event == "session_start" and surface == "home")`},
@@ -167,7 +169,7 @@ func TestDiff(t *testing.T) {
 	}
 	details := func(k string) string { return strings.Join(got[k].Details, "\n") }
 	for k, sub := range map[string]string{
-		"metric saves_per_user":    `title: "Saves per user" → "Saves per exposed user"`,
+		"metric saves_per_user":    `title: "Saves per user" → "Saves per exposed user"` + "\ndirection: increase added (same meaning)",
 		"metric sessions_per_user": `value: count(events where event == "session_start") → count(events where event == "session_start" and surface == "home")`,
 		"metric saves_per_session": "metric `sessions_per_user` changed meaning",
 		"metric revenue_per_user":  "winsorize: 0.99 → 0.95",

@@ -2,8 +2,11 @@ package syntax
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/alecthomas/participle/v2/lexer"
 
@@ -46,35 +49,69 @@ func Parse(f *source.File) (*ast.File, diag.List) {
 	if sc == nil {
 		return out, diags
 	}
-	for _, ch := range chunks(f, sc.toks, &diags) {
-		if sc.invalidIn(ch) { // already reported by scan
-			continue
+	chs := chunks(f, sc.toks, &diags)
+	// Declarations parse independently: with several of them, on several
+	// processors at once (a Parser is safe for concurrent use; each chunk
+	// has its own lexer and converter). Results keep the file's order.
+	results := make([]chunkResult, len(chs))
+	if workers := min(runtime.GOMAXPROCS(0), len(chs)/4); workers > 1 {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for k := int(next.Add(1) - 1); k < len(chs); k = int(next.Add(1) - 1) {
+					results[k] = parseChunk(f, sc, chs[k])
+				}
+			})
 		}
-		toks := sc.significant(ch)
-		if ops := countOperators(toks); ops > MaxOperators {
-			t := toks[0]
-			diags.Errorf(diag.ETooDeep, f.SpanOf(t.Pos.Offset, t.Pos.Offset+len(t.Value)),
-				"declaration has %d operators; at most %d are allowed", ops, MaxOperators).
-				Hint("split the expression into several metrics")
-			continue
+		wg.Wait()
+	} else {
+		for k, ch := range chs {
+			results[k] = parseChunk(f, sc, ch)
 		}
-		pl, err := lexer.Upgrade(&sliceLexer{toks: sc.raw(f, ch)}, tComment, tSpace)
-		if err != nil {
-			diags.Errorf(diag.ESyntax, f.SpanOf(ch.start, ch.start), "%v", err)
-			continue
-		}
-		cst, err := parser.ParseFromLexer(pl)
-		if err != nil {
-			diags = append(diags, rewrite(f, toks, sc.after(f, ch), err))
-			continue
-		}
-		c := &converter{file: f}
-		for _, d := range cst.Decls {
-			out.Decls = append(out.Decls, c.decl(d))
-		}
-		diags = append(diags, c.diags...)
+	}
+	for _, r := range results {
+		out.Decls = append(out.Decls, r.decls...)
+		diags = append(diags, r.diags...)
 	}
 	return out, diags
+}
+
+type chunkResult struct {
+	decls []*ast.Decl
+	diags diag.List
+}
+
+// parseChunk parses one declaration (a chunk of the file).
+func parseChunk(f *source.File, sc *scanned, ch chunk) chunkResult {
+	var res chunkResult
+	if sc.invalidIn(ch) { // already reported by scan
+		return res
+	}
+	toks := sc.significant(ch)
+	if ops := countOperators(toks); ops > MaxOperators {
+		t := toks[0]
+		res.diags.Errorf(diag.ETooDeep, f.SpanOf(t.Pos.Offset, t.Pos.Offset+len(t.Value)),
+			"declaration has %d operators; at most %d are allowed", ops, MaxOperators).
+			Hint("split the expression into several metrics")
+		return res
+	}
+	pl, err := lexer.Upgrade(&sliceLexer{toks: sc.raw(f, ch)}, tComment, tSpace)
+	if err != nil {
+		res.diags.Errorf(diag.ESyntax, f.SpanOf(ch.start, ch.start), "%v", err)
+		return res
+	}
+	cst, err := parser.ParseFromLexer(pl)
+	if err != nil {
+		res.diags = append(res.diags, rewrite(f, toks, sc.after(f, ch), err))
+		return res
+	}
+	c := &converter{file: f}
+	for _, d := range cst.Decls {
+		res.decls = append(res.decls, c.decl(d))
+	}
+	res.diags = c.diags
+	return res
 }
 
 // Comment is a `//` comment of a file.

@@ -3,6 +3,8 @@ package stats
 import (
 	"math"
 	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // check fails unless got is within tol of want, relative to |want| (or
@@ -128,5 +130,25 @@ func TestNotEstimable(t *testing.T) {
 		if math.IsNaN(v) {
 			t.Errorf("NaN in %+v", r)
 		}
+	}
+}
+
+// The fast t quantile agrees with gonum's over degrees of freedom and
+// levels used in practice.
+func TestTQuantile(t *testing.T) {
+	for _, df := range []float64{1, 2, 3, 3.5, 5, 9.7, 30, 217.887, 1000, 5841.742, 1e6} {
+		for _, p := range []float64{0.5, 0.6, 0.9, 0.95, 0.975, 0.99, 0.995, 0.9995, 0.025, 0.001} {
+			want := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(p)
+			got := tQuantile(p, df)
+			if math.Abs(got-want) > 1e-10*math.Max(1, math.Abs(want)) {
+				t.Errorf("tQuantile(%g, %g) = %.15g, gonum %.15g", p, df, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkTQuantile(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		tQuantile(0.975, 1000+float64(i%100))
 	}
 }

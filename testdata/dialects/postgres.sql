@@ -1,0 +1,648 @@
+-- caliper: experiment hf_main, 11 metric(s), 2 source scan(s)
+WITH
+"src_exposures" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+),
+"src_events" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+),
+"src_purchases" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("revenue" AS DOUBLE PRECISION) AS "revenue" FROM (SELECT user_id, ts, revenue FROM analytics.events WHERE event = 'purchase') AS "source"
+),
+"assignments" AS (
+  SELECT "user_id" AS "unit", min(CAST("variant" AS TEXT)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0", (array_agg(CAST("country" AS TEXT) ORDER BY "ts") FILTER (WHERE CAST("country" AS TEXT) IS NOT NULL))[1] AS "seg_country", (array_agg(CAST("platform" AS TEXT) ORDER BY "ts") FILTER (WHERE CAST("platform" AS TEXT) IS NOT NULL))[1] AS "seg_platform"
+  FROM "src_exposures"
+  WHERE ("experiment" = 'hf_ranker_v2')
+    AND "variant" IS NOT NULL
+    AND "user_id" IS NOT NULL
+  GROUP BY 1
+),
+"units" AS (
+  SELECT "unit", "variant", "t0", "seg_country", "seg_platform" FROM "assignments" WHERE "variants" = 1
+),
+"scan_1" AS (
+  SELECT u."unit",
+    count(*) FILTER (WHERE (s."event" = 'save') AND s."ts" >= u."t0") AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'save') AND s."ts" < u."t0") AS "a1_pre",
+    count(*) FILTER (WHERE (s."event" = 'impression') AND s."ts" >= u."t0") AS "a2",
+    count(*) FILTER (WHERE (s."event" = 'impression') AND s."ts" < u."t0") AS "a2_pre",
+    (count(*) FILTER (WHERE (s."event" = 'purchase') AND s."ts" >= u."t0") > 0) AS "a3",
+    (count(*) FILTER (WHERE (s."event" = 'purchase') AND s."ts" < u."t0") > 0) AS "a3_pre",
+    avg(s."latency_ms") FILTER (WHERE (strpos(s."event", 'impr') > 0) AND s."ts" >= u."t0") AS "a4",
+    avg(s."latency_ms") FILTER (WHERE (strpos(s."event", 'impr') > 0) AND s."ts" < u."t0") AS "a4_pre",
+    max(s."latency_ms") FILTER (WHERE (s."event" = 'impression') AND s."ts" >= u."t0") AS "a5",
+    max(s."latency_ms") FILTER (WHERE (s."event" = 'impression') AND s."ts" < u."t0") AS "a5_pre",
+    count(DISTINCT s."surface") FILTER (WHERE (s."event" <> 'it''s "quoted"') AND s."ts" >= u."t0") AS "a6",
+    count(DISTINCT s."surface") FILTER (WHERE (s."event" <> 'it''s "quoted"') AND s."ts" < u."t0") AS "a6_pre",
+    count(*) FILTER (WHERE ((starts_with(lower(s."surface"), 'home') AND (CAST(extract(hour FROM s."ts") AS BIGINT) >= 12)) AND (CAST(extract(dow FROM s."ts") AS BIGINT) IN (1, 2, 3, 4, 5))) AND s."ts" >= u."t0") AS "a7",
+    count(*) FILTER (WHERE ((starts_with(lower(s."surface"), 'home') AND (CAST(extract(hour FROM s."ts") AS BIGINT) >= 12)) AND (CAST(extract(dow FROM s."ts") AS BIGINT) IN (1, 2, 3, 4, 5))) AND s."ts" < u."t0") AS "a7_pre",
+    count(*) FILTER (WHERE (s."event" = 'session_start') AND s."ts" >= u."t0") AS "a8",
+    count(*) FILTER (WHERE (s."event" = 'session_start') AND s."ts" < u."t0") AS "a8_pre"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."ts" >= u."t0" - INTERVAL '259200 seconds'
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+  GROUP BY u."unit"
+),
+"scan_2" AS (
+  SELECT u."unit",
+    sum(s."revenue") FILTER (WHERE s."ts" >= u."t0") AS "a9",
+    sum(s."revenue") FILTER (WHERE s."ts" < u."t0") AS "a9_pre"
+  FROM "units" u
+  JOIN "src_purchases" s ON s."user_id" = u."unit"
+  WHERE s."ts" >= u."t0" - INTERVAL '259200 seconds'
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+  GROUP BY u."unit"
+),
+"per_unit" AS (
+  SELECT u."unit", u."variant", u."seg_country", u."seg_platform",
+    coalesce(j1."a1", 0) AS "a1",
+    coalesce(j1."a1_pre", 0) AS "a1_pre",
+    coalesce(j1."a2", 0) AS "a2",
+    coalesce(j1."a2_pre", 0) AS "a2_pre",
+    coalesce(j1."a3", FALSE) AS "a3",
+    coalesce(j1."a3_pre", FALSE) AS "a3_pre",
+    j1."a4" AS "a4",
+    j1."a4_pre" AS "a4_pre",
+    j1."a5" AS "a5",
+    j1."a5_pre" AS "a5_pre",
+    coalesce(j1."a6", 0) AS "a6",
+    coalesce(j1."a6_pre", 0) AS "a6_pre",
+    coalesce(j1."a7", 0) AS "a7",
+    coalesce(j1."a7_pre", 0) AS "a7_pre",
+    coalesce(j1."a8", 0) AS "a8",
+    coalesce(j1."a8_pre", 0) AS "a8_pre",
+    coalesce(j2."a9", 0) AS "a9",
+    coalesce(j2."a9_pre", 0) AS "a9_pre"
+  FROM "units" u
+  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  LEFT JOIN "scan_2" j2 ON j2."unit" = u."unit"
+),
+"values_raw" AS (
+  SELECT "variant", "seg_country", "seg_platform",
+    CAST("a1" AS BIGINT) AS "m1",
+    CAST("a1_pre" AS BIGINT) AS "m1_pre",
+    CAST("a1" AS BIGINT) AS "m2_num",
+    CAST("a1_pre" AS BIGINT) AS "m2_num_pre",
+    CAST("a2" AS BIGINT) AS "m2_den",
+    CAST("a2_pre" AS BIGINT) AS "m2_den_pre",
+    CAST(CAST("a3" AS INTEGER) AS BIGINT) AS "m3",
+    CAST(CAST("a3_pre" AS INTEGER) AS BIGINT) AS "m3_pre",
+    CAST("a4" AS DOUBLE PRECISION) AS "m4",
+    CAST("a4_pre" AS DOUBLE PRECISION) AS "m4_pre",
+    CAST("a5" AS DOUBLE PRECISION) AS "m5",
+    CAST("a5_pre" AS DOUBLE PRECISION) AS "m5_pre",
+    CAST("a6" AS BIGINT) AS "m6",
+    CAST("a6_pre" AS BIGINT) AS "m6_pre",
+    CAST("a7" AS BIGINT) AS "m7",
+    CAST("a7_pre" AS BIGINT) AS "m7_pre",
+    CAST(CAST((("a1" + "a8") >= 3) AS INTEGER) AS BIGINT) AS "m8",
+    CAST(CAST((("a1_pre" + "a8_pre") >= 3) AS INTEGER) AS BIGINT) AS "m8_pre",
+    least(CAST("a1" AS DOUBLE PRECISION), 20) AS "m9",
+    least(CAST("a1_pre" AS DOUBLE PRECISION), 20) AS "m9_pre",
+    CAST("a9" AS DOUBLE PRECISION) AS "m11",
+    CAST("a9_pre" AS DOUBLE PRECISION) AS "m11_pre"
+  FROM "per_unit"
+),
+"caps" AS (
+  SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY "m11") AS "m11_cap" FROM "values_raw"
+),
+"values" AS (
+  SELECT "variant", "seg_country", "seg_platform", "m1", "m1_pre", "m2_num", "m2_num_pre", "m2_den", "m2_den_pre", "m3", "m3_pre", "m4", "m4_pre", "m5", "m5_pre", "m6", "m6_pre", "m7", "m7_pre", "m8", "m8_pre", "m9", "m9_pre", least("m11", c."m11_cap") AS "m11", least("m11_pre", c."m11_cap") AS "m11_pre"
+  FROM "values_raw" CROSS JOIN "caps" c
+),
+"m10_obs" AS (
+  SELECT u."variant", u."unit" AS "unit", CAST(s."latency_ms" AS DOUBLE PRECISION) AS "y"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."latency_ms" IS NOT NULL
+    AND (s."event" = 'impression')
+    AND s."ts" >= u."t0" - INTERVAL '259200 seconds'
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+    AND s."ts" >= u."t0"
+),
+"m10_ranked" AS (
+  SELECT "variant", "unit", "y",
+    row_number() OVER (PARTITION BY "variant" ORDER BY "y") AS "r",
+    count(*) OVER (PARTITION BY "variant") AS "n"
+  FROM "m10_obs"
+),
+"m10_bounds" AS (
+  SELECT "variant", min("n") AS "n",
+    max("y") FILTER (WHERE "r" = greatest(1, ceil("n" * 0.9 - 1e-9))) AS "estimate",
+    max("y") FILTER (WHERE "r" = greatest(1, floor("n" * 0.9 - 1.959963984540054 * sqrt("n" * 0.9 * (1 - 0.9)) + 1e-9))) AS "lower",
+    max("y") FILTER (WHERE "r" = least("n", ceil("n" * 0.9 + 1.959963984540054 * sqrt("n" * 0.9 * (1 - 0.9)) - 1e-9))) AS "upper"
+  FROM "m10_ranked"
+  GROUP BY "variant"
+),
+"m10_units" AS (
+  SELECT o."variant", o."unit", CAST(count(*) AS DOUBLE PRECISION) AS "n_g",
+    CAST(count(*) FILTER (WHERE o."y" <= b."estimate") AS DOUBLE PRECISION) AS "s_g"
+  FROM "m10_obs" o JOIN "m10_bounds" b USING ("variant")
+  GROUP BY o."variant", o."unit"
+),
+"m10_q" AS (
+  SELECT b."variant", b."n" AS "m10_q_n", b."estimate" AS "m10_q_estimate", b."lower" AS "m10_q_lower", b."upper" AS "m10_q_upper",
+    count(*) AS "m10_q_clusters", sum(g."s_g") AS "m10_q_ind_sum", sum(g."s_g" * g."s_g") AS "m10_q_ind_sumsq",
+    sum(g."n_g") AS "m10_q_obs_sum", sum(g."n_g" * g."n_g") AS "m10_q_obs_sumsq", sum(g."s_g" * g."n_g") AS "m10_q_ind_obs_prod"
+  FROM "m10_bounds" b JOIN "m10_units" g USING ("variant")
+  GROUP BY b."variant", b."n", b."estimate", b."lower", b."upper"
+)
+SELECT arms.*, "m10_q"."m10_q_n", "m10_q"."m10_q_estimate", "m10_q"."m10_q_lower", "m10_q"."m10_q_upper", "m10_q"."m10_q_clusters", "m10_q"."m10_q_ind_sum", "m10_q"."m10_q_ind_sumsq", "m10_q"."m10_q_obs_sum", "m10_q"."m10_q_obs_sumsq", "m10_q"."m10_q_ind_obs_prod"
+FROM (
+SELECT "variant",
+  "seg_country",
+  "seg_platform",
+  count(*) AS "units",
+  count("m1") AS "m1_n",
+  sum("m1") AS "m1_sum",
+  sum("m1" * "m1") AS "m1_sumsq",
+  sum("m1_pre") AS "m1_pre_sum",
+  sum("m1_pre" * "m1_pre") AS "m1_pre_sumsq",
+  sum("m1" * "m1_pre") AS "m1_pre_cross",
+  count(*) AS "m2_n",
+  sum("m2_num") AS "m2_num_sum",
+  sum("m2_num" * "m2_num") AS "m2_num_sumsq",
+  sum("m2_den") AS "m2_den_sum",
+  sum("m2_den" * "m2_den") AS "m2_den_sumsq",
+  sum("m2_num" * "m2_den") AS "m2_prod",
+  sum("m2_num_pre") AS "m2_num_pre_sum",
+  sum("m2_num_pre" * "m2_num_pre") AS "m2_num_pre_sumsq",
+  sum("m2_den_pre") AS "m2_den_pre_sum",
+  sum("m2_den_pre" * "m2_den_pre") AS "m2_den_pre_sumsq",
+  sum("m2_num" * "m2_num_pre") AS "m2_num_num_pre",
+  sum("m2_den" * "m2_den_pre") AS "m2_den_den_pre",
+  sum("m2_num_pre" * "m2_den_pre") AS "m2_num_pre_den_pre",
+  sum("m2_num" * "m2_den_pre") AS "m2_num_den_pre",
+  sum("m2_num_pre" * "m2_den") AS "m2_num_pre_den",
+  count("m3") AS "m3_n",
+  sum("m3") AS "m3_sum",
+  sum("m3" * "m3") AS "m3_sumsq",
+  sum("m3_pre") AS "m3_pre_sum",
+  sum("m3_pre" * "m3_pre") AS "m3_pre_sumsq",
+  sum("m3" * "m3_pre") AS "m3_pre_cross",
+  count("m4") AS "m4_n",
+  sum("m4") AS "m4_sum",
+  sum("m4" * "m4") AS "m4_sumsq",
+  sum("m4_pre") AS "m4_pre_sum",
+  sum("m4_pre" * "m4_pre") AS "m4_pre_sumsq",
+  sum("m4" * "m4_pre") AS "m4_pre_cross",
+  count("m5") AS "m5_n",
+  sum("m5") AS "m5_sum",
+  sum("m5" * "m5") AS "m5_sumsq",
+  sum("m5_pre") AS "m5_pre_sum",
+  sum("m5_pre" * "m5_pre") AS "m5_pre_sumsq",
+  sum("m5" * "m5_pre") AS "m5_pre_cross",
+  count("m6") AS "m6_n",
+  sum("m6") AS "m6_sum",
+  sum("m6" * "m6") AS "m6_sumsq",
+  sum("m6_pre") AS "m6_pre_sum",
+  sum("m6_pre" * "m6_pre") AS "m6_pre_sumsq",
+  sum("m6" * "m6_pre") AS "m6_pre_cross",
+  count("m7") AS "m7_n",
+  sum("m7") AS "m7_sum",
+  sum("m7" * "m7") AS "m7_sumsq",
+  sum("m7_pre") AS "m7_pre_sum",
+  sum("m7_pre" * "m7_pre") AS "m7_pre_sumsq",
+  sum("m7" * "m7_pre") AS "m7_pre_cross",
+  count("m8") AS "m8_n",
+  sum("m8") AS "m8_sum",
+  sum("m8" * "m8") AS "m8_sumsq",
+  sum("m8_pre") AS "m8_pre_sum",
+  sum("m8_pre" * "m8_pre") AS "m8_pre_sumsq",
+  sum("m8" * "m8_pre") AS "m8_pre_cross",
+  count("m9") AS "m9_n",
+  sum("m9") AS "m9_sum",
+  sum("m9" * "m9") AS "m9_sumsq",
+  sum("m9_pre") AS "m9_pre_sum",
+  sum("m9_pre" * "m9_pre") AS "m9_pre_sumsq",
+  sum("m9" * "m9_pre") AS "m9_pre_cross",
+  count("m11") AS "m11_n",
+  sum("m11") AS "m11_sum",
+  sum("m11" * "m11") AS "m11_sumsq",
+  sum("m11_pre") AS "m11_pre_sum",
+  sum("m11_pre" * "m11_pre") AS "m11_pre_sumsq",
+  sum("m11" * "m11_pre") AS "m11_pre_cross",
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants",
+  (1 - grouping("seg_country")) + (1 - grouping("seg_platform")) AS "segment_level"
+FROM "values"
+GROUP BY GROUPING SETS (("variant"), ("variant", "seg_country"), ("variant", "seg_platform"))
+) arms
+LEFT JOIN "m10_q" ON arms."variant" = "m10_q"."variant" AND arms."segment_level" = 0
+ORDER BY arms."variant", "seg_country", "seg_platform" NULLS FIRST;
+
+-- caliper: experiment hf_daily, 3 metric(s), 1 source scan(s)
+WITH
+"src_exposures" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+),
+"src_events" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+),
+"assignments" AS (
+  SELECT "user_id" AS "unit", min(CAST("variant" AS TEXT)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
+  FROM "src_exposures"
+  WHERE ("experiment" = 'hf_ranker_v2')
+    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP)
+    AND "ts" < CAST('2026-10-12' AS TIMESTAMP)
+    AND "variant" IS NOT NULL
+    AND "user_id" IS NOT NULL
+  GROUP BY 1
+),
+"units" AS (
+  SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
+),
+"scan_1" AS (
+  SELECT u."unit",
+    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'impression')) AS "a2",
+    (count(*) FILTER (WHERE (s."event" = 'purchase')) > 0) AS "a3"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP)
+    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP)
+  GROUP BY u."unit"
+),
+"per_unit" AS (
+  SELECT u."unit", u."variant",
+    coalesce(j1."a1", 0) AS "a1",
+    coalesce(j1."a2", 0) AS "a2",
+    coalesce(j1."a3", FALSE) AS "a3"
+  FROM "units" u
+  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+),
+"values_raw" AS (
+  SELECT "variant",
+    CAST("a1" AS BIGINT) AS "m1",
+    CAST("a1" AS BIGINT) AS "m2_num",
+    CAST("a2" AS BIGINT) AS "m2_den",
+    CAST(CAST("a3" AS INTEGER) AS BIGINT) AS "m3"
+  FROM "per_unit"
+),
+"values" AS (SELECT * FROM "values_raw")
+SELECT "variant",
+  count(*) AS "units",
+  count("m1") AS "m1_n",
+  sum("m1") AS "m1_sum",
+  sum("m1" * "m1") AS "m1_sumsq",
+  count(*) AS "m2_n",
+  sum("m2_num") AS "m2_num_sum",
+  sum("m2_num" * "m2_num") AS "m2_num_sumsq",
+  sum("m2_den") AS "m2_den_sum",
+  sum("m2_den" * "m2_den") AS "m2_den_sumsq",
+  sum("m2_num" * "m2_den") AS "m2_prod",
+  count("m3") AS "m3_n",
+  sum("m3") AS "m3_sum",
+  sum("m3" * "m3") AS "m3_sumsq",
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+FROM "values"
+GROUP BY "variant"
+ORDER BY "variant";
+
+-- caliper: experiment hf_daily split by surface
+WITH
+"src_exposures" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+),
+"src_events" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+),
+"assignments" AS (
+  SELECT "user_id" AS "unit", min(CAST("variant" AS TEXT)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
+  FROM "src_exposures"
+  WHERE ("experiment" = 'hf_ranker_v2')
+    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP)
+    AND "ts" < CAST('2026-10-12' AS TIMESTAMP)
+    AND "variant" IS NOT NULL
+    AND "user_id" IS NOT NULL
+  GROUP BY 1
+),
+"units" AS (
+  SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
+),
+"split_scan_1" AS (
+  SELECT u."unit", CAST(s."surface" AS TEXT) AS "split",
+    count(*) FILTER (WHERE (s."event" = 'save')) AS "s1",
+    count(*) FILTER (WHERE (s."event" = 'impression')) AS "s2",
+    (count(*) FILTER (WHERE (s."event" = 'purchase')) > 0) AS "s3"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP)
+    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP)
+  GROUP BY 1, 2
+),
+"split_keys" AS (
+  SELECT DISTINCT "split" FROM "split_scan_1"
+),
+"split_per_unit" AS (
+  SELECT u."unit", u."variant", k."split",
+    coalesce(j1."s1", 0) AS "s1",
+    coalesce(j1."s2", 0) AS "s2",
+    coalesce(j1."s3", FALSE) AS "s3"
+  FROM "units" u
+  CROSS JOIN "split_keys" k
+  LEFT JOIN "split_scan_1" j1 ON j1."unit" = u."unit" AND j1."split" IS NOT DISTINCT FROM k."split"
+),
+"split_values" AS (
+  SELECT "variant", "split",
+    CAST(CAST("s1" AS INTEGER) AS DOUBLE PRECISION) AS "m1",
+    CAST("s1" AS DOUBLE PRECISION) AS "m2_num",
+    CAST(sum("s2") OVER (PARTITION BY "unit") AS DOUBLE PRECISION) AS "m2_den",
+    CAST(CAST("s3" AS INTEGER) AS DOUBLE PRECISION) AS "m3"
+  FROM "split_per_unit"
+)
+SELECT "variant", "split", count(*) AS "units",
+  count("m1") AS "m1_n",
+  sum("m1") AS "m1_sum",
+  sum("m1" * "m1") AS "m1_sumsq",
+  count(*) AS "m2_n",
+  sum("m2_num") AS "m2_num_sum",
+  sum("m2_num" * "m2_num") AS "m2_num_sumsq",
+  sum("m2_den") AS "m2_den_sum",
+  sum("m2_den" * "m2_den") AS "m2_den_sumsq",
+  sum("m2_num" * "m2_den") AS "m2_prod",
+  count("m3") AS "m3_n",
+  sum("m3") AS "m3_sum",
+  sum("m3" * "m3") AS "m3_sumsq"
+FROM "split_values"
+GROUP BY "variant", "split"
+ORDER BY "variant", "split" NULLS FIRST;
+
+-- caliper: experiment hf_daily timeline by day
+WITH
+"src_exposures" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+),
+"src_events" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+),
+"first_exposures" AS (
+  SELECT "user_id" AS "unit", CAST("variant" AS TEXT) AS "variant", min(CAST("ts" AS TIMESTAMP)) AS "first_ts"
+  FROM "src_exposures"
+  WHERE ("experiment" = 'hf_ranker_v2')
+    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP)
+    AND "ts" < CAST('2026-10-12' AS TIMESTAMP)
+    AND "variant" IS NOT NULL
+    AND "user_id" IS NOT NULL
+  GROUP BY 1, 2
+),
+"periods" AS (
+  SELECT k AS "period", o."origin" + k * INTERVAL '86400 seconds' AS "period_start", o."origin" + (k + 1) * INTERVAL '86400 seconds' AS "period_end"
+  FROM (SELECT CAST('2026-10-02' AS TIMESTAMP) AS "origin") o, generate_series(0, least(CAST(floor(extract(epoch FROM greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP)) FROM "src_events")) - o."origin") / 86400) AS BIGINT), CAST(ceil(extract(epoch FROM CAST('2026-10-12' AS TIMESTAMP) - o."origin") / 86400) AS BIGINT) - 1)) r(k)
+),
+"unit_periods" AS (
+  SELECT f."unit", p."period", p."period_start", p."period_end", min(f."variant") AS "variant", count(*) AS "variants", min(f."first_ts") AS "t0"
+  FROM "first_exposures" f JOIN "periods" p ON f."first_ts" < p."period_end"
+  GROUP BY 1, 2, 3, 4
+),
+"units" AS (
+  SELECT "unit", "variant", min("t0") AS "t0" FROM "unit_periods" WHERE "variants" = 1 GROUP BY 1, 2
+),
+"tl_scan_1" AS (
+  SELECT u."unit", p."period",
+    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'impression')) AS "a2",
+    (count(*) FILTER (WHERE (s."event" = 'purchase')) > 0) AS "a3"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  JOIN "periods" p ON s."ts" >= p."period_start" AND s."ts" < p."period_end"
+  WHERE s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP)
+    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP)
+  GROUP BY 1, 2
+),
+"tl_per_unit" AS (
+  SELECT up."unit", up."variant", up."period",
+    coalesce(j1."a1", 0) AS "d_a1",
+    coalesce(sum(j1."a1") OVER (PARTITION BY up."unit" ORDER BY up."period" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 0) AS "c_a1",
+    coalesce(j1."a2", 0) AS "d_a2",
+    coalesce(sum(j1."a2") OVER (PARTITION BY up."unit" ORDER BY up."period" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 0) AS "c_a2",
+    coalesce(j1."a3", FALSE) AS "d_a3",
+    coalesce(bool_or(j1."a3") OVER (PARTITION BY up."unit" ORDER BY up."period" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), FALSE) AS "c_a3"
+  FROM "unit_periods" up
+  LEFT JOIN "tl_scan_1" j1 ON j1."unit" = up."unit" AND j1."period" = up."period"
+  WHERE up."variants" = 1
+),
+"tl_values" AS (
+  SELECT "variant", "period",
+    CAST("d_a1" AS DOUBLE PRECISION) AS "d_m1",
+    CAST("c_a1" AS DOUBLE PRECISION) AS "c_m1",
+    CAST("d_a1" AS DOUBLE PRECISION) AS "d_m2_num",
+    CAST("d_a2" AS DOUBLE PRECISION) AS "d_m2_den",
+    CAST("c_a1" AS DOUBLE PRECISION) AS "c_m2_num",
+    CAST("c_a2" AS DOUBLE PRECISION) AS "c_m2_den",
+    CAST(CAST("d_a3" AS INTEGER) AS DOUBLE PRECISION) AS "d_m3",
+    CAST(CAST("c_a3" AS INTEGER) AS DOUBLE PRECISION) AS "c_m3"
+  FROM "tl_per_unit"
+)
+SELECT v."variant", v."period", min(p."period_start") AS "period_start", min(p."period_end") AS "period_end", count(*) AS "units",
+  count("d_m1") AS "d_m1_n",
+  sum("d_m1") AS "d_m1_sum",
+  sum("d_m1" * "d_m1") AS "d_m1_sumsq",
+  count("c_m1") AS "c_m1_n",
+  sum("c_m1") AS "c_m1_sum",
+  sum("c_m1" * "c_m1") AS "c_m1_sumsq",
+  count(*) AS "d_m2_n",
+  sum("d_m2_num") AS "d_m2_num_sum",
+  sum("d_m2_num" * "d_m2_num") AS "d_m2_num_sumsq",
+  sum("d_m2_den") AS "d_m2_den_sum",
+  sum("d_m2_den" * "d_m2_den") AS "d_m2_den_sumsq",
+  sum("d_m2_num" * "d_m2_den") AS "d_m2_prod",
+  count(*) AS "c_m2_n",
+  sum("c_m2_num") AS "c_m2_num_sum",
+  sum("c_m2_num" * "c_m2_num") AS "c_m2_num_sumsq",
+  sum("c_m2_den") AS "c_m2_den_sum",
+  sum("c_m2_den" * "c_m2_den") AS "c_m2_den_sumsq",
+  sum("c_m2_num" * "c_m2_den") AS "c_m2_prod",
+  count("d_m3") AS "d_m3_n",
+  sum("d_m3") AS "d_m3_sum",
+  sum("d_m3" * "d_m3") AS "d_m3_sumsq",
+  count("c_m3") AS "c_m3_n",
+  sum("c_m3") AS "c_m3_sum",
+  sum("c_m3" * "c_m3") AS "c_m3_sumsq",
+  (SELECT count(DISTINCT "unit") FROM "unit_periods" x WHERE x."variants" > 1 AND x."period" = v."period") AS "excluded_multiple_variants"
+FROM "tl_values" v JOIN "periods" p USING ("period")
+GROUP BY v."variant", v."period"
+ORDER BY v."period", v."variant";
+
+-- caliper: experiment hf_clustered, 3 metric(s), 1 source scan(s)
+WITH
+"src_exposures" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+),
+"src_events" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+),
+"assignments" AS (
+  SELECT "user_id" AS "unit", min(CAST("variant" AS TEXT)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0", (array_agg(CAST("country" AS TEXT) ORDER BY "ts") FILTER (WHERE CAST("country" AS TEXT) IS NOT NULL))[1] AS "cluster"
+  FROM "src_exposures"
+  WHERE ("experiment" = 'hf_ranker_v2')
+    AND "variant" IS NOT NULL
+    AND "user_id" IS NOT NULL
+  GROUP BY 1
+),
+"units" AS (
+  SELECT "unit", "variant", "t0", "cluster" FROM "assignments" WHERE "variants" = 1
+),
+"scan_1" AS (
+  SELECT u."unit",
+    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'impression')) AS "a2"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+  GROUP BY u."unit"
+),
+"per_unit" AS (
+  SELECT u."unit", u."variant", u."cluster",
+    coalesce(j1."a1", 0) AS "a1",
+    coalesce(j1."a2", 0) AS "a2"
+  FROM "units" u
+  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+),
+"values_raw" AS (
+  SELECT "variant", "cluster",
+    CAST("a1" AS BIGINT) AS "m1",
+    CAST("a1" AS BIGINT) AS "m2_num",
+    CAST("a2" AS BIGINT) AS "m2_den"
+  FROM "per_unit"
+),
+"values" AS (SELECT * FROM "values_raw"),
+"m3_obs" AS (
+  SELECT u."variant", u."cluster" AS "unit", CAST(s."latency_ms" AS DOUBLE PRECISION) AS "y"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."latency_ms" IS NOT NULL
+    AND (s."event" = 'impression')
+    AND s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+),
+"m3_ranked" AS (
+  SELECT "variant", "unit", "y",
+    row_number() OVER (PARTITION BY "variant" ORDER BY "y") AS "r",
+    count(*) OVER (PARTITION BY "variant") AS "n"
+  FROM "m3_obs"
+),
+"m3_bounds" AS (
+  SELECT "variant", min("n") AS "n",
+    max("y") FILTER (WHERE "r" = greatest(1, ceil("n" * 0.9 - 1e-9))) AS "estimate",
+    max("y") FILTER (WHERE "r" = greatest(1, floor("n" * 0.9 - 1.959963984540054 * sqrt("n" * 0.9 * (1 - 0.9)) + 1e-9))) AS "lower",
+    max("y") FILTER (WHERE "r" = least("n", ceil("n" * 0.9 + 1.959963984540054 * sqrt("n" * 0.9 * (1 - 0.9)) - 1e-9))) AS "upper"
+  FROM "m3_ranked"
+  GROUP BY "variant"
+),
+"m3_units" AS (
+  SELECT o."variant", o."unit", CAST(count(*) AS DOUBLE PRECISION) AS "n_g",
+    CAST(count(*) FILTER (WHERE o."y" <= b."estimate") AS DOUBLE PRECISION) AS "s_g"
+  FROM "m3_obs" o JOIN "m3_bounds" b USING ("variant")
+  GROUP BY o."variant", o."unit"
+),
+"m3_q" AS (
+  SELECT b."variant", b."n" AS "m3_q_n", b."estimate" AS "m3_q_estimate", b."lower" AS "m3_q_lower", b."upper" AS "m3_q_upper",
+    count(*) AS "m3_q_clusters", sum(g."s_g") AS "m3_q_ind_sum", sum(g."s_g" * g."s_g") AS "m3_q_ind_sumsq",
+    sum(g."n_g") AS "m3_q_obs_sum", sum(g."n_g" * g."n_g") AS "m3_q_obs_sumsq", sum(g."s_g" * g."n_g") AS "m3_q_ind_obs_prod"
+  FROM "m3_bounds" b JOIN "m3_units" g USING ("variant")
+  GROUP BY b."variant", b."n", b."estimate", b."lower", b."upper"
+)
+SELECT arms.*, "m3_q"."m3_q_n", "m3_q"."m3_q_estimate", "m3_q"."m3_q_lower", "m3_q"."m3_q_upper", "m3_q"."m3_q_clusters", "m3_q"."m3_q_ind_sum", "m3_q"."m3_q_ind_sumsq", "m3_q"."m3_q_obs_sum", "m3_q"."m3_q_obs_sumsq", "m3_q"."m3_q_ind_obs_prod"
+FROM (
+WITH "cluster_totals" AS (
+  SELECT "variant", "cluster", count(*) AS "n_units", sum("m1") AS "m1_M", count("m1") AS "m1_D", sum("m2_num") AS "m2_M", sum("m2_den") AS "m2_D"
+  FROM "values"
+  GROUP BY "variant", "cluster"
+)
+SELECT "variant", sum("n_units") AS "units",
+  count(*) AS "m1_clusters",
+  sum("m1_M") AS "m1_m_sum",
+  sum("m1_M" * "m1_M") AS "m1_m_sumsq",
+  sum("m1_D") AS "m1_d_sum",
+  sum("m1_D" * "m1_D") AS "m1_d_sumsq",
+  sum("m1_M" * "m1_D") AS "m1_md_prod",
+  count(*) AS "m2_clusters",
+  sum("m2_M") AS "m2_m_sum",
+  sum("m2_M" * "m2_M") AS "m2_m_sumsq",
+  sum("m2_D") AS "m2_d_sum",
+  sum("m2_D" * "m2_D") AS "m2_d_sumsq",
+  sum("m2_M" * "m2_D") AS "m2_md_prod",
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+FROM "cluster_totals"
+GROUP BY "variant"
+) arms
+LEFT JOIN "m3_q" ON arms."variant" = "m3_q"."variant"
+ORDER BY arms."variant";
+
+-- caliper: experiment fm_components, 3 metric(s), 1 source scan(s)
+WITH
+"src_exposures" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+),
+"src_events" AS (
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+),
+"assignments" AS (
+  SELECT "user_id" AS "unit", min(CAST((CASE WHEN CAST("emb_arm" AS TEXT) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS TEXT) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS TEXT) <> 'v1' THEN 4 ELSE 0 END) AS TEXT)) AS "variant", count(DISTINCT (CASE WHEN CAST("emb_arm" AS TEXT) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS TEXT) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS TEXT) <> 'v1' THEN 4 ELSE 0 END)) AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
+  FROM "src_exposures"
+  WHERE ("experiment" = 'fm_q4')
+    AND "emb_arm" IS NOT NULL
+    AND "ret_arm" IS NOT NULL
+    AND "rank_arm" IS NOT NULL
+    AND "user_id" IS NOT NULL
+  GROUP BY 1
+),
+"units" AS (
+  SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
+),
+"scan_1" AS (
+  SELECT u."unit",
+    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'session_start')) AS "a2"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
+  GROUP BY u."unit"
+),
+"per_unit" AS (
+  SELECT u."unit", u."variant",
+    coalesce(j1."a1", 0) AS "a1",
+    coalesce(j1."a2", 0) AS "a2"
+  FROM "units" u
+  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+),
+"values_raw" AS (
+  SELECT "variant",
+    CAST("a1" AS BIGINT) AS "m1",
+    CAST("a2" AS BIGINT) AS "m2",
+    CAST("a1" AS BIGINT) AS "m3_num",
+    CAST("a2" AS BIGINT) AS "m3_den"
+  FROM "per_unit"
+),
+"values" AS (SELECT * FROM "values_raw")
+SELECT "variant",
+  count(*) AS "units",
+  count("m1") AS "m1_n",
+  sum("m1") AS "m1_sum",
+  sum("m1" * "m1") AS "m1_sumsq",
+  count("m2") AS "m2_n",
+  sum("m2") AS "m2_sum",
+  sum("m2" * "m2") AS "m2_sumsq",
+  count(*) AS "m3_n",
+  sum("m3_num") AS "m3_num_sum",
+  sum("m3_num" * "m3_num") AS "m3_num_sumsq",
+  sum("m3_den") AS "m3_den_sum",
+  sum("m3_den" * "m3_den") AS "m3_den_sumsq",
+  sum("m3_num" * "m3_den") AS "m3_prod",
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants",
+  (SELECT count(DISTINCT CAST("emb_arm" AS TEXT)) FROM "src_exposures" WHERE ("experiment" = 'fm_q4')) AS "levels_0",
+  (SELECT count(DISTINCT CAST("ret_arm" AS TEXT)) FROM "src_exposures" WHERE ("experiment" = 'fm_q4')) AS "levels_1",
+  (SELECT count(DISTINCT CAST("rank_arm" AS TEXT)) FROM "src_exposures" WHERE ("experiment" = 'fm_q4')) AS "levels_2"
+FROM "values"
+GROUP BY "variant"
+ORDER BY "variant";
+
