@@ -299,3 +299,14 @@ func TestTimelineCumulativeEqualsCutRuns(t *testing.T) {
 		}
 	}
 }
+
+// sequential_tuning sets N*: a confidence sequence tuned at another sample
+// size has another width.
+func TestSequentialTuning(t *testing.T) {
+	def := runSpec(t, "../testdata/ab_sim/data", "sequential true")
+	tuned := runSpec(t, "../testdata/ab_sim/data", "sequential true", "sequential_tuning 200")
+	a, b := def.Results[0].Absolute, tuned.Results[0].Absolute
+	if a == nil || b == nil || a.CIUpper-a.CILower == b.CIUpper-b.CILower {
+		t.Errorf("sequential_tuning did not change the interval: %+v vs %+v", a, b)
+	}
+}

@@ -18,10 +18,6 @@ import (
 	"github.com/caliper-dev/caliper/runtime/stats"
 )
 
-// SequentialTuning is N*, the sample size at which confidence sequences
-// are tightest (STATS-REFERENCE §6.2).
-const SequentialTuning = stats.DefaultSequentialTuning
-
 // RunExperiment executes an experiment's plan and analyses the result.
 func RunExperiment(ctx context.Context, eng engine.Engine, p *compiler.Plan) (*report.Target, error) {
 	tab, err := eng.Query(ctx, p.SQL)
@@ -273,7 +269,7 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 		}
 	}
 	if e.Sequential && cmp.Estimable() {
-		cmp = stats.Sequential(cmp, ca.Units+ta.Units, e.Alpha, SequentialTuning)
+		cmp = stats.Sequential(cmp, ca.Units+ta.Units, e.Alpha, e.SequentialTuning)
 	}
 	res.Method = cmp.Method
 	res.Control = report.Arm{Units: int64(ca.Units), Mean: report.Num(finite(ca.Value))}

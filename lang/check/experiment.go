@@ -71,6 +71,18 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 	if f := field(d, "sequential"); f != nil {
 		e.Sequential = f.Value.(*ast.BoolLit).Value
 	}
+	e.SequentialTuning = 5000
+	if f := field(d, "sequential_tuning"); f != nil {
+		n := f.Value.(*ast.NumberLit)
+		switch {
+		case n.Value < 1:
+			c.diags.Errorf(diag.EBadValue, n.Sp, "sequential_tuning is a sample size (N*), at least 1; found %s", n.Text)
+		case !e.Sequential:
+			c.diags.Errorf(diag.EBadValue, f.Key.Sp, "sequential_tuning applies with `sequential true`")
+		default:
+			e.SequentialTuning = n.Value
+		}
+	}
 	if f := field(d, "cuped"); f != nil {
 		e.Cuped = f.Value.(*ast.DurationLit).Seconds
 	}

@@ -186,8 +186,10 @@ type Experiment struct {
 	// Correction is the multiple-testing correction of secondary metrics
 	// ("holm" by default; "bh", "bonferroni", "none").
 	Correction string
-	// Sequential asks for always-valid intervals and p-values.
-	Sequential bool
+	// Sequential asks for always-valid intervals and p-values, tightest at
+	// SequentialTuning units (N*, default 5000).
+	Sequential       bool
+	SequentialTuning float64
 	// Cuped is the pre-exposure period, in seconds, whose per-unit metric
 	// values adjust the comparison (0: no CUPED).
 	Cuped int64

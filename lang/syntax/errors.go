@@ -485,7 +485,7 @@ var fieldValueShapes = map[string]string{
 	"primary": "metric names separated by commas", "secondary": "metric names separated by commas",
 	"decompose": "metric names joined by `*`, such as a * b", "winsorize": "a percentage such as 99%",
 	"cap": "a number", "alpha": "a number such as 0.05", "window": "a duration such as 7d (m, h, d or w)",
-	"cuped": "a duration such as 14d (m, h, d or w)", "sequential": "`true` or `false`",
+	"cuped": "a duration such as 14d (m, h, d or w)", "sequential": "`true` or `false`", "sequential_tuning": "a sample size such as 5000 (N*, where the confidence sequence is tightest)",
 	"allocation": "percentages such as 50%, 50%", "from": "a reader such as csv(\"data/x.csv\"), or sql \"\"\"...\"\"\"",
 	"columns": "{ name type ... }", "exposures": "a source name, optionally followed by `where` and a condition",
 	"guardrail": "a metric, `within` and a percentage, such as latency within 2%",

@@ -106,7 +106,7 @@ type cstField struct {
 	PctKey string      `parser:"| @'winsorize'"`
 	Pct    *cstPercent `parser:"  @@"`
 
-	NumKey string     `parser:"| @('cap' | 'alpha')"`
+	NumKey string     `parser:"| @('cap' | 'alpha' | 'sequential_tuning')"`
 	Num    *cstNumber `parser:"  @@"`
 
 	DurKey string       `parser:"| @('window' | 'cuped')"`
