@@ -204,6 +204,17 @@ func (b *builder) sql() string {
 	fmt.Fprintf(&w, "-- caliper: experiment %s, %d metric(s), %d source scan(s)\n", e.Name, len(e.Metrics), len(b.plan.Scans))
 	w.WriteString("WITH\n")
 	ctes := b.sourceCTEs()
+	// Sources only quantile metrics read (they are not scanned per unit).
+	seen := map[*model.Source]bool{}
+	for _, s := range b.sources() {
+		seen[s] = true
+	}
+	for _, u := range e.Metrics {
+		if q := u.Metric.Quantile; q != nil && !seen[q.Source] {
+			seen[q.Source] = true
+			ctes = append(ctes, fmt.Sprintf("%s AS (\n  %s\n)", b.ident(srcName(q.Source)), b.relation(q.Source)))
+		}
+	}
 	ctes = append(ctes, b.assignments(), b.units())
 	for _, s := range b.plan.Scans {
 		ctes = append(ctes, b.scan(s))

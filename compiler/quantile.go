@@ -22,7 +22,10 @@ func (b *builder) quantile(name string, q *model.QuantileSpec) string {
 	if q.Filter != nil {
 		where = append(where, rowSQL(d, q.Filter, "s."))
 	}
-	where = append(where, b.windowConds(q.Source)...)
+	// The analysis window only: with CUPED the scan window also opens the
+	// period before exposure, which a quantile (not adjusted) leaves out.
+	post, _ := b.periodConds(q.Source)
+	where = append(append(where, b.windowConds(q.Source)...), post...)
 	// Observations are clustered by unit, or by the experiment's cluster.
 	cluster := `u."unit"`
 	if b.e.Cluster != nil {

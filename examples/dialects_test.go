@@ -383,6 +383,51 @@ func TestPostgresMatchesDuckDB(t *testing.T) {
 			compareReports(t, name, runReport(t, duck, specs[name]), runReport(t, pg, specs[name]), 1e-9)
 		})
 	}
+	// Data problems are diagnostics on PostgreSQL too: columns from
+	// information_schema (an sql source's from LIMIT 0), files refused.
+	t.Run("validation", func(t *testing.T) {
+		dir := t.TempDir()
+		spec := `source events {
+  from table("analytics.events")
+  columns { user_id string  event int  surfce string }
+}
+source gone {
+  from table("analytics.nope")
+  columns { user_id string }
+}
+source recent {
+  from sql """SELECT user_id, ts FROM analytics.events"""
+  columns { user_id string  ts timestamp  revenue float }
+}
+source files {
+  from csv("exposures.csv")
+  columns { user_id string }
+}
+`
+		if err := os.WriteFile(filepath.Join(dir, "spec.cal"), []byte(spec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res := lang.Load(dir)
+		var got []string
+		for _, s := range res.Package.Sources {
+			for _, d := range runtime.ValidateSource(ctx, pg, pg.Dialect(), s) {
+				msg, _, _ := strings.Cut(d.Message, ": \"") // the bad value found first
+				got = append(got, msg)
+			}
+		}
+		want := []string{
+			"source `events`: column `event` is declared int but not every value is: ERROR: invalid input syntax for type bigint",
+			"source `events`: column `surfce` (declared string) is not in the data",
+			"source `gone`: table analytics.nope is not in the database",
+			"source `recent`: column `revenue` (declared float) is not in the data",
+			"source `files` reads files with csv(...), which PostgreSQL cannot read",
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
 	// The example read from its files and from tables agree (to the order
 	// in which floating-point sums add up).
 	t.Run("homefeed files", func(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/caliper-dev/caliper/compiler"
-	"github.com/caliper-dev/caliper/compiler/dialect"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime/engine"
@@ -33,12 +32,12 @@ func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt Powe
 		opt.Power = 0.8
 	}
 	for _, s := range TargetSources(&model.Package{Targets: []*model.Experiment{e}}) {
-		diags = append(diags, ValidateSource(ctx, eng, dialect.DuckDB, s)...)
+		diags = append(diags, ValidateSource(ctx, eng, eng.Dialect(), s)...)
 	}
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	plan, err := compiler.Compile(e, dialect.DuckDB)
+	plan, err := compiler.Compile(e, eng.Dialect())
 	if err != nil {
 		diags.Errorf(diag.EQuery, e.Span, "%v", err)
 		return nil, diags

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/caliper-dev/caliper/compiler"
-	"github.com/caliper-dev/caliper/compiler/dialect"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime/engine"

@@ -17,10 +17,20 @@ import (
 // ValidateSource checks a source's declared columns against its data: a
 // missing file, a missing column, or a column whose values do not fit the
 // declared type is a diagnostic at the declaration that names the source,
-// the column, the declared and the found type.
+// the column, the declared and the found type. A source the engine cannot
+// read (files outside DuckDB) is a diagnostic at its reader.
+//
+// DuckDB describes any relation (d.Describe); elsewhere a table's columns
+// come from information_schema, and an sql source's from running it with
+// LIMIT 0 (names only, so their types are not checked before the run).
 func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *model.Source) diag.List {
 	var diags diag.List
 	if s.Reader == nil {
+		return diags
+	}
+	if compiler.CheckReader(s, d) != nil {
+		diags.Errorf(diag.EDataRead, s.ArgSpan, "source `%s` reads files with %s(...), which %s cannot read", s.Name, s.Reader.Name, d.Title).
+			Hint("load the data into a table of the database and declare the source with from table(\"schema.table\") or sql \"\"\"...\"\"\"")
 		return diags
 	}
 	if s.Reader.Path && !strings.ContainsAny(s.Arg, "*?[") {
@@ -30,19 +40,25 @@ func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 			return diags
 		}
 	}
-	rel := s.Reader.SQL(s.Arg, d.String, d.Ident)
-	tab, err := eng.Query(ctx, "DESCRIBE SELECT * FROM "+rel)
+	rel := s.Reader.SQL(s.Arg, d.String, d.SourceIdent)
+	if d.SubqueryAlias && strings.HasPrefix(rel, "(") {
+		rel += " AS " + d.Ident("source")
+	}
+	cols, err := describe(ctx, eng, d, s, rel)
 	if err != nil {
 		diags.Errorf(diag.EDataRead, s.ArgSpan, "source `%s`: cannot read its data: %s", s.Name, firstLine(err.Error()))
 		return diags
 	}
+	if cols == nil {
+		diags.Errorf(diag.EDataRead, s.ArgSpan, "source `%s`: table %s is not in the database", s.Name, s.Arg).
+			Hint("table names are schema.table, as the database spells them")
+		return diags
+	}
 	found := map[string]string{}
 	var names []string
-	ni, ti := tab.Index("column_name"), tab.Index("column_type")
-	for _, row := range tab.Rows {
-		name, typ := fmt.Sprint(row[ni]), fmt.Sprint(row[ti])
-		found[name] = typ
-		names = append(names, name)
+	for _, c := range cols {
+		found[c.name] = c.typ
+		names = append(names, c.name)
 	}
 	for _, c := range s.Columns {
 		typ, ok := found[c.Name]
@@ -55,24 +71,97 @@ func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 			}
 			continue
 		}
+		if typ == "" { // not known before the run
+			continue
+		}
 		if !compatible(c.Type, typ) {
 			diags.Errorf(diag.EDataType, c.Span, "source `%s`: column `%s` is declared %s but the data has %s", s.Name, c.Name, c.Type, typ).
 				Hint("declare it as %s, or fix the data", suggestType(typ))
 			continue
 		}
-		if strings.HasPrefix(typ, "VARCHAR") && c.Type != types.String {
+		if isText(typ) && c.Type != types.String {
 			diags = append(diags, castCheck(ctx, eng, d, s, c, rel)...)
 		}
 	}
 	return diags
 }
 
-// castCheck verifies that text values of a typed column all convert.
+// column is a column of a source's data and its SQL type ("" if unknown).
+type column struct{ name, typ string }
+
+// describe lists the columns of a source's relation; nil (and no error)
+// when a table is not in the database.
+func describe(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *model.Source, rel string) ([]column, error) {
+	if d.Describe != "" {
+		tab, err := eng.Query(ctx, fmt.Sprintf(d.Describe, rel))
+		if err != nil {
+			return nil, err
+		}
+		return columnsOf(tab, tab.Index("column_name"), tab.Index("column_type")), nil
+	}
+	if s.Reader.Table {
+		// [[catalog.]schema.]table, the schema by default the current one.
+		parts := strings.Split(s.Arg, ".")
+		if len(parts) > 3 {
+			return nil, fmt.Errorf("table name %q has more than three parts", s.Arg)
+		}
+		keys := []string{"table_catalog", "table_schema", "table_name"}[3-len(parts):]
+		var where []string
+		for i, part := range parts {
+			where = append(where, keys[i]+" = "+d.String(part))
+		}
+		if len(parts) == 1 {
+			where = append(where, "table_schema = current_schema()")
+		}
+		tab, err := eng.Query(ctx, "SELECT column_name, data_type FROM information_schema.columns WHERE "+
+			strings.Join(where, " AND ")+" ORDER BY ordinal_position")
+		if err != nil {
+			return nil, err
+		}
+		cols := columnsOf(tab, tab.Index("column_name"), tab.Index("data_type"))
+		if len(cols) == 0 {
+			return nil, nil
+		}
+		return cols, nil
+	}
+	tab, err := eng.Query(ctx, "SELECT * FROM "+rel+" LIMIT 0")
+	if err != nil {
+		return nil, err
+	}
+	cols := []column{}
+	for _, c := range tab.Columns {
+		cols = append(cols, column{name: c})
+	}
+	return cols, nil
+}
+
+func columnsOf(tab *engine.Table, ni, ti int) []column {
+	cols := []column{}
+	if ni < 0 || ti < 0 {
+		return cols
+	}
+	for _, row := range tab.Rows {
+		cols = append(cols, column{name: fmt.Sprint(row[ni]), typ: fmt.Sprint(row[ti])})
+	}
+	return cols
+}
+
+// castCheck verifies that text values of a typed column all convert:
+// counting the values that do not (with an example) where the dialect has
+// TryCast, otherwise casting them all and reporting the engine's error.
 func castCheck(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *model.Source, c *model.Column, rel string) diag.List {
 	var diags diag.List
-	col := d.Ident(c.Name)
-	q := fmt.Sprintf("SELECT count(*) AS n, min(%s) AS example FROM %s WHERE %s IS NOT NULL AND TRY_CAST(%s AS %s) IS NULL",
-		col, rel, col, col, compiler.SQLType(d, c.Type))
+	col := d.SourceIdent(c.Name)
+	if d.TryCast == "" {
+		_, err := eng.Query(ctx, fmt.Sprintf("SELECT count(%s) FROM %s", d.Cast(col, compiler.SQLType(d, c.Type)), rel))
+		if err != nil {
+			diags.Errorf(diag.EDataType, c.Span, "source `%s`: column `%s` is declared %s but not every value is: %s",
+				s.Name, c.Name, c.Type, firstLine(err.Error()))
+		}
+		return diags
+	}
+	q := fmt.Sprintf("SELECT count(*) AS n, min(%s) AS example FROM %s WHERE %s IS NOT NULL AND %s IS NULL",
+		col, rel, col, fmt.Sprintf(d.TryCast, col, compiler.SQLType(d, c.Type)))
 	tab, err := eng.Query(ctx, q)
 	if err != nil || len(tab.Rows) == 0 {
 		return diags
@@ -84,12 +173,19 @@ func castCheck(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *mo
 	return diags
 }
 
+// isText reports whether an SQL type (DuckDB's or PostgreSQL's spelling)
+// is text.
+func isText(found string) bool {
+	f := strings.ToUpper(found)
+	return strings.HasPrefix(f, "VARCHAR") || f == "TEXT" || strings.HasPrefix(f, "CHARACTER") || f == "STRING"
+}
+
 // compatible reports whether data of SQL type found can be read as t.
 func compatible(t types.Type, found string) bool {
 	f := strings.ToUpper(found)
 	isInt := strings.Contains(f, "INT")
-	isNum := isInt || strings.HasPrefix(f, "DOUBLE") || strings.HasPrefix(f, "FLOAT") || strings.HasPrefix(f, "DECIMAL") || f == "REAL"
-	isText := strings.HasPrefix(f, "VARCHAR")
+	isNum := isInt || strings.HasPrefix(f, "DOUBLE") || strings.HasPrefix(f, "FLOAT") || strings.HasPrefix(f, "DECIMAL") || strings.HasPrefix(f, "NUMERIC") || f == "REAL"
+	isText := isText(found)
 	switch t {
 	case types.String:
 		return true
@@ -110,7 +206,7 @@ func suggestType(found string) string {
 	switch {
 	case strings.Contains(f, "INT"):
 		return "int"
-	case strings.HasPrefix(f, "DOUBLE"), strings.HasPrefix(f, "FLOAT"), strings.HasPrefix(f, "DECIMAL"):
+	case strings.HasPrefix(f, "DOUBLE"), strings.HasPrefix(f, "FLOAT"), strings.HasPrefix(f, "DECIMAL"), strings.HasPrefix(f, "NUMERIC"), f == "REAL":
 		return "float"
 	case f == "BOOLEAN":
 		return "bool"

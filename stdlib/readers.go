@@ -12,10 +12,16 @@ type Reader struct {
 	// Args is the number of string arguments.
 	Args int
 	// Path reports whether the argument is a file path or glob, resolved
-	// relative to the spec file that holds it.
+	// relative to the spec file that holds it. Files are read by DuckDB
+	// only (dialect.Dialect.Files): elsewhere such a source is an error.
 	Path bool
+	// Table reports whether the argument names a table or view of the
+	// engine ([[catalog.]schema.]table), whose columns the engine's catalog
+	// lists.
+	Table bool
 	// SQL lowers the reader to a relation. quoteString and quoteIdent are
-	// the dialect's quoting functions.
+	// the dialect's quoting functions (quoteIdent quotes the names of the
+	// user's tables: dialect.Dialect.SourceIdent).
 	SQL func(arg string, quoteString, quoteIdent func(string) string) string
 }
 
@@ -26,7 +32,7 @@ var readers = []*Reader{
 		SQL: func(a string, qs, _ func(string) string) string { return "read_parquet(" + qs(a) + ")" }},
 	{Name: "json", Doc: "newline-delimited or array JSON file(s)", Args: 1, Path: true,
 		SQL: func(a string, qs, _ func(string) string) string { return "read_json_auto(" + qs(a) + ")" }},
-	{Name: "table", Doc: "a table or view of the engine, optionally schema-qualified", Args: 1,
+	{Name: "table", Doc: "a table or view of the engine, optionally schema-qualified", Args: 1, Table: true,
 		SQL: func(a string, _, qi func(string) string) string {
 			parts := strings.Split(a, ".")
 			for i, p := range parts {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -55,23 +54,6 @@ func TestCompileDialects(t *testing.T) {
 		if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errs, c.err) {
 			t.Errorf("caliper %s: exit %d (want %d)\nstdout: %.300s\nstderr: %s", strings.Join(c.args, " "), code, c.code, out, errs)
 		}
-	}
-}
-
-// The DuckDB settings are applied with SET.
-func TestDuckDBSettings(t *testing.T) {
-	eng, err := engine.OpenDuckDBWith("", engine.DuckDBOptions{Threads: 1, MemoryLimit: "512MB", TempDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	tab, err := eng.Query(context.Background(), "SELECT current_setting('threads') AS t, current_setting('memory_limit') AS m, current_setting('temp_directory') AS d")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := fmt.Sprint(tab.Rows[0]...)
-	if !strings.HasPrefix(got, "1") || !strings.Contains(got, "MiB") || !strings.Contains(got, t.TempDir()[:8]) {
-		t.Errorf("settings: %v", tab.Rows[0])
 	}
 }
 

@@ -11,7 +11,6 @@ package dialect
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -421,14 +420,4 @@ func (d *Dialect) Shift(ts, n string, secs int64) string {
 func (d *Dialect) Function(name string) (string, bool) {
 	f, ok := d.Functions[name]
 	return f, ok
-}
-
-// FunctionNames lists the functions the dialect overrides, sorted.
-func (d *Dialect) FunctionNames() []string {
-	var out []string
-	for n := range d.Functions {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -472,13 +472,16 @@ FROM `tl_values` v JOIN `periods` p USING (`period`)
 GROUP BY v.`variant`, v.`period`
 ORDER BY v.`period`, v.`variant`;
 
--- caliper: experiment hf_clustered, 3 metric(s), 1 source scan(s)
+-- caliper: experiment hf_clustered, 4 metric(s), 1 source scan(s)
 WITH
 `src_exposures` AS (
   SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`ts` AS TIMESTAMP) AS `ts`, CAST(`experiment` AS STRING) AS `experiment`, CAST(`variant` AS STRING) AS `variant`, CAST(`country` AS STRING) AS `country`, CAST(`platform` AS STRING) AS `platform`, CAST(`emb_arm` AS STRING) AS `emb_arm`, CAST(`ret_arm` AS STRING) AS `ret_arm`, CAST(`rank_arm` AS STRING) AS `rank_arm` FROM `analytics`.`exposures`
 ),
 `src_events` AS (
   SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`ts` AS TIMESTAMP) AS `ts`, CAST(`event` AS STRING) AS `event`, CAST(`surface` AS STRING) AS `surface`, CAST(`revenue` AS FLOAT64) AS `revenue`, CAST(`latency_ms` AS FLOAT64) AS `latency_ms` FROM `analytics`.`events`
+),
+`src_purchases` AS (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`ts` AS TIMESTAMP) AS `ts`, CAST(`revenue` AS FLOAT64) AS `revenue` FROM (SELECT user_id, ts, revenue FROM analytics.events WHERE event = 'purchase')
 ),
 `assignments` AS (
   SELECT `user_id` AS `unit`, min(CAST(`variant` AS STRING)) AS `variant`, count(DISTINCT `variant`) AS `variants`, min(CAST(`ts` AS TIMESTAMP)) AS `t0`, MIN_BY(CAST(`country` AS STRING), `ts`) AS `cluster`
@@ -551,8 +554,43 @@ WITH
     sum(g.`n_g`) AS `m3_q_obs_sum`, sum(g.`n_g` * g.`n_g`) AS `m3_q_obs_sumsq`, sum(g.`s_g` * g.`n_g`) AS `m3_q_ind_obs_prod`
   FROM `m3_bounds` b JOIN `m3_units` g USING (`variant`)
   GROUP BY b.`variant`, b.`n`, b.`estimate`, b.`lower`, b.`upper`
+),
+`m4_obs` AS (
+  SELECT u.`variant`, u.`cluster` AS `unit`, CAST(s.`revenue` AS FLOAT64) AS `y`
+  FROM `units` u
+  JOIN `src_purchases` s ON s.`user_id` = u.`unit`
+  WHERE s.`revenue` IS NOT NULL
+    AND s.`ts` >= u.`t0`
+    AND s.`ts` < TIMESTAMP_ADD(u.`t0`, INTERVAL 604800 SECOND)
+),
+`m4_ranked` AS (
+  SELECT `variant`, `unit`, `y`,
+    row_number() OVER (PARTITION BY `variant` ORDER BY `y`) AS `r`,
+    count(*) OVER (PARTITION BY `variant`) AS `n`
+  FROM `m4_obs`
+),
+`m4_bounds` AS (
+  SELECT `variant`, ANY_VALUE(`n`) AS `n`,
+    max(CASE WHEN `r` = greatest(1, ceil(`n` * 0.5 - 1e-9)) THEN `y` END) AS `estimate`,
+    max(CASE WHEN `r` = greatest(1, floor(`n` * 0.5 - 1.959963984540054 * sqrt(`n` * 0.5 * (1 - 0.5)) + 1e-9)) THEN `y` END) AS `lower`,
+    max(CASE WHEN `r` = least(`n`, ceil(`n` * 0.5 + 1.959963984540054 * sqrt(`n` * 0.5 * (1 - 0.5)) - 1e-9)) THEN `y` END) AS `upper`
+  FROM `m4_ranked`
+  GROUP BY `variant`
+),
+`m4_units` AS (
+  SELECT o.`variant`, o.`unit`, CAST(count(*) AS FLOAT64) AS `n_g`,
+    CAST(count(CASE WHEN o.`y` <= b.`estimate` THEN 1 END) AS FLOAT64) AS `s_g`
+  FROM `m4_obs` o JOIN `m4_bounds` b USING (`variant`)
+  GROUP BY o.`variant`, o.`unit`
+),
+`m4_q` AS (
+  SELECT b.`variant`, b.`n` AS `m4_q_n`, b.`estimate` AS `m4_q_estimate`, b.`lower` AS `m4_q_lower`, b.`upper` AS `m4_q_upper`,
+    count(*) AS `m4_q_clusters`, sum(g.`s_g`) AS `m4_q_ind_sum`, sum(g.`s_g` * g.`s_g`) AS `m4_q_ind_sumsq`,
+    sum(g.`n_g`) AS `m4_q_obs_sum`, sum(g.`n_g` * g.`n_g`) AS `m4_q_obs_sumsq`, sum(g.`s_g` * g.`n_g`) AS `m4_q_ind_obs_prod`
+  FROM `m4_bounds` b JOIN `m4_units` g USING (`variant`)
+  GROUP BY b.`variant`, b.`n`, b.`estimate`, b.`lower`, b.`upper`
 )
-SELECT arms.*, `m3_q`.`m3_q_n`, `m3_q`.`m3_q_estimate`, `m3_q`.`m3_q_lower`, `m3_q`.`m3_q_upper`, `m3_q`.`m3_q_clusters`, `m3_q`.`m3_q_ind_sum`, `m3_q`.`m3_q_ind_sumsq`, `m3_q`.`m3_q_obs_sum`, `m3_q`.`m3_q_obs_sumsq`, `m3_q`.`m3_q_ind_obs_prod`
+SELECT arms.*, `m3_q`.`m3_q_n`, `m3_q`.`m3_q_estimate`, `m3_q`.`m3_q_lower`, `m3_q`.`m3_q_upper`, `m3_q`.`m3_q_clusters`, `m3_q`.`m3_q_ind_sum`, `m3_q`.`m3_q_ind_sumsq`, `m3_q`.`m3_q_obs_sum`, `m3_q`.`m3_q_obs_sumsq`, `m3_q`.`m3_q_ind_obs_prod`, `m4_q`.`m4_q_n`, `m4_q`.`m4_q_estimate`, `m4_q`.`m4_q_lower`, `m4_q`.`m4_q_upper`, `m4_q`.`m4_q_clusters`, `m4_q`.`m4_q_ind_sum`, `m4_q`.`m4_q_ind_sumsq`, `m4_q`.`m4_q_obs_sum`, `m4_q`.`m4_q_obs_sumsq`, `m4_q`.`m4_q_ind_obs_prod`
 FROM (
 WITH `cluster_totals` AS (
   SELECT `variant`, `cluster`, count(*) AS `n_units`, sum(`m1`) AS `m1_M`, count(`m1`) AS `m1_D`, sum(`m2_num`) AS `m2_M`, sum(`m2_den`) AS `m2_D`
@@ -577,6 +615,7 @@ FROM `cluster_totals`
 GROUP BY `variant`
 ) arms
 LEFT JOIN `m3_q` ON arms.`variant` = `m3_q`.`variant`
+LEFT JOIN `m4_q` ON arms.`variant` = `m4_q`.`variant`
 ORDER BY arms.`variant`;
 
 -- caliper: experiment fm_components, 3 metric(s), 1 source scan(s)
