@@ -481,7 +481,7 @@ func (b *builder) values() string {
 			add(name+"_den", m.Den)
 			mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_num_sum", name+"_num_sumsq"
 			mc.DenSum, mc.DenSumSq, mc.Prod = name+"_den_sum", name+"_den_sumsq", name+"_prod"
-			if b.cuped() {
+			if b.cuped() && Cupedable(m) {
 				mc.Pre = &PreColumns{Sum: name + "_num_pre_sum", SumSq: name + "_num_pre_sumsq",
 					DenSum: name + "_den_pre_sum", DenSumSq: name + "_den_pre_sumsq",
 					MPostMPre: name + "_num_num_pre", DPostDPre: name + "_den_den_pre", MPreDPre: name + "_num_pre_den_pre",
@@ -493,7 +493,7 @@ func (b *builder) values() string {
 				capCols = append(capCols, fmt.Sprintf("%s AS %s", b.cap(name, *m.Winsorize), b.ident(name+"_cap")))
 			}
 			mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_sum", name+"_sumsq"
-			if b.cuped() {
+			if b.cuped() && Cupedable(m) {
 				mc.Pre = &PreColumns{Sum: name + "_pre_sum", SumSq: name + "_pre_sumsq", Cross: name + "_pre_cross"}
 			}
 		}
@@ -540,6 +540,21 @@ func (b *builder) values() string {
 	}
 	return raw + b.sqlf(",\n\"caps\" AS (\n  SELECT %s%s\n),\n\"values\" AS (\n  SELECT %s\n  FROM \"values_raw\" CROSS JOIN \"caps\" c\n)",
 		strings.Join(capCols, ", "), from, strings.Join(sel, ", "))
+}
+
+// Cupedable reports whether CUPED can adjust a metric: every unit must have
+// both a pre-exposure and a post-exposure value, which avg, min and max
+// (that leave units without rows out) do not guarantee.
+func Cupedable(m *model.Metric) bool {
+	if m.Kind == model.Quantile {
+		return false
+	}
+	for _, a := range model.Aggregates(m.Value, m.Den) {
+		if a.Func.Empty == stdlib.EmptyNull {
+			return false
+		}
+	}
+	return true
 }
 
 // exactType reports whether a per-unit value is an integer (counts,

@@ -268,6 +268,9 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 			cmp = cupedResult(res, cr)
 		}
 	}
+	if e.Cuped > 0 && mc.Pre == nil && m.Kind != model.Quantile && segment == nil {
+		res.Notes = append(res.Notes, "CUPED not applied: the metric leaves units without rows out (avg, min or max), so their pre-exposure values are missing")
+	}
 	if e.Sequential && cmp.Estimable() {
 		cmp = stats.Sequential(cmp, ca.Units+ta.Units, e.Alpha, e.SequentialTuning)
 	}
