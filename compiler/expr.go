@@ -21,17 +21,7 @@ func rowSQL(d *dialect.Dialect, e model.RowExpr, qualifier string) string {
 	case *model.Literal:
 		return literalSQL(d, e)
 	case *model.Binary:
-		op := e.Op
-		switch op {
-		case "==":
-			op = "="
-		case "!=":
-			op = "<>"
-		case "and":
-			op = "AND"
-		case "or":
-			op = "OR"
-		}
+		op := sqlOp(e.Op)
 		x, y := rowSQL(d, e.X, qualifier), rowSQL(d, e.Y, qualifier)
 		if e.Op == "/" {
 			x = d.Cast(x, d.Types.Float)
@@ -94,17 +84,7 @@ func unitSQL(d *dialect.Dialect, e model.UnitExpr, col func(*model.Aggregate) st
 	case *model.UnitConst:
 		return strconv.FormatFloat(e.Value, 'g', -1, 64)
 	case *model.UnitBinary:
-		op := e.Op
-		switch op {
-		case "==":
-			op = "="
-		case "!=":
-			op = "<>"
-		case "and":
-			op = "AND"
-		case "or":
-			op = "OR"
-		}
+		op := sqlOp(e.Op)
 		// No division here: the checker allows `/` only as a whole ratio.
 		return "(" + unitSQL(d, e.X, col) + " " + op + " " + unitSQL(d, e.Y, col) + ")"
 	case *model.UnitUnary:
@@ -118,3 +98,18 @@ func unitSQL(d *dialect.Dialect, e model.UnitExpr, col func(*model.Aggregate) st
 
 // RowSQL lowers a row expression without a table qualifier.
 func RowSQL(d *dialect.Dialect, e model.RowExpr) string { return rowSQL(d, e, "") }
+
+// sqlOp spells a binary operator of the language in SQL.
+func sqlOp(op string) string {
+	switch op {
+	case "==":
+		return "="
+	case "!=":
+		return "<>"
+	case "and":
+		return "AND"
+	case "or":
+		return "OR"
+	}
+	return op
+}

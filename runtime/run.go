@@ -81,13 +81,8 @@ func TargetSources(pkg *model.Package) []*model.Source {
 	}
 	for _, e := range pkg.Targets {
 		add(e.Exposures)
-		for _, u := range e.Metrics {
-			for _, a := range model.Aggregates(u.Metric.Value, u.Metric.Den) {
-				add(a.Source)
-			}
-			if q := u.Metric.Quantile; q != nil {
-				add(q.Source)
-			}
+		for _, s := range e.MetricSources() {
+			add(s)
 		}
 	}
 	return out

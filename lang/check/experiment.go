@@ -461,25 +461,5 @@ func (c *checker) timeRequirements(d *ast.Decl, e *model.Experiment) {
 	}
 }
 
-// experimentSources lists the sources an experiment's metrics read, in
-// first-use order.
-func experimentSources(e *model.Experiment) []*model.Source {
-	var out []*model.Source
-	seen := map[*model.Source]bool{}
-	add := func(s *model.Source) {
-		if s != nil && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	for _, u := range e.Metrics {
-		m := u.Metric
-		for _, a := range model.Aggregates(m.Value, m.Den) {
-			add(a.Source)
-		}
-		if m.Quantile != nil {
-			add(m.Quantile.Source)
-		}
-	}
-	return out
-}
+// experimentSources lists the sources an experiment's metrics read.
+func experimentSources(e *model.Experiment) []*model.Source { return e.MetricSources() }

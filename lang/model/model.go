@@ -432,3 +432,26 @@ func Aggregates(exprs ...UnitExpr) []*Aggregate {
 	}
 	return out
 }
+
+// MetricSources lists the sources an experiment's metrics read, in
+// first-use order (aggregates, then quantiles, metric by metric).
+func (e *Experiment) MetricSources() []*Source {
+	var out []*Source
+	seen := map[*Source]bool{}
+	for _, u := range e.Metrics {
+		srcs := []*Source{}
+		for _, a := range Aggregates(u.Metric.Value, u.Metric.Den) {
+			srcs = append(srcs, a.Source)
+		}
+		if q := u.Metric.Quantile; q != nil {
+			srcs = append(srcs, q.Source)
+		}
+		for _, s := range srcs {
+			if s != nil && !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
