@@ -262,11 +262,12 @@ func treatments(t *Target) []string {
 	return out
 }
 
-// overall returns the results that are not per-segment, in report order.
+// overall returns the results that are not per-segment or per-split
+// value, in report order.
 func overall(t *Target) []*Result {
 	var out []*Result
 	for _, r := range comparisons(t) {
-		if len(r.Segment) == 0 {
+		if len(r.Segment) == 0 && len(r.Split) == 0 {
 			out = append(out, r)
 		}
 	}

@@ -151,6 +151,8 @@ var sections = []section{
 	{"components", "Components (factorial design)", factorialData},
 	{"decomposition", "Decomposition", decompositionData},
 	{"segments", "Segments", segmentsData},
+	{"surfaces", "By surface (split)", splitData},
+	{"timeline", "Over time", timelineData},
 	{"quality", "Data quality", qualityData},
 }
 
@@ -364,9 +366,12 @@ func newMetricRow(r *Result) metricRow {
 }
 
 type segmentsView struct {
-	CI            string
+	CI string
+	// First heads the first column (Segment, Value, Period).
+	First         string
 	Groups        []segmentGroup
 	Heterogeneity []heteroRow
+	Notes         []string
 }
 
 type segmentGroup struct {
@@ -395,7 +400,7 @@ func segmentsData(t *Target) (any, error) {
 	if len(seg) == 0 && len(t.Heterogeneity) == 0 {
 		return nil, nil
 	}
-	v := segmentsView{CI: ciLabel(t)}
+	v := segmentsView{CI: ciLabel(t), First: "Segment"}
 	index := map[string]int{}
 	for _, r := range seg {
 		key := r.Metric + "\x00" + r.Variant
@@ -447,6 +452,76 @@ func qualityData(t *Target) (any, error) {
 			shares = append(shares, plain(float64(e)*100)+"%")
 		}
 		v.Expected = strings.Join(shares, " / ")
+	}
+	return v, nil
+}
+
+// groupRows adds a result to its (metric, variant) group of a table view.
+func (v *segmentsView) add(index map[string]int, r *Result, label string) {
+	key := r.Metric + "\x00" + r.Variant
+	i, ok := index[key]
+	if !ok {
+		i = len(v.Groups)
+		index[key] = i
+		v.Groups = append(v.Groups, segmentGroup{Metric: metricName(r), Variant: r.Variant})
+	}
+	v.Groups[i].Rows = append(v.Groups[i].Rows, segmentRow{Segment: label,
+		Units: count(r.Control.Units) + " / " + count(r.Treatment.Units), Lift: effectCI(r), P: pvalues(r), Reading: read(r)})
+}
+
+// splitData: each metric per value of the split column, with each value's
+// share of the lift where the metric adds up over values.
+func splitData(t *Target) (any, error) {
+	v := segmentsView{CI: ciLabel(t), First: "Value"}
+	index := map[string]int{}
+	shares := map[string]string{}
+	for _, s := range t.SplitShares {
+		for _, p := range s.Parts {
+			if p.Share != nil {
+				shares[s.Metric+"\x00"+s.Variant+"\x00"+p.Value] = fmt.Sprintf("%.0f%% of the lift", float64(*p.Share)*100)
+			}
+		}
+		if s.Problem != "" {
+			v.Notes = append(v.Notes, fmt.Sprintf("%s (%s): %s", s.Metric, s.Variant, s.Problem))
+		}
+	}
+	for _, r := range t.Results {
+		for col, val := range r.Split {
+			label := col + " = " + val
+			if sh, ok := shares[r.Metric+"\x00"+r.Variant+"\x00"+val]; ok {
+				label += " (" + sh + ")"
+			}
+			v.add(index, r, label)
+		}
+	}
+	if len(v.Groups) == 0 {
+		return nil, nil
+	}
+	return v, nil
+}
+
+// timelineData: the cumulative effect at the end of each period, and the
+// fitted long-run effect.
+func timelineData(t *Target) (any, error) {
+	v := segmentsView{CI: ciLabel(t), First: "Period (cumulative to)"}
+	index := map[string]int{}
+	for _, r := range t.Timeline {
+		if r.Timeline != "cumulative" || r.Period == nil {
+			continue
+		}
+		v.add(index, r, fmt.Sprintf("%d (to %s)", *r.Period, r.PeriodEnd))
+	}
+	if len(v.Groups) == 0 {
+		return nil, nil
+	}
+	for _, l := range t.LongRun {
+		if l.Problem != "" {
+			v.Notes = append(v.Notes, fmt.Sprintf("Long-run %s (%s): %s", l.Metric, l.Variant, l.Problem))
+			continue
+		}
+		v.Notes = append(v.Notes, fmt.Sprintf("Long-run %s (%s): the per-period effect settles at %s [%s, %s]; %s (trend p %s).",
+			l.Metric, l.Variant, sig(float64(l.Asymptote.Estimate), 3), sig(float64(l.Asymptote.CILower), 3), sig(float64(l.Asymptote.CIUpper), 3),
+			l.Pattern, pvalue(l.TrendP)))
 	}
 	return v, nil
 }
