@@ -120,3 +120,54 @@ func Unparen(e Expr) Expr {
 		e = p.X
 	}
 }
+
+// Inspect calls fn for e and, while fn returns true, for each of its
+// sub-expressions in source order (a call's filter after its arguments).
+func Inspect(e Expr, fn func(Expr) bool) {
+	if e == nil || !fn(e) {
+		return
+	}
+	switch e := e.(type) {
+	case *Paren:
+		Inspect(e.X, fn)
+	case *Binary:
+		Inspect(e.X, fn)
+		Inspect(e.Y, fn)
+	case *Unary:
+		Inspect(e.X, fn)
+	case *Call:
+		for _, a := range e.Args {
+			Inspect(a, fn)
+		}
+		Inspect(e.Where, fn)
+	case *In:
+		Inspect(e.X, fn)
+		Inspect(e.List, fn)
+	case *List:
+		for _, x := range e.Elems {
+			Inspect(x, fn)
+		}
+	case *IsNull:
+		Inspect(e.X, fn)
+	}
+}
+
+// PlainNames lists the one-part names of e outside function calls, each
+// once, in order: in a metric value, the metrics it builds on.
+func PlainNames(e Expr) []string {
+	var out []string
+	seen := map[string]bool{}
+	Inspect(e, func(x Expr) bool {
+		switch x := x.(type) {
+		case *Call:
+			return false
+		case *Ref:
+			if n := x.Parts[0].Name; len(x.Parts) == 1 && !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+		return true
+	})
+	return out
+}

@@ -127,25 +127,11 @@ func metricRefs(e ast.Expr, pkg *model.Package) []string {
 		metrics[m.Name] = true
 	}
 	out := []string{}
-	seen := map[string]bool{}
-	var walk func(ast.Expr)
-	walk = func(e ast.Expr) {
-		switch e := e.(type) {
-		case *ast.Ref:
-			if n := e.Parts[0].Name; len(e.Parts) == 1 && metrics[n] && !seen[n] {
-				seen[n] = true
-				out = append(out, n)
-			}
-		case *ast.Paren:
-			walk(e.X)
-		case *ast.Binary:
-			walk(e.X)
-			walk(e.Y)
-		case *ast.Unary:
-			walk(e.X)
+	for _, n := range ast.PlainNames(e) {
+		if metrics[n] {
+			out = append(out, n)
 		}
 	}
-	walk(e)
 	return out
 }
 

@@ -362,28 +362,12 @@ func (c *checker) argSource(arg ast.Expr, fn string) *model.Source {
 }
 
 func walkRefs(e ast.Expr, fn func(*ast.Ref)) {
-	switch e := e.(type) {
-	case *ast.Ref:
-		fn(e)
-	case *ast.Paren:
-		walkRefs(e.X, fn)
-	case *ast.Binary:
-		walkRefs(e.X, fn)
-		walkRefs(e.Y, fn)
-	case *ast.Unary:
-		walkRefs(e.X, fn)
-	case *ast.Call:
-		for _, a := range e.Args {
-			walkRefs(a, fn)
+	ast.Inspect(e, func(x ast.Expr) bool {
+		if r, ok := x.(*ast.Ref); ok {
+			fn(r)
 		}
-	case *ast.In:
-		walkRefs(e.X, fn)
-		for _, x := range e.List.Elems {
-			walkRefs(x, fn)
-		}
-	case *ast.IsNull:
-		walkRefs(e.X, fn)
-	}
+		return true
+	})
 }
 
 func (c *checker) sourceRef(id *ast.Ident) *model.Source {

@@ -279,27 +279,7 @@ func metricEntity(m *model.Metric) *entity {
 
 // metricRefs lists the plain names of a metric value outside aggregate
 // calls: the metrics it builds on.
-func metricRefs(e ast.Expr) []string {
-	var out []string
-	var walk func(ast.Expr)
-	walk = func(e ast.Expr) {
-		switch e := e.(type) {
-		case *ast.Ref:
-			if len(e.Parts) == 1 {
-				out = append(out, e.Parts[0].Name)
-			}
-		case *ast.Paren:
-			walk(e.X)
-		case *ast.Binary:
-			walk(e.X)
-			walk(e.Y)
-		case *ast.Unary:
-			walk(e.X)
-		}
-	}
-	walk(e)
-	return out
-}
+func metricRefs(e ast.Expr) []string { return ast.PlainNames(e) }
 
 func floatPtr(p *float64) string {
 	if p == nil {
