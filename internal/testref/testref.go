@@ -1,7 +1,9 @@
 // Package testref locates the shared reference data that sits beside the
 // checkout (../shared/reference). Tests read it only through Path, which skips
 // the test cleanly when the folder is absent, so the project's own small
-// golden copies keep the suite meaningful on any clone.
+// golden copies keep the suite meaningful on any clone. Under CI=true a
+// missing folder or file fails the test instead: CI always has shared/
+// beside the clone, so a skip there would hide a broken path.
 package testref
 
 import (
@@ -36,11 +38,22 @@ func Path(t testing.TB, rel string) string {
 	t.Helper()
 	root := Root()
 	if root == "" {
-		t.Skip("shared reference data (../shared/reference) not present; skipping")
+		missing(t, "shared reference data (../shared/reference) not present")
+		return ""
 	}
 	p := filepath.Join(root, filepath.FromSlash(rel))
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared reference file %s not present; skipping", rel)
+		missing(t, "shared reference file "+rel+" not present")
+		return ""
 	}
 	return p
+}
+
+// missing skips the test, or fails it under CI=true.
+func missing(t testing.TB, what string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s (CI=true: reference tests must run, not skip)", what)
+	}
+	t.Skipf("%s; skipping", what)
 }
