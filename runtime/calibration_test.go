@@ -17,6 +17,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/caliper-dev/caliper/internal/testenv"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
@@ -75,10 +76,11 @@ func binomialAtLeast(n int, p float64) int {
 	return k
 }
 
-// calSeeds is the number of runs per scenario (5 with -short).
+// calSeeds is the number of runs per scenario: 20 with CALIPER_LONG=1
+// (CI), else 3 as a smoke test.
 func calSeeds() int {
-	if testing.Short() {
-		return 5
+	if !testenv.Long() {
+		return 3
 	}
 	return 20
 }
@@ -139,9 +141,7 @@ func TestCalibrationAAThroughSQL(t *testing.T) {
 // saves per impression cover the planted +10% in at least the binomial
 // bound of the runs.
 func TestCalibrationABCoverageThroughSQL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("20 full runs; skipped with -short")
-	}
+	testenv.NeedLong(t, "20 full runs through SQL")
 	const seeds = 20
 	covered := map[string]int{}
 	for seed := 1; seed <= seeds; seed++ {

@@ -8,7 +8,7 @@
 // them on PATH). PostgreSQL refuses to run as root, so as root the cluster
 // is created and run as the `postgres` user the Debian package creates.
 // Without the binaries the test is skipped, except under CI=true, where it
-// fails (.ci/run installs them).
+// fails (.ci/run installs them). It runs only with CALIPER_LONG=1 (CI).
 package pgtest
 
 import (
@@ -23,12 +23,15 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/caliper-dev/caliper/internal/testenv"
 )
 
 // Start starts a server and returns its URL (user postgres, database
 // postgres, trust authentication, UTC, C collation).
 func Start(t testing.TB) string {
 	t.Helper()
+	testenv.NeedLong(t, "starts a PostgreSQL server")
 	bin, err := binDir()
 	if err != nil {
 		unavailable(t, "%v; install PostgreSQL (Debian: apt-get install postgresql)", err)
