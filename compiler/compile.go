@@ -201,7 +201,7 @@ func (b *builder) sourceCTEs() []string {
 func (b *builder) sql() string {
 	e := b.e
 	var w strings.Builder
-	fmt.Fprintf(&w, "-- caliper: experiment %s, %d metric(s), %d source scan(s)\n", e.Name, len(e.Metrics), len(b.plan.Scans))
+	fmt.Fprintf(&w, "-- caliper: experiment %s, %d metric(s), %d source scan(s)\n", dialect.CommentText(e.Name), len(e.Metrics), len(b.plan.Scans))
 	w.WriteString("WITH\n")
 	ctes := b.sourceCTEs()
 	// Sources only quantile metrics read (they are not scanned per unit).

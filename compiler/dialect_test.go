@@ -172,3 +172,25 @@ func TestDialectLookup(t *testing.T) {
 		t.Errorf("Lookup(oracle): %v", err)
 	}
 }
+
+// Names reach SQL comments only through CommentText: nothing in a name can
+// end the comment (a line break in any of its forms) and start a statement.
+func TestCommentText(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"homefeed_v2", "homefeed_v2"},
+		{"ndcg@10", "ndcg@10"},
+		{"a\rCOPY x TO 'y'", `"a\rCOPY x TO 'y'"`},
+		{"a\nb", `"a\nb"`},
+		{"a\u2028b", `"a\u2028b"`},
+		{"é", `"\u00e9"`},
+		{"", `""`},
+	} {
+		got := dialect.CommentText(c.in)
+		if got != c.want {
+			t.Errorf("CommentText(%q) = %s, want %s", c.in, got, c.want)
+		}
+		if strings.ContainsAny(got, "\r\n\u2028\u2029\x00") {
+			t.Errorf("CommentText(%q) holds a line break", c.in)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/caliper-dev/caliper/compiler/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/stdlib"
 )
@@ -101,7 +102,7 @@ func (b *builder) splitSQL() string {
 		}
 	}
 	ctes = append(ctes, b.sqlf("\"split_values\" AS (\n  SELECT \"variant\", \"split\",\n%s\n  FROM \"split_per_unit\"\n)", strings.Join(vals, ",\n")))
-	return fmt.Sprintf("-- caliper: experiment %s split by %s\n", e.Name, col) +
+	return fmt.Sprintf("-- caliper: experiment %s split by %s\n", dialect.CommentText(e.Name), dialect.CommentText(col)) +
 		b.sqlf("WITH\n%s\nSELECT \"variant\", \"split\", count(*) AS \"units\",\n  %s\nFROM \"split_values\"\nGROUP BY \"variant\", \"split\"\nORDER BY \"variant\", \"split\" NULLS FIRST",
 			strings.Join(ctes, ",\n"), strings.Join(sums, ",\n  "))
 }

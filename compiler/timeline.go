@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/caliper-dev/caliper/compiler/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/lang/types"
 	"github.com/caliper-dev/caliper/stdlib"
@@ -168,7 +169,7 @@ func (b *builder) timelineSQL() string {
 		}
 	}
 	ctes = append(ctes, b.sqlf("\"tl_values\" AS (\n  SELECT \"variant\", \"period\",\n%s\n  FROM \"tl_per_unit\"\n)", strings.Join(vals, ",\n")))
-	return fmt.Sprintf("-- caliper: experiment %s timeline by %s\n", e.Name, e.Timeline) +
+	return fmt.Sprintf("-- caliper: experiment %s timeline by %s\n", dialect.CommentText(e.Name), dialect.CommentText(e.Timeline)) +
 		b.sqlf("WITH\n%s\nSELECT v.\"variant\", v.\"period\", %s(p.\"period_start\") AS \"period_start\", %s(p.\"period_end\") AS \"period_end\", count(*) AS \"units\",\n  %s,\n  (SELECT count(DISTINCT \"unit\") FROM \"unit_periods\" x WHERE x.\"variants\" > 1 AND x.\"period\" = v.\"period\") AS \"excluded_multiple_variants\"\nFROM \"tl_values\" v JOIN \"periods\" p USING (\"period\")\nGROUP BY v.\"variant\", v.\"period\"\nORDER BY v.\"period\", v.\"variant\"",
 			strings.Join(ctes, ",\n"), d.AnyValue, d.AnyValue, strings.Join(sums, ",\n  "))
 }

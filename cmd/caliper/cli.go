@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caliper-dev/caliper/internal/safetext"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/lang/diag"
 )
@@ -29,7 +30,14 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 var commands = []func(all *bool) *cobra.Command{checkCmd, compileCmd, runCmd, powerCmd, simulateCmd, fmtCmd, diffCmd, catalogCmd, historyCmd, analyzeCmd}
 
 // Main runs the CLI with args and returns the process exit code.
+//
+// Everything it prints passes through safetext.Writer: control and
+// escape characters from a spec or its data are shown escaped, never sent
+// to the terminal raw.
 func Main(args []string, stdout, stderr io.Writer) int {
+	so, se := safetext.NewWriter(stdout), safetext.NewWriter(stderr)
+	defer func() { _ = so.Flush(); _ = se.Flush() }()
+	stdout, stderr = so, se
 	root := &cobra.Command{
 		Use:           "caliper",
 		Short:         "Caliper: declarative metrics, experiments and launch decisions",

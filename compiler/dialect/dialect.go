@@ -421,3 +421,21 @@ func (d *Dialect) Function(name string) (string, bool) {
 	f, ok := d.Functions[name]
 	return f, ok
 }
+
+// CommentText makes a name safe inside an SQL `--` comment: a plain word
+// (letters, digits, _ @ .) is printed as is, anything else as a Go-quoted
+// ASCII string, so no line break, control character or non-ASCII rune
+// from a spec can end the comment and start a statement.
+func CommentText(name string) string {
+	plain := name != ""
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '@' || r == '.') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return name
+	}
+	return strconv.QuoteToASCII(name)
+}

@@ -50,6 +50,8 @@ var Catalog = []Info{
 	{Code: ENoSpecs, Name: "no-specs", Summary: "A folder holds no `.cal` files.",
 		Help:    "Pass a folder with spec files, or one `.cal` file. Subfolders are separate namespaces and are not read.",
 		Example: "error[E0114]: no .cal files in specs\n --> specs\n"},
+	{Code: EControlChar, Name: "control-character", Summary: "A name, string or comment holds a control character (carriage return, escape, ...), a bidirectional mark or a byte that is not UTF-8.",
+		Help: "Remove it. A spec is printable text: such a character in a name could end the SQL comment the name is printed in, or drive the terminal a diagnostic is shown on. Strings may hold tabs, raw strings line breaks; write a line break in a string as `\\n`."},
 	{Code: EDuplicateName, Name: "duplicate-name", Summary: "Two declarations (or two columns of a source) share a name.",
 		Help: "Names of sources, metrics, experiments and benchmarks are unique in a folder, which is one namespace; a note shows the first declaration."},
 	{Code: EUnknownName, Name: "unknown-name", Summary: "A name resolves to no declaration of the kind wanted.",

@@ -21,6 +21,7 @@ const (
 	ENotSupported  Code = "E0112" // valid syntax this version does not execute yet
 	EFileRead      Code = "E0113" // spec file could not be read
 	ENoSpecs       Code = "E0114" // no .cal files in a folder
+	EControlChar   Code = "E0115" // control character in a name, string or comment
 	EDuplicateName Code = "E0201" // two declarations with one name
 	EUnknownName   Code = "E0202" // name resolves to nothing
 	EWrongKind     Code = "E0203" // name resolves to the wrong kind of declaration

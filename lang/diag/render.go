@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/caliper-dev/caliper/internal/safetext"
 	"github.com/caliper-dev/caliper/lang/source"
 )
 
@@ -37,8 +38,11 @@ func Render(w io.Writer, files *source.Set, list List, opt RenderOptions) {
 	}
 }
 
+// Text from a spec or its data (names, values, source lines) is shown
+// with control and escape characters escaped (internal/safetext), so a
+// diagnostic never drives the terminal it is printed on.
 func renderOne(w io.Writer, files *source.Set, d *Diagnostic) {
-	fmt.Fprintf(w, "%s[%s]: %s\n", d.Severity, d.Code, d.Message)
+	fmt.Fprintf(w, "%s[%s]: %s\n", d.Severity, d.Code, safetext.Text(d.Message))
 	// The gutter is as wide as the line number, so arrows, bars and notes
 	// line up.
 	pad := " "
@@ -46,16 +50,16 @@ func renderOne(w io.Writer, files *source.Set, d *Diagnostic) {
 		pad = strings.Repeat(" ", len(fmt.Sprint(d.Span.Start.Line)))
 	}
 	if d.Span.File != "" {
-		fmt.Fprintf(w, "%s--> %s\n", pad, d.Span)
+		fmt.Fprintf(w, "%s--> %s\n", pad, safetext.Line(d.Span.String()))
 	}
 	if f := files.File(d.Span.File); f != nil && d.Span.IsValid() {
 		snippet(w, f, d.Span)
 	}
 	for _, r := range d.Related {
-		fmt.Fprintf(w, "%s = note: %s (%s)\n", pad, r.Message, r.Span)
+		fmt.Fprintf(w, "%s = note: %s (%s)\n", pad, safetext.Text(r.Message), safetext.Line(r.Span.String()))
 	}
 	for _, h := range d.Hints {
-		fmt.Fprintf(w, "%s = help: %s\n", pad, h)
+		fmt.Fprintf(w, "%s = help: %s\n", pad, safetext.Text(h))
 	}
 	fmt.Fprintln(w)
 }
@@ -64,21 +68,40 @@ func snippet(w io.Writer, f *source.File, s source.Span) {
 	line := f.Line(s.Start.Line)
 	num := fmt.Sprint(s.Start.Line)
 	pad := strings.Repeat(" ", len(num))
-	expanded := strings.ReplaceAll(line, "\t", "    ")
-	fmt.Fprintf(w, "%s |\n%s | %s\n", pad, num, expanded)
+	// Each rune's shown form: a tab as four spaces, an unsafe character
+	// escaped; the caret is placed by the widths of the shown forms.
+	var shown []string
+	for i, r := range line {
+		switch {
+		case r == '\t':
+			shown = append(shown, "    ")
+		case r == utf8.RuneError:
+			if _, n := utf8.DecodeRuneInString(line[i:]); n == 1 {
+				shown = append(shown, fmt.Sprintf(`\x%02x`, line[i]))
+			} else {
+				shown = append(shown, string(r))
+			}
+		case safetext.Unsafe(r):
+			shown = append(shown, safetext.EscapeRune(r))
+		default:
+			shown = append(shown, string(r))
+		}
+	}
+	fmt.Fprintf(w, "%s |\n%s | %s\n", pad, num, strings.Join(shown, ""))
 	// Caret width: the span's runes on its first line, at least 1.
 	startCol := s.Start.Col
 	width := 1
 	if s.End.Line == s.Start.Line && s.End.Col > s.Start.Col {
 		width = s.End.Col - s.Start.Col
 	} else if s.End.Line > s.Start.Line {
-		width = utf8.RuneCountInString(line) - startCol + 1
+		width = len(shown) - startCol + 1
 	}
 	width = max(width, 1)
-	prefix := []rune(line)
-	if startCol-1 <= len(prefix) {
-		prefix = prefix[:startCol-1]
+	first := min(max(startCol-1, 0), len(shown))
+	last := min(first+width, len(shown))
+	indent := utf8.RuneCountInString(strings.Join(shown[:first], ""))
+	if last > first {
+		width = utf8.RuneCountInString(strings.Join(shown[first:last], ""))
 	}
-	indent := utf8.RuneCountInString(strings.ReplaceAll(string(prefix), "\t", "    "))
 	fmt.Fprintf(w, "%s | %s%s\n", pad, strings.Repeat(" ", indent), strings.Repeat("^", width))
 }

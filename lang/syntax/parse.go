@@ -7,9 +7,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
 
+	"github.com/caliper-dev/caliper/internal/safetext"
 	"github.com/caliper-dev/caliper/lang/ast"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/source"
@@ -37,6 +39,7 @@ var (
 	tString  = symbols["String"]
 	tRaw     = symbols["RawString"]
 	tNumber  = symbols["Number"]
+	tQIdent  = symbols["QIdent"]
 )
 
 // Parse parses one spec file. It never panics and always returns a file:
@@ -303,6 +306,13 @@ func scan(f *source.File) (*scanned, diag.List) {
 			s.toks = append(s.toks, t)
 			return s, diags
 		}
+		if bad := controlIn(f, t, &diags); bad {
+			s.invalid = append(s.invalid, t.Pos.Offset)
+			if t.Type == tInvalid {
+				flushRun()
+				continue
+			}
+		}
 		if t.Type == tComment || t.Type == tSpace {
 			continue
 		}
@@ -361,6 +371,40 @@ func scan(f *source.File) (*scanned, diag.List) {
 		}
 		s.toks = append(s.toks, t)
 	}
+}
+
+// controlIn reports a control character (or a bidirectional mark, or a
+// byte that is not UTF-8) in a token: in a name, a string, a comment, or
+// on its own. A spec is text: such characters could end an SQL comment
+// the name is printed in, or drive the terminal a diagnostic is shown on.
+// Tabs are allowed in strings and comments, line breaks in raw strings.
+func controlIn(f *source.File, t lexer.Token, diags *diag.List) bool {
+	keep, what := "", "a name"
+	switch t.Type {
+	case tQIdent:
+	case tString:
+		keep, what = "\t", "a string"
+	case tRaw:
+		keep, what = "\t\n\r", "a string"
+	case tComment:
+		keep, what = "\t\r", "a comment"
+	case tInvalid:
+		what = "the spec"
+	default:
+		return false
+	}
+	i, r := safetext.Find(t.Value, keep)
+	if i < 0 {
+		return false
+	}
+	at := t.Pos.Offset + i
+	n := utf8.RuneLen(r)
+	if r == utf8.RuneError || n < 1 {
+		n = 1
+	}
+	diags.Errorf(diag.EControlChar, f.SpanOf(at, at+n), "control character `%s` in %s", safetext.EscapeRune(r), what).
+		Hint("names, strings and comments hold printable text only: remove the character (write a line break in a string as \\n)")
+	return true
 }
 
 type chunk struct{ start, end int }
