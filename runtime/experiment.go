@@ -274,6 +274,9 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 	if e.Sequential && cmp.Estimable() {
 		cmp = stats.Sequential(cmp, ca.Units+ta.Units, e.Alpha, e.SequentialTuning)
 	}
+	// Reports keep the delta-method relative interval until they can show
+	// unbounded Fieller intervals (issue #14).
+	cmp = cmp.WithRelative(stats.DeltaMethod)
 	res.Method = cmp.Method
 	res.Control = report.Arm{Units: int64(ca.Units), Mean: report.Num(finite(ca.Value))}
 	res.Treatment = report.Arm{Units: int64(ta.Units), Mean: report.Num(finite(ta.Value))}

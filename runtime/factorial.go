@@ -147,7 +147,7 @@ func factorialReport(t *report.Target, m *model.Metric, use *model.MetricUse, f 
 			// independent cells.
 			ca := stats.Arm{Units: float64(res.Control.Units), Value: b, Variance: sq(f.Cells[0].StdError), DF: math.Inf(1)}
 			ta := stats.Arm{Units: float64(res.Treatment.Units), Value: float64(res.Treatment.Mean), Variance: sq(f.Cells[len(f.Cells)-1].StdError), DF: math.Inf(1)}
-			if rc := stats.Compare(ca, ta, float64(t.Alpha), stats.Normal); rc.Relative != nil {
+			if rc := stats.Compare(ca, ta, float64(t.Alpha), stats.Normal).WithRelative(stats.DeltaMethod); rc.Relative != nil {
 				res.Relative = effect(*rc.Relative)
 			}
 		}

@@ -359,8 +359,5 @@ func clusterFill(out *Comparison, c, t, vc, vt, df, alpha float64) {
 		out.RelativeProblem = "the control value is 0: a relative effect is not defined"
 		return
 	}
-	rel := est / math.Abs(c)
-	rse := math.Sqrt(vt/(c*c) + t*t*vc/(c*c*c*c))
-	z := quantile(1-alpha/2, math.Inf(1))
-	out.Relative = &Effect{Estimate: rel, StdError: rse, Lower: rel - z*rse, Upper: rel + z*rse}
+	out.setRelative(IndependentRatioTest(Arm{Value: c, Variance: vc}, Arm{Value: t, Variance: vt}), q, alpha, nil)
 }

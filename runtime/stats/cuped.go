@@ -182,10 +182,13 @@ func CompareCuped(control, treatment CupedMoments, slope CupedSlope, alpha float
 	return out
 }
 
-// cupedMeanRelative replaces the relative effect of an adjusted comparison
-// by GrowthBook's relative CUPED effect (§4.1 step 5).
+// cupedMeanRelative replaces the relative effect of an adjusted comparison:
+// the adjusted effect D = ỹ_T − ỹ_C taken against the unadjusted control
+// mean ȳ_C. Its Fieller interval inverts the adjusted test with
+// Var(ȳ_C) = s²_yC/n_C and Cov(D, ȳ_C) = −(s²_yC − θ s_xyC)/n_C; the delta
+// interval is GrowthBook's relative CUPED effect (§4.1 step 5).
 func cupedMeanRelative(c *Comparison, control, treatment CupedMoments, theta, alpha float64) {
-	c.Relative, c.RelativeProblem = nil, ""
+	c.Relative, c.RelativeProblem, c.other = nil, "", nil
 	yc, yt := control.Post().Mean(), treatment.Post().Mean()
 	if yc == 0 {
 		c.RelativeProblem = "the control value is 0: a relative effect is not defined"
@@ -196,19 +199,27 @@ func cupedMeanRelative(c *Comparison, control, treatment CupedMoments, theta, al
 	num := control.Post().rawVar()*r*r - 2*theta*control.cupedCov()*r + theta*theta*control.Pre().rawVar()
 	vc := num / (control.N * yc * yc)
 	est := c.Absolute.Estimate / math.Abs(yc)
-	cupedSetRelative(c, est, vt+vc, alpha)
+	delta, why := cupedDelta(est, vt+vc, alpha)
+	if why != "" {
+		c.RelativeProblem = why
+		return
+	}
+	se := c.Absolute.StdError
+	rt := RatioTest{D: c.Absolute.Estimate, V: se * se, C: yc,
+		VC:  math.Max(control.Post().rawVar(), 0) / control.N,
+		Cov: -(control.Post().rawVar() - theta*control.cupedCov()) / control.N}
+	c.setRelative(rt, c.q, alpha, delta)
 }
 
-// cupedSetRelative stores a relative effect with a normal interval, or the
-// reason it has none when its variance is not positive.
-func cupedSetRelative(c *Comparison, est, v, alpha float64) {
+// cupedDelta is a relative effect with a normal (delta-method) interval, or
+// the reason it has none when its variance is not positive.
+func cupedDelta(est, v, alpha float64) (*Effect, string) {
 	if !(v > 0) || math.IsInf(v, 0) {
-		c.RelativeProblem = "the relative effect has no variance"
-		return
+		return nil, "the relative effect has no variance"
 	}
 	se := math.Sqrt(v)
 	z := quantile(1-alpha/2, math.Inf(1))
-	c.Relative = &Effect{Estimate: est, StdError: se, Lower: est - z*se, Upper: est + z*se}
+	return &Effect{Estimate: est, StdError: se, Lower: est - z*se, Upper: est + z*se, Method: DeltaMethod.String()}, ""
 }
 
 // cupedReduction is 1 − Var_adj/Var_unadj of the absolute effect (0 when
@@ -418,8 +429,11 @@ func CompareCupedRatio(control, treatment CupedRatioMoments, alpha float64, dist
 // control gradient is
 // (−(|r|+g)/(D̄post r²), M̄post(|r|+g)/(D̄post² r²), −∇_C[2]/|r|, −∇_C[3]/|r|)
 // and treatment gradient ∇_T/|r|, g = adj_T − adj_C.
+//
+// The Fieller interval inverts the adjusted test against r, with
+// Var(r) = ∇rᵀΛ_C∇r/n_C and Cov(g, r) = −∇_Cᵀ Λ_C ∇r/n_C, ∇r = (1/D̄, −M̄/D̄², 0, 0).
 func cupedRatioRelative(c *Comparison, sc, st cupedRatioStat, theta, alpha float64) {
-	c.Relative, c.RelativeProblem = nil, ""
+	c.Relative, c.RelativeProblem, c.other = nil, "", nil
 	if sc.beta[1] == 0 || sc.beta[0] == 0 {
 		c.RelativeProblem = "the control value is 0: a relative effect is not defined"
 		return
@@ -440,5 +454,15 @@ func cupedRatioRelative(c *Comparison, sc, st cupedRatioStat, theta, alpha float
 		gb[i] = nt[i] / den
 	}
 	v := sc.quad(ga, cupedAll, ga, cupedAll)/sc.n + st.quad(gb, cupedAll, gb, cupedAll)/st.n
-	cupedSetRelative(c, g/den, v, alpha)
+	delta, why := cupedDelta(g/den, v, alpha)
+	if why != "" {
+		c.RelativeProblem = why
+		return
+	}
+	gr := [4]float64{1 / d, -sc.beta[0] / (d * d), 0, 0}
+	se := c.Absolute.StdError
+	rt := RatioTest{D: c.Absolute.Estimate, V: se * se, C: r,
+		VC:  math.Max(sc.quad(gr, cupedAll, gr, cupedAll), 0) / sc.n,
+		Cov: -sc.quad(nc, cupedAll, gr, cupedAll) / sc.n}
+	c.setRelative(rt, c.q, alpha, delta)
 }

@@ -58,12 +58,18 @@ func depthNum(t *testing.T, s string) float64 {
 }
 
 // depthFinite fails when any result field of a comparison is NaN or ±Inf
-// (DF may be +Inf: that is how Compare marks a normal reference).
+// (DF may be +Inf: that is how Compare marks a normal reference; an
+// unbounded relative interval has infinite open sides).
 func depthFinite(t *testing.T, name string, c Comparison) {
 	t.Helper()
 	vals := []float64{c.Absolute.Estimate, c.Absolute.StdError, c.Absolute.Lower, c.Absolute.Upper, c.PValue}
 	if c.Relative != nil {
-		vals = append(vals, c.Relative.Estimate, c.Relative.StdError, c.Relative.Lower, c.Relative.Upper)
+		vals = append(vals, c.Relative.Estimate, c.Relative.StdError)
+		if !c.Relative.Unbounded {
+			vals = append(vals, c.Relative.Lower, c.Relative.Upper)
+		} else if c.Relative.Gap != nil {
+			vals = append(vals, c.Relative.Gap[0], c.Relative.Gap[1])
+		}
 	}
 	for _, v := range vals {
 		if math.IsNaN(v) || math.IsInf(v, 0) {

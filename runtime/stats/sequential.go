@@ -142,8 +142,28 @@ func Sequential(c Comparison, n, alpha, tuning float64) Comparison {
 	out.Absolute = sequentialEffect(c.Absolute, n, alpha, tuning)
 	out.PValue = SequentialPValue(c.Absolute.Estimate, c.Absolute.StdError, n, alpha, tuning)
 	if c.Relative != nil {
-		r := sequentialEffect(*c.Relative, n, alpha, tuning)
-		out.Relative = &r
+		// The relative sequence inverts the absolute one: its critical
+		// value is the absolute half-width over the standard error, so it
+		// excludes 0 exactly when the always-valid p-value is below alpha.
+		// The delta alternative is the sequence around the delta estimate.
+		delta := c.other
+		if c.Relative.Method == DeltaMethod.String() {
+			delta = c.Relative
+		}
+		q := out.Absolute.Upper - out.Absolute.Estimate
+		if se := c.Absolute.StdError; se > 0 {
+			q /= se
+		}
+		f := FiellerInterval(c.ratio, q)
+		var d *Effect
+		if delta != nil {
+			e := sequentialEffect(*delta, n, alpha, tuning)
+			d = &e
+		}
+		out.q, out.Relative, out.other = q, &f, d
+		if c.Relative.Method == DeltaMethod.String() && d != nil {
+			out.Relative, out.other = d, &f
+		}
 	}
 	return out
 }
@@ -151,7 +171,7 @@ func Sequential(c Comparison, n, alpha, tuning float64) Comparison {
 // sequentialEffect replaces an effect's interval by the confidence sequence.
 func sequentialEffect(e Effect, n, alpha, tuning float64) Effect {
 	h := SequentialHalfWidth(e.StdError, n, alpha, tuning)
-	return Effect{Estimate: e.Estimate, StdError: e.StdError, Lower: e.Estimate - h, Upper: e.Estimate + h}
+	return Effect{Estimate: e.Estimate, StdError: e.StdError, Lower: e.Estimate - h, Upper: e.Estimate + h, Method: e.Method}
 }
 
 // OneSidedBound is a one-sided always-valid result (§6.2 "One-sided"): the estimate, its

@@ -12,10 +12,11 @@ func seqG6Arms() (Arm, Arm) {
 }
 
 // G6: gbstats tests/frequentist/test_tests.py::TestSequentialTTest
-// (STATS-REFERENCE §6.2; r-verify/gb_ttest.R; 5 decimals).
+// (STATS-REFERENCE §6.2; r-verify/gb_ttest.R; 5 decimals). GrowthBook's
+// relative sequences are the delta method's (relative_ci delta).
 func TestSequentialG6(t *testing.T) {
 	c, tr := seqG6Arms()
-	r := Sequential(Compare(c, tr, 0.05, WelchT), 6461, 0.05, 1000)
+	r := Sequential(Compare(c, tr, 0.05, WelchT).WithRelative(DeltaMethod), 6461, 0.05, 1000)
 	printed(t, "rel", r.Relative.Estimate, 0.50336, 5)
 	printed(t, "rel se", r.Relative.StdError, 0.33341, 5)
 	printed(t, "rel CS lo", r.Relative.Lower, -0.55844, 5)
@@ -30,7 +31,7 @@ func TestSequentialG6(t *testing.T) {
 		p := x / n
 		return Arm{Units: n, Value: p, Variance: p * (1 - p) / n, DF: n - 1}
 	}
-	p := Sequential(Compare(pa(1396, 3000), pa(2422, 3461), 0.05, WelchT), 6461, 0.05, 0)
+	p := Sequential(Compare(pa(1396, 3000), pa(2422, 3461), 0.05, WelchT).WithRelative(DeltaMethod), 6461, 0.05, 0)
 	printed(t, "prop rel", p.Relative.Estimate, 0.50386, 5)
 	printed(t, "prop rel se", p.Relative.StdError, 0.03386, 5)
 	printed(t, "prop CS lo", p.Relative.Lower, 0.40098, 5)
@@ -41,7 +42,7 @@ func TestSequentialG6(t *testing.T) {
 	// test_sequential_test_runs_ra: CUPED, default N* (post_pre_sum_of_products 1).
 	ca := CupedMoments{N: 3000, SumY: 1396.87, SumSqY: 52377.9767, SumX: 16.87, SumSqX: 527.9767, SumXY: 1}
 	ta := CupedMoments{N: 3461, SumY: 2422.7, SumSqY: 134698.29, SumX: 22.7, SumSqX: 1348.29, SumXY: 1}
-	ra := Sequential(CompareCuped(ca, ta, CupedPooled, 0.05, WelchT).Comparison, 6461, 0.05, 0)
+	ra := Sequential(CompareCuped(ca, ta, CupedPooled, 0.05, WelchT).Comparison.WithRelative(DeltaMethod), 6461, 0.05, 0)
 	printed(t, "RA rel", ra.Relative.Estimate, 0.50338, 5)
 	printed(t, "RA rel se", ra.Relative.StdError, 0.33341, 5)
 	printed(t, "RA CS lo", ra.Relative.Lower, -0.50969, 5)
@@ -49,7 +50,7 @@ func TestSequentialG6(t *testing.T) {
 
 	// test_sequential_test_runs_ratio_ra: ratio CUPED, default N*.
 	a, b := cupedG4cArms()
-	rr := Sequential(CompareCupedRatio(a, b, 0.05, WelchT).Comparison, 200, 0.05, 0)
+	rr := Sequential(CompareCupedRatio(a, b, 0.05, WelchT).Comparison.WithRelative(DeltaMethod), 200, 0.05, 0)
 	printed(t, "ratio RA rel", rr.Relative.Estimate, -0.0007, 5)
 	printed(t, "ratio RA CS lo", rr.Relative.Lower, -0.02063, 5)
 	printed(t, "ratio RA CS hi", rr.Relative.Upper, 0.01923, 5)

@@ -143,13 +143,24 @@ type Effect struct {
 	StdError float64
 	Lower    float64
 	Upper    float64
+	// Method names how a relative interval was computed ("fieller" or
+	// "delta"); empty for absolute effects.
+	Method string
+	// Unbounded is set when the interval is not a finite [Lower, Upper]
+	// (a Fieller interval whose control value cannot be told apart from 0):
+	// an open side is then ±Inf, and when the set is two rays
+	// (−∞, Gap[0]] ∪ [Gap[1], ∞) both are infinite and Gap is set.
+	Unbounded bool
+	Gap       *[2]float64
 }
 
 // Comparison is a treatment arm compared with the control arm.
 type Comparison struct {
 	Absolute Effect
 	// Relative is (treatment − control) / |control|; nil when it cannot be
-	// estimated (control value 0), with the reason in RelativeProblem.
+	// estimated (control value 0), with the reason in RelativeProblem. Its
+	// interval is Fieller's inversion of this comparison's test (fieller.go)
+	// unless WithRelative(DeltaMethod) chose the delta method.
 	Relative        *Effect
 	RelativeProblem string
 	PValue          float64
@@ -160,6 +171,12 @@ type Comparison struct {
 	// empty arm, zero variance in both arms); the numbers are then zero and
 	// must not be reported.
 	Problem string
+
+	// ratio and q are the test the relative interval inverts and its
+	// critical value; other is the relative interval of the other method.
+	ratio RatioTest
+	q     float64
+	other *Effect
 }
 
 // Estimable reports whether the comparison has numbers worth reporting.
@@ -169,9 +186,11 @@ func (c Comparison) Estimable() bool { return c.Problem == "" }
 //
 // Absolute effect: t − c with variance Vt + Vc; the interval and p-value use
 // dist (Welch ν from the arms' variances and degrees of freedom for WelchT).
-// Relative effect: (t − c)/|c| with the delta-method variance
-// Vt/c² + t²Vc/c⁴ (STATS-REFERENCE §1.2) and a normal interval, as GrowthBook
-// and Eppo do; it is omitted when the control value is 0.
+// Relative effect: (t − c)/|c| with Fieller's interval, the inversion of the
+// same test (fieller.go); WithRelative(DeltaMethod) gives instead the
+// delta-method variance Vt/c² + t²Vc/c⁴ (STATS-REFERENCE §1.2) with a normal
+// interval, as GrowthBook and Eppo do. It is omitted when the control value
+// is 0.
 func Compare(control, treatment Arm, alpha float64, dist Distribution) Comparison {
 	out := Comparison{Method: dist.String()}
 	switch {
@@ -207,16 +226,11 @@ func Compare(control, treatment Arm, alpha float64, dist Distribution) Compariso
 	out.Absolute = Effect{Estimate: est, StdError: se, Lower: est - q*se, Upper: est + q*se}
 	out.PValue = twoSidedP(est/se, df)
 
-	c := control.Value
-	if c == 0 {
+	if control.Value == 0 {
 		out.RelativeProblem = "the control value is 0: a relative effect is not defined"
 		return out
 	}
-	rel := (treatment.Value - c) / math.Abs(c)
-	rv := treatment.Variance/(c*c) + treatment.Value*treatment.Value*control.Variance/(c*c*c*c)
-	rse := math.Sqrt(rv)
-	z := quantile(1-alpha/2, math.Inf(1))
-	out.Relative = &Effect{Estimate: rel, StdError: rse, Lower: rel - z*rse, Upper: rel + z*rse}
+	out.setRelative(IndependentRatioTest(control, treatment), q, alpha, nil)
 	return out
 }
 
