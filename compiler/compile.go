@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/caliper-dev/caliper/compiler/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
@@ -155,7 +156,11 @@ func (b *builder) relation(s *model.Source) string { return Relation(s, b.d) }
 func Relation(s *model.Source, d *dialect.Dialect) string {
 	var cols []string
 	for _, c := range s.Columns {
-		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", d.SourceIdent(c.Name), SQLType(d, c.Type), d.Ident(c.Name)))
+		col := d.SourceIdent(c.Name)
+		if c.Type == types.Timestamp && d.Instant != "" {
+			col = d.Cast(col, d.Instant)
+		}
+		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", col, SQLType(d, c.Type), d.Ident(c.Name)))
 	}
 	from := s.Reader.SQL(s.Arg, d.String, d.SourceIdent)
 	if d.SubqueryAlias && strings.HasPrefix(from, "(") {
@@ -234,17 +239,20 @@ func (b *builder) sql() string {
 // timeBounds returns conditions for start/end on a time column.
 func (b *builder) timeBounds(col string) []string {
 	var out []string
-	if b.e.Start != "" {
-		out = append(out, fmt.Sprintf("%s >= %s", col, b.timestamp(b.e.Start)))
+	if !b.e.Start.IsZero() {
+		out = append(out, fmt.Sprintf("%s >= %s", col, b.instant(b.e.Start)))
 	}
-	if b.e.End != "" {
-		out = append(out, fmt.Sprintf("%s < %s", col, b.timestamp(b.e.End)))
+	if !b.e.End.IsZero() {
+		out = append(out, fmt.Sprintf("%s < %s", col, b.instant(b.e.End)))
 	}
 	return out
 }
 
-// timestamp is a timestamp literal from its text.
-func (b *builder) timestamp(s string) string { return b.d.Cast(b.d.String(s), b.d.Types.Timestamp) }
+// instant is the timestamp literal of an instant, written in UTC (the
+// engines' session time zone, in which data timestamps are read).
+func (b *builder) instant(t time.Time) string {
+	return b.d.Cast(b.d.String(t.UTC().Format("2006-01-02 15:04:05.999999")), b.d.Types.Timestamp)
+}
 
 // text casts an expression to the dialect's string type.
 func (b *builder) text(expr string) string { return b.d.Cast(expr, b.d.Types.String) }

@@ -70,8 +70,8 @@ func (b *builder) timelineSQL() string {
 	ctes = append(ctes, b.sqlf("\"first_exposures\" AS (\n  SELECT %s AS \"unit\", %s AS \"variant\", min(%s) AS \"first_ts\"\n  FROM %s\n  WHERE %s\n  GROUP BY 1, 2\n)",
 		b.ident(e.Unit), b.text(b.ident(e.Assignment.Name)), d.Cast(ts, d.Types.Timestamp), b.ident(srcName(x)), strings.Join(where, "\n    AND ")))
 	origin := b.sqlf("(SELECT %s FROM \"first_exposures\")", fmt.Sprintf(d.TruncDay, b.sqlf(`min("first_ts")`)))
-	if e.Start != "" {
-		origin = b.timestamp(e.Start)
+	if !e.Start.IsZero() {
+		origin = b.instant(e.Start)
 	}
 	// Periods run from the origin to the last row of any source, and end
 	// before the experiment's end.
@@ -87,10 +87,10 @@ func (b *builder) timelineSQL() string {
 	}
 	o := "o." + b.ident("origin")
 	lastPeriod := fmt.Sprintf("CAST(floor(%s / %d) AS %s)", fmt.Sprintf(d.Seconds, last, o), step, d.Types.Int)
-	if e.End != "" {
+	if !e.End.IsZero() {
 		// The period holding the end's last instant: the one before the
 		// end when the end is a period boundary.
-		lastPeriod = fmt.Sprintf("least(%s, CAST(ceil(%s / %d) AS %s) - 1)", lastPeriod, fmt.Sprintf(d.Seconds, b.timestamp(e.End), o), step, d.Types.Int)
+		lastPeriod = fmt.Sprintf("least(%s, CAST(ceil(%s / %d) AS %s) - 1)", lastPeriod, fmt.Sprintf(d.Seconds, b.instant(e.End), o), step, d.Types.Int)
 	}
 	k := d.SeriesValue
 	ctes = append(ctes, b.sqlf("\"periods\" AS (\n  SELECT %s AS \"period\", %s AS \"period_start\", %s AS \"period_end\"\n  FROM (SELECT %s AS \"origin\") o%s\n)",

@@ -39,6 +39,11 @@ type Dialect struct {
 
 	// Types are the SQL names of the spec language's types.
 	Types Types
+	// Instant is the type with a time zone that timestamp columns are read
+	// through before Types.Timestamp, so that a value with an offset is
+	// that instant in the session's time zone (the engines run their
+	// sessions in UTC); "" where Types.Timestamp already keeps the instant.
+	Instant string
 
 	// Files: the engine reads files (csv, parquet, json readers); without
 	// it a source must be table(...) or sql """...""".
@@ -106,8 +111,9 @@ type Types struct {
 var DuckDB = &Dialect{
 	Name: "duckdb", Title: "DuckDB",
 	IdentQuote: `"`, IdentEscape: `""`,
-	Types: Types{Int: "BIGINT", Integer: "INTEGER", Float: "DOUBLE", Bool: "BOOLEAN", String: "VARCHAR", Timestamp: "TIMESTAMP", Date: "DATE"},
-	Files: true, Filter: true, BoolToBigint: true, Benchmarks: true,
+	Types:   Types{Int: "BIGINT", Integer: "INTEGER", Float: "DOUBLE", Bool: "BOOLEAN", String: "VARCHAR", Timestamp: "TIMESTAMP", Date: "DATE"},
+	Instant: "TIMESTAMPTZ",
+	Files:   true, Filter: true, BoolToBigint: true, Benchmarks: true,
 	FloatSum:    "fsum",
 	AnyValue:    "any_value",
 	BoolOr:      "bool_or",
@@ -126,8 +132,9 @@ var DuckDB = &Dialect{
 var Postgres = &Dialect{
 	Name: "postgres", Title: "PostgreSQL",
 	IdentQuote: `"`, IdentEscape: `""`,
-	Types:  Types{Int: "BIGINT", Integer: "INTEGER", Float: "DOUBLE PRECISION", Bool: "BOOLEAN", String: "TEXT", Timestamp: "TIMESTAMP", Date: "DATE"},
-	Filter: true, SubqueryAlias: true,
+	Types:   Types{Int: "BIGINT", Integer: "INTEGER", Float: "DOUBLE PRECISION", Bool: "BOOLEAN", String: "TEXT", Timestamp: "TIMESTAMP", Date: "DATE"},
+	Instant: "TIMESTAMPTZ",
+	Filter:  true, SubqueryAlias: true,
 	FloatSum:    "sum",
 	AnyValue:    "min", // any_value needs PostgreSQL 16
 	BoolOr:      "bool_or",

@@ -5,6 +5,9 @@
 package ast
 
 import (
+	"math"
+	"strconv"
+
 	"github.com/caliper-dev/caliper/lang/source"
 )
 
@@ -82,7 +85,8 @@ type PercentLit struct {
 	Sp    source.Span
 }
 
-// DurationLit is a duration such as 7d; Seconds is its length.
+// DurationLit is a duration such as 7d; Seconds is its length (-1 when
+// it does not fit in int64 seconds; the checker reports it).
 type DurationLit struct {
 	Seconds int64
 	Text    string
@@ -260,4 +264,38 @@ func Allows(kind, field string) bool {
 		}
 	}
 	return false
+}
+
+// MaxDurationSeconds is where durations stop: 100 years (of 365 days).
+// Durations are at least 1 second below it.
+const MaxDurationSeconds = 100 * 365 * 86400
+
+// DurationSeconds converts a duration's text (30m, 12h, 7d, 2w) to
+// seconds; -1 when the text is not a duration or its length does not fit
+// in int64 seconds.
+func DurationSeconds(text string) int64 {
+	if len(text) < 2 {
+		return -1
+	}
+	n, err := strconv.ParseInt(text[:len(text)-1], 10, 64)
+	if err != nil || n < 0 {
+		return -1
+	}
+	var unit int64
+	switch text[len(text)-1] {
+	case 'm':
+		unit = 60
+	case 'h':
+		unit = 3600
+	case 'd':
+		unit = 86400
+	case 'w':
+		unit = 7 * 86400
+	default:
+		return -1
+	}
+	if n > math.MaxInt64/unit {
+		return -1
+	}
+	return n * unit
 }

@@ -47,10 +47,21 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 		c.allocation(f.Value.(*ast.PercentList), e)
 	}
 	if f := field(d, "window"); f != nil {
-		e.Window = f.Value.(*ast.DurationLit).Seconds
+		e.Window = c.durationField(f, "remove `window` to count each unit from its first exposure to the end of the data; otherwise give its length, such as 7d")
 	}
 	e.Start = c.dateField(d, "start")
 	e.End = c.dateField(d, "end")
+	if !e.Start.IsZero() && !e.End.IsZero() && !e.Start.Before(e.End) {
+		end := field(d, "end").Value.(*ast.StringLit)
+		start := field(d, "start").Value.(*ast.StringLit)
+		what := "before"
+		if e.Start.Equal(e.End) {
+			what = "the same instant as"
+		}
+		c.diags.Errorf(diag.EBadValue, end.Sp, "`end` %q is %s `start` %q: the experiment would read no data", end.Value, what, start.Value).
+			Also(start.Sp, "`start` is here").
+			Hint("the experiment reads [start, end): `end` must come after `start`")
+	}
 	if f := field(d, "alpha"); f != nil {
 		n := f.Value.(*ast.NumberLit)
 		if n.Value <= 0 || n.Value >= 1 {
@@ -84,7 +95,7 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 		}
 	}
 	if f := field(d, "cuped"); f != nil {
-		e.Cuped = f.Value.(*ast.DurationLit).Seconds
+		e.Cuped = c.durationField(f, "remove `cuped` to compare without the pre-period adjustment; otherwise give the pre-period's length, such as 14d")
 	}
 	c.segments(d, e)
 	c.factors(d, e)
@@ -363,19 +374,68 @@ func (c *checker) allocation(l *ast.PercentList, e *model.Experiment) {
 }
 
 // dateField reads start/end: a date or timestamp string.
-func (c *checker) dateField(d *ast.Decl, key string) string {
+func (c *checker) dateField(d *ast.Decl, key string) time.Time {
 	f := field(d, key)
 	if f == nil {
-		return ""
+		return time.Time{}
 	}
 	s := f.Value.(*ast.StringLit)
-	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04:05", time.RFC3339} {
-		if _, err := time.Parse(layout, s.Value); err == nil {
-			return s.Value
+	if t, ok := parseInstant(s.Value); ok {
+		return t
+	}
+	c.diags.Errorf(diag.EBadValue, s.Sp, "`%s` must be a date such as \"2026-10-01\" or a timestamp such as \"2026-10-01 12:00:00\", found %q", key, s.Value).
+		Hint("without an offset it is UTC; with one (\"2026-10-01 12:00:00+05:00\", or Z) it is that instant")
+	return time.Time{}
+}
+
+// instantLayouts are the layouts of `start` and `end`: a date, a
+// timestamp, each with an optional offset (RFC 3339 with T or a space).
+var instantLayouts = []string{
+	"2006-01-02", "2006-01-02 15:04:05", "2006-01-02T15:04:05",
+	"2006-01-02 15:04:05Z07:00", time.RFC3339, "2006-01-02 15:04:05 Z07:00",
+}
+
+// parseInstant reads a date or timestamp as an instant: in UTC unless it
+// carries an offset, which then places it (fractional seconds allowed).
+func parseInstant(s string) (time.Time, bool) {
+	for _, layout := range instantLayouts {
+		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 1 {
+			return t.UTC(), true
 		}
 	}
-	c.diags.Errorf(diag.EBadValue, s.Sp, "`%s` must be a date such as \"2026-10-01\" or a timestamp such as \"2026-10-01 12:00:00\", found %q", key, s.Value)
-	return ""
+	return time.Time{}, false
+}
+
+// durationField checks a duration field: longer than zero and shorter
+// than 100 years. hint says what to do instead of a zero length.
+func (c *checker) durationField(f *ast.Field, zeroHint string) int64 {
+	lit := f.Value.(*ast.DurationLit)
+	if lit.Seconds > 0 && lit.Seconds < ast.MaxDurationSeconds {
+		return lit.Seconds
+	}
+	dg := c.badDuration(lit.Text, lit.Seconds, lit.Sp, f.Key.Name)
+	if lit.Seconds == 0 {
+		dg.Hint("%s", zeroHint)
+	} else {
+		dg.Hint("a %s is shorter than 100 years (36500d)", f.Key.Name)
+	}
+	return 0
+}
+
+// badDuration reports a duration of zero, longer than 100 years, or too
+// long to count in seconds (seconds < 0).
+func (c *checker) badDuration(text string, seconds int64, sp source.Span, key string) *diag.Diagnostic {
+	what := "the duration"
+	if key != "" {
+		what = "`" + key + "`"
+	}
+	switch {
+	case seconds == 0:
+		return c.diags.Errorf(diag.EBadValue, sp, "%s %s is empty: a duration must be longer than zero", what, text)
+	case seconds < 0:
+		return c.diags.Errorf(diag.EBadValue, sp, "%s %s is too long to count in seconds", what, text)
+	}
+	return c.diags.Errorf(diag.EBadValue, sp, "%s %s is 100 years or longer", what, text)
 }
 
 // metricUses resolves primary, secondary and guardrail metrics.

@@ -21,6 +21,11 @@ func (c *checker) row(e ast.Expr, s *model.Source) model.RowExpr {
 	case *ast.Paren:
 		return c.row(e.X, s)
 	case *ast.Literal:
+		if e.Kind == ast.LitDuration && (e.Number <= 0 || e.Number >= ast.MaxDurationSeconds) {
+			c.badDuration(e.Text, int64(e.Number), e.Sp, "").
+				Hint("a duration is a whole number of minutes, hours, days or weeks (30m, 12h, 7d, 2w)")
+			return invalidRow
+		}
 		return rowLiteral(e)
 	case *ast.Ref:
 		return c.rowRef(e, s)

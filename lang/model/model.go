@@ -5,6 +5,8 @@
 package model
 
 import (
+	"time"
+
 	"github.com/caliper-dev/caliper/lang/ast"
 	"github.com/caliper-dev/caliper/lang/source"
 	"github.com/caliper-dev/caliper/lang/types"
@@ -178,9 +180,10 @@ type Experiment struct {
 	Allocation     []float64
 	// Window is the per-unit analysis window in seconds (0: to the end).
 	Window int64
-	Start  string
-	End    string
-	Alpha  float64
+	// Start and End bound the exposures and events to [Start, End): UTC
+	// instants, zero when absent.
+	Start, End time.Time
+	Alpha      float64
 	// Metrics in report order, each with its role.
 	Metrics []*MetricUse
 	// Correction is the multiple-testing correction of secondary metrics

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/lang/ast"
@@ -358,8 +359,8 @@ func experimentEntity(e *model.Experiment, opt Options) *entity {
 		{name: "treatments", key: strings.Join(e.Treatments, "\x00"), shown: field("treatments")},
 		{name: "allocation", key: strings.Join(alloc, ","), shown: field("allocation")},
 		{name: "window", key: strconv.FormatInt(e.Window, 10), shown: field("window")},
-		{name: "start", key: e.Start, shown: e.Start},
-		{name: "end", key: e.End, shown: e.End},
+		{name: "start", key: instantKey(e.Start), shown: field("start")},
+		{name: "end", key: instantKey(e.End), shown: field("end")},
 		{name: "alpha", key: strconv.FormatFloat(e.Alpha, 'g', -1, 64), shown: strconv.FormatFloat(e.Alpha, 'g', -1, 64)},
 	}
 	// Roles: which metric in which role (the metrics' own meaning is a
@@ -558,4 +559,13 @@ func declText(f *source.File, d *ast.Decl) string {
 		lines = append(lines, f.Line(n))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// instantKey is an experiment bound's meaning: the instant, whatever
+// offset or layout wrote it ("" when absent).
+func instantKey(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }

@@ -249,23 +249,8 @@ func (c *converter) percent(p *cstPercent) *ast.PercentLit {
 }
 
 func (c *converter) duration(d *cstDuration) *ast.DurationLit {
-	return &ast.DurationLit{Seconds: durationSeconds(d.Text), Text: d.Text, Sp: c.span(d.Pos, d.EndPos)}
-}
-
-// durationSeconds converts 30m, 12h, 7d, 2w to seconds.
-func durationSeconds(text string) int64 {
-	n, _ := strconv.ParseInt(text[:len(text)-1], 10, 64)
-	switch text[len(text)-1] {
-	case 'm':
-		return n * 60
-	case 'h':
-		return n * 3600
-	case 'd':
-		return n * 86400
-	case 'w':
-		return n * 7 * 86400
-	}
-	return 0
+	// Out-of-range lengths (-1, 0, too long) are the checker's to report.
+	return &ast.DurationLit{Seconds: ast.DurationSeconds(d.Text), Text: d.Text, Sp: c.span(d.Pos, d.EndPos)}
 }
 
 // Expressions.
@@ -342,7 +327,7 @@ func (c *converter) primary(p *cstPrimary) ast.Expr {
 		v, _ := strconv.ParseFloat(strings.TrimSuffix(*p.Percent, "%"), 64)
 		return &ast.Literal{Kind: ast.LitPercent, Number: v / 100, Text: *p.Percent, Sp: sp}
 	case p.Duration != nil:
-		return &ast.Literal{Kind: ast.LitDuration, Number: float64(durationSeconds(*p.Duration)), Text: *p.Duration, Sp: sp}
+		return &ast.Literal{Kind: ast.LitDuration, Number: float64(ast.DurationSeconds(*p.Duration)), Text: *p.Duration, Sp: sp}
 	case p.Number != nil:
 		v, _ := strconv.ParseFloat(*p.Number, 64)
 		return &ast.Literal{Kind: ast.LitNumber, Number: v, Text: *p.Number, Sp: sp}

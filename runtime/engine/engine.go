@@ -7,10 +7,13 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"regexp"
+	"runtime"
 	"strings"
 
-	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/caliper-dev/caliper/compiler/dialect"
 )
@@ -76,8 +79,11 @@ type DuckDBOptions struct {
 func (o DuckDBOptions) settings() ([]string, error) {
 	var out []string
 	d := dialect.DuckDB
-	if o.Threads < 0 {
-		return nil, fmt.Errorf("--threads must be a positive number, got %d", o.Threads)
+	if max := MaxThreads(); o.Threads < 0 || o.Threads > max {
+		return nil, fmt.Errorf("--threads must be between 1 and %d (4 per core), got %d", max, o.Threads)
+	}
+	if o.MemoryLimit != "" && !memorySize.MatchString(o.MemoryLimit) {
+		return nil, fmt.Errorf("--memory-limit must be a positive size with a unit, such as 512MB or 4GB, got %q", o.MemoryLimit)
 	}
 	if o.Threads > 0 {
 		out = append(out, fmt.Sprintf("SET threads = %d", o.Threads))
@@ -89,6 +95,20 @@ func (o DuckDBOptions) settings() ([]string, error) {
 		out = append(out, "SET temp_directory = "+d.String(o.TempDir))
 	}
 	return out, nil
+}
+
+// MaxThreads is the most worker threads --threads accepts: 4 per core.
+func MaxThreads() int { return 4 * runtime.NumCPU() }
+
+// memorySize is a positive amount of memory with its unit, as DuckDB's
+// memory_limit takes it (no "-1", no bare number, no zero).
+var memorySize = regexp.MustCompile(`^\s*(0*[1-9][0-9]*(\.[0-9]+)?|0*\.[0-9]*[1-9][0-9]*)\s*(B|[KMGT]i?B)\s*$`)
+
+// sessionUTC runs on every DuckDB connection: timestamps with an offset
+// become UTC instants, and the host's time zone never changes a result.
+func sessionUTC(execer driver.ExecerContext) error {
+	_, err := execer.ExecContext(context.Background(), "SET TimeZone = 'UTC'", nil)
+	return err
 }
 
 // OpenDuckDB opens an in-memory DuckDB (or a file, if path is not empty).
@@ -103,10 +123,11 @@ func OpenDuckDBWith(path string, opt DuckDBOptions) (*DuckDB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("duckdb", path)
+	conn, err := duckdb.NewConnector(path, sessionUTC)
 	if err != nil {
 		return nil, fmt.Errorf("open duckdb: %w", err)
 	}
+	db := sql.OpenDB(conn)
 	db.SetMaxOpenConns(1)
 	for _, s := range sets {
 		if _, err := db.Exec(s); err != nil {

@@ -23,7 +23,40 @@ func TestDuckDBSettings(t *testing.T) {
 	if threads != "1" || !strings.HasPrefix(memory, "488") || temp != dir {
 		t.Errorf("threads %s, memory_limit %s, temp_directory %s", threads, memory, temp)
 	}
-	if _, err := OpenDuckDBWith("", DuckDBOptions{MemoryLimit: "lots"}); err == nil || !strings.Contains(err.Error(), "memory_limit") {
-		t.Errorf("bad memory limit: %v", err)
+	for _, bad := range []string{"lots", "-1GB", "0GB", "4", "-1", "0.0MB"} {
+		if _, err := OpenDuckDBWith("", DuckDBOptions{MemoryLimit: bad}); err == nil || !strings.Contains(err.Error(), "positive size with a unit") {
+			t.Errorf("memory limit %q: %v", bad, err)
+		}
+	}
+	for _, good := range []string{"4GB", "512MB", "1.5GiB", " 100 KB "} {
+		if _, err := (DuckDBOptions{MemoryLimit: good}).settings(); err != nil {
+			t.Errorf("memory limit %q: %v", good, err)
+		}
+	}
+	for _, bad := range []int{-1, MaxThreads() + 1, 5000} {
+		if _, err := OpenDuckDBWith("", DuckDBOptions{Threads: bad}); err == nil || !strings.Contains(err.Error(), "--threads must be between 1 and") {
+			t.Errorf("threads %d: %v", bad, err)
+		}
+	}
+}
+
+// Every DuckDB session runs in UTC: a timestamp with an offset is that
+// instant in UTC, whatever the host's time zone (TZ is set for the whole
+// process, so the cases run in turn).
+func TestDuckDBSessionUTC(t *testing.T) {
+	for _, tz := range []string{"America/New_York", "Asia/Kolkata", "UTC"} {
+		t.Setenv("TZ", tz)
+		eng, err := OpenDuckDB("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab, err := eng.Query(context.Background(), "SELECT current_setting('TimeZone') AS z, CAST(CAST('2024-01-01 10:00:00+05:00' AS TIMESTAMPTZ) AS TIMESTAMP)::VARCHAR AS t")
+		eng.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if z, ts := fmt.Sprint(tab.Rows[0][0]), fmt.Sprint(tab.Rows[0][1]); z != "UTC" || ts != "2024-01-01 05:00:00" {
+			t.Errorf("TZ=%s: session time zone %s, 10:00+05:00 read as %s (want UTC, 2024-01-01 05:00:00)", tz, z, ts)
+		}
 	}
 }

@@ -39,6 +39,9 @@ func OpenPostgres(ctx context.Context, url string) (*Postgres, error) {
 	// Text comes back as UTF-8 whatever the database's encoding (and the
 	// simple protocol needs it).
 	cfg.RuntimeParams["client_encoding"] = "UTF8"
+	// Timestamps with an offset become UTC instants whatever the server's
+	// or the host's time zone.
+	cfg.RuntimeParams["timezone"] = "UTC"
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to postgres: %w", err)

@@ -239,8 +239,8 @@ WITH
   SELECT `user_id` AS `unit`, min(CAST(`variant` AS STRING)) AS `variant`, count(DISTINCT `variant`) AS `variants`, min(CAST(`ts` AS TIMESTAMP)) AS `t0`
   FROM `src_exposures`
   WHERE (`experiment` = 'hf_ranker_v2')
-    AND `ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND `ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND `ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND `ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
     AND `variant` IS NOT NULL
     AND `user_id` IS NOT NULL
   GROUP BY 1
@@ -257,8 +257,8 @@ WITH
   JOIN `src_events` s ON s.`user_id` = u.`unit`
   WHERE s.`ts` >= u.`t0`
     AND s.`ts` < TIMESTAMP_ADD(u.`t0`, INTERVAL 604800 SECOND)
-    AND s.`ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND s.`ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND s.`ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND s.`ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
   GROUP BY u.`unit`
 ),
 `per_unit` AS (
@@ -309,8 +309,8 @@ WITH
   SELECT `user_id` AS `unit`, min(CAST(`variant` AS STRING)) AS `variant`, count(DISTINCT `variant`) AS `variants`, min(CAST(`ts` AS TIMESTAMP)) AS `t0`
   FROM `src_exposures`
   WHERE (`experiment` = 'hf_ranker_v2')
-    AND `ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND `ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND `ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND `ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
     AND `variant` IS NOT NULL
     AND `user_id` IS NOT NULL
   GROUP BY 1
@@ -327,8 +327,8 @@ WITH
   JOIN `src_events` s ON s.`user_id` = u.`unit`
   WHERE s.`ts` >= u.`t0`
     AND s.`ts` < TIMESTAMP_ADD(u.`t0`, INTERVAL 604800 SECOND)
-    AND s.`ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND s.`ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND s.`ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND s.`ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
   GROUP BY 1, 2
 ),
 `split_keys` AS (
@@ -380,15 +380,15 @@ WITH
   SELECT `user_id` AS `unit`, CAST(`variant` AS STRING) AS `variant`, min(CAST(`ts` AS TIMESTAMP)) AS `first_ts`
   FROM `src_exposures`
   WHERE (`experiment` = 'hf_ranker_v2')
-    AND `ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND `ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND `ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND `ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
     AND `variant` IS NOT NULL
     AND `user_id` IS NOT NULL
   GROUP BY 1, 2
 ),
 `periods` AS (
   SELECT k AS `period`, TIMESTAMP_ADD(o.`origin`, INTERVAL k * 86400 SECOND) AS `period_start`, TIMESTAMP_ADD(o.`origin`, INTERVAL (k + 1) * 86400 SECOND) AS `period_end`
-  FROM (SELECT CAST('2026-10-02' AS TIMESTAMP) AS `origin`) o CROSS JOIN UNNEST(GENERATE_ARRAY(0, least(CAST(floor((TIMESTAMP_DIFF(greatest((SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_exposures`), (SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_events`)), o.`origin`, MICROSECOND) / 1000000) / 86400) AS INT64), CAST(ceil((TIMESTAMP_DIFF(CAST('2026-10-12' AS TIMESTAMP), o.`origin`, MICROSECOND) / 1000000) / 86400) AS INT64) - 1))) AS k
+  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP) AS `origin`) o CROSS JOIN UNNEST(GENERATE_ARRAY(0, least(CAST(floor((TIMESTAMP_DIFF(greatest((SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_exposures`), (SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_events`)), o.`origin`, MICROSECOND) / 1000000) / 86400) AS INT64), CAST(ceil((TIMESTAMP_DIFF(CAST('2026-10-12 00:00:00' AS TIMESTAMP), o.`origin`, MICROSECOND) / 1000000) / 86400) AS INT64) - 1))) AS k
 ),
 `unit_periods` AS (
   SELECT f.`unit`, p.`period`, p.`period_start`, p.`period_end`, min(f.`variant`) AS `variant`, count(*) AS `variants`, min(f.`first_ts`) AS `t0`
@@ -408,8 +408,8 @@ WITH
   JOIN `periods` p ON s.`ts` >= p.`period_start` AND s.`ts` < p.`period_end`
   WHERE s.`ts` >= u.`t0`
     AND s.`ts` < TIMESTAMP_ADD(u.`t0`, INTERVAL 604800 SECOND)
-    AND s.`ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND s.`ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND s.`ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND s.`ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
   GROUP BY 1, 2
 ),
 `tl_per_unit` AS (

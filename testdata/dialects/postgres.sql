@@ -1,13 +1,13 @@
 -- caliper: experiment hf_main, 11 metric(s), 2 source scan(s)
 WITH
 "src_exposures" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
 ),
 "src_events" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
 ),
 "src_purchases" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("revenue" AS DOUBLE PRECISION) AS "revenue" FROM (SELECT user_id, ts, revenue FROM analytics.events WHERE event = 'purchase') AS "source"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("revenue" AS DOUBLE PRECISION) AS "revenue" FROM (SELECT user_id, ts, revenue FROM analytics.events WHERE event = 'purchase') AS "source"
 ),
 "assignments" AS (
   SELECT "user_id" AS "unit", min(CAST("variant" AS TEXT)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0", (array_agg(CAST("country" AS TEXT) ORDER BY "ts") FILTER (WHERE CAST("country" AS TEXT) IS NOT NULL))[1] AS "seg_country", (array_agg(CAST("platform" AS TEXT) ORDER BY "ts") FILTER (WHERE CAST("platform" AS TEXT) IS NOT NULL))[1] AS "seg_platform"
@@ -228,17 +228,17 @@ ORDER BY arms."variant", "seg_country", "seg_platform" NULLS FIRST;
 -- caliper: experiment hf_daily, 3 metric(s), 1 source scan(s)
 WITH
 "src_exposures" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
 ),
 "src_events" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
 ),
 "assignments" AS (
   SELECT "user_id" AS "unit", min(CAST("variant" AS TEXT)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
-    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP)
-    AND "ts" < CAST('2026-10-12' AS TIMESTAMP)
+    AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
     AND "variant" IS NOT NULL
     AND "user_id" IS NOT NULL
   GROUP BY 1
@@ -255,8 +255,8 @@ WITH
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '604800 seconds'
-    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP)
-    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP)
+    AND s."ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND s."ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
   GROUP BY u."unit"
 ),
 "per_unit" AS (
@@ -298,17 +298,17 @@ ORDER BY "variant";
 -- caliper: experiment hf_daily split by surface
 WITH
 "src_exposures" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
 ),
 "src_events" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
 ),
 "assignments" AS (
   SELECT "user_id" AS "unit", min(CAST("variant" AS TEXT)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
-    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP)
-    AND "ts" < CAST('2026-10-12' AS TIMESTAMP)
+    AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
     AND "variant" IS NOT NULL
     AND "user_id" IS NOT NULL
   GROUP BY 1
@@ -325,8 +325,8 @@ WITH
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '604800 seconds'
-    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP)
-    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP)
+    AND s."ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND s."ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
   GROUP BY 1, 2
 ),
 "split_keys" AS (
@@ -369,24 +369,24 @@ ORDER BY "variant", "split" NULLS FIRST;
 -- caliper: experiment hf_daily timeline by day
 WITH
 "src_exposures" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
 ),
 "src_events" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
 ),
 "first_exposures" AS (
   SELECT "user_id" AS "unit", CAST("variant" AS TEXT) AS "variant", min(CAST("ts" AS TIMESTAMP)) AS "first_ts"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
-    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP)
-    AND "ts" < CAST('2026-10-12' AS TIMESTAMP)
+    AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
     AND "variant" IS NOT NULL
     AND "user_id" IS NOT NULL
   GROUP BY 1, 2
 ),
 "periods" AS (
   SELECT k AS "period", o."origin" + k * INTERVAL '86400 seconds' AS "period_start", o."origin" + (k + 1) * INTERVAL '86400 seconds' AS "period_end"
-  FROM (SELECT CAST('2026-10-02' AS TIMESTAMP) AS "origin") o, generate_series(0, least(CAST(floor(extract(epoch FROM greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP)) FROM "src_events")) - o."origin") / 86400) AS BIGINT), CAST(ceil(extract(epoch FROM CAST('2026-10-12' AS TIMESTAMP) - o."origin") / 86400) AS BIGINT) - 1)) r(k)
+  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP) AS "origin") o, generate_series(0, least(CAST(floor(extract(epoch FROM greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP)) FROM "src_events")) - o."origin") / 86400) AS BIGINT), CAST(ceil(extract(epoch FROM CAST('2026-10-12 00:00:00' AS TIMESTAMP) - o."origin") / 86400) AS BIGINT) - 1)) r(k)
 ),
 "unit_periods" AS (
   SELECT f."unit", p."period", p."period_start", p."period_end", min(f."variant") AS "variant", count(*) AS "variants", min(f."first_ts") AS "t0"
@@ -406,8 +406,8 @@ WITH
   JOIN "periods" p ON s."ts" >= p."period_start" AND s."ts" < p."period_end"
   WHERE s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '604800 seconds'
-    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP)
-    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP)
+    AND s."ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND s."ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
   GROUP BY 1, 2
 ),
 "tl_per_unit" AS (
@@ -467,13 +467,13 @@ ORDER BY v."period", v."variant";
 -- caliper: experiment hf_clustered, 4 metric(s), 1 source scan(s)
 WITH
 "src_exposures" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
 ),
 "src_events" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
 ),
 "src_purchases" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("revenue" AS DOUBLE PRECISION) AS "revenue" FROM (SELECT user_id, ts, revenue FROM analytics.events WHERE event = 'purchase') AS "source"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("revenue" AS DOUBLE PRECISION) AS "revenue" FROM (SELECT user_id, ts, revenue FROM analytics.events WHERE event = 'purchase') AS "source"
 ),
 "assignments" AS (
   SELECT "user_id" AS "unit", min(CAST("variant" AS TEXT)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0", (array_agg(CAST("country" AS TEXT) ORDER BY "ts") FILTER (WHERE CAST("country" AS TEXT) IS NOT NULL))[1] AS "cluster"
@@ -613,10 +613,10 @@ ORDER BY arms."variant";
 -- caliper: experiment fm_components, 3 metric(s), 1 source scan(s)
 WITH
 "src_exposures" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures"
 ),
 "src_events" AS (
-  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
+  SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events"
 ),
 "assignments" AS (
   SELECT "user_id" AS "unit", min(CAST((CASE WHEN CAST("emb_arm" AS TEXT) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS TEXT) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS TEXT) <> 'v1' THEN 4 ELSE 0 END) AS TEXT)) AS "variant", count(DISTINCT (CASE WHEN CAST("emb_arm" AS TEXT) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS TEXT) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS TEXT) <> 'v1' THEN 4 ELSE 0 END)) AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"

@@ -237,8 +237,8 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP_NTZ)) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
-    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP_NTZ)
-    AND "ts" < CAST('2026-10-12' AS TIMESTAMP_NTZ)
+    AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ)
+    AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)
     AND "variant" IS NOT NULL
     AND "user_id" IS NOT NULL
   GROUP BY 1
@@ -255,8 +255,8 @@ WITH
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."ts" >= u."t0"
     AND s."ts" < DATEADD(second, 604800, u."t0")
-    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP_NTZ)
-    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP_NTZ)
+    AND s."ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ)
+    AND s."ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)
   GROUP BY u."unit"
 ),
 "per_unit" AS (
@@ -307,8 +307,8 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP_NTZ)) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
-    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP_NTZ)
-    AND "ts" < CAST('2026-10-12' AS TIMESTAMP_NTZ)
+    AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ)
+    AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)
     AND "variant" IS NOT NULL
     AND "user_id" IS NOT NULL
   GROUP BY 1
@@ -325,8 +325,8 @@ WITH
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."ts" >= u."t0"
     AND s."ts" < DATEADD(second, 604800, u."t0")
-    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP_NTZ)
-    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP_NTZ)
+    AND s."ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ)
+    AND s."ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)
   GROUP BY 1, 2
 ),
 "split_keys" AS (
@@ -378,15 +378,15 @@ WITH
   SELECT "user_id" AS "unit", CAST("variant" AS VARCHAR) AS "variant", min(CAST("ts" AS TIMESTAMP_NTZ)) AS "first_ts"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
-    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP_NTZ)
-    AND "ts" < CAST('2026-10-12' AS TIMESTAMP_NTZ)
+    AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ)
+    AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)
     AND "variant" IS NOT NULL
     AND "user_id" IS NOT NULL
   GROUP BY 1, 2
 ),
 "periods" AS (
   SELECT CAST(r.value AS BIGINT) AS "period", DATEADD(second, CAST(r.value AS BIGINT) * 86400, o."origin") AS "period_start", DATEADD(second, (CAST(r.value AS BIGINT) + 1) * 86400, o."origin") AS "period_end"
-  FROM (SELECT CAST('2026-10-02' AS TIMESTAMP_NTZ) AS "origin") o, LATERAL FLATTEN(input => ARRAY_GENERATE_RANGE(0, least(CAST(floor((DATEDIFF(microsecond, o."origin", greatest((SELECT max(CAST("ts" AS TIMESTAMP_NTZ)) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP_NTZ)) FROM "src_events"))) / 1000000) / 86400) AS BIGINT), CAST(ceil((DATEDIFF(microsecond, o."origin", CAST('2026-10-12' AS TIMESTAMP_NTZ)) / 1000000) / 86400) AS BIGINT) - 1) + 1)) r
+  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ) AS "origin") o, LATERAL FLATTEN(input => ARRAY_GENERATE_RANGE(0, least(CAST(floor((DATEDIFF(microsecond, o."origin", greatest((SELECT max(CAST("ts" AS TIMESTAMP_NTZ)) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP_NTZ)) FROM "src_events"))) / 1000000) / 86400) AS BIGINT), CAST(ceil((DATEDIFF(microsecond, o."origin", CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)) / 1000000) / 86400) AS BIGINT) - 1) + 1)) r
 ),
 "unit_periods" AS (
   SELECT f."unit", p."period", p."period_start", p."period_end", min(f."variant") AS "variant", count(*) AS "variants", min(f."first_ts") AS "t0"
@@ -406,8 +406,8 @@ WITH
   JOIN "periods" p ON s."ts" >= p."period_start" AND s."ts" < p."period_end"
   WHERE s."ts" >= u."t0"
     AND s."ts" < DATEADD(second, 604800, u."t0")
-    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP_NTZ)
-    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP_NTZ)
+    AND s."ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ)
+    AND s."ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)
   GROUP BY 1, 2
 ),
 "tl_per_unit" AS (

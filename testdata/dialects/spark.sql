@@ -237,8 +237,8 @@ WITH
   SELECT `user_id` AS `unit`, min(CAST(`variant` AS STRING)) AS `variant`, count(DISTINCT `variant`) AS `variants`, min(CAST(`ts` AS TIMESTAMP)) AS `t0`
   FROM `src_exposures`
   WHERE (`experiment` = 'hf_ranker_v2')
-    AND `ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND `ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND `ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND `ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
     AND `variant` IS NOT NULL
     AND `user_id` IS NOT NULL
   GROUP BY 1
@@ -255,8 +255,8 @@ WITH
   JOIN `src_events` s ON s.`user_id` = u.`unit`
   WHERE s.`ts` >= u.`t0`
     AND s.`ts` < u.`t0` + INTERVAL '604800' SECOND
-    AND s.`ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND s.`ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND s.`ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND s.`ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
   GROUP BY u.`unit`
 ),
 `per_unit` AS (
@@ -307,8 +307,8 @@ WITH
   SELECT `user_id` AS `unit`, min(CAST(`variant` AS STRING)) AS `variant`, count(DISTINCT `variant`) AS `variants`, min(CAST(`ts` AS TIMESTAMP)) AS `t0`
   FROM `src_exposures`
   WHERE (`experiment` = 'hf_ranker_v2')
-    AND `ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND `ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND `ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND `ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
     AND `variant` IS NOT NULL
     AND `user_id` IS NOT NULL
   GROUP BY 1
@@ -325,8 +325,8 @@ WITH
   JOIN `src_events` s ON s.`user_id` = u.`unit`
   WHERE s.`ts` >= u.`t0`
     AND s.`ts` < u.`t0` + INTERVAL '604800' SECOND
-    AND s.`ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND s.`ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND s.`ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND s.`ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
   GROUP BY 1, 2
 ),
 `split_keys` AS (
@@ -378,15 +378,15 @@ WITH
   SELECT `user_id` AS `unit`, CAST(`variant` AS STRING) AS `variant`, min(CAST(`ts` AS TIMESTAMP)) AS `first_ts`
   FROM `src_exposures`
   WHERE (`experiment` = 'hf_ranker_v2')
-    AND `ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND `ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND `ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND `ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
     AND `variant` IS NOT NULL
     AND `user_id` IS NOT NULL
   GROUP BY 1, 2
 ),
 `periods` AS (
   SELECT k AS `period`, o.`origin` + k * INTERVAL '86400' SECOND AS `period_start`, o.`origin` + (k + 1) * INTERVAL '86400' SECOND AS `period_end`
-  FROM (SELECT CAST('2026-10-02' AS TIMESTAMP) AS `origin`) o LATERAL VIEW explode(sequence(0, least(CAST(floor(((unix_micros(greatest((SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_exposures`), (SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_events`))) - unix_micros(o.`origin`)) / 1000000) / 86400) AS BIGINT), CAST(ceil(((unix_micros(CAST('2026-10-12' AS TIMESTAMP)) - unix_micros(o.`origin`)) / 1000000) / 86400) AS BIGINT) - 1))) r AS k
+  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP) AS `origin`) o LATERAL VIEW explode(sequence(0, least(CAST(floor(((unix_micros(greatest((SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_exposures`), (SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_events`))) - unix_micros(o.`origin`)) / 1000000) / 86400) AS BIGINT), CAST(ceil(((unix_micros(CAST('2026-10-12 00:00:00' AS TIMESTAMP)) - unix_micros(o.`origin`)) / 1000000) / 86400) AS BIGINT) - 1))) r AS k
 ),
 `unit_periods` AS (
   SELECT f.`unit`, p.`period`, p.`period_start`, p.`period_end`, min(f.`variant`) AS `variant`, count(*) AS `variants`, min(f.`first_ts`) AS `t0`
@@ -406,8 +406,8 @@ WITH
   JOIN `periods` p ON s.`ts` >= p.`period_start` AND s.`ts` < p.`period_end`
   WHERE s.`ts` >= u.`t0`
     AND s.`ts` < u.`t0` + INTERVAL '604800' SECOND
-    AND s.`ts` >= CAST('2026-10-02' AS TIMESTAMP)
-    AND s.`ts` < CAST('2026-10-12' AS TIMESTAMP)
+    AND s.`ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
+    AND s.`ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
   GROUP BY 1, 2
 ),
 `tl_per_unit` AS (

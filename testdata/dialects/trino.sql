@@ -239,8 +239,8 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP(6))) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
-    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP(6))
-    AND "ts" < CAST('2026-10-12' AS TIMESTAMP(6))
+    AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP(6))
+    AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP(6))
     AND "variant" IS NOT NULL
     AND "user_id" IS NOT NULL
   GROUP BY 1
@@ -257,8 +257,8 @@ WITH
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '604800' SECOND
-    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP(6))
-    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP(6))
+    AND s."ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP(6))
+    AND s."ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP(6))
   GROUP BY u."unit"
 ),
 "per_unit" AS (
@@ -309,8 +309,8 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP(6))) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
-    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP(6))
-    AND "ts" < CAST('2026-10-12' AS TIMESTAMP(6))
+    AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP(6))
+    AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP(6))
     AND "variant" IS NOT NULL
     AND "user_id" IS NOT NULL
   GROUP BY 1
@@ -327,8 +327,8 @@ WITH
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '604800' SECOND
-    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP(6))
-    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP(6))
+    AND s."ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP(6))
+    AND s."ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP(6))
   GROUP BY 1, 2
 ),
 "split_keys" AS (
@@ -380,15 +380,15 @@ WITH
   SELECT "user_id" AS "unit", CAST("variant" AS VARCHAR) AS "variant", min(CAST("ts" AS TIMESTAMP(6))) AS "first_ts"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
-    AND "ts" >= CAST('2026-10-02' AS TIMESTAMP(6))
-    AND "ts" < CAST('2026-10-12' AS TIMESTAMP(6))
+    AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP(6))
+    AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP(6))
     AND "variant" IS NOT NULL
     AND "user_id" IS NOT NULL
   GROUP BY 1, 2
 ),
 "periods" AS (
   SELECT k AS "period", o."origin" + k * INTERVAL '86400' SECOND AS "period_start", o."origin" + (k + 1) * INTERVAL '86400' SECOND AS "period_end"
-  FROM (SELECT CAST('2026-10-02' AS TIMESTAMP(6)) AS "origin") o CROSS JOIN UNNEST(sequence(0, least(CAST(floor((date_diff('millisecond', o."origin", greatest((SELECT max(CAST("ts" AS TIMESTAMP(6))) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP(6))) FROM "src_events"))) / 1000.0) / 86400) AS BIGINT), CAST(ceil((date_diff('millisecond', o."origin", CAST('2026-10-12' AS TIMESTAMP(6))) / 1000.0) / 86400) AS BIGINT) - 1))) AS r(k)
+  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP(6)) AS "origin") o CROSS JOIN UNNEST(sequence(0, least(CAST(floor((date_diff('millisecond', o."origin", greatest((SELECT max(CAST("ts" AS TIMESTAMP(6))) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP(6))) FROM "src_events"))) / 1000.0) / 86400) AS BIGINT), CAST(ceil((date_diff('millisecond', o."origin", CAST('2026-10-12 00:00:00' AS TIMESTAMP(6))) / 1000.0) / 86400) AS BIGINT) - 1))) AS r(k)
 ),
 "unit_periods" AS (
   SELECT f."unit", p."period", p."period_start", p."period_end", min(f."variant") AS "variant", count(*) AS "variants", min(f."first_ts") AS "t0"
@@ -408,8 +408,8 @@ WITH
   JOIN "periods" p ON s."ts" >= p."period_start" AND s."ts" < p."period_end"
   WHERE s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '604800' SECOND
-    AND s."ts" >= CAST('2026-10-02' AS TIMESTAMP(6))
-    AND s."ts" < CAST('2026-10-12' AS TIMESTAMP(6))
+    AND s."ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP(6))
+    AND s."ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP(6))
   GROUP BY 1, 2
 ),
 "tl_per_unit" AS (

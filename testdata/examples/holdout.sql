@@ -1,10 +1,10 @@
 -- caliper: experiment homefeed_holdout, 3 metric(s), 1 source scan(s)
 WITH
 "src_exposures" AS (
-  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform" FROM read_csv('holdout/data/exposures.csv', header = true)
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform" FROM read_csv('holdout/data/exposures.csv', header = true)
 ),
 "src_events" AS (
-  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('holdout/data/events.parquet')
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('holdout/data/events.parquet')
 ),
 "assignments" AS (
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"

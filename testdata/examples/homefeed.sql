@@ -1,10 +1,10 @@
 -- caliper: experiment hf_ranker_v2, 6 metric(s), 1 source scan(s)
 WITH
 "src_exposures" AS (
-  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)
 ),
 "src_events" AS (
-  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')
 ),
 "assignments" AS (
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
@@ -125,10 +125,10 @@ ORDER BY arms."variant";
 -- caliper: experiment hf_ranker_v2_gated, 3 metric(s), 1 source scan(s)
 WITH
 "src_exposures" AS (
-  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)
 ),
 "src_events" AS (
-  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')
 ),
 "assignments" AS (
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
@@ -221,10 +221,10 @@ ORDER BY arms."variant";
 -- caliper: experiment fm_q4_components, 2 metric(s), 1 source scan(s)
 WITH
 "src_exposures" AS (
-  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)
 ),
 "src_events" AS (
-  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')
 ),
 "assignments" AS (
   SELECT "user_id" AS "unit", min(CAST((CASE WHEN CAST("emb_arm" AS VARCHAR) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS VARCHAR) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS VARCHAR) <> 'v1' THEN 4 ELSE 0 END) AS VARCHAR)) AS "variant", count(DISTINCT (CASE WHEN CAST("emb_arm" AS VARCHAR) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS VARCHAR) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS VARCHAR) <> 'v1' THEN 4 ELSE 0 END)) AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
@@ -281,10 +281,10 @@ ORDER BY "variant";
 -- caliper: experiment hf_ranker_v2_decomposed, 3 metric(s), 1 source scan(s)
 WITH
 "src_exposures" AS (
-  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)
 ),
 "src_events" AS (
-  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST("ts" AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')
 ),
 "assignments" AS (
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
