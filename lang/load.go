@@ -4,6 +4,7 @@
 package lang
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -93,4 +94,21 @@ func specFiles(path string) (dir, target string, names []string, err error) {
 	}
 	sort.Strings(names)
 	return dir, target, names, nil
+}
+
+// CheckPath reports a path that cannot be a spec: missing, or neither a
+// folder nor a .cal file (a Python script, a CSV file...). Commands call
+// it first, so that such a path is a usage error rather than a run.
+func CheckPath(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return fmt.Errorf("%s does not exist: PATH is a spec folder or a .cal file", path)
+		}
+		return err
+	}
+	if !st.IsDir() && !strings.HasSuffix(path, ".cal") {
+		return fmt.Errorf("%s is not a spec: PATH is a folder of .cal files or one .cal file", path)
+	}
+	return nil
 }

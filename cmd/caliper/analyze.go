@@ -44,12 +44,9 @@ p-values, the sample-ratio check and launch decisions.`,
 			if err != nil {
 				return err
 			}
-			e := findExperiment(res.Package, target)
-			if e == nil {
-				if target == "" {
-					return fmt.Errorf("%s has several experiments: name one with --target", spec)
-				}
-				return fmt.Errorf("no experiment %q in %s", target, spec)
+			e, err := findExperiment(res.Package, target, spec)
+			if err != nil {
+				return err
 			}
 			// The result's columns are the same in every dialect.
 			plan, err := compiler.Compile(e, dialect.DuckDB)

@@ -37,6 +37,9 @@ there are errors, whatever the format.`,
 			default:
 				return fmt.Errorf("unknown format %q (supported: text, json, sarif, github)", format)
 			}
+			if err := lang.CheckPath(args[0]); err != nil {
+				return err
+			}
 			res := lang.Load(args[0])
 			out := cmd.OutOrStdout()
 			var err error

@@ -68,6 +68,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // load parses and checks path, printing diagnostics; it fails with exit 1
 // when there are errors.
 func load(cmd *cobra.Command, path string, all bool) (*lang.Result, error) {
+	if err := lang.CheckPath(path); err != nil {
+		return nil, err
+	}
 	res := lang.Load(path)
 	printDiags(cmd, res, res.Diags, all)
 	if res.Diags.HasErrors() {

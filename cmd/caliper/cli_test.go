@@ -37,7 +37,7 @@ func TestCLI(t *testing.T) {
 		{[]string{"run", ex}, 0, "saves_per_user", ""},
 		{[]string{"run", ex, "--format", "yaml"}, 2, "", "unknown format"},
 		{[]string{"run", ex, "--gate"}, 3, "decision for treatment: INCONCLUSIVE", ""},
-		{[]string{"run", "no/such/folder"}, 1, "", "no such file or directory"},
+		{[]string{"run", "no/such/folder"}, 2, "", "no/such/folder does not exist: PATH is a spec folder or a .cal file"},
 		{[]string{"frobnicate"}, 2, "", "unknown command"},
 	}
 	for _, c := range cases {

@@ -90,6 +90,9 @@ func (f *engineFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.duckdb.TempDir, "temp-dir", "", "directory DuckDB spills to")
 }
 
+// check reports flags out of range before any work is done.
+func (f *engineFlags) check() error { return f.duckdb.Validate() }
+
 func (f *engineFlags) open(ctx context.Context) (engine.Engine, error) {
 	return engine.Open(ctx, f.engine, f.duckdb)
 }

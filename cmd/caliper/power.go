@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -26,16 +27,28 @@ func powerCmd(all *bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if !(power > 0 && power < 1) {
+				return fmt.Errorf("--power is a probability between 0 and 1 (exclusive), such as 0.8; got %v", power)
+			}
+			if unitsPerDay < 0 {
+				return fmt.Errorf("--units-per-day must be positive, got %v", unitsPerDay)
+			}
 			if format != "table" && format != "json" {
 				return fmt.Errorf("unknown format %q (supported: table, json)", format)
+			}
+			if err := ef.check(); err != nil {
+				return err
 			}
 			res, err := load(cmd, args[0], *all)
 			if err != nil {
 				return err
 			}
-			e := findExperiment(res.Package, target)
-			if e == nil {
-				return fmt.Errorf("no experiment %q in %s", target, args[0])
+			e, err := findExperiment(res.Package, target, args[0])
+			if err != nil {
+				return err
+			}
+			if e.Factorial() {
+				return fmt.Errorf("power plans experiments that compare treatments with a control arm; %s is a factorial design (factors %s), which power does not support yet", e.Name, factorNames(e))
 			}
 			eng, err := ef.open(context.Background())
 			if err != nil {
@@ -63,29 +76,30 @@ func powerCmd(all *bool) *cobra.Command {
 	return cmd
 }
 
-// parsePercent reads "2%" (or "0.02") as a fraction.
+// parsePercent reads a relative MDE as a fraction: a percentage ("2%")
+// or a fraction below 1 ("0.02"). A bare number of 1 or more is refused:
+// "2" is more likely 2% than 200%, and guessing either way is a plausible
+// wrong answer.
 func parsePercent(s string) (float64, error) {
 	t := strings.TrimSpace(s)
-	scale := 1.0
-	if strings.HasSuffix(t, "%") {
-		t, scale = strings.TrimSuffix(t, "%"), 0.01
+	pct := strings.HasSuffix(t, "%")
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(t, "%")), 64)
+	switch {
+	case err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v <= 0:
+		return 0, fmt.Errorf("--mde must be a positive relative effect such as 2%% (or the fraction 0.02), got %q", s)
+	case pct:
+		return v / 100, nil
+	case v >= 1:
+		return 0, fmt.Errorf("--mde %s is ambiguous: write %s%% for a %s%% effect (a relative MDE is a percentage, or a fraction below 1 such as 0.02)", s, t, t)
 	}
-	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v <= 0 {
-		return 0, fmt.Errorf("--mde must be a positive percentage such as 2%%, got %q", s)
-	}
-	return v * scale, nil
+	return v, nil
 }
 
-// findExperiment returns the named target, or the only one when name is "".
-func findExperiment(pkg *model.Package, name string) *model.Experiment {
-	if name == "" && len(pkg.Targets) == 1 {
-		return pkg.Targets[0]
+// factorNames lists a factorial experiment's factors.
+func factorNames(e *model.Experiment) string {
+	var names []string
+	for _, f := range e.Factors {
+		names = append(names, f.Name)
 	}
-	for _, e := range pkg.Experiments {
-		if e.Name == name {
-			return e
-		}
-	}
-	return nil
+	return strings.Join(names, ", ")
 }

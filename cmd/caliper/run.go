@@ -29,6 +29,12 @@ func runCmd(all *bool) *cobra.Command {
 			if !ok {
 				return fmt.Errorf("unknown format %q (supported: table, json, markdown, html)", format)
 			}
+			if perQuery && format != "json" {
+				return fmt.Errorf("--per-query adds per-query values that only --format json shows (got --format %s)", format)
+			}
+			if err := ef.check(); err != nil {
+				return err
+			}
 			res, err := load(cmd, args[0], *all)
 			if err != nil {
 				return err

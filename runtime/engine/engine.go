@@ -75,12 +75,19 @@ type DuckDBOptions struct {
 	TempDir string
 }
 
+// Validate reports options out of range: threads beyond 4 per core, a
+// memory limit that is not a positive size with a unit.
+func (o DuckDBOptions) Validate() error {
+	_, err := o.settings()
+	return err
+}
+
 // settings are the SET statements of the options.
 func (o DuckDBOptions) settings() ([]string, error) {
 	var out []string
 	d := dialect.DuckDB
 	if max := MaxThreads(); o.Threads < 0 || o.Threads > max {
-		return nil, fmt.Errorf("--threads must be between 1 and %d (4 per core), got %d", max, o.Threads)
+		return nil, fmt.Errorf("--threads must be between 1 and 4 per core, got %d", o.Threads)
 	}
 	if o.MemoryLimit != "" && !memorySize.MatchString(o.MemoryLimit) {
 		return nil, fmt.Errorf("--memory-limit must be a positive size with a unit, such as 512MB or 4GB, got %q", o.MemoryLimit)

@@ -34,7 +34,7 @@ func TestDuckDBSettings(t *testing.T) {
 		}
 	}
 	for _, bad := range []int{-1, MaxThreads() + 1, 5000} {
-		if _, err := OpenDuckDBWith("", DuckDBOptions{Threads: bad}); err == nil || !strings.Contains(err.Error(), "--threads must be between 1 and") {
+		if _, err := OpenDuckDBWith("", DuckDBOptions{Threads: bad}); err == nil || !strings.Contains(err.Error(), "--threads must be between 1 and 4 per core") {
 			t.Errorf("threads %d: %v", bad, err)
 		}
 	}

@@ -552,7 +552,7 @@ func srmSummary(s *SRM) (class, string) {
 // notes lists the target's notes and its results' notes, and says how
 // p-values and intervals were computed when that is not the default.
 func notes(t *Target) []string {
-	out := append([]string(nil), t.Notes...)
+	out := unique(t.Notes)
 	if t.Correction != "" && t.Correction != "none" {
 		for _, r := range comparisons(t) {
 			if r.PValueAdjusted != nil {
@@ -564,12 +564,58 @@ func notes(t *Target) []string {
 	if t.Sequential {
 		out = append(out, "intervals and p-values are always valid (sequential): they may be read at any time")
 	}
+	var ns noteList
 	for _, r := range overall(t) {
+		label := fmt.Sprintf("%s (%s)", r.Metric, r.Variant)
 		if r.Cuped != nil && r.Cuped.Note != "" {
-			out = append(out, fmt.Sprintf("%s (%s): CUPED: %s", r.Metric, r.Variant, r.Cuped.Note))
+			ns.add(label, "CUPED: "+r.Cuped.Note)
 		}
 		for _, n := range r.Notes {
-			out = append(out, fmt.Sprintf("%s (%s): %s", r.Metric, r.Variant, n))
+			ns.add(label, n)
+		}
+	}
+	return append(out, ns.lines()...)
+}
+
+// noteList gathers notes about results so that a note repeated for
+// several metrics, variants or segments is printed once, naming them all.
+type noteList struct {
+	texts  []string
+	labels map[string][]string
+}
+
+func (l *noteList) add(label, text string) {
+	if l.labels == nil {
+		l.labels = map[string][]string{}
+	}
+	if _, ok := l.labels[text]; !ok {
+		l.texts = append(l.texts, text)
+	}
+	for _, have := range l.labels[text] {
+		if have == label {
+			return
+		}
+	}
+	l.labels[text] = append(l.labels[text], label)
+}
+
+// lines are the notes in first-seen order: "a (t), b (t): text".
+func (l *noteList) lines() []string {
+	var out []string
+	for _, text := range l.texts {
+		out = append(out, strings.Join(l.labels[text], ", ")+": "+text)
+	}
+	return out
+}
+
+// unique drops repeated notes, keeping the first of each.
+func unique(notes []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range notes {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
 		}
 	}
 	return out

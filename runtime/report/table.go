@@ -61,7 +61,7 @@ func writeTarget(w io.Writer, t *Target) {
 		}
 		fmt.Fprintf(w, "sample ratio: p = %s (%s)\n", fmtP(t.SRM.PValue), status)
 	}
-	for _, n := range t.Notes {
+	for _, n := range unique(t.Notes) {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	fmt.Fprintln(w)
@@ -153,13 +153,18 @@ func writeResults(w io.Writer, results []*Result, segments bool) {
 		fmt.Fprintln(tw, row)
 	}
 	tw.Flush()
+	var ns noteList
 	for _, r := range results {
+		label := fmt.Sprintf("%s (%s%s)", r.Metric, r.Variant, segmentSuffix(r.Segment))
 		for _, n := range r.Notes {
-			fmt.Fprintf(w, "note: %s (%s%s): %s\n", r.Metric, r.Variant, segmentSuffix(r.Segment), n)
+			ns.add(label, n)
 		}
 		if c := r.Cuped; c != nil && c.Adjusted {
-			fmt.Fprintf(w, "note: %s (%s%s): CUPED reduced the variance by %.1f%%\n", r.Metric, r.Variant, segmentSuffix(r.Segment), float64(c.VarianceReduction)*100)
+			ns.add(label, fmt.Sprintf("CUPED reduced the variance by %.1f%%", float64(c.VarianceReduction)*100))
 		}
+	}
+	for _, n := range ns.lines() {
+		fmt.Fprintf(w, "note: %s\n", n)
 	}
 }
 
@@ -199,7 +204,7 @@ func writeBenchmark(w io.Writer, t *Target) {
 		title += " — " + t.Title
 	}
 	fmt.Fprintf(w, "benchmark %s\nbaseline: %s; %d queries; test: %s\n", title, b.Baseline, b.Queries, b.Test)
-	for _, n := range t.Notes {
+	for _, n := range unique(t.Notes) {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	fmt.Fprintln(w)
@@ -222,10 +227,14 @@ func writeBenchmark(w io.Writer, t *Target) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", r.Model, r.Metric, num(r.Value), num(r.BaselineValue), delta, rel, p, r.Queries)
 	}
 	tw.Flush()
+	var ns noteList
 	for _, r := range b.Results {
 		for _, n := range r.Notes {
-			fmt.Fprintf(w, "note: %s (%s): %s\n", r.Metric, r.Model, n)
+			ns.add(fmt.Sprintf("%s (%s)", r.Metric, r.Model), n)
 		}
+	}
+	for _, n := range ns.lines() {
+		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	writeDecisions(w, t)
 }
