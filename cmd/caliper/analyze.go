@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
@@ -40,6 +42,11 @@ p-values, the sample-ratio check and launch decisions.`,
 			if !ok {
 				return fmt.Errorf("unknown format %q (supported: table, json, markdown, html)", format)
 			}
+			switch strings.ToLower(filepath.Ext(stats)) {
+			case ".csv", ".json", ".jsonl", ".ndjson":
+			default:
+				return fmt.Errorf("%s: --stats must be a .csv or .json file", stats)
+			}
 			res, err := load(cmd, spec, *all)
 			if err != nil {
 				return err
@@ -49,13 +56,22 @@ p-values, the sample-ratio check and launch decisions.`,
 				return err
 			}
 			// The result's columns are the same in every dialect.
-			plan, err := compiler.Compile(e, dialect.DuckDB)
+			plan, want, err := describePlan(res.Package, e)
 			if err != nil {
 				return err
 			}
 			tab, err := readStats(stats, plan)
-			if err != nil {
-				return err
+			if err != nil { // a data error: the file, not the command line
+				fmt.Fprintf(cmd.ErrOrStderr(), "error: %v\n", err)
+				return exitError{exitSpec}
+			}
+			if problems := runtime.StatsMismatch(e, want, tab.Columns, statsVariants(tab)); len(problems) > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "error: %s does not fit experiment %s's query:\n", stats, e.Name)
+				for _, p := range problems {
+					fmt.Fprintf(cmd.ErrOrStderr(), "  - %s\n", p)
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "  = help: run the query `caliper compile %s` prints for %s, and save its whole result\n", spec, e.Name)
+				return exitError{exitSpec}
 			}
 			t, err := runtime.Analyze(plan, tab)
 			if err != nil {
@@ -264,4 +280,45 @@ func sortStats(tab *engine.Table, p *compiler.Plan) {
 		}
 		return false
 	})
+}
+
+// describePlan compiles e for DuckDB and returns the columns its query
+// returns, read by describing the query on empty tables of the sources'
+// declared columns (no data is read).
+func describePlan(pkg *model.Package, e *model.Experiment) (*compiler.Plan, []runtime.ResultColumn, error) {
+	ctx := context.Background()
+	eng, err := engine.OpenDuckDB("")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer eng.Close()
+	restore, err := runtime.EmptySources(ctx, eng, pkg.Sources)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer restore()
+	plan, err := compiler.Compile(e, dialect.DuckDB)
+	if err != nil {
+		return nil, nil, err
+	}
+	cols, err := runtime.DescribeQuery(ctx, eng, plan.SQL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("experiment %s: describe its query: %w", e.Name, err)
+	}
+	return plan, cols, nil
+}
+
+// statsVariants lists the variant values of a statistics table.
+func statsVariants(tab *engine.Table) []string {
+	vi := tab.Index(compiler.ColVariant)
+	if vi < 0 {
+		return nil
+	}
+	var out []string
+	for _, row := range tab.Rows {
+		if row[vi] != nil {
+			out = append(out, fmt.Sprint(row[vi]))
+		}
+	}
+	return out
 }
