@@ -151,7 +151,7 @@ func TestWinsorizeQuantileCorrectionsMatchR(t *testing.T) {
 		correction string
 		want       map[string]float64
 	}{{"holm", ref.Holm}, {"bh", ref.BH}} {
-		got := runSpec(t, dir, "correction "+c.correction)
+		got := runSpec(t, dir, "correction "+c.correction, "relative_ci delta")
 		byMetric := map[string]*report.Result{}
 		for _, r := range got.Results {
 			byMetric[r.Metric] = r

@@ -274,9 +274,9 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 	if e.Sequential && cmp.Estimable() {
 		cmp = stats.Sequential(cmp, ca.Units+ta.Units, e.Alpha, e.SequentialTuning)
 	}
-	// Reports keep the delta-method relative interval until they can show
-	// unbounded Fieller intervals (issue #14).
-	cmp = cmp.WithRelative(stats.DeltaMethod)
+	if m, ok := stats.ParseRelativeMethod(e.RelativeCI); ok {
+		cmp = cmp.WithRelative(m)
+	}
 	res.Method = cmp.Method
 	res.Control = report.Arm{Units: int64(ca.Units), Mean: report.Num(finite(ca.Value))}
 	res.Treatment = report.Arm{Units: int64(ta.Units), Mean: report.Num(finite(ta.Value))}
@@ -343,7 +343,12 @@ func quantileStats(tab *engine.Table, row []any, mc *compiler.MetricColumns, nu 
 }
 
 func effect(e stats.Effect) *report.Effect {
-	return &report.Effect{Estimate: report.Num(e.Estimate), CILower: report.Num(e.Lower), CIUpper: report.Num(e.Upper), StdError: report.Num(e.StdError)}
+	out := &report.Effect{Estimate: report.Num(e.Estimate), CILower: report.Num(e.Lower), CIUpper: report.Num(e.Upper),
+		StdError: report.Num(e.StdError), Method: e.Method, Unbounded: e.Unbounded}
+	if e.Gap != nil {
+		out.Gap = &[2]report.Num{report.Num(e.Gap[0]), report.Num(e.Gap[1])}
+	}
+	return out
 }
 
 func finite(v float64) float64 {

@@ -124,14 +124,71 @@ func compareToReference(t *testing.T, got *report.Target, expPath string) {
 	}
 }
 
-// The shared ab_basic reference (R): every figure to 1e-6 relative.
+// The shared ab_basic reference (R): every figure to 1e-6 relative. Its
+// relative intervals are the delta method's (relative_ci delta); the
+// default Fieller intervals are checked by TestABBasicFiellerMatchesR.
 func TestABBasicMatchesR(t *testing.T) {
 	dir := testref.Path(t, "ab_basic")
-	compareToReference(t, runSpec(t, dir), filepath.Join(dir, "expected.json"))
+	compareToReference(t, runSpec(t, dir, "relative_ci delta"), filepath.Join(dir, "expected.json"))
 }
 
 // Our own R reference on simulated data of the same shape, committed with
 // its script (testdata/ab_sim/reference.R), so the check runs everywhere.
 func TestABSimMatchesR(t *testing.T) {
-	compareToReference(t, runSpec(t, "../testdata/ab_sim/data"), "../testdata/ab_sim/expected.json")
+	compareToReference(t, runSpec(t, "../testdata/ab_sim/data", "relative_ci delta"), "../testdata/ab_sim/expected.json")
+}
+
+// The default relative intervals of ab_basic end to end (SQL sums, then
+// stats) against testdata/stats/fieller/fieller.R (the inverted test solved
+// by root finding in R) at alpha 0.05, to 1e-6; and every result's
+// intervals agree with its p-value.
+func TestABBasicFiellerMatchesR(t *testing.T) {
+	dir := testref.Path(t, "ab_basic")
+	got := runSpec(t, dir)
+	raw, err := os.ReadFile("../testdata/stats/fieller/expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct {
+		Cases []struct {
+			Metric   string
+			Alpha    float64
+			Relative struct{ Estimate, Lower, Upper float64 }
+		}
+	}
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, r := range got.Results {
+		if r.Segment != nil || r.Relative == nil {
+			continue
+		}
+		if r.Relative.Method != "fieller" {
+			t.Errorf("%s: relative method %q, want fieller", r.Metric, r.Relative.Method)
+		}
+		sig := float64(*r.PValue) < float64(got.Alpha)
+		if r.Relative.Excludes(0) != sig || (r.Absolute.CILower > 0 || r.Absolute.CIUpper < 0) != sig {
+			t.Errorf("%s: intervals and p = %g disagree", r.Metric, float64(*r.PValue))
+		}
+		for _, w := range want.Cases {
+			if w.Metric != r.Metric || w.Alpha != 0.05 {
+				continue
+			}
+			checked++
+			for _, c := range []struct {
+				name      string
+				got, want float64
+			}{{"estimate", float64(r.Relative.Estimate), w.Relative.Estimate},
+				{"lower", float64(r.Relative.CILower), w.Relative.Lower},
+				{"upper", float64(r.Relative.CIUpper), w.Relative.Upper}} {
+				if d := math.Abs(c.got-c.want) / math.Abs(c.want); !(d <= 1e-6) {
+					t.Errorf("%s fieller %s = %.12g, want %.12g (R)", r.Metric, c.name, c.got, c.want)
+				}
+			}
+		}
+	}
+	if checked != 4 {
+		t.Errorf("%d metrics checked against fieller.R, want 4", checked)
+	}
 }

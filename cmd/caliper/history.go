@@ -226,7 +226,8 @@ func writeHistoryTable(w io.Writer, target, location, current string, entries []
 			abs = fmt.Sprintf("%s [%s, %s]", fnum(r.Estimate), fnum(r.CILower), fnum(r.CIUpper))
 		}
 		if e := r.Relative(); e != nil {
-			rel = fmt.Sprintf("%+.2f%% [%+.2f%%, %+.2f%%]", float64(e.Estimate)*100, float64(e.CILower)*100, float64(e.CIUpper)*100)
+			pct := func(n report.Num) string { return fmt.Sprintf("%+.2f%%", float64(n)*100) }
+			rel = pct(e.Estimate) + " " + e.Interval(pct)
 		}
 		if r.PValue != nil {
 			pv := r.PValue

@@ -248,7 +248,7 @@ var AllowedFields = map[string][]string{
 	KindExperiment: {"title", "owner", "hypothesis", "description", "tags", "exposures", "unit", "assignment",
 		"control", "treatments", "allocation", "window", "start", "end", "primary", "secondary",
 		"guardrail", "alpha", "correction", "cuped", "sequential", "sequential_tuning", "segment", "split", "cluster",
-		"factor", "attribution", "timeline", "launch"},
+		"factor", "attribution", "timeline", "relative_ci", "launch"},
 	KindBenchmark: {"title", "owner", "description", "tags", "judgments", "runs", "query", "item",
 		"relevance", "score", "model", "baseline", "metrics", "test", "alpha", "missing_queries", "launch"},
 }

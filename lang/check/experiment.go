@@ -18,6 +18,9 @@ var notYet = map[string]string{}
 // corrections are the allowed `correction` values.
 var corrections = []string{"holm", "bh", "bonferroni", "none"}
 
+// relativeCIs are the ways to build a relative interval (`relative_ci`).
+var relativeCIs = []string{"fieller", "delta"}
+
 // experiment checks an experiment declaration.
 func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 	e := &model.Experiment{Name: d.Name.Name, Span: d.Name.Sp, Decl: d, Alpha: 0.05,
@@ -77,6 +80,15 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 			e.Correction = id.Name
 		} else {
 			c.badWord(id, "correction", corrections)
+		}
+	}
+	e.RelativeCI = "fieller"
+	if f := field(d, "relative_ci"); f != nil {
+		id := f.Value.(*ast.Ident)
+		if contains(relativeCIs, id.Name) {
+			e.RelativeCI = id.Name
+		} else {
+			c.badWord(id, "relative_ci", relativeCIs)
 		}
 	}
 	if f := field(d, "sequential"); f != nil {

@@ -189,6 +189,11 @@ type Experiment struct {
 	// Correction is the multiple-testing correction of secondary metrics
 	// ("holm" by default; "bh", "bonferroni", "none").
 	Correction string
+	// RelativeCI is how relative intervals are built: "fieller" (default;
+	// the inversion of each result's own test, so it agrees with the
+	// p-value) or "delta" (the symmetric delta-method interval other
+	// platforms report).
+	RelativeCI string
 	// Sequential asks for always-valid intervals and p-values, tightest at
 	// SequentialTuning units (N*, default 5000).
 	Sequential       bool

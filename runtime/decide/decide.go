@@ -186,6 +186,11 @@ func within(r *report.Result, m *model.Metric, x float64, prefix string) (status
 	}
 	lo, hi := float64(r.Relative.CILower), float64(r.Relative.CIUpper)
 	fig := figure(r)
+	if r.Relative.Unbounded {
+		// An unbounded set reaches the bad side without end (both of its
+		// rays do when it has a gap): the tolerance cannot be shown.
+		return unclear, fmt.Sprintf("%s: %s, the relative interval is unbounded (the control mean cannot be told apart from 0)", name, fig)
+	}
 	if m.Direction == model.Decrease {
 		switch {
 		case hi <= x:
@@ -208,7 +213,7 @@ func within(r *report.Result, m *model.Metric, x float64, prefix string) (status
 // absolute one when no relative lift exists.
 func figure(r *report.Result) string {
 	if r.Relative != nil {
-		return fmt.Sprintf("%s [%s, %s]", signed(float64(r.Relative.Estimate)), signed(float64(r.Relative.CILower)), signed(float64(r.Relative.CIUpper)))
+		return signed(float64(r.Relative.Estimate)) + " " + r.Relative.Interval(func(n report.Num) string { return signed(float64(n)) })
 	}
 	return fmt.Sprintf("%+.4g [%+.4g, %+.4g] (absolute)", float64(r.Absolute.Estimate), float64(r.Absolute.CILower), float64(r.Absolute.CIUpper))
 }

@@ -407,7 +407,7 @@ func lift(v Num) string {
 
 // liftCI formats a relative effect with its interval.
 func liftCI(e *Effect) string {
-	return fmt.Sprintf("%s [%s, %s]", lift(e.Estimate), lift(e.CILower), lift(e.CIUpper))
+	return lift(e.Estimate) + " " + e.Interval(lift)
 }
 
 // effectCI formats a result's relative effect with its interval, or the

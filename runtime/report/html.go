@@ -267,6 +267,10 @@ func forestOf(t *Target, variant string) (*forest, []string) {
 			unplotted = append(unplotted, metricName(r))
 			continue
 		}
+		if r.Relative.Unbounded {
+			unplotted = append(unplotted, metricName(r)+" "+liftCI(r.Relative))
+			continue
+		}
 		rd := read(r)
 		label := metricName(r)
 		if r.Direction == "decrease" {

@@ -200,7 +200,7 @@ func TestHTMLSections(t *testing.T) {
 		`<section id="t-exp_x-quality">`, "12 units exposed to more than one variant",
 		"expected shares 33.33% / 33.33% / 33.33%",
 		`<strong class="outcome">no launch decision</strong>`,
-		"Not plotted (no relative lift): refunds.",
+		"Not plotted (no relative lift, or an unbounded one): refunds.",
 		"↓ lower is better", "guardrail tolerance",
 	} {
 		if !strings.Contains(page, want) {

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -152,6 +153,87 @@ type Effect struct {
 	CILower  Num `json:"ci_lower"`
 	CIUpper  Num `json:"ci_upper"`
 	StdError Num `json:"std_error"`
+	// Method says how a relative interval was built: "fieller" (the
+	// inversion of the result's own test; it excludes 0 exactly when
+	// p < alpha) or "delta" (`relative_ci delta`). Empty for absolute
+	// effects.
+	Method string `json:"method,omitempty"`
+	// Unbounded marks an interval that is not a finite [CILower, CIUpper]
+	// (a control mean that cannot be told apart from 0). In memory an open
+	// side is ±Inf; JSON writes it as null, never as a number. Gap, when
+	// set, is the excluded interval of a set made of two rays
+	// (−∞, Gap[0]] ∪ [Gap[1], ∞); without it the set is one ray or the
+	// whole line.
+	Unbounded bool    `json:"unbounded,omitempty"`
+	Gap       *[2]Num `json:"gap,omitempty"`
+}
+
+// effectJSON is Effect as written: infinite bounds are null.
+type effectJSON struct {
+	Estimate  Num     `json:"estimate"`
+	CILower   *Num    `json:"ci_lower"`
+	CIUpper   *Num    `json:"ci_upper"`
+	StdError  Num     `json:"std_error"`
+	Method    string  `json:"method,omitempty"`
+	Unbounded bool    `json:"unbounded,omitempty"`
+	Gap       *[2]Num `json:"gap,omitempty"`
+}
+
+// MarshalJSON writes the open sides of an unbounded interval as null.
+func (e Effect) MarshalJSON() ([]byte, error) {
+	bound := func(n Num) *Num {
+		if e.Unbounded && math.IsInf(float64(n), 0) {
+			return nil
+		}
+		return &n
+	}
+	return json.Marshal(effectJSON{Estimate: e.Estimate, CILower: bound(e.CILower), CIUpper: bound(e.CIUpper),
+		StdError: e.StdError, Method: e.Method, Unbounded: e.Unbounded, Gap: e.Gap})
+}
+
+// UnmarshalJSON reads a null bound as the open side (−Inf below, +Inf
+// above).
+func (e *Effect) UnmarshalJSON(b []byte) error {
+	var j effectJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*e = Effect{Estimate: j.Estimate, StdError: j.StdError, Method: j.Method, Unbounded: j.Unbounded, Gap: j.Gap,
+		CILower: Num(math.Inf(-1)), CIUpper: Num(math.Inf(1))}
+	if j.CILower != nil {
+		e.CILower = *j.CILower
+	}
+	if j.CIUpper != nil {
+		e.CIUpper = *j.CIUpper
+	}
+	return nil
+}
+
+// Excludes reports whether the interval excludes x: x lies outside
+// [CILower, CIUpper], or inside the gap of a two-ray set.
+func (e *Effect) Excludes(x float64) bool {
+	if e.Gap != nil {
+		return x > float64(e.Gap[0]) && x < float64(e.Gap[1])
+	}
+	return x < float64(e.CILower) || x > float64(e.CIUpper)
+}
+
+// Interval renders the interval with f for its finite bounds: "[a, b]",
+// "[a, ∞)", "(−∞, b]", "(−∞, a] ∪ [b, ∞)" or "unbounded" (the whole line).
+// It never prints a number for an open side.
+func (e *Effect) Interval(f func(Num) string) string {
+	lo, hi := float64(e.CILower), float64(e.CIUpper)
+	switch {
+	case e.Gap != nil:
+		return fmt.Sprintf("(−∞, %s] ∪ [%s, ∞)", f(e.Gap[0]), f(e.Gap[1]))
+	case math.IsInf(lo, -1) && math.IsInf(hi, 1):
+		return "unbounded"
+	case math.IsInf(hi, 1):
+		return fmt.Sprintf("[%s, ∞)", f(e.CILower))
+	case math.IsInf(lo, -1):
+		return fmt.Sprintf("(−∞, %s]", f(e.CIUpper))
+	}
+	return fmt.Sprintf("[%s, %s]", f(e.CILower), f(e.CIUpper))
 }
 
 // Num is a reported number. It is written with 10 significant digits: the

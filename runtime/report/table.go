@@ -130,7 +130,7 @@ func writeResults(w io.Writer, results []*Result, segments bool) {
 			abs = fmt.Sprintf("%s [%s, %s]", num(r.Absolute.Estimate), num(r.Absolute.CILower), num(r.Absolute.CIUpper))
 		}
 		if r.Relative != nil {
-			rel = fmt.Sprintf("%s [%s, %s]", pct(r.Relative.Estimate), pct(r.Relative.CILower), pct(r.Relative.CIUpper))
+			rel = pct(r.Relative.Estimate) + " " + r.Relative.Interval(pct)
 		}
 		if r.PValue != nil {
 			p = fmtP(*r.PValue)
@@ -216,7 +216,7 @@ func writeBenchmark(w io.Writer, t *Target) {
 			delta = fmt.Sprintf("%s [%s, %s]", num(*r.Delta), num(*r.CILower), num(*r.CIUpper))
 		}
 		if r.Relative != nil {
-			rel = fmt.Sprintf("%s [%s, %s]", pct(r.Relative.Estimate), pct(r.Relative.CILower), pct(r.Relative.CIUpper))
+			rel = pct(r.Relative.Estimate) + " " + r.Relative.Interval(pct)
 		}
 		if r.PValue != nil {
 			p = fmtP(*r.PValue)
@@ -289,7 +289,7 @@ func writeTimeline(w io.Writer, t *Target) {
 		}
 		rel, p := "n/a", "n/a"
 		if r.Relative != nil {
-			rel = fmt.Sprintf("%s [%s, %s]", pct(r.Relative.Estimate), pct(r.Relative.CILower), pct(r.Relative.CIUpper))
+			rel = pct(r.Relative.Estimate) + " " + r.Relative.Interval(pct)
 		}
 		if r.PValue != nil {
 			p = fmtP(*r.PValue)

@@ -73,6 +73,9 @@ var schema = []string{
 	method           VARCHAR NOT NULL,
 	alpha            DOUBLE NOT NULL,
 	decision         VARCHAR, -- the variant's launch outcome
+	rel_method       VARCHAR, -- how the relative interval was built: fieller or delta (schema 2)
+	rel_gap_lower    DOUBLE,  -- an unbounded relative interval of two rays (-inf, gap_lower] U [gap_upper, inf) (schema 2)
+	rel_gap_upper    DOUBLE,
 	PRIMARY KEY (run_id, ord)
 )`,
 	`CREATE VIEW run_results AS
@@ -84,14 +87,15 @@ var schema = []string{
 const resultColumns = `run_id, ord, target, target_kind, metric, metric_kind, role, direction, variant, control,
 	segment, split, period, timeline, period_start, period_end, control_units, treatment_units, control_value, treatment_value,
 	estimate, ci_lower, ci_upper, std_error, rel_estimate, rel_ci_lower, rel_ci_upper, rel_std_error,
-	p_value, p_value_adjusted, significant, method, alpha, decision`
+	p_value, p_value_adjusted, significant, method, alpha, decision, rel_method, rel_gap_lower, rel_gap_upper`
 
 // DuckDB is a results store in a DuckDB file. One process may hold it
 // for writing at a time (DuckDB locks the file); within a process, a
 // file is opened by one DuckDB store at a time.
 type DuckDB struct {
-	db   *sql.DB
-	path string // the registry key
+	db      *sql.DB
+	path    string // the registry key
+	version int    // the file's schema version (older files opened read-only are read as they are)
 }
 
 var (
@@ -209,7 +213,35 @@ func (s *DuckDB) init(readOnly bool) error {
 	if version > SchemaVersion {
 		return fmt.Errorf("schema version %d is newer than this Caliper supports (%d); upgrade Caliper", version, SchemaVersion)
 	}
-	// Older versions would be migrated here; 1 is the first.
+	s.version = version
+	if version < 2 && !readOnly {
+		return s.migrate2(ctx)
+	}
+	return nil
+}
+
+// migrate2 adds schema 2's columns (the relative interval's method and the
+// gap of an unbounded one) to a schema 1 store.
+func (s *DuckDB) migrate2(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range []string{
+		`ALTER TABLE results ADD COLUMN rel_method VARCHAR`,
+		`ALTER TABLE results ADD COLUMN rel_gap_lower DOUBLE`,
+		`ALTER TABLE results ADD COLUMN rel_gap_upper DOUBLE`,
+		`UPDATE meta SET value = '2' WHERE key = 'schema_version'`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("migrate to schema 2: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.version = 2
 	return nil
 }
 
@@ -224,6 +256,7 @@ func (s *DuckDB) create(ctx context.Context) error {
 			return fmt.Errorf("create schema: %w", err)
 		}
 	}
+	s.version = SchemaVersion
 	if _, err := tx.ExecContext(ctx, `INSERT INTO meta VALUES ('schema_version', ?), ('created', ?)`,
 		strconv.Itoa(SchemaVersion), time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return err
@@ -284,7 +317,7 @@ func (s *DuckDB) Append(ctx context.Context, run *Run) error {
 			nullFloat(r.Estimate), nullFloat(r.CILower), nullFloat(r.CIUpper), nullFloat(r.StdError),
 			nullFloat(r.RelEstimate), nullFloat(r.RelCILower), nullFloat(r.RelCIUpper), nullFloat(r.RelStdError),
 			nullFloat(r.PValue), nullFloat(r.PValueAdjusted), r.Significant, r.Method, r.Alpha,
-			nullString(r.Decision)); err != nil {
+			nullString(r.Decision), nullString(r.RelMethod), nullFloat(r.RelGapLower), nullFloat(r.RelGapUpper)); err != nil {
 			return fmt.Errorf("store result %d: %w", i, err)
 		}
 	}
@@ -340,7 +373,7 @@ func (s *DuckDB) History(ctx context.Context, q Query) ([]Entry, error) {
 		x.target, x.target_kind, x.metric, x.metric_kind, x.role, x.direction, x.variant, x.control, x.segment,
 		x.split, x.period, x.timeline, x.period_start, x.period_end, x.control_units, x.treatment_units, x.control_value, x.treatment_value,
 		x.estimate, x.ci_lower, x.ci_upper, x.std_error, x.rel_estimate, x.rel_ci_lower, x.rel_ci_upper,
-		x.rel_std_error, x.p_value, x.p_value_adjusted, x.significant, x.method, x.alpha, x.decision
+		x.rel_std_error, x.p_value, x.p_value_adjusted, x.significant, x.method, x.alpha, x.decision, ` + s.schema2Columns() + `
 	FROM results x JOIN runs r USING (run_id)
 	WHERE x.target = ? AND (? = '' OR x.metric = ?)
 	ORDER BY r.seq, x.ord`
@@ -355,12 +388,12 @@ func (s *DuckDB) History(ctx context.Context, q Query) ([]Entry, error) {
 		var e Entry
 		r := &e.Row
 		var period sql.NullInt64
-		var timeline, start, end, decision sql.NullString
-		var f [12]sql.NullFloat64
+		var timeline, start, end, decision, relMethod sql.NullString
+		var f [14]sql.NullFloat64
 		run, err := scanRun(rows, &r.Target, &r.TargetKind, &r.Metric, &r.MetricKind, &r.Role, &r.Direction,
 			&r.Variant, &r.Control, &r.Segment, &r.Split, &period, &timeline, &start, &end, &r.ControlUnits, &r.TreatmentUnits,
 			&f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10], &f[11],
-			&r.Significant, &r.Method, &r.Alpha, &decision)
+			&r.Significant, &r.Method, &r.Alpha, &decision, &relMethod, &f[12], &f[13])
 		if err != nil {
 			return nil, err
 		}
@@ -374,9 +407,10 @@ func (s *DuckDB) History(ctx context.Context, q Query) ([]Entry, error) {
 			r.Period = &k
 		}
 		r.Timeline, r.PeriodStart, r.PeriodEnd = timeline.String, start.String, end.String
-		r.Decision = decision.String
+		r.Decision, r.RelMethod = decision.String, relMethod.String
 		for i, p := range []**float64{&r.ControlValue, &r.TreatmentValue, &r.Estimate, &r.CILower, &r.CIUpper,
-			&r.StdError, &r.RelEstimate, &r.RelCILower, &r.RelCIUpper, &r.RelStdError, &r.PValue, &r.PValueAdjusted} {
+			&r.StdError, &r.RelEstimate, &r.RelCILower, &r.RelCIUpper, &r.RelStdError, &r.PValue, &r.PValueAdjusted,
+			&r.RelGapLower, &r.RelGapUpper} {
 			if f[i].Valid {
 				v := f[i].Float64
 				*p = &v
@@ -385,6 +419,15 @@ func (s *DuckDB) History(ctx context.Context, q Query) ([]Entry, error) {
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// schema2Columns selects schema 2's columns, or NULLs from an older file
+// opened read-only.
+func (s *DuckDB) schema2Columns() string {
+	if s.version < 2 {
+		return "NULL AS rel_method, NULL AS rel_gap_lower, NULL AS rel_gap_upper"
+	}
+	return "x.rel_method, x.rel_gap_lower, x.rel_gap_upper"
 }
 
 // Close implements Store.

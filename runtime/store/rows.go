@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"math"
 
 	"github.com/caliper-dev/caliper/runtime/report"
 )
@@ -28,6 +29,7 @@ func Rows(rep *report.Report) []Row {
 					Alpha: float64(t.Alpha), Decision: decision[r.Model],
 				}
 				row.RelEstimate, row.RelCILower, row.RelCIUpper, row.RelStdError = effect(r.Relative)
+				relative(&row, r.Relative)
 				rows = append(rows, row)
 			}
 			continue
@@ -45,6 +47,7 @@ func Rows(rep *report.Report) []Row {
 			}
 			row.Estimate, row.CILower, row.CIUpper, row.StdError = effect(r.Absolute)
 			row.RelEstimate, row.RelCILower, row.RelCIUpper, row.RelStdError = effect(r.Relative)
+			relative(&row, r.Relative)
 			rows = append(rows, row)
 		}
 	}
@@ -65,7 +68,28 @@ func effect(e *report.Effect) (est, lo, hi, se *float64) {
 	if e == nil {
 		return nil, nil, nil, nil
 	}
-	return fptr(e.Estimate), fptr(e.CILower), fptr(e.CIUpper), fptr(e.StdError)
+	return fptr(e.Estimate), bound(e.CILower), bound(e.CIUpper), fptr(e.StdError)
+}
+
+// relative stores a relative effect's method and the gap of an unbounded
+// interval of two rays.
+func relative(row *Row, e *report.Effect) {
+	if e == nil {
+		return
+	}
+	row.RelMethod = e.Method
+	if e.Gap != nil {
+		row.RelGapLower, row.RelGapUpper = fptr(e.Gap[0]), fptr(e.Gap[1])
+	}
+}
+
+// bound is a finite interval bound, nil for the open side of an unbounded
+// interval.
+func bound(n report.Num) *float64 {
+	if math.IsInf(float64(n), 0) {
+		return nil
+	}
+	return fptr(n)
 }
 
 func fptr(n report.Num) *float64 {
@@ -92,7 +116,23 @@ func Num(v *float64) *report.Num {
 // Relative is the row's relative effect as the report writes it (nil when
 // not estimated).
 func (r *Row) Relative() *report.Effect {
-	return toEffect(r.RelEstimate, r.RelCILower, r.RelCIUpper, r.RelStdError)
+	e := toEffect(r.RelEstimate, r.RelCILower, r.RelCIUpper, r.RelStdError)
+	if e == nil {
+		return nil
+	}
+	e.Method = r.RelMethod
+	// A null bound next to an estimate is the open side of an unbounded
+	// interval (never 0).
+	if r.RelCILower == nil {
+		e.CILower, e.Unbounded = report.Num(math.Inf(-1)), true
+	}
+	if r.RelCIUpper == nil {
+		e.CIUpper, e.Unbounded = report.Num(math.Inf(1)), true
+	}
+	if r.RelGapLower != nil && r.RelGapUpper != nil {
+		e.Gap = &[2]report.Num{report.Num(*r.RelGapLower), report.Num(*r.RelGapUpper)}
+	}
+	return e
 }
 
 func toEffect(est, lo, hi, se *float64) *report.Effect {

@@ -22,7 +22,7 @@ import (
 // SchemaVersion is the version of the tables this package writes. It is
 // kept in the store's `meta` table; a store written by a newer Caliper is
 // refused rather than misread.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Store is a results store.
 type Store interface {
@@ -110,10 +110,16 @@ type Row struct {
 
 	Estimate, CILower, CIUpper, StdError             *float64
 	RelEstimate, RelCILower, RelCIUpper, RelStdError *float64
-	PValue, PValueAdjusted                           *float64
-	Significant                                      bool
-	Method                                           string
-	Alpha                                            float64
+	// RelMethod is how the relative interval was built ("fieller",
+	// "delta"; "" in schema 1 stores). Null relative bounds with an
+	// estimate mark an unbounded interval; RelGapLower/Upper bound the
+	// excluded gap of one made of two rays.
+	RelMethod                string
+	RelGapLower, RelGapUpper *float64
+	PValue, PValueAdjusted   *float64
+	Significant              bool
+	Method                   string
+	Alpha                    float64
 	// Decision is the variant's launch outcome ("" when there is none).
 	Decision string
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -126,7 +127,7 @@ func TestSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	var v string
-	if err := s.db.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v); err != nil || v != "1" {
+	if err := s.db.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v); err != nil || v != "2" {
 		t.Fatalf("schema_version %q %v", v, err)
 	}
 	if _, err := s.db.Exec(`UPDATE meta SET value = '99' WHERE key = 'schema_version'`); err != nil {
@@ -157,6 +158,67 @@ func TestSchema(t *testing.T) {
 	}
 	if _, err := Open("postgres://localhost/x"); err == nil || !strings.Contains(err.Error(), "not supported yet") {
 		t.Errorf("postgres: %v", err)
+	}
+}
+
+// A schema 1 store (no relative method or gap columns) is read as it is
+// when opened read-only, and migrated to schema 2 when opened for writing;
+// an unbounded relative interval round-trips with null bounds and its gap.
+func TestSchema1Migration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "results.duckdb")
+	s, err := OpenDuckDB(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Append(ctx, sampleRun("a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`ALTER TABLE results DROP COLUMN rel_method`, `ALTER TABLE results DROP COLUMN rel_gap_lower`,
+		`ALTER TABLE results DROP COLUMN rel_gap_upper`, `UPDATE meta SET value = '1' WHERE key = 'schema_version'`} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	ro, err := OpenDuckDBReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ro.History(ctx, Query{Target: "exp"})
+	if err != nil || len(got) == 0 || got[0].Row.RelMethod != "" {
+		t.Fatalf("schema 1 read-only history: %v %+v", err, got)
+	}
+	ro.Close()
+	rw, err := OpenDuckDB(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rw.Close()
+	run := sampleRun("b", 1)
+	run.Rows[0].RelMethod, run.Rows[0].RelCILower, run.Rows[0].RelCIUpper = "fieller", nil, nil
+	run.Rows[0].RelGapLower, run.Rows[0].RelGapUpper = f(-3.5), f(0.02)
+	if err := rw.Append(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	got, err = rw.History(ctx, Query{Target: "exp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last *Row
+	for i := range got {
+		if got[i].Run.ID == "b" && got[i].Row.Metric == "m" && got[i].Row.Segment == "" && got[i].Row.Period == nil {
+			last = &got[i].Row
+		}
+	}
+	e := last.Relative()
+	if e == nil || e.Method != "fieller" || !e.Unbounded || e.Gap == nil || e.Gap[0] != -3.5 ||
+		!math.IsInf(float64(e.CILower), -1) || !math.IsInf(float64(e.CIUpper), 1) {
+		t.Fatalf("unbounded relative after migration: %+v", e)
+	}
+	b, err := json.Marshal(e)
+	if err != nil || !strings.Contains(string(b), `"ci_lower":null,"ci_upper":null`) || !strings.Contains(string(b), `"unbounded":true`) {
+		t.Errorf("unbounded relative JSON: %s %v", b, err)
 	}
 }
 
