@@ -8,6 +8,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/caliper-dev/caliper/compiler"
@@ -15,6 +16,7 @@ import (
 	"github.com/caliper-dev/caliper/internal/golden"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/lang/diag"
+	"github.com/caliper-dev/caliper/lang/format"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
@@ -44,12 +46,14 @@ func TestExamples(t *testing.T) {
 			if res.Diags.HasErrors() {
 				t.Fatalf("example has errors: %v", res.Diags.Err())
 			}
-			// Warnings are allowed (the contract's fm_q4_components has no
-			// window) but kept in a golden file, so new ones show up.
+			// An example runs without warnings unless a warning is its
+			// point, and then a comment of the example names its code.
+			// They are kept in a golden file, so new ones show up.
 			var warnings bytes.Buffer
 			diag.Render(&warnings, res.Files, res.Diags, diag.RenderOptions{})
 			gold := filepath.Join("..", "testdata", "examples", dir)
 			golden.Check(t, gold+".diagnostics", warnings.Bytes())
+			checkWarningsExplained(t, dir, res.Diags)
 			var sql bytes.Buffer
 			for _, e := range res.Package.Targets {
 				plan, err := compiler.Compile(e, dialect.DuckDB)
@@ -75,6 +79,7 @@ func TestExamples(t *testing.T) {
 			if diags.HasErrors() {
 				t.Fatalf("run: %v", diags.Err())
 			}
+			checkWarningsExplained(t, dir, diags)
 			var js, table bytes.Buffer
 			if err := report.WriteJSON(&js, rep); err != nil {
 				t.Fatal(err)
@@ -91,5 +96,48 @@ func TestExamples(t *testing.T) {
 			golden.Check(t, gold+".md", md.Bytes())
 			checkHTML(t, rep) // report_test.go
 		})
+	}
+}
+
+// checkWarningsExplained fails on a warning that no comment of the
+// example's .cal files mentions by its code.
+func checkWarningsExplained(t *testing.T, dir string, diags diag.List) {
+	t.Helper()
+	var comments strings.Builder
+	files, _ := filepath.Glob(filepath.Join(dir, "*.cal"))
+	for _, name := range files {
+		text, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(text), "\n") {
+			if i := strings.Index(line, "//"); i >= 0 {
+				comments.WriteString(line[i:] + "\n")
+			}
+		}
+	}
+	for _, d := range diags {
+		if d.Severity == diag.Warning && !strings.Contains(comments.String(), string(d.Code)) {
+			t.Errorf("example %s warns and no comment says why (name %s in a comment if the warning is the point): %s", dir, d.Code, d.Error())
+		}
+	}
+}
+
+// Every example file is in the canonical layout of caliper fmt.
+func TestExamplesFormatted(t *testing.T) {
+	for _, dir := range exampleDirs(t) {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.cal"))
+		for _, name := range files {
+			text, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			formatted, diags := format.Source(name, string(text))
+			if diags != nil {
+				t.Errorf("%s: %v", name, diags)
+			} else if formatted != string(text) {
+				t.Errorf("%s is not formatted: run caliper fmt -w %s\n%s", name, name, format.Diff(name, name+" (formatted)", string(text), formatted))
+			}
+		}
 	}
 }

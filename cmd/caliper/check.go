@@ -30,8 +30,8 @@ there are errors, whatever the format.`,
 					return err
 				}
 				p := res.Package
-				fmt.Fprintf(cmd.OutOrStdout(), "ok: %d source(s), %d metric(s), %d experiment(s)\n",
-					len(p.Sources), len(p.Metrics), len(p.Experiments))
+				fmt.Fprintf(cmd.OutOrStdout(), "ok: %d source(s), %d metric(s), %d experiment(s), %d benchmark(s)\n",
+					len(p.Sources), len(p.Metrics), len(p.Experiments), len(p.Benchmarks))
 				return nil
 			case "json", "sarif", "github":
 			default:

@@ -30,7 +30,7 @@ func TestCLI(t *testing.T) {
 		code     int
 		out, err string
 	}{
-		{[]string{"check", ex}, 0, "ok: 2 source(s), 8 metric(s), 4 experiment(s)", ""},
+		{[]string{"check", ex}, 0, "ok: 2 source(s), 8 metric(s), 4 experiment(s), 0 benchmark(s)", ""},
 		{[]string{"check", bad}, 1, "", "did you mean `save_rate`?"},
 		{[]string{"compile", ex}, 0, `GROUP BY u."unit"`, ""},
 		{[]string{"compile", ex, "--target", "oracle"}, 2, "", "unknown target"},

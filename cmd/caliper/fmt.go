@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/format"
 	"github.com/caliper-dev/caliper/lang/source"
@@ -52,6 +53,9 @@ CI can run caliper fmt -l.`,
 					}
 					fmt.Fprint(out, formatted)
 					continue
+				}
+				if err := lang.CheckPath(arg); err != nil {
+					return err
 				}
 				files, err := calFiles(arg)
 				if err != nil {

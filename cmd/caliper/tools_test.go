@@ -189,6 +189,14 @@ func TestCatalog(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 || len(doc.Metrics) < 7 {
 		t.Errorf("json: exit %d, %v", code, err)
 	}
+	for _, format := range []string{"markdown", "html", "json"} {
+		if code, out, _ := run("catalog", "../../examples/offline", "--format", format); code != 0 || !strings.Contains(out, "ranker_offline") || !strings.Contains(out, "ndcg@10") {
+			t.Errorf("%s: benchmarks not listed: exit %d\n%s", format, code, out)
+		}
+	}
+	if code, out, _ := run("check", "../../examples/offline"); code != 0 || !strings.Contains(out, "1 benchmark(s)") {
+		t.Errorf("check does not count benchmarks: %s", out)
+	}
 	if code, _, errs := run("catalog", ex, "--format", "pdf"); code != 2 || !strings.Contains(errs, "unknown format") {
 		t.Errorf("bad format: exit %d %s", code, errs)
 	}

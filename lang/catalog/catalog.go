@@ -16,8 +16,25 @@ import (
 
 // Catalog is the metrics of one folder, by name.
 type Catalog struct {
-	Dir     string   `json:"dir"`
-	Metrics []Metric `json:"metrics"`
+	Dir        string      `json:"dir"`
+	Metrics    []Metric    `json:"metrics"`
+	Benchmarks []Benchmark `json:"benchmarks"`
+}
+
+// Benchmark is one offline benchmark's entry: what it scores, on which
+// data, against which baseline.
+type Benchmark struct {
+	Name        string   `json:"name"`
+	Title       string   `json:"title"`
+	Owner       string   `json:"owner"`
+	Description string   `json:"description"`
+	Judgments   string   `json:"judgments"`
+	Runs        string   `json:"runs"`
+	Baseline    string   `json:"baseline"`
+	Metrics     []string `json:"metrics"`
+	Test        string   `json:"test"`
+	File        string   `json:"file"`
+	Line        int      `json:"line"`
 }
 
 // Metric is one metric's entry.
@@ -113,6 +130,22 @@ func Build(pkg *model.Package) *Catalog {
 		}
 	}
 	sort.SliceStable(c.Metrics, func(i, j int) bool { return c.Metrics[i].Name < c.Metrics[j].Name })
+	c.Benchmarks = []Benchmark{}
+	for _, b := range pkg.Benchmarks {
+		e := Benchmark{Name: b.Name, Title: b.Title, Owner: b.Owner, Description: b.Description,
+			Baseline: b.Baseline, Metrics: []string{}, Test: b.Test, File: b.Span.File, Line: b.Span.Start.Line}
+		if b.Judgments != nil {
+			e.Judgments = b.Judgments.Name
+		}
+		if b.Runs != nil {
+			e.Runs = b.Runs.Name
+		}
+		for _, m := range b.Metrics {
+			e.Metrics = append(e.Metrics, m.String())
+		}
+		c.Benchmarks = append(c.Benchmarks, e)
+	}
+	sort.SliceStable(c.Benchmarks, func(i, j int) bool { return c.Benchmarks[i].Name < c.Benchmarks[j].Name })
 	for i := range c.Metrics {
 		sort.Strings(c.Metrics[i].UsedBy)
 	}

@@ -63,6 +63,14 @@ func WriteMarkdown(w io.Writer, c *Catalog) error {
 			fmt.Fprintf(&b, "| %s | %s |\n", r[0], cell(r[1]))
 		}
 	}
+	if len(c.Benchmarks) > 0 {
+		fmt.Fprintf(&b, "\n# Benchmarks\n\n%d benchmark(s).\n\n", len(c.Benchmarks))
+		b.WriteString("| benchmark | title | owner | metrics | baseline | test | declared in |\n|---|---|---|---|---|---|---|\n")
+		for _, m := range c.Benchmarks {
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | `%s` | %s | `%s:%d` |\n", m.Name, cell(mdText(m.Title)), cell(mdText(m.Owner)),
+				cell(codes(m.Metrics)), m.Baseline, m.Test, m.File, m.Line)
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
