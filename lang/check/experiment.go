@@ -68,7 +68,8 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 	if f := field(d, "alpha"); f != nil {
 		n := f.Value.(*ast.NumberLit)
 		if n.Value <= 0 || n.Value >= 1 {
-			c.diags.Errorf(diag.EBadValue, n.Sp, "alpha must be between 0 and 1, found %s", n.Text)
+			c.diags.Errorf(diag.EBadValue, n.Sp, "alpha must be between 0 and 1, found %s", n.Text).
+				Hint("alpha is the false-positive rate of each test, such as 0.05 (not 5)")
 		} else {
 			e.Alpha = n.Value
 		}
@@ -429,7 +430,7 @@ func (c *checker) durationField(f *ast.Field, zeroHint string) int64 {
 	if lit.Seconds == 0 {
 		dg.Hint("%s", zeroHint)
 	} else {
-		dg.Hint("a %s is shorter than 100 years (36500d)", f.Key.Name)
+		dg.Hint("`%s` must be shorter than 100 years (36500d)", f.Key.Name)
 	}
 	return 0
 }
