@@ -65,6 +65,11 @@ with git show, and NEW is PATH in the working tree.`,
 					return err
 				}
 			} else {
+				for _, p := range args {
+					if err := lang.CheckPath(p); err != nil {
+						return err
+					}
+				}
 				if oldRes, err = checked(cmd, lang.Load(args[0]), *all, nil); err != nil {
 					return err
 				}

@@ -103,6 +103,9 @@ runs made with its current .cal files are marked.`,
 			if format != "table" && format != "json" {
 				return fmt.Errorf("unknown format %q (supported: table, json)", format)
 			}
+			if err := lang.CheckPath(args[0]); err != nil {
+				return err
+			}
 			current, err := store.SpecHashDir(args[0])
 			if err != nil {
 				return err
