@@ -1,12 +1,15 @@
 package engine
 
 import (
+	"context"
 	"math"
 	"math/big"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/caliper-dev/caliper/internal/pgtest"
 )
 
 // PostgreSQL's values come back as the DuckDB engine's do; sums of BIGINT
@@ -52,5 +55,24 @@ func TestOpenUnknownEngine(t *testing.T) {
 	defer e.Close()
 	if e.Dialect().Name != "duckdb" {
 		t.Errorf("default engine dialect %s", e.Dialect().Name)
+	}
+}
+
+// The PostgreSQL session runs in UTC whatever the client's PGTZ or the
+// server's default: a timestamp with an offset is that instant in UTC.
+func TestPostgresSessionUTC(t *testing.T) {
+	url := pgtest.Start(t)
+	t.Setenv("PGTZ", "Asia/Kolkata")
+	p, err := OpenPostgres(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	tab, err := p.Query(context.Background(), "SELECT current_setting('TimeZone') AS z, CAST(CAST('2024-01-01 10:00:00+05:00' AS TIMESTAMPTZ) AS TIMESTAMP)::text AS t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z, ts := tab.Rows[0][0], tab.Rows[0][1]; z != "UTC" || ts != "2024-01-01 05:00:00" {
+		t.Errorf("session time zone %v, 10:00+05:00 read as %v (want UTC, 2024-01-01 05:00:00)", z, ts)
 	}
 }
