@@ -172,7 +172,11 @@ func TestDataAndFused(t *testing.T) {
 	tg := rep.Targets[0]
 	for _, row := range fused.Rows {
 		v := fmt.Sprint(row[0])
-		units, saves := engine.Float(row[1]), engine.Float(row[2])
+		units, err1 := engine.Float(row[1])
+		saves, err2 := engine.Float(row[2])
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: units %v, saves %v", v, err1, err2)
+		}
 		if got := float64(tg.Units[v]); got != units {
 			t.Errorf("%s: caliper %g units, fused %g", v, got, units)
 		}
@@ -184,7 +188,7 @@ func TestDataAndFused(t *testing.T) {
 			if v == tg.Control {
 				arm = r.Control
 			}
-			if got := float64(arm.Mean) * float64(arm.Units); abs(got-saves) > 1e-6*saves {
+			if got := float64(*arm.Mean) * float64(arm.Units); abs(got-saves) > 1e-6*saves {
 				t.Errorf("%s: caliper Σ saves %g, fused %g", v, got, saves)
 			}
 		}

@@ -35,6 +35,10 @@ type Plan struct {
 	// Scans are the per-source scans, in order (for --dump plan).
 	Scans   []*Scan
 	Metrics []*MetricColumns
+	// Columns describes every column SQL returns (name, meaning, type);
+	// SplitColumns and TimelineColumns those of SplitSQL and TimelineSQL.
+	// The runtime reads results only through these descriptions.
+	Columns, SplitColumns, TimelineColumns Columns
 }
 
 // Scan is one pass over one source: the aggregates computed per unit.
@@ -110,6 +114,7 @@ func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
 	if e.Timeline != "" {
 		p.TimelineSQL = b.timelineSQL()
 	}
+	b.describe()
 	return p, nil
 }
 
@@ -583,10 +588,12 @@ func (b *builder) sum(alias string, cols ...string) string {
 		parts = append(parts, b.ident(c))
 	}
 	expr := strings.Join(parts, " * ")
+	// A sum over no values (every unit's value NULL) is 0, said in SQL so
+	// the runtime never reads a NULL as 0.
 	if exact {
-		return fmt.Sprintf("sum(%s) AS %s", expr, b.ident(alias))
+		return fmt.Sprintf("coalesce(sum(%s), 0) AS %s", expr, b.ident(alias))
 	}
-	return fmt.Sprintf("%s(%s) AS %s", b.d.FloatSum, expr, b.ident(alias))
+	return fmt.Sprintf("coalesce(%s(%s), 0) AS %s", b.d.FloatSum, expr, b.ident(alias))
 }
 
 // final aggregates per-unit values to per-variant sufficient statistics:

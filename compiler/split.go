@@ -68,7 +68,7 @@ func (b *builder) splitSQL() string {
 		strings.Join(perUnit, ",\n"), strings.Join(joins, "\n")))
 	ref := func(a *model.Aggregate) string { return b.ident(splitCol[a.Key]) }
 	fsum := func(expr, alias string) string {
-		return fmt.Sprintf("%s(%s) AS %s", b.d.FloatSum, expr, b.ident(alias))
+		return fmt.Sprintf("coalesce(%s(%s), 0) AS %s", b.d.FloatSum, expr, b.ident(alias))
 	}
 	double := func(expr string) string { return b.d.Cast(expr, b.d.Types.Float) }
 	var vals, sums []string

@@ -136,7 +136,9 @@ func (b *builder) timelineSQL() string {
 	// periods without rows still carry the totals.
 	ctes = append(ctes, b.sqlf("\"tl_per_unit\" AS (\n  SELECT up.\"unit\", up.\"variant\", up.\"period\",\n%s\n  FROM \"unit_periods\" up\n%s\n  WHERE up.\"variants\" = 1\n)",
 		strings.Join(cols, ",\n"), strings.Join(joins, "\n")))
-	fsum := func(expr, alias string) string { return fmt.Sprintf("%s(%s) AS %s", d.FloatSum, expr, b.ident(alias)) }
+	fsum := func(expr, alias string) string {
+		return fmt.Sprintf("coalesce(%s(%s), 0) AS %s", d.FloatSum, expr, b.ident(alias))
+	}
 	var vals, sums []string
 	for i, mc := range b.plan.Metrics {
 		m := mc.Use.Metric

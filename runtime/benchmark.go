@@ -38,8 +38,12 @@ func queryValues(tab *engine.Table) ([]rank.QueryValue, error) {
 	}
 	out := make([]rank.QueryValue, 0, len(tab.Rows))
 	for _, row := range tab.Rows {
+		v, err := engine.Float(row[vi])
+		if err != nil {
+			return nil, fmt.Errorf("the per-query result's value column (model %v, query %v, metric %v): %v", row[mi], row[qi], row[ki], err)
+		}
 		out = append(out, rank.QueryValue{Model: fmt.Sprint(row[mi]), Query: fmt.Sprint(row[qi]),
-			Metric: fmt.Sprint(row[ki]), Value: engine.Float(row[vi])})
+			Metric: fmt.Sprint(row[ki]), Value: v})
 	}
 	return out, nil
 }

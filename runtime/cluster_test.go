@@ -106,8 +106,11 @@ func TestClusterMatchesR(t *testing.T) {
 			t.Fatalf("%s not estimated: %v", r.Metric, r.Notes)
 		}
 		m := r.Metric
-		within(t, m+" control", float64(r.Control.Mean), want[m+"/control_value"], 1e-6)
-		within(t, m+" treatment", float64(r.Treatment.Mean), want[m+"/treatment_value"], 1e-6)
+		if r.Control.Mean == nil || r.Treatment.Mean == nil {
+			t.Fatalf("%s: arm mean not defined", m)
+		}
+		within(t, m+" control", float64(*r.Control.Mean), want[m+"/control_value"], 1e-6)
+		within(t, m+" treatment", float64(*r.Treatment.Mean), want[m+"/treatment_value"], 1e-6)
 		within(t, m+" estimate", float64(r.Absolute.Estimate), want[m+"/estimate"], 1e-6)
 		within(t, m+" delta se", float64(r.Absolute.StdError), want[m+"/delta_se"], 1e-6)
 		within(t, m+" relative", float64(r.Relative.Estimate), want[m+"/relative"], 1e-6)

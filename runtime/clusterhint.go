@@ -56,11 +56,16 @@ FROM p WHERE col IS NOT NULL GROUP BY col ORDER BY col`,
 		strings.Join(which, " "), strings.Join(sets, ", "))
 	tab, err := eng.Query(ctx, q)
 	if err != nil {
+		diags.Errorf(diag.EQuery, e.Span, "experiment %s: the check for cluster-like columns failed: %s", e.Name, firstLine(err.Error()))
 		return diags
 	}
 	for _, row := range tab.Rows {
-		i := int(engine.Float(row[0]))
-		groups, shared, mixed := engine.Float(row[1]), engine.Float(row[2]), engine.Float(row[3])
+		f, err := numbers(row)
+		if err != nil {
+			diags.Errorf(diag.EQuery, e.Span, "experiment %s: the check for cluster-like columns returned %v", e.Name, err)
+			return diags
+		}
+		i, groups, shared, mixed := int(f[0]), f[1], f[2], f[3]
 		if i < 0 || i >= len(cols) || groups < 10 || shared*2 < groups || mixed > 0 {
 			continue
 		}

@@ -176,8 +176,8 @@ func TestWinsorizeQuantileCorrectionsMatchR(t *testing.T) {
 				t.Errorf("%s: not estimated", name)
 				continue
 			}
-			within(t, name+" control", float64(r.Control.Mean), w.Control, 1e-6)
-			within(t, name+" treatment", float64(r.Treatment.Mean), w.Treatment, 1e-6)
+			within(t, name+" control", float64(*r.Control.Mean), w.Control, 1e-6)
+			within(t, name+" treatment", float64(*r.Treatment.Mean), w.Treatment, 1e-6)
 			within(t, name+" estimate", float64(r.Absolute.Estimate), w.Estimate, 1e-6)
 			within(t, name+" se", float64(r.Absolute.StdError), w.SE, 1e-6)
 			within(t, name+" lower", float64(r.Absolute.CILower), w.Lower, 1e-6)

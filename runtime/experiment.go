@@ -67,22 +67,29 @@ func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
 	t := &report.Target{Kind: "experiment", Name: e.Name, Title: e.Title, Hypothesis: e.Hypothesis, Owner: e.Owner,
 		Control: e.Control, Alpha: report.Num(e.Alpha), Sequential: e.Sequential,
 		Units: map[string]int64{}, Excluded: map[string]int64{"multiple_variants": 0}, Results: []*report.Result{}}
-	vi, ui, xi := tab.Index(compiler.ColVariant), tab.Index(compiler.ColUnits), tab.Index(compiler.ColExcluded)
-	if vi < 0 || ui < 0 || xi < 0 {
-		return nil, fmt.Errorf("experiment %s: result table lacks the variant, units or exclusion columns", e.Name)
+	rs, err := readResults(fmt.Sprintf("the result of experiment %s", e.Name), tab, p.Columns)
+	if err != nil {
+		return nil, err
 	}
 	if e.Factorial() {
-		return analyzeFactorial(p, tab, t), nil
+		return analyzeFactorial(p, rs, t)
 	}
 	if e.Cluster != nil {
 		t.Clustered = e.Cluster.Name
 	}
-	overall, segments := slices(p, tab, vi, ui, xi, t)
+	overall, segments, err := slices(p, rs, t)
+	if err != nil {
+		return nil, err
+	}
 	treatments := armsOf(e, overall, t)
 	t.SRM = srm(e, overall.control, treatments, t)
 	for _, mc := range p.Metrics {
 		for _, tr := range treatments {
-			t.Results = append(t.Results, compare(e, tab, mc, overall.control, tr, nil))
+			res, err := compare(e, rs, mc, overall.control, tr, nil)
+			if err != nil {
+				return nil, err
+			}
+			t.Results = append(t.Results, res)
 		}
 	}
 	for _, sl := range segments {
@@ -95,7 +102,11 @@ func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
 				if arm == nil {
 					arm = &armStats{variant: tr.variant}
 				}
-				t.Results = append(t.Results, compare(e, tab, mc, sl.control, arm, sl.segment))
+				res, err := compare(e, rs, mc, sl.control, arm, sl.segment)
+				if err != nil {
+					return nil, err
+				}
+				t.Results = append(t.Results, res)
 			}
 		}
 	}
@@ -108,22 +119,35 @@ func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
 
 // slices splits the result rows into the overall slice and the segment
 // slices (in row order, which the SQL sorts).
-func slices(p *compiler.Plan, tab *engine.Table, vi, ui, xi int, t *report.Target) (*slice, []*slice) {
+func slices(p *compiler.Plan, rs *results, t *report.Target) (*slice, []*slice, error) {
 	overall := &slice{treatments: map[string]*armStats{}}
 	var segs []*slice
 	byKey := map[string]*slice{}
-	li := tab.Index(compiler.ColSegmentLevel)
-	for _, row := range tab.Rows {
-		t.Excluded["multiple_variants"] = int64(engine.Float(row[xi]))
-		a := &armStats{variant: fmt.Sprint(row[vi]), units: engine.Float(row[ui]), row: row}
+	_, segmented := rs.cols.Lookup(compiler.ColSegmentLevel)
+	for _, row := range rs.tab.Rows {
+		a, excluded, err := readArm(rs, row)
+		if err != nil {
+			return nil, nil, err
+		}
+		t.Excluded["multiple_variants"] = int64(excluded)
 		sl := overall
-		if li >= 0 && engine.Float(row[li]) > 0 {
+		level := 0.0
+		if segmented {
+			rr := rs.reader(row)
+			level = rr.f(compiler.ColSegmentLevel)
+			if rr.err != nil {
+				return nil, nil, rr.err
+			}
+		}
+		if level > 0 {
 			for _, c := range p.Segments {
-				ci := tab.Index(compiler.SegmentColumn(c))
-				if row[ci] == nil {
+				val, null, err := rs.text(row, compiler.SegmentColumn(c))
+				if err != nil {
+					return nil, nil, err
+				}
+				if null {
 					continue
 				}
-				val := fmt.Sprint(row[ci])
 				key := c.Name + "\x00" + val
 				if byKey[key] == nil {
 					byKey[key] = &slice{segment: map[string]string{c.Name: val}, column: c.Name, treatments: map[string]*armStats{}}
@@ -143,7 +167,26 @@ func slices(p *compiler.Plan, tab *engine.Table, vi, ui, xi int, t *report.Targe
 			sl.control = &armStats{variant: p.Experiment.Control}
 		}
 	}
-	return overall, segs
+	return overall, segs, nil
+}
+
+// readArm reads a row's variant, units and (when the result has it) the
+// number of units left out for several variants.
+func readArm(rs *results, row []any) (*armStats, float64, error) {
+	v, null, err := rs.text(row, compiler.ColVariant)
+	if err == nil && null {
+		err = fmt.Errorf("internal error: %s has a NULL variant", rs.what)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	rr := rs.reader(row)
+	a := &armStats{variant: v, units: rr.f(compiler.ColUnits), row: row}
+	excluded := 0.0
+	if _, ok := rs.cols.Lookup(compiler.ColExcluded); ok {
+		excluded = rr.f(compiler.ColExcluded)
+	}
+	return a, excluded, rr.err
 }
 
 // armsOf fills the target's unit counts and returns the treatments to
@@ -216,17 +259,9 @@ func srm(e *model.Experiment, control *armStats, treatments []*armStats, t *repo
 	return &report.SRM{ChiSquare: report.Num(s.ChiSquare), DF: report.Num(s.DF), PValue: report.Num(s.PValue), Passed: s.Passed(), Expected: exp}
 }
 
-func col(tab *engine.Table, row []any, name string) float64 {
-	i := tab.Index(name)
-	if i < 0 || row == nil || name == "" {
-		return 0
-	}
-	return engine.Float(row[i])
-}
-
 // compare computes one metric for one treatment against the control, in
 // the overall population (segment nil) or one segment.
-func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns, c, tr *armStats, segment map[string]string) *report.Result {
+func compare(e *model.Experiment, rs *results, mc *compiler.MetricColumns, c, tr *armStats, segment map[string]string) (*report.Result, error) {
 	m := mc.Use.Metric
 	res := &report.Result{Metric: m.Name, Title: m.Title, Kind: string(m.Kind), Role: string(mc.Use.Role),
 		Direction: m.Direction.String(), Variant: tr.variant, Segment: segment}
@@ -236,37 +271,41 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 	}
 	var ca, ta stats.Arm
 	var cmp stats.Comparison
+	cr, trr := rs.reader(c.row), rs.reader(tr.row)
 	switch {
 	case m.Kind == model.Quantile:
-		cq, tq := quantileStats(tab, c.row, mc, m.Quantile.Q), quantileStats(tab, tr.row, mc, m.Quantile.Q)
-		ca, ta = stats.Arm{Units: cq.N, Value: cq.Estimate}, stats.Arm{Units: tq.N, Value: tq.Estimate}
+		cq, tq := quantileStats(cr, mc, m.Quantile.Q), quantileStats(trr, mc, m.Quantile.Q)
+		ca, ta = quantileArm(cq), quantileArm(tq)
 		cmp = stats.CompareQuantiles(cq, tq, e.Alpha)
 	case e.Cluster != nil:
-		cc, tc := clusterMoments(tab, c.row, mc), clusterMoments(tab, tr.row, mc)
-		ca = stats.Arm{Units: cc.Units, Value: cc.Value()}
-		ta = stats.Arm{Units: tc.Units, Value: tc.Value()}
+		cc, tc := clusterMoments(cr, mc), clusterMoments(trr, mc)
+		ca, ta = clusterArm(cc), clusterArm(tc)
 		dist := stats.WelchT
 		if m.Kind == model.Ratio {
 			dist = stats.Normal
 		}
 		cmp = stats.ClusterCompare(cc, tc, stats.ClusterDelta, e.Alpha, dist)
 	case m.Kind == model.Ratio:
-		cr, trr := ratioMoments(tab, c.row, mc), ratioMoments(tab, tr.row, mc)
-		ca, ta = stats.RatioArm(cr), stats.RatioArm(trr)
+		ca, ta = stats.RatioArm(ratioMoments(cr, mc)), stats.RatioArm(ratioMoments(trr, mc))
 		cmp = stats.Compare(ca, ta, e.Alpha, stats.Normal)
 		cmp.Method = "delta_ratio_z"
 		if mc.Pre != nil {
-			cr := stats.CompareCupedRatio(cupedRatio(tab, c.row, mc), cupedRatio(tab, tr.row, mc), e.Alpha, stats.Normal)
-			cmp = cupedResult(res, cr)
+			cur := stats.CompareCupedRatio(cupedRatio(cr, mc), cupedRatio(trr, mc), e.Alpha, stats.Normal)
+			cmp = cupedResult(res, cur)
 		}
 	default:
-		cm, tm := moments(tab, c.row, mc), moments(tab, tr.row, mc)
-		ca, ta = stats.MeanArm(cm), stats.MeanArm(tm)
+		ca, ta = stats.MeanArm(moments(cr, mc)), stats.MeanArm(moments(trr, mc))
 		cmp = stats.Compare(ca, ta, e.Alpha, stats.WelchT)
 		if mc.Pre != nil {
-			cr := stats.CompareCuped(cuped(tab, c.row, mc), cuped(tab, tr.row, mc), stats.CupedPooled, e.Alpha, stats.WelchT)
-			cmp = cupedResult(res, cr)
+			cur := stats.CompareCuped(cuped(cr, mc), cuped(trr, mc), stats.CupedPooled, e.Alpha, stats.WelchT)
+			cmp = cupedResult(res, cur)
 		}
+	}
+	if cr.err != nil {
+		return nil, cr.err
+	}
+	if trr.err != nil {
+		return nil, trr.err
 	}
 	if e.Cuped > 0 && mc.Pre == nil && m.Kind != model.Quantile && segment == nil {
 		res.Notes = append(res.Notes, "CUPED not applied: the metric leaves units without rows out (avg, min or max), so their pre-exposure values are missing")
@@ -278,11 +317,11 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 		cmp = cmp.WithRelative(m)
 	}
 	res.Method = cmp.Method
-	res.Control = report.Arm{Units: int64(ca.Units), Mean: report.Num(finite(ca.Value))}
-	res.Treatment = report.Arm{Units: int64(ta.Units), Mean: report.Num(finite(ta.Value))}
+	res.Control, res.Treatment = reportArm(ca), reportArm(ta)
 	if !cmp.Estimable() {
+		res.NotEstimable = cmp.Problem
 		res.Notes = append(res.Notes, cmp.Problem)
-		return res
+		return res, nil
 	}
 	res.Absolute = effect(cmp.Absolute)
 	if r := cmp.Relative; r != nil {
@@ -293,7 +332,36 @@ func compare(e *model.Experiment, tab *engine.Table, mc *compiler.MetricColumns,
 	pv := report.Num(cmp.PValue)
 	res.PValue = &pv
 	res.Significant = cmp.PValue < e.Alpha
-	return res
+	return res, nil
+}
+
+// reportArm is an arm's summary: its mean only when it is defined.
+func reportArm(a stats.Arm) report.Arm {
+	out := report.Arm{Units: int64(a.Units)}
+	if a.Defined() && a.Units > 0 {
+		out.Mean = report.NumPtr(a.Value)
+	}
+	return out
+}
+
+// quantileArm is a quantile arm's summary (its estimate, when it has
+// observations).
+func quantileArm(q stats.QuantileStats) stats.Arm {
+	a := stats.Arm{Units: q.N, Value: q.Estimate}
+	if q.N <= 0 {
+		a.Undefined = "no observations"
+	}
+	return a
+}
+
+// clusterArm is a clustered arm's summary.
+func clusterArm(c stats.ClusterMoments) stats.Arm {
+	v, ok := c.Value()
+	a := stats.Arm{Units: c.Units, Value: v}
+	if !ok {
+		a.Undefined = "the denominator sums to 0 in the arm"
+	}
+	return a
 }
 
 // cupedResult records a CUPED adjustment on the result and returns the
@@ -304,30 +372,34 @@ func cupedResult(res *report.Result, cr stats.CupedResult) stats.Comparison {
 	return cr.Comparison
 }
 
-// clusterMoments reads a clustered metric's sums over cluster totals.
-func clusterMoments(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.ClusterMoments {
-	return stats.ClusterMoments{Clusters: col(tab, row, mc.N), Units: col(tab, row, mc.DenSum),
-		SumM: col(tab, row, mc.Sum), SumSqM: col(tab, row, mc.SumSq),
-		SumD: col(tab, row, mc.DenSum), SumSqD: col(tab, row, mc.DenSumSq), SumProd: col(tab, row, mc.Prod)}
+// clusterMoments reads a clustered metric's sums over cluster totals
+// (errors stay in rr).
+func clusterMoments(rr *rowReader, mc *compiler.MetricColumns) stats.ClusterMoments {
+	c := rr.f
+	return stats.ClusterMoments{Clusters: c(mc.N), Units: c(mc.DenSum),
+		SumM: c(mc.Sum), SumSqM: c(mc.SumSq),
+		SumD: c(mc.DenSum), SumSqD: c(mc.DenSumSq), SumProd: c(mc.Prod)}
 }
 
-func moments(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.Moments {
-	return stats.Moments{N: col(tab, row, mc.N), Sum: col(tab, row, mc.Sum), SumSq: col(tab, row, mc.SumSq)}
+func moments(rr *rowReader, mc *compiler.MetricColumns) stats.Moments {
+	return stats.Moments{N: rr.f(mc.N), Sum: rr.f(mc.Sum), SumSq: rr.f(mc.SumSq)}
 }
 
-func cuped(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.CupedMoments {
-	return stats.CupedMoments{N: col(tab, row, mc.N), SumY: col(tab, row, mc.Sum), SumSqY: col(tab, row, mc.SumSq),
-		SumX: col(tab, row, mc.Pre.Sum), SumSqX: col(tab, row, mc.Pre.SumSq), SumXY: col(tab, row, mc.Pre.Cross)}
+func cuped(rr *rowReader, mc *compiler.MetricColumns) stats.CupedMoments {
+	c := rr.f
+	return stats.CupedMoments{N: c(mc.N), SumY: c(mc.Sum), SumSqY: c(mc.SumSq),
+		SumX: c(mc.Pre.Sum), SumSqX: c(mc.Pre.SumSq), SumXY: c(mc.Pre.Cross)}
 }
 
-func ratioMoments(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.RatioMoments {
-	return stats.RatioMoments{N: col(tab, row, mc.N), SumM: col(tab, row, mc.Sum), SumSqM: col(tab, row, mc.SumSq),
-		SumD: col(tab, row, mc.DenSum), SumSqD: col(tab, row, mc.DenSumSq), SumProd: col(tab, row, mc.Prod)}
+func ratioMoments(rr *rowReader, mc *compiler.MetricColumns) stats.RatioMoments {
+	c := rr.f
+	return stats.RatioMoments{N: c(mc.N), SumM: c(mc.Sum), SumSqM: c(mc.SumSq),
+		SumD: c(mc.DenSum), SumSqD: c(mc.DenSumSq), SumProd: c(mc.Prod)}
 }
 
-func cupedRatio(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.CupedRatioMoments {
+func cupedRatio(rr *rowReader, mc *compiler.MetricColumns) stats.CupedRatioMoments {
 	p := mc.Pre
-	c := func(name string) float64 { return col(tab, row, name) }
+	c := rr.f
 	return stats.CupedRatioMoments{N: c(mc.N),
 		SumMPost: c(mc.Sum), SumSqMPost: c(mc.SumSq), SumDPost: c(mc.DenSum), SumSqDPost: c(mc.DenSumSq),
 		SumMPre: c(p.Sum), SumSqMPre: c(p.SumSq), SumDPre: c(p.DenSum), SumSqDPre: c(p.DenSumSq),
@@ -335,11 +407,24 @@ func cupedRatio(tab *engine.Table, row []any, mc *compiler.MetricColumns) stats.
 		SumMPostDPost: c(mc.Prod), SumMPostDPre: c(p.MPostDPre), SumMPreDPost: c(p.MPreDPost)}
 }
 
-func quantileStats(tab *engine.Table, row []any, mc *compiler.MetricColumns, nu float64) stats.QuantileStats {
-	return stats.QuantileStats{Nu: nu, N: col(tab, row, mc.QN), Estimate: col(tab, row, mc.QEstimate),
-		Lower: col(tab, row, mc.QLower), Upper: col(tab, row, mc.QUpper),
-		Clusters: col(tab, row, mc.QClusters), SumInd: col(tab, row, mc.QSumInd), SumSqInd: col(tab, row, mc.QSumSqInd),
-		SumObs: col(tab, row, mc.QSumObs), SumSqObs: col(tab, row, mc.QSumSqObs), SumIndObs: col(tab, row, mc.QSumIndObs)}
+// quantileStats reads a quantile metric's statistics; an arm without
+// observations (NULL columns) has N = 0, which CompareQuantiles reports.
+func quantileStats(rr *rowReader, mc *compiler.MetricColumns, nu float64) stats.QuantileStats {
+	n, ok := rr.opt(mc.QN)
+	if !ok {
+		return stats.QuantileStats{Nu: nu}
+	}
+	c := func(name string) float64 {
+		v, ok := rr.opt(name)
+		if !ok && rr.err == nil {
+			rr.err = fmt.Errorf("internal error: column %q of %s is NULL while the arm has %g observations", name, rr.r.what, n)
+		}
+		return v
+	}
+	return stats.QuantileStats{Nu: nu, N: n, Estimate: c(mc.QEstimate),
+		Lower: c(mc.QLower), Upper: c(mc.QUpper),
+		Clusters: c(mc.QClusters), SumInd: c(mc.QSumInd), SumSqInd: c(mc.QSumSqInd),
+		SumObs: c(mc.QSumObs), SumSqObs: c(mc.QSumSqObs), SumIndObs: c(mc.QSumIndObs)}
 }
 
 func effect(e stats.Effect) *report.Effect {
@@ -349,13 +434,6 @@ func effect(e stats.Effect) *report.Effect {
 		out.Gap = &[2]report.Num{report.Num(e.Gap[0]), report.Num(e.Gap[1])}
 	}
 	return out
-}
-
-func finite(v float64) float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0
-	}
-	return v
 }
 
 // correct applies multiple-testing corrections to the overall results:
@@ -445,13 +523,19 @@ func decompositions(e *model.Experiment, t *report.Target) {
 				continue
 			}
 			part := func(name string, res *report.Result) stats.DecomposePart {
-				return stats.DecomposePart{Name: name, Control: float64(res.Control.Mean), Treatment: float64(res.Treatment.Mean)}
+				return stats.DecomposePart{Name: name, Control: float64(*res.Control.Mean), Treatment: float64(*res.Treatment.Mean)}
+			}
+			defined := func(res *report.Result) bool {
+				return res != nil && res.Control.Mean != nil && res.Treatment.Mean != nil
+			}
+			if !defined(r) {
+				continue
 			}
 			var factors []stats.DecomposePart
 			missing := false
 			for _, f := range m.Decompose {
 				fr := byKey[f.Name+"\x00"+r.Variant]
-				if fr == nil {
+				if !defined(fr) {
 					missing = true
 					break
 				}

@@ -9,7 +9,6 @@ import (
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime/decide"
-	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
 	"github.com/caliper-dev/caliper/runtime/stats"
 )
@@ -24,7 +23,7 @@ const AllNew = "all_new"
 // standard errors, the Shapley attribution of the all-new effect, and a
 // result comparing the all-new cell with the all-baseline cell (which the
 // launch rule decides on).
-func analyzeFactorial(p *compiler.Plan, tab *engine.Table, t *report.Target) *report.Target {
+func analyzeFactorial(p *compiler.Plan, rs *results, t *report.Target) (*report.Target, error) {
 	e := p.Experiment
 	k := len(e.Factors)
 	ncell := 1 << k
@@ -35,20 +34,28 @@ func analyzeFactorial(p *compiler.Plan, tab *engine.Table, t *report.Target) *re
 		t.Factors = append(t.Factors, &report.FactorInfo{Name: f.Name, Column: f.Column.Name, Baseline: f.Baseline})
 	}
 	rows := make([][]any, ncell)
-	vi, ui, xi := tab.Index(compiler.ColVariant), tab.Index(compiler.ColUnits), tab.Index(compiler.ColExcluded)
 	obs := make([]float64, ncell)
-	for _, row := range tab.Rows {
-		t.Excluded["multiple_variants"] = int64(engine.Float(row[xi]))
-		c, err := strconv.Atoi(fmt.Sprint(row[vi]))
+	for _, row := range rs.tab.Rows {
+		a, excluded, err := readArm(rs, row)
+		if err != nil {
+			return nil, err
+		}
+		t.Excluded["multiple_variants"] = int64(excluded)
+		c, err := strconv.Atoi(a.variant)
 		if err != nil || c < 0 || c >= ncell {
-			continue
+			return nil, fmt.Errorf("internal error: %s has cell %q, not a cell index below %d", rs.what, a.variant, ncell)
 		}
 		rows[c] = row
-		obs[c] = engine.Float(row[ui])
+		obs[c] = a.units
 	}
-	if len(tab.Rows) > 0 {
+	if len(rs.tab.Rows) > 0 {
 		for j, f := range e.Factors {
-			if lv := engine.Float(tab.Rows[0][tab.Index(compiler.LevelsColumn(j))]); lv != 2 {
+			rr := rs.reader(rs.tab.Rows[0])
+			lv := rr.f(compiler.LevelsColumn(j))
+			if rr.err != nil {
+				return nil, rr.err
+			}
+			if lv != 2 {
 				t.Notes = append(t.Notes, fmt.Sprintf("factor %s (column %s) has %g levels in the data; a 2^k design needs two: every level other than %q counts as new",
 					f.Name, f.Column.Name, lv, f.Baseline))
 			}
@@ -72,13 +79,19 @@ func analyzeFactorial(p *compiler.Plan, tab *engine.Table, t *report.Target) *re
 		case model.Ratio:
 			cells := make([]stats.RatioMoments, ncell)
 			for c := range cells {
-				cells[c] = ratioMoments(tab, rows[c], mc)
+				rr := rs.reader(rows[c])
+				if cells[c] = ratioMoments(rr, mc); rr.err != nil {
+					return nil, rr.err
+				}
 			}
 			f = stats.FactorialRatios(names, cells, e.Alpha)
 		default:
 			cells := make([]stats.Moments, ncell)
 			for c := range cells {
-				cells[c] = moments(tab, rows[c], mc)
+				rr := rs.reader(rows[c])
+				if cells[c] = moments(rr, mc); rr.err != nil {
+					return nil, rr.err
+				}
 			}
 			f = stats.FactorialMeans(names, cells, stats.FactorialHC2, e.Alpha)
 		}
@@ -87,7 +100,7 @@ func analyzeFactorial(p *compiler.Plan, tab *engine.Table, t *report.Target) *re
 	correct(e, t)
 	decompositions(e, t)
 	decide.Decide(e, t)
-	return t
+	return t, nil
 }
 
 // cellName names a cell by its factors' levels.
@@ -105,8 +118,14 @@ func cellName(names []string, c int) string {
 
 func factorialReport(t *report.Target, m *model.Metric, use *model.MetricUse, f stats.Factorial, names []string) {
 	for _, c := range f.Cells {
-		t.Cells = append(t.Cells, &report.Cell{Metric: m.Name, Cell: cellName(names, c.Index), Units: int64(c.Units),
-			Mean: report.Num(finite(c.Value)), StdError: report.Num(finite(c.StdError))})
+		cell := &report.Cell{Metric: m.Name, Cell: cellName(names, c.Index), Units: int64(c.Units), Problem: c.Problem}
+		if c.Defined {
+			cell.Mean = report.NumPtr(c.Value)
+		}
+		if c.Problem == "" {
+			cell.StdError = report.NumPtr(c.StdError)
+		}
+		t.Cells = append(t.Cells, cell)
 	}
 	for _, term := range f.Terms {
 		if term.Mask == 0 {
@@ -128,25 +147,27 @@ func factorialReport(t *report.Target, m *model.Metric, use *model.MetricUse, f 
 		Direction: m.Direction.String(), Variant: AllNew, Method: f.Method}
 	if n := len(f.Cells); n > 0 {
 		base, all := f.Cells[0], f.Cells[n-1]
-		res.Control = report.Arm{Units: int64(base.Units), Mean: report.Num(finite(base.Value))}
-		res.Treatment = report.Arm{Units: int64(all.Units), Mean: report.Num(finite(all.Value))}
+		res.Control, res.Treatment = cellArm(base), cellArm(all)
 	}
 	c := f.Combined
 	switch {
 	case f.Problem != "":
+		res.NotEstimable = f.Problem
 		res.Notes = append(res.Notes, f.Problem)
 	case c.Problem != "":
+		res.NotEstimable = c.Problem
 		res.Notes = append(res.Notes, c.Problem)
 	default:
 		res.Absolute = effect(c.Effect)
 		pv := report.Num(c.PValue)
 		res.PValue = &pv
 		res.Significant = c.PValue < float64(t.Alpha)
-		if b := float64(res.Control.Mean); b != 0 {
+		if res.Control.Mean != nil && res.Treatment.Mean != nil && *res.Control.Mean != 0 {
+			b := float64(*res.Control.Mean)
 			// relative lift of the combined effect: delta method on the two
 			// independent cells.
 			ca := stats.Arm{Units: float64(res.Control.Units), Value: b, Variance: sq(f.Cells[0].StdError), DF: math.Inf(1)}
-			ta := stats.Arm{Units: float64(res.Treatment.Units), Value: float64(res.Treatment.Mean), Variance: sq(f.Cells[len(f.Cells)-1].StdError), DF: math.Inf(1)}
+			ta := stats.Arm{Units: float64(res.Treatment.Units), Value: float64(*res.Treatment.Mean), Variance: sq(f.Cells[len(f.Cells)-1].StdError), DF: math.Inf(1)}
 			if rc := stats.Compare(ca, ta, float64(t.Alpha), stats.Normal).WithRelative(stats.DeltaMethod); rc.Relative != nil {
 				res.Relative = effect(*rc.Relative)
 			}
@@ -156,6 +177,16 @@ func factorialReport(t *report.Target, m *model.Metric, use *model.MetricUse, f 
 }
 
 func sq(v float64) float64 { return v * v }
+
+// cellArm is a factorial cell as a result's arm (no mean when the cell's
+// value is not defined).
+func cellArm(c stats.FactorialCell) report.Arm {
+	a := report.Arm{Units: int64(c.Units)}
+	if c.Defined {
+		a.Mean = report.NumPtr(c.Value)
+	}
+	return a
+}
 
 func contrastTerm(metric, name string, c stats.FactorialContrast) *report.Term {
 	tr := &report.Term{Metric: metric, Term: name, Problem: c.Problem}

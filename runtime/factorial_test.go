@@ -118,9 +118,9 @@ func TestFactorialMatchesRAndRecoversPlanted(t *testing.T) {
 	}
 	for name, lift := range planted {
 		c := cells[name]
-		m0, m1 := float64(base.Mean), float64(c.Mean)
+		m0, m1 := float64(*base.Mean), float64(*c.Mean)
 		rel := m1/m0 - 1
-		se := math.Sqrt(sq(float64(c.StdError))/(m0*m0) + m1*m1*sq(float64(base.StdError))/(m0*m0*m0*m0))
+		se := math.Sqrt(sq(float64(*c.StdError))/(m0*m0) + m1*m1*sq(float64(*base.StdError))/(m0*m0*m0*m0))
 		if math.Abs(rel-lift) > 1.96*se {
 			t.Errorf("%s: relative lift %.3f ± %.3f does not cover the planted %.3f", name, rel, 1.96*se, lift)
 		}

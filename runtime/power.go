@@ -52,15 +52,28 @@ func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt Powe
 		u := report.Num(opt.UnitsPerDay)
 		out.UnitsPerDay = &u
 	}
+	rs, err := readResults(fmt.Sprintf("the result of experiment %s", e.Name), tab, plan.Columns)
+	if err != nil {
+		diags.Errorf(diag.EQuery, e.Span, "%v", err)
+		return nil, diags
+	}
 	var control []any
-	li := tab.Index(compiler.ColSegmentLevel)
-	vi := tab.Index(compiler.ColVariant)
+	_, segmented := rs.cols.Lookup(compiler.ColSegmentLevel)
 	for _, row := range tab.Rows {
-		if li >= 0 && engine.Float(row[li]) > 0 {
+		rr := rs.reader(row)
+		if segmented && rr.f(compiler.ColSegmentLevel) > 0 {
 			continue
 		}
+		a, _, err := readArm(rs, row)
+		if err == nil {
+			err = rr.err
+		}
+		if err != nil {
+			diags.Errorf(diag.EQuery, e.Span, "%v", err)
+			return nil, diags
+		}
 		out.Arms++
-		if fmt.Sprint(row[vi]) == e.Control {
+		if a.variant == e.Control {
 			control = row
 		}
 	}
@@ -70,12 +83,17 @@ func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt Powe
 		return nil, diags
 	}
 	for _, mc := range plan.Metrics {
-		out.Metrics = append(out.Metrics, powerEntry(tab, control, mc, e.Alpha, opt, out.Arms))
+		pe, err := powerEntry(rs.reader(control), mc, e.Alpha, opt, out.Arms)
+		if err != nil {
+			diags.Errorf(diag.EQuery, e.Span, "%v", err)
+			return nil, diags
+		}
+		out.Metrics = append(out.Metrics, pe)
 	}
 	return out, diags
 }
 
-func powerEntry(tab *engine.Table, row []any, mc *compiler.MetricColumns, alpha float64, opt PowerOptions, arms int) *report.PowerEntry {
+func powerEntry(rr *rowReader, mc *compiler.MetricColumns, alpha float64, opt PowerOptions, arms int) (*report.PowerEntry, error) {
 	m := mc.Use.Metric
 	pe := &report.PowerEntry{Metric: m.Name, Kind: string(m.Kind)}
 	var mean, variance, n float64
@@ -85,21 +103,33 @@ func powerEntry(tab *engine.Table, row []any, mc *compiler.MetricColumns, alpha 
 	case model.Quantile:
 		pe.Method = "none"
 		pe.Note = "power analysis for quantile metrics is not supported"
-		return pe
+		return pe, nil
 	case model.Ratio:
-		r := ratioMoments(tab, row, mc)
-		mean, n = r.Value(), r.N
+		r := ratioMoments(rr, mc)
+		var ok bool
+		if mean, ok = r.Value(); !ok {
+			return undefinedPower(pe, rr, "the control's denominator sums to 0: its ratio is not defined")
+		}
+		n = r.N
 		variance = r.VarOfValue() * r.N
 		pe.Method = "normal"
 		needed, err = stats.SampleSizeForEffect(variance, opt.MDE*math.Abs(mean), alpha, opt.Power)
 	case model.Proportion:
-		mm := moments(tab, row, mc)
-		mean, variance, n = mm.Mean(), mm.Var(), mm.N
+		mm := moments(rr, mc)
+		var ok bool
+		if mean, ok = mm.Mean(); !ok {
+			return undefinedPower(pe, rr, "the control has no units with a value: its mean is not defined")
+		}
+		variance, n = mm.Var(), mm.N
 		pe.Method = "power.prop.test"
 		needed, err = stats.SampleSizeForProportionLift(mean, opt.MDE, alpha, opt.Power)
 	default:
-		mm := moments(tab, row, mc)
-		mean, variance, n = mm.Mean(), mm.Var(), mm.N
+		mm := moments(rr, mc)
+		var ok bool
+		if mean, ok = mm.Mean(); !ok {
+			return undefinedPower(pe, rr, "the control has no units with a value: its mean is not defined")
+		}
+		variance, n = mm.Var(), mm.N
 		pe.Method = "power.t.test"
 		needed, err = stats.SampleSizeTTest(opt.MDE*math.Abs(mean), math.Sqrt(variance), alpha, opt.Power)
 	}
@@ -122,5 +152,13 @@ func powerEntry(tab *engine.Table, row []any, mc *compiler.MetricColumns, alpha 
 	} else if pe.Note == "" {
 		pe.Note = err.Error()
 	}
-	return pe
+	return pe, rr.err
+}
+
+// undefinedPower is the entry of a metric whose control value is not
+// defined: no sample size can be computed from it.
+func undefinedPower(pe *report.PowerEntry, rr *rowReader, why string) (*report.PowerEntry, error) {
+	pe.Method = "none"
+	pe.Note = why
+	return pe, rr.err
 }

@@ -49,7 +49,7 @@ experiment quoting {
 	}
 	for _, r := range rep.Targets[0].Results {
 		w := want[r.Metric]
-		if float64(r.Control.Mean) != w[0] || float64(r.Treatment.Mean) != w[1] {
+		if float64(*r.Control.Mean) != w[0] || float64(*r.Treatment.Mean) != w[1] {
 			t.Errorf("%s: control %v treatment %v, want %v", r.Metric, r.Control.Mean, r.Treatment.Mean, w)
 		}
 	}

@@ -111,8 +111,8 @@ func compareToReference(t *testing.T, got *report.Target, expPath string) {
 		m := w.Metric + " "
 		near(m+"control units", report.Num(g.Control.Units), w.Control.Units)
 		near(m+"treatment units", report.Num(g.Treatment.Units), w.Treatment.Units)
-		near(m+"control mean", g.Control.Mean, w.Control.Mean)
-		near(m+"treatment mean", g.Treatment.Mean, w.Treatment.Mean)
+		near(m+"control mean", *g.Control.Mean, w.Control.Mean)
+		near(m+"treatment mean", *g.Treatment.Mean, w.Treatment.Mean)
 		near(m+"abs estimate", g.Absolute.Estimate, w.Absolute.Estimate)
 		near(m+"abs ci_lower", g.Absolute.CILower, w.Absolute.Lower)
 		near(m+"abs ci_upper", g.Absolute.CIUpper, w.Absolute.Upper)

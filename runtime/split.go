@@ -19,13 +19,15 @@ func runSplit(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *repor
 	if err != nil {
 		return fmt.Errorf("experiment %s: the split query failed: %w", p.Experiment.Name, err)
 	}
-	analyzeSplit(p, tab, t)
-	return nil
+	return analyzeSplit(p, tab, t)
 }
 
-func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *report.Target) {
+func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *report.Target) error {
 	e := p.Experiment
-	vi, si, ui := tab.Index(compiler.ColVariant), tab.Index(compiler.ColSplit), tab.Index(compiler.ColUnits)
+	rs, err := readResults(fmt.Sprintf("the split result of experiment %s", e.Name), tab, p.SplitColumns)
+	if err != nil {
+		return err
+	}
 	type arms struct {
 		control    *armStats
 		treatments map[string]*armStats
@@ -33,9 +35,16 @@ func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *report.Target) {
 	byValue := map[string]*arms{}
 	var values []string
 	for _, row := range tab.Rows {
-		val := "null"
-		if row[si] != nil {
-			val = fmt.Sprint(row[si])
+		val, null, err := rs.text(row, compiler.ColSplit)
+		if err != nil {
+			return err
+		}
+		if null {
+			val = "null"
+		}
+		st, _, err := readArm(rs, row)
+		if err != nil {
+			return err
 		}
 		a := byValue[val]
 		if a == nil {
@@ -43,7 +52,6 @@ func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *report.Target) {
 			byValue[val] = a
 			values = append(values, val)
 		}
-		st := &armStats{variant: fmt.Sprint(row[vi]), units: engine.Float(row[ui]), row: row}
 		if st.variant == e.Control {
 			a.control = st
 		} else {
@@ -76,7 +84,10 @@ func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *report.Target) {
 				}
 				mc2 := *mc
 				mc2.Pre = nil
-				res := compare(&plain, tab, &mc2, c, trm, nil)
+				res, err := compare(&plain, rs, &mc2, c, trm, nil)
+				if err != nil {
+					return err
+				}
 				res.Split = map[string]string{e.Split: v}
 				if m.Kind == model.Ratio {
 					res.Notes = append(res.Notes, "per-value figures of a ratio are contributions: the value's numerator over the whole denominator")
@@ -106,6 +117,7 @@ func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *report.Target) {
 			t.SplitShares = append(t.SplitShares, out)
 		}
 	}
+	return nil
 }
 
 // treatmentNames lists the compared treatments of the overall results.

@@ -20,8 +20,7 @@ func runTimeline(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *re
 	if err != nil {
 		return fmt.Errorf("experiment %s: the timeline query failed: %w", p.Experiment.Name, err)
 	}
-	analyzeTimeline(p, tab, t)
-	return nil
+	return analyzeTimeline(p, tab, t)
 }
 
 // prefixed returns a metric's column names with a timeline prefix.
@@ -36,10 +35,12 @@ func prefixed(mc *compiler.MetricColumns, pre string) *compiler.MetricColumns {
 	return &out
 }
 
-func analyzeTimeline(p *compiler.Plan, tab *engine.Table, t *report.Target) {
+func analyzeTimeline(p *compiler.Plan, tab *engine.Table, t *report.Target) error {
 	e := p.Experiment
-	vi, ki, ui := tab.Index(compiler.ColVariant), tab.Index(compiler.ColPeriod), tab.Index(compiler.ColUnits)
-	si, ei := tab.Index(compiler.ColPeriodStart), tab.Index(compiler.ColPeriodEnd)
+	rs, err := readResults(fmt.Sprintf("the timeline result of experiment %s", e.Name), tab, p.TimelineColumns)
+	if err != nil {
+		return err
+	}
 	type period struct {
 		k          int
 		start, end string
@@ -49,14 +50,25 @@ func analyzeTimeline(p *compiler.Plan, tab *engine.Table, t *report.Target) {
 	var periods []*period
 	byK := map[int]*period{}
 	for _, row := range tab.Rows {
-		k := int(engine.Float(row[ki]))
+		rr := rs.reader(row)
+		k := int(rr.f(compiler.ColPeriod))
+		start, err1 := rs.time(row, compiler.ColPeriodStart)
+		end, err2 := rs.time(row, compiler.ColPeriodEnd)
+		a, _, err := readArm(rs, row)
+		for _, e := range []error{rr.err, err1, err2} {
+			if err == nil {
+				err = e
+			}
+		}
+		if err != nil {
+			return err
+		}
 		pr := byK[k]
 		if pr == nil {
-			pr = &period{k: k, start: stamp(row[si]), end: stamp(row[ei]), treatments: map[string]*armStats{}}
+			pr = &period{k: k, start: stamp(start), end: stamp(end), treatments: map[string]*armStats{}}
 			byK[k] = pr
 			periods = append(periods, pr)
 		}
-		a := &armStats{variant: fmt.Sprint(row[vi]), units: engine.Float(row[ui]), row: row}
 		if a.variant == e.Control {
 			pr.control = a
 		} else {
@@ -83,8 +95,14 @@ func analyzeTimeline(p *compiler.Plan, tab *engine.Table, t *report.Target) {
 				k := pr.k
 				periodOnly := plain
 				periodOnly.Sequential = false
-				daily := compare(&periodOnly, tab, prefixed(mc, compiler.TimelineDaily), c, trm, nil)
-				cum := compare(&plain, tab, prefixed(mc, compiler.TimelineCumulative), c, trm, nil)
+				daily, err := compare(&periodOnly, rs, prefixed(mc, compiler.TimelineDaily), c, trm, nil)
+				if err != nil {
+					return err
+				}
+				cum, err := compare(&plain, rs, prefixed(mc, compiler.TimelineCumulative), c, trm, nil)
+				if err != nil {
+					return err
+				}
 				for _, r := range []*report.Result{daily, cum} {
 					r.Period, r.PeriodStart, r.PeriodEnd = &k, pr.start, pr.end
 				}
@@ -105,12 +123,8 @@ func analyzeTimeline(p *compiler.Plan, tab *engine.Table, t *report.Target) {
 			t.LongRun = append(t.LongRun, out)
 		}
 	}
+	return nil
 }
 
 // stamp renders a period boundary.
-func stamp(v any) string {
-	if ts, ok := v.(time.Time); ok {
-		return ts.UTC().Format("2006-01-02 15:04:05")
-	}
-	return fmt.Sprint(v)
-}
+func stamp(ts time.Time) string { return ts.UTC().Format("2006-01-02 15:04:05") }

@@ -163,10 +163,19 @@ func castCheck(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *mo
 	q := fmt.Sprintf("SELECT count(*) AS n, min(%s) AS example FROM %s WHERE %s IS NOT NULL AND %s IS NULL",
 		col, rel, col, fmt.Sprintf(d.TryCast, col, compiler.SQLType(d, c.Type)))
 	tab, err := eng.Query(ctx, q)
-	if err != nil || len(tab.Rows) == 0 {
+	if err == nil && len(tab.Rows) != 1 {
+		err = fmt.Errorf("the check returned %d rows", len(tab.Rows))
+	}
+	if err != nil {
+		diags.Errorf(diag.EDataRead, c.Span, "source `%s`: cannot check the values of column `%s`: %s", s.Name, c.Name, firstLine(err.Error()))
 		return diags
 	}
-	if n := engine.Float(tab.Rows[0][0]); n > 0 {
+	n, err := engine.Float(tab.Rows[0][0])
+	if err != nil {
+		diags.Errorf(diag.EDataType, c.Span, "source `%s`: checking column `%s` returned %v", s.Name, c.Name, err)
+		return diags
+	}
+	if n > 0 {
 		diags.Errorf(diag.EDataType, c.Span, "source `%s`: column `%s` is declared %s but %d value(s) are not, for example %q",
 			s.Name, c.Name, c.Type, int64(n), fmt.Sprint(tab.Rows[0][1]))
 	}

@@ -9,8 +9,11 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"math"
+	"math/big"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -180,25 +183,45 @@ func (d *DuckDB) Query(ctx context.Context, query string) (*Table, error) {
 // Close implements Engine.
 func (d *DuckDB) Close() error { return d.db.Close() }
 
-// Float converts a numeric result value to float64 (nil is 0).
-func Float(v any) float64 {
+// Float converts a numeric result value to float64. NULL, a value of
+// another type and a non-finite number are errors: a missing or unreadable
+// number is never 0.
+func Float(v any) (float64, error) {
+	var f float64
 	switch v := v.(type) {
+	case nil:
+		return 0, fmt.Errorf("expected a number, found NULL")
 	case float64:
-		return v
+		f = v
 	case float32:
-		return float64(v)
+		f = float64(v)
 	case int64:
-		return float64(v)
+		f = float64(v)
 	case int32:
-		return float64(v)
+		f = float64(v)
+	case int16:
+		f = float64(v)
+	case int8:
+		f = float64(v)
 	case int:
-		return float64(v)
+		f = float64(v)
 	case uint64:
-		return float64(v)
-	case fmt.Stringer: // HUGEINT / DECIMAL values
-		var f float64
-		fmt.Sscan(v.String(), &f)
-		return f
+		f = float64(v)
+	case uint32:
+		f = float64(v)
+	case *big.Int: // HUGEINT
+		f, _ = new(big.Float).SetInt(v).Float64()
+	case fmt.Stringer: // DECIMAL values
+		var err error
+		f, err = strconv.ParseFloat(v.String(), 64)
+		if err != nil {
+			return 0, fmt.Errorf("expected a number, found %T %q", v, v.String())
+		}
+	default:
+		return 0, fmt.Errorf("expected a number, found %T", v)
 	}
-	return 0
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("expected a finite number, found %v", f)
+	}
+	return f, nil
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
@@ -57,6 +58,31 @@ func TestDuckDBSessionUTC(t *testing.T) {
 		}
 		if z, ts := fmt.Sprint(tab.Rows[0][0]), fmt.Sprint(tab.Rows[0][1]); z != "UTC" || ts != "2024-01-01 05:00:00" {
 			t.Errorf("TZ=%s: session time zone %s, 10:00+05:00 read as %s (want UTC, 2024-01-01 05:00:00)", tz, z, ts)
+		}
+	}
+}
+
+// Float refuses what is not a finite number: NULL, text, an unknown type,
+// NaN and infinities are errors, never 0.
+func TestFloatRefusesNonNumbers(t *testing.T) {
+	eng, err := OpenDuckDB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	tab, err := eng.Query(context.Background(), "SELECT 3::HUGEINT AS h, 2.5::DECIMAL(10,2) AS d, 7::BIGINT AS b, 1.5::DOUBLE AS f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{3, 2.5, 7, 1.5} {
+		got, err := Float(tab.Rows[0][i])
+		if err != nil || got != want {
+			t.Errorf("column %s: %v, %v; want %v", tab.Columns[i], got, err, want)
+		}
+	}
+	for _, v := range []any{nil, "3", true, struct{}{}, math.NaN(), math.Inf(1)} {
+		if got, err := Float(v); err == nil {
+			t.Errorf("Float(%#v) = %v with no error", v, got)
 		}
 	}
 }

@@ -33,10 +33,13 @@ type FactorInfo struct {
 type Cell struct {
 	Metric string `json:"metric"`
 	// Cell names the levels, e.g. "embeddings=new,retrieval=baseline".
-	Cell     string `json:"cell"`
-	Units    int64  `json:"units"`
-	Mean     Num    `json:"mean"`
-	StdError Num    `json:"std_error"`
+	Cell  string `json:"cell"`
+	Units int64  `json:"units"`
+	// Mean and StdError are null when the cell cannot be estimated
+	// (Problem says why).
+	Mean     *Num   `json:"mean"`
+	StdError *Num   `json:"std_error"`
+	Problem  string `json:"problem,omitempty"`
 }
 
 // Term is a factorial effect: a main effect ("ranker"), an interaction

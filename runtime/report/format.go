@@ -197,8 +197,8 @@ func comparisons(t *Target) []*Result {
 	var out []*Result
 	for _, b := range t.Bench.Results {
 		r := &Result{Metric: b.Metric, Kind: "benchmark", Direction: "increase", Variant: b.Model,
-			Control:   Arm{Units: int64(b.Queries), Mean: b.BaselineValue},
-			Treatment: Arm{Units: int64(b.Queries), Mean: b.Value},
+			Control:   Arm{Units: int64(b.Queries), Mean: NumPtr(float64(b.BaselineValue))},
+			Treatment: Arm{Units: int64(b.Queries), Mean: NumPtr(float64(b.Value))},
 			Relative:  b.Relative, PValue: b.PValue, Significant: b.Significant, Method: b.Method, Notes: b.Notes}
 		if b.Delta != nil && b.CILower != nil && b.CIUpper != nil {
 			r.Absolute = &Effect{Estimate: *b.Delta, CILower: *b.CILower, CIUpper: *b.CIUpper}
@@ -366,6 +366,26 @@ func plain(v float64) string {
 
 // value formats an arm's value by metric kind: a share for proportions,
 // four significant digits otherwise.
+// Undefined is how renderers show a number that is not defined (a null
+// mean): never as 0.
+const Undefined = "—"
+
+// armValue formats an arm's mean by kind, or Undefined when it has none.
+func armValue(kind string, a Arm) string {
+	if a.Mean == nil {
+		return Undefined
+	}
+	return value(kind, *a.Mean)
+}
+
+// optNum formats a nullable number with significant digits, or Undefined.
+func optNum(v *Num, digits int) string {
+	if v == nil {
+		return Undefined
+	}
+	return sig(float64(*v), digits)
+}
+
 func value(kind string, v Num) string {
 	if kind == "proportion" {
 		return sig(float64(v)*100, 3) + "%"

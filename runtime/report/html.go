@@ -344,7 +344,7 @@ func metricsData(t *Target) (any, error) {
 
 func newMetricRow(r *Result) metricRow {
 	row := metricRow{Name: metricName(r), Metric: r.Metric, Role: r.Role, Variant: r.Variant,
-		Lower: r.Direction == "decrease", Control: value(r.Kind, r.Control.Mean), Treatment: value(r.Kind, r.Treatment.Mean),
+		Lower: r.Direction == "decrease", Control: armValue(r.Kind, r.Control), Treatment: armValue(r.Kind, r.Treatment),
 		Diff: "n/a", Lift: "n/a", P: "n/a", Reading: read(r)}
 	if r.PValue != nil {
 		row.P = pvalue(*r.PValue)

@@ -65,7 +65,7 @@ func factorialData(t *Target) (any, error) {
 	}
 	for _, c := range t.Cells {
 		get(c.Metric).Cells = append(get(c.Metric).Cells, cellRow{Cell: c.Cell, Units: count(c.Units),
-			Mean: sig(float64(c.Mean), 4), StdError: sig(float64(c.StdError), 3)})
+			Mean: optNum(c.Mean, 4), StdError: optNum(c.StdError, 3)})
 	}
 	for _, m := range order {
 		fm := byMetric[m]

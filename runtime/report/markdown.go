@@ -103,15 +103,9 @@ func writeMarkdownTarget(w io.Writer, t *Target) {
 			if multi {
 				row += " " + mdCell(r.Variant) + " |"
 			}
-			ctl, trt := value(r.Kind, r.Control.Mean), value(r.Kind, r.Treatment.Mean)
+			ctl, trt := armValue(r.Kind, r.Control), armValue(r.Kind, r.Treatment)
 			if r.Absolute == nil {
-				ctl, trt = mdNA(r.Control), mdNA(r.Treatment)
-				if r.Control.Units > 0 {
-					ctl = value(r.Kind, r.Control.Mean)
-				}
-				if r.Treatment.Units > 0 {
-					trt = value(r.Kind, r.Treatment.Mean)
-				}
+				ctl, trt = mdNA(r.Kind, r.Control), mdNA(r.Kind, r.Treatment)
 			}
 			row += fmt.Sprintf(" %s | %s | %s | %s | %s %s |", ctl, trt, effectCI(r), mdCell(pvalues(r)), rd.Mark, rd.Label)
 			fmt.Fprintln(w, row)
@@ -236,11 +230,16 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func mdNA(a Arm) string {
-	if a.Units == 0 {
+// mdNA is an arm's cell in a row without an estimate: its mean when it
+// has one, otherwise why not.
+func mdNA(kind string, a Arm) string {
+	switch {
+	case a.Units == 0:
 		return "no units"
+	case a.Mean == nil:
+		return Undefined + " (not defined)"
 	}
-	return "n/a"
+	return value(kind, *a.Mean)
 }
 
 // mdEscape keeps text from being read as Markdown markup or raw HTML

@@ -11,7 +11,7 @@ func numP(v float64) *Num { n := Num(v); return &n }
 // result builds a compared metric from a relative effect and p-value.
 func result(metric, role, variant string, rel, lo, hi, p float64) *Result {
 	return &Result{Metric: metric, Kind: "mean", Role: role, Direction: "increase", Variant: variant,
-		Control: Arm{Units: 1000, Mean: 2}, Treatment: Arm{Units: 1000, Mean: Num(2 * (1 + rel))},
+		Control: Arm{Units: 1000, Mean: NumPtr(2)}, Treatment: Arm{Units: 1000, Mean: NumPtr(2 * (1 + rel))},
 		Absolute: &Effect{Estimate: Num(2 * rel), CILower: Num(2 * lo), CIUpper: Num(2 * hi)},
 		Relative: &Effect{Estimate: Num(rel), CILower: Num(lo), CIUpper: Num(hi)},
 		PValue:   numP(p), Significant: p < 0.05, Method: "welch_t"}
@@ -27,7 +27,7 @@ func fixture() *Report {
 		return r
 	}
 	zero := result("refunds", "secondary", "b", 0, 0, 0, 1)
-	zero.Relative, zero.Control.Mean = nil, 0
+	zero.Relative, zero.Control.Mean = nil, numP(0)
 	zero.Notes = []string{"the control mean is 0: no relative effect"}
 	seg := result("saves", "primary", "a", 0.05, 0.01, 0.09, 0.01)
 	seg.Segment = map[string]string{"country": "US"}

@@ -114,10 +114,13 @@ type Result struct {
 	// Within is a guardrail's tolerance (a fraction).
 	Within *Num `json:"within,omitempty"`
 	// Cuped reports the variance reduction, when CUPED was requested.
-	Cuped       *Cuped   `json:"cuped,omitempty"`
-	Significant bool     `json:"significant"`
-	Method      string   `json:"method"`
-	Notes       []string `json:"notes,omitempty"`
+	Cuped       *Cuped `json:"cuped,omitempty"`
+	Significant bool   `json:"significant"`
+	Method      string `json:"method"`
+	// NotEstimable, when set, says why the comparison cannot be estimated;
+	// the result then carries no effect, interval or p-value.
+	NotEstimable string   `json:"not_estimable,omitempty"`
+	Notes        []string `json:"notes,omitempty"`
 }
 
 // Cuped is a CUPED adjustment's summary.
@@ -141,10 +144,18 @@ type Heterogeneity struct {
 	Problem string   `json:"problem,omitempty"`
 }
 
-// Arm is one arm's summary of a metric.
+// Arm is one arm's summary of a metric. Mean is null when the arm's
+// value is not defined (no units, a ratio whose denominator sums to 0):
+// an undefined mean is never written as 0.
 type Arm struct {
 	Units int64 `json:"units"`
-	Mean  Num   `json:"mean"`
+	Mean  *Num  `json:"mean"`
+}
+
+// NumPtr returns a pointer to v as a Num.
+func NumPtr(v float64) *Num {
+	n := Num(v)
+	return &n
 }
 
 // Effect is an estimate with its interval.

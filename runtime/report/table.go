@@ -142,7 +142,7 @@ func writeResults(w io.Writer, results []*Result, segments bool) {
 			}
 		}
 		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", r.Metric, r.Role, r.Variant,
-			num(r.Control.Mean), num(r.Treatment.Mean), abs, rel, p)
+			optMean(r.Control), optMean(r.Treatment), abs, rel, p)
 		if segments {
 			seg := r.Segment
 			if seg == nil {
@@ -185,6 +185,14 @@ func segmentSuffix(seg map[string]string) string {
 }
 
 func num(v Num) string { return fmt.Sprintf("%.4g", v) }
+
+// optMean is an arm's mean for the table, or Undefined when it has none.
+func optMean(a Arm) string {
+	if a.Mean == nil {
+		return Undefined
+	}
+	return num(*a.Mean)
+}
 
 func pct(v Num) string { return fmt.Sprintf("%+.2f%%", v*100) }
 

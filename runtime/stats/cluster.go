@@ -138,12 +138,20 @@ func NewClusterMoments(m, d []float64, units float64) ClusterMoments {
 	return c
 }
 
-// Value is the arm's metric Σ M_g / Σ D_g (0 when Σ D_g is 0), §9.
-func (c ClusterMoments) Value() float64 {
+// Value is the arm's metric Σ M_g / Σ D_g, §9; ok is false when Σ D_g is
+// 0, where it is not defined.
+func (c ClusterMoments) Value() (value float64, ok bool) {
 	if c.SumD == 0 {
-		return 0
+		return 0, false
 	}
-	return c.SumM / c.SumD
+	return c.SumM / c.SumD, true
+}
+
+// value is Value for the variance terms, which are only computed for arms
+// with Σ D_g > 0 (clusterArmsProblem); it is 0 otherwise.
+func (c ClusterMoments) value() float64 {
+	v, _ := c.Value()
+	return v
 }
 
 // Ratio returns the moments as a ratio metric whose units are the clusters,
@@ -155,7 +163,7 @@ func (c ClusterMoments) Ratio() RatioMoments {
 
 // residualSS is Σ_g L_g² with L_g = M_g − value·D_g, clamped at 0.
 func (c ClusterMoments) residualSS() float64 {
-	r := c.Value()
+	r := c.value()
 	return math.Max(c.SumSqM-2*r*c.SumProd+r*r*c.SumSqD, 0)
 }
 
@@ -174,7 +182,7 @@ func (c ClusterMoments) cr2() float64 {
 	if l == nil || c.SumD == 0 {
 		return 0
 	}
-	r := c.Value()
+	r := c.value()
 	return math.Max(l.SumSqM-2*r*l.SumProd+r*r*l.SumSqD, 0) / c.SumD
 }
 
@@ -264,7 +272,7 @@ func ClusterCompare(control, treatment ClusterMoments, se ClusterSE, alpha float
 		return out
 	}
 	vc, vt, df, p := clusterVariances(control, treatment, se)
-	est := treatment.Value() - control.Value()
+	est := treatment.value() - control.value()
 	out.Absolute.Estimate = est
 	if p != "" {
 		out.Problem = p
@@ -281,7 +289,7 @@ func ClusterCompare(control, treatment ClusterMoments, se ClusterSE, alpha float
 		out.Problem = "no degrees of freedom left for the test"
 		return out
 	}
-	clusterFill(&out, control.Value(), treatment.Value(), vc, vt, df, alpha)
+	clusterFill(&out, control.value(), treatment.value(), vc, vt, df, alpha)
 	return out
 }
 

@@ -38,8 +38,8 @@ func TestClusterG10(t *testing.T) {
 			t.Errorf("%s sums = %+v, want %+v", x.name, g, w)
 		}
 	}
-	check(t, "control ratio", c.Value(), 0.6, 1e-12)
-	check(t, "treatment ratio", tr.Value(), 0.75, 1e-12)
+	check(t, "control ratio", val(c.Value()), 0.6, 1e-12)
+	check(t, "treatment ratio", val(tr.Value()), 0.75, 1e-12)
 	want := map[ClusterSE]float64{
 		ClusterDelta:       0.174191,
 		ClusterCR0:         0.150854,
@@ -140,8 +140,8 @@ func TestClusterRGolden(t *testing.T) {
 	for _, metric := range []string{"mean", "ratio"} {
 		c, tr := clusterGoldenArms(t, metric)
 		want := func(q string) float64 { return attrWant(t, exp, metric+"/"+q) }
-		check(t, metric+" control value", c.Value(), want("control_value"), tol)
-		check(t, metric+" treatment value", tr.Value(), want("treatment_value"), tol)
+		check(t, metric+" control value", val(c.Value()), want("control_value"), tol)
+		check(t, metric+" treatment value", val(tr.Value()), want("treatment_value"), tol)
 		// Delta: per arm, vcovCL(type="HC0") of the intercept-only regression.
 		check(t, metric+" delta control var", ClusterArm(c).Variance, want("delta_control_var"), tol)
 		check(t, metric+" delta treatment var", ClusterArm(tr).Variance, want("delta_treatment_var"), tol)

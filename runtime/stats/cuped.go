@@ -60,10 +60,14 @@ func (m CupedMoments) cupedUnitVar(theta float64) float64 {
 // cupedArm is the arm of the adjusted mean ȳ − θx̄ with variance
 // (s²_y + θ²s²_x − 2θ s_xy)/n and n−1 degrees of freedom.
 func (m CupedMoments) cupedArm(theta float64) Arm {
-	a := Arm{Units: m.N, Value: m.Post().Mean() - theta*m.Pre().Mean(), DF: m.N - 1}
-	if m.N > 0 {
-		a.Variance = m.cupedUnitVar(theta) / m.N
+	y, ok := m.Post().Mean()
+	x, _ := m.Pre().Mean()
+	a := Arm{Units: m.N, Value: y - theta*x, DF: m.N - 1}
+	if !ok {
+		a.Undefined = "the arm has no units: its mean is not defined"
+		return a
 	}
+	a.Variance = m.cupedUnitVar(theta) / m.N
 	return a
 }
 
@@ -189,8 +193,9 @@ func CompareCuped(control, treatment CupedMoments, slope CupedSlope, alpha float
 // interval is GrowthBook's relative CUPED effect (§4.1 step 5).
 func cupedMeanRelative(c *Comparison, control, treatment CupedMoments, theta, alpha float64) {
 	c.Relative, c.RelativeProblem, c.other = nil, "", nil
-	yc, yt := control.Post().Mean(), treatment.Post().Mean()
-	if yc == 0 {
+	yc, okc := control.Post().Mean()
+	yt, _ := treatment.Post().Mean()
+	if !okc || yc == 0 {
 		c.RelativeProblem = "the control value is 0: a relative effect is not defined"
 		return
 	}
@@ -344,18 +349,24 @@ var (
 	cupedPre  = []int{2, 3}
 )
 
-// value is the adjusted ratio R_post − θR_pre (0 when a denominator is 0).
-func (s cupedRatioStat) value(theta float64) float64 {
+// value is the adjusted ratio R_post − θR_pre; ok is false when a
+// denominator is 0, where it is not defined.
+func (s cupedRatioStat) value(theta float64) (float64, bool) {
 	if s.beta[1] == 0 || s.beta[3] == 0 {
-		return 0
+		return 0, false
 	}
-	return s.beta[0]/s.beta[1] - theta*s.beta[2]/s.beta[3]
+	return s.beta[0]/s.beta[1] - theta*s.beta[2]/s.beta[3], true
 }
 
 // arm is the adjusted-ratio arm with variance ∇ᵀΛ∇/n and n−1 degrees of
 // freedom (gbstats uses Welch ν for ratio metrics).
 func (s cupedRatioStat) arm(theta float64) Arm {
-	a := Arm{Units: s.n, Value: s.value(theta), DF: s.n - 1}
+	v, ok := s.value(theta)
+	a := Arm{Units: s.n, Value: v, DF: s.n - 1}
+	if !ok {
+		a.Undefined = "a denominator sums to 0 in the arm (in the analysis or the pre-exposure period): the adjusted ratio is not defined"
+		return a
+	}
 	if s.n > 0 {
 		g := s.nabla(theta)
 		a.Variance = math.Max(s.quad(g, cupedAll, g, cupedAll), 0) / s.n
@@ -440,7 +451,9 @@ func cupedRatioRelative(c *Comparison, sc, st cupedRatioStat, theta, alpha float
 	}
 	r := sc.beta[0] / sc.beta[1]
 	den := math.Abs(r)
-	g := st.value(theta) - sc.value(theta)
+	vt, _ := st.value(theta)
+	vc, _ := sc.value(theta)
+	g := vt - vc
 	nc, nt := sc.nabla(theta), st.nabla(theta)
 	d := sc.beta[1]
 	ga := [4]float64{

@@ -92,7 +92,7 @@ func TestCupedG4(t *testing.T) {
 		t.Fatalf("G4 not adjusted: %+v", r)
 	}
 	printed(t, "theta", r.Theta, -0.073211940, 9)
-	printed(t, "control mean", c.Post().Mean(), 0.099966678, 9)
+	printed(t, "control mean", val(c.Post().Mean()), 0.099966678, 9)
 	printed(t, "rel", r.Relative.Estimate, -0.281707154, 9)
 	printed(t, "rel se", r.Relative.StdError, 0.097104876, 9)
 	// gbstats tests the relative lift with t(ν), ν from the adjusted arms.

@@ -93,7 +93,8 @@ type FactorialCell struct {
 	Index    int    // bit j set: factor j at its new level
 	Name     string // e.g. "embeddings=1,retrieval=0"
 	Units    float64
-	Value    float64 // cell mean (or Σ M / Σ D)
+	Value    float64 // cell mean (or Σ M / Σ D), when Defined
+	Defined  bool    // the cell has units (and, for a ratio, Σ D ≠ 0)
 	StdError float64 // standard error of Value under the chosen recipe
 	Problem  string  // why the cell cannot be used (empty, one unit)
 }
@@ -156,7 +157,8 @@ func FactorialMeans(factors []string, cells []Moments, se FactorialSE, alpha flo
 		if m.N > 0 {
 			nonEmpty++
 		}
-		vars[c] = factorialCellVar{units: m.N, value: m.Mean(), variance: m.Var() / math.Max(m.N, 1)}
+		mean, _ := m.Mean() // an empty cell gets noValue below
+		vars[c] = factorialCellVar{units: m.N, value: mean, variance: m.Var() / math.Max(m.N, 1)}
 	}
 	for c, m := range cells {
 		if se == FactorialHC1 && m.N > 0 && total > nonEmpty {
@@ -174,7 +176,8 @@ func FactorialMeans(factors []string, cells []Moments, se FactorialSE, alpha flo
 func FactorialRatios(factors []string, cells []RatioMoments, alpha float64) Factorial {
 	vars := make([]factorialCellVar, len(cells))
 	for c, r := range cells {
-		vars[c] = factorialCellVar{units: r.N, value: r.Value(), variance: r.VarOfValue()}
+		value, _ := r.Value() // a cell with Σ D = 0 gets noValue below
+		vars[c] = factorialCellVar{units: r.N, value: value, variance: r.VarOfValue()}
 		vars[c].noValue, vars[c].noVariance = factorialCellProblems(r.N, r.SumD != 0)
 		if r.N > 0 && r.SumD == 0 {
 			vars[c].noValue = "its denominator total is 0"
@@ -233,7 +236,7 @@ func factorialAnalyze(factors []string, cells []factorialCellVar, df, alpha floa
 func factorialCells(factors []string, cells []factorialCellVar) []FactorialCell {
 	out := make([]FactorialCell, len(cells))
 	for c, v := range cells {
-		out[c] = FactorialCell{Index: c, Name: factorialCellName(factors, c), Units: v.units, Value: v.value}
+		out[c] = FactorialCell{Index: c, Name: factorialCellName(factors, c), Units: v.units, Value: v.value, Defined: v.noValue == ""}
 		switch {
 		case v.noValue != "":
 			out[c].Value = 0

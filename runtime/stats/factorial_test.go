@@ -274,7 +274,7 @@ func TestFactorialShapleyDefinition(t *testing.T) {
 	const k = 4
 	ms, _ := factorialMoments(k, factorialRandomUnits(k, 11))
 	f := FactorialMeans([]string{"a", "b", "c", "d"}, ms, FactorialHC2, 0.05)
-	mean := func(c int) float64 { return ms[c].Mean() }
+	mean := func(c int) float64 { return val(ms[c].Mean()) }
 	phi := make([]float64, k)
 	perms := 0
 	var permute func(prefix []int, used int)

@@ -23,12 +23,13 @@ type Moments struct {
 	SumSq float64 // Σ y²
 }
 
-// Mean is Σy / n (0 for an empty arm).
-func (m Moments) Mean() float64 {
+// Mean is Σy / n; ok is false for an empty arm, whose mean is not
+// defined.
+func (m Moments) Mean() (mean float64, ok bool) {
 	if m.N <= 0 {
-		return 0
+		return 0, false
 	}
-	return m.Sum / m.N
+	return m.Sum / m.N, true
 }
 
 // Var is the sample variance with divisor n-1, clamped at 0 (0 when n < 2).
@@ -61,12 +62,13 @@ type RatioMoments struct {
 	SumProd float64 // Σ M·D
 }
 
-// Value is Σ M / Σ D (0 when Σ D is 0).
-func (r RatioMoments) Value() float64 {
+// Value is Σ M / Σ D; ok is false when Σ D is 0 (no units, or units
+// whose denominators are all 0), where the ratio is not defined.
+func (r RatioMoments) Value() (value float64, ok bool) {
 	if r.SumD == 0 {
-		return 0
+		return 0, false
 	}
-	return r.SumM / r.SumD
+	return r.SumM / r.SumD, true
 }
 
 // cov returns the sample covariance of M and D (divisor n-1).
@@ -78,15 +80,16 @@ func (r RatioMoments) cov() float64 {
 }
 
 // VarOfValue is the delta-method variance of Σ M / Σ D:
-// (s²_M − 2R s_MD + R² s²_D) / (n · D̄²), STATS-REFERENCE §2.
+// (s²_M − 2R s_MD + R² s²_D) / (n · D̄²), STATS-REFERENCE §2 (0 when
+// fewer than two units or Σ D = 0; RatioArm then marks the arm Undefined).
 func (r RatioMoments) VarOfValue() float64 {
 	if r.N < 2 || r.SumD == 0 {
 		return 0
 	}
 	num := Moments{N: r.N, Sum: r.SumM, SumSq: r.SumSqM}
 	den := Moments{N: r.N, Sum: r.SumD, SumSq: r.SumSqD}
-	rv := r.Value()
-	dbar := den.Mean()
+	rv := r.SumM / r.SumD
+	dbar := r.SumD / r.N
 	v := (num.rawVar() - 2*rv*r.cov() + rv*rv*den.rawVar()) / (r.N * dbar * dbar)
 	if v < 0 {
 		return 0
@@ -103,20 +106,35 @@ type Arm struct {
 	Value    float64
 	Variance float64 // variance of Value, not of a unit
 	DF       float64
+	// Undefined, when set, says why the arm's value is not defined (a
+	// mean over no units, a ratio whose denominator sums to 0); Value and
+	// Variance are then meaningless and Compare reports a Problem.
+	Undefined string
 }
+
+// Defined reports whether the arm's value is defined.
+func (a Arm) Defined() bool { return a.Undefined == "" }
 
 // MeanArm is the arm of a mean (or proportion) metric from its moments.
 func MeanArm(m Moments) Arm {
-	a := Arm{Units: m.N, Value: m.Mean(), DF: m.N - 1}
-	if m.N > 0 {
-		a.Variance = m.Var() / m.N
+	mean, ok := m.Mean()
+	a := Arm{Units: m.N, Value: mean, DF: m.N - 1}
+	if !ok {
+		a.Undefined = "the arm has no units with a value: its mean is not defined"
+		return a
 	}
+	a.Variance = m.Var() / m.N
 	return a
 }
 
 // RatioArm is the arm of a ratio metric from its moments (delta method).
 func RatioArm(r RatioMoments) Arm {
-	return Arm{Units: r.N, Value: r.Value(), Variance: r.VarOfValue(), DF: math.Inf(1)}
+	v, ok := r.Value()
+	a := Arm{Units: r.N, Value: v, Variance: r.VarOfValue(), DF: math.Inf(1)}
+	if !ok {
+		a.Undefined = "the denominator sums to 0 in the arm: the ratio is not defined"
+	}
+	return a
 }
 
 // Distribution selects the reference distribution of a test.
@@ -168,8 +186,8 @@ type Comparison struct {
 	DF     float64
 	Method string
 	// Problem is set when the comparison cannot be estimated at all (an
-	// empty arm, zero variance in both arms); the numbers are then zero and
-	// must not be reported.
+	// empty arm, an arm whose value is not defined, zero variance in both
+	// arms); the numbers are then zero and must not be reported.
 	Problem string
 
 	// ratio and q are the test the relative interval inverts and its
@@ -202,6 +220,12 @@ func Compare(control, treatment Arm, alpha float64, dist Distribution) Compariso
 		return out
 	case treatment.Units < 1:
 		out.Problem = "the treatment arm is empty"
+		return out
+	case !control.Defined():
+		out.Problem = "control arm: " + control.Undefined
+		return out
+	case !treatment.Defined():
+		out.Problem = "treatment arm: " + treatment.Undefined
 		return out
 	}
 	v := control.Variance + treatment.Variance

@@ -52,8 +52,8 @@ func TestWelchG1(t *testing.T) {
 func TestRatioG2(t *testing.T) {
 	c := RatioMoments{N: 100, SumM: 270, SumSqM: 848.79, SumD: 510, SumSqD: 810, SumProd: -900}
 	tr := RatioMoments{N: 120, SumM: 300, SumSqM: 869, SumD: 500, SumSqD: 800, SumProd: -905}
-	check(t, "control ratio", c.Value(), 0.529411765, 1e-8)
-	check(t, "treatment ratio", tr.Value(), 0.6, 1e-12)
+	check(t, "control ratio", val(c.Value()), 0.529411765, 1e-8)
+	check(t, "treatment ratio", val(tr.Value()), 0.6, 1e-12)
 	ca, ta := RatioArm(c), RatioArm(tr)
 	r := Compare(ca, ta, 0.05, Normal)
 	check(t, "rel", r.Relative.Estimate, 0.133333333, 1e-8)
@@ -151,5 +151,57 @@ func TestTQuantile(t *testing.T) {
 func BenchmarkTQuantile(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		tQuantile(0.975, 1000+float64(i%100))
+	}
+}
+
+// val drops the defined flag of a value the test knows is defined.
+func val(v float64, _ bool) float64 { return v }
+
+// Undefined values are explicit: a mean over no units and a ratio whose
+// denominator sums to 0 are not defined, and a comparison with such an arm
+// is not estimable (it reports a Problem and no numbers), never 0.
+func TestUndefinedArms(t *testing.T) {
+	if _, ok := (Moments{}).Mean(); ok {
+		t.Error("mean of an empty arm reported as defined")
+	}
+	if _, ok := (RatioMoments{N: 5, SumM: 3}).Value(); ok {
+		t.Error("ratio with zero denominator reported as defined")
+	}
+	if _, ok := (ClusterMoments{Clusters: 3, SumM: 3}).Value(); ok {
+		t.Error("cluster ratio with zero denominator reported as defined")
+	}
+	ctl := RatioMoments{N: 10, SumM: 4, SumSqM: 4} // saves but no impressions
+	trt := RatioMoments{N: 10, SumM: 5, SumSqM: 5, SumD: 20, SumSqD: 50, SumProd: 12}
+	for _, tc := range []struct {
+		name    string
+		c, tr   Arm
+		problem string
+	}{
+		{"ratio control denominator 0", RatioArm(ctl), RatioArm(trt), "control arm: the denominator sums to 0 in the arm: the ratio is not defined"},
+		{"ratio treatment denominator 0", RatioArm(trt), RatioArm(ctl), "treatment arm: the denominator sums to 0 in the arm: the ratio is not defined"},
+		{"mean, no units with a value", MeanArm(Moments{N: 0}), MeanArm(Moments{N: 4, Sum: 2, SumSq: 2}), "the control arm is empty"},
+	} {
+		c := Compare(tc.c, tc.tr, 0.05, Normal)
+		if c.Estimable() || c.Problem != tc.problem {
+			t.Errorf("%s: problem %q, want %q", tc.name, c.Problem, tc.problem)
+		}
+		if c.Relative != nil || c.PValue != 0 || c.Absolute != (Effect{}) {
+			t.Errorf("%s: not-estimable comparison carries numbers: %+v", tc.name, c)
+		}
+	}
+	// A mean arm whose units all lack a value (avg over no rows): N = 0 but
+	// the arm is not empty of units; MeanArm marks it undefined.
+	if a := MeanArm(Moments{}); a.Defined() {
+		t.Error("MeanArm of no values is defined")
+	}
+	// CUPED on a ratio whose control has no denominator: not estimable.
+	cr := CompareCupedRatio(CupedRatioMoments{N: 10, SumMPost: 4, SumSqMPost: 4},
+		CupedRatioMoments{N: 10, SumMPost: 5, SumSqMPost: 5, SumDPost: 20, SumSqDPost: 50, SumMPostDPost: 12}, 0.05, Normal)
+	if cr.Estimable() {
+		t.Errorf("CUPED ratio with a zero control denominator is estimable: %+v", cr.Comparison)
+	}
+	cc := ClusterCompare(ClusterMoments{Clusters: 3, Units: 3, SumM: 3, SumSqM: 3}, ClusterMoments{Clusters: 3, Units: 3, SumM: 3, SumSqM: 5, SumD: 3, SumSqD: 3, SumProd: 3}, ClusterDelta, 0.05, Normal)
+	if cc.Estimable() {
+		t.Error("cluster comparison with a zero denominator is estimable")
 	}
 }

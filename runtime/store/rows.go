@@ -41,7 +41,7 @@ func Rows(rep *report.Report) []Row {
 				Segment: object(r.Segment), Split: object(r.Split),
 				Period: r.Period, Timeline: r.Timeline, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
 				ControlUnits: r.Control.Units, TreatmentUnits: r.Treatment.Units,
-				ControlValue: fptr(r.Control.Mean), TreatmentValue: fptr(r.Treatment.Mean),
+				ControlValue: nptr(r.Control.Mean), TreatmentValue: nptr(r.Treatment.Mean),
 				PValue: nptr(r.PValue), PValueAdjusted: nptr(r.PValueAdjusted),
 				Significant: r.Significant, Method: r.Method, Alpha: float64(t.Alpha), Decision: decision[r.Variant],
 			}

@@ -248,7 +248,7 @@ func TestRows(t *testing.T) {
 		{Kind: "experiment", Name: "e", Control: "c", Alpha: 0.05,
 			Results: []*report.Result{
 				{Metric: "m", Kind: "mean", Role: "primary", Direction: "increase", Variant: "t",
-					Control: report.Arm{Units: 10, Mean: 1}, Treatment: report.Arm{Units: 11, Mean: 2},
+					Control: report.Arm{Units: 10, Mean: report.NumPtr(1)}, Treatment: report.Arm{Units: 11, Mean: report.NumPtr(2)},
 					Absolute: &report.Effect{Estimate: 1, CILower: 0.5, CIUpper: 1.5, StdError: 0.25},
 					Relative: &report.Effect{Estimate: 1, CILower: 0.4, CIUpper: 1.6, StdError: 0.3},
 					PValue:   n(0.01), PValueAdjusted: n(0.02), Significant: true, Method: "welch_t"},
