@@ -125,10 +125,17 @@ func srm(t *report.Target) (status, string) {
 	return invalid, fmt.Sprintf("sample ratio: p %s < 0.001: the assignment is broken, so no effect can be trusted", p(t.SRM.PValue))
 }
 
+// estimated reports whether a result exists and is estimable: one marked
+// not estimable never decides anything, whatever numbers it carries.
+func estimated(r *report.Result) bool { return r != nil && r.NotEstimable == "" }
+
 // notEstimated explains a result that has no estimate.
 func notEstimated(r *report.Result, name string) (status, string) {
 	if r == nil {
 		return unclear, fmt.Sprintf("%s: no result", name)
+	}
+	if r.NotEstimable != "" {
+		return unclear, fmt.Sprintf("%s: not estimable (%s)", name, r.NotEstimable)
 	}
 	return unclear, fmt.Sprintf("%s: not estimated (%s)", name, strings.Join(r.Notes, "; "))
 }
@@ -142,7 +149,7 @@ func sig(r *report.Result) report.Num {
 }
 
 func improves(r *report.Result, m *model.Metric, alpha float64) (status, string) {
-	if r == nil || r.Absolute == nil || r.PValue == nil {
+	if !estimated(r) || r.Absolute == nil || r.PValue == nil {
 		return notEstimated(r, m.Name+" improves")
 	}
 	good := float64(r.Absolute.Estimate) * float64(m.Direction)
@@ -166,7 +173,7 @@ func wrongSide(r *report.Result, m *model.Metric) bool {
 }
 
 func notWorse(r *report.Result, m *model.Metric, alpha float64) (status, string) {
-	if r == nil || r.Absolute == nil || r.PValue == nil {
+	if !estimated(r) || r.Absolute == nil || r.PValue == nil {
 		return notEstimated(r, m.Name+" not worse")
 	}
 	if wrongSide(r, m) {
@@ -181,7 +188,7 @@ func notWorse(r *report.Result, m *model.Metric, alpha float64) (status, string)
 // interval is beyond the tolerance.
 func within(r *report.Result, m *model.Metric, x float64, prefix string) (status, string) {
 	name := fmt.Sprintf("%s%s within %s", prefix, m.Name, pct(x))
-	if r == nil || r.Relative == nil {
+	if !estimated(r) || r.Relative == nil {
 		return notEstimated(r, name)
 	}
 	lo, hi := float64(r.Relative.CILower), float64(r.Relative.CIUpper)

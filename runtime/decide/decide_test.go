@@ -73,3 +73,44 @@ func TestDecide(t *testing.T) {
 		}
 	}
 }
+
+// A required metric that cannot be estimated (a ratio whose control
+// denominator sums to 0) never lets a treatment ship, under any rule that
+// reads it, even if numbers were left on the result by mistake.
+func TestNotEstimableNeverShips(t *testing.T) {
+	saves := &model.Metric{Name: "saves", Direction: model.Increase}
+	guard := &model.Metric{Name: "latency", Direction: model.Decrease}
+	const why = "control arm: the denominator sums to 0 in the arm: the ratio is not defined"
+	bare := func(metric string) *report.Result {
+		return &report.Result{Metric: metric, Variant: "t", NotEstimable: why, Notes: []string{why}}
+	}
+	// Left-over numbers that would ship if read.
+	stale := func(metric string, est float64) *report.Result {
+		r := result(metric, est, est/2, est*2, 0.001)
+		r.NotEstimable = why
+		return r
+	}
+	srmOK := &report.SRM{PValue: 0.5, Passed: true}
+	for _, c := range []struct {
+		name    string
+		launch  []*model.Requirement
+		results []*report.Result
+	}{
+		{"improves", []*model.Requirement{{Kind: model.RequireImproves, Metric: saves}}, []*report.Result{bare("saves")}},
+		{"improves, stale numbers", []*model.Requirement{{Kind: model.RequireImproves, Metric: saves}}, []*report.Result{stale("saves", 0.05)}},
+		{"not worse", []*model.Requirement{{Kind: model.RequireNotWorse, Metric: saves}}, []*report.Result{stale("saves", 0.05)}},
+		{"within", []*model.Requirement{{Kind: model.RequireWithin, Metric: saves, Within: 0.5}}, []*report.Result{stale("saves", 0.01)}},
+		{"guardrail", []*model.Requirement{{Kind: model.RequireImproves, Metric: saves}, {Kind: model.RequireGuardrails}},
+			[]*report.Result{result("saves", 0.05, 0.01, 0.09, 0.01), stale("latency", -0.01)}},
+	} {
+		e := &model.Experiment{Alpha: 0.05, Launch: c.launch, Metrics: []*model.MetricUse{
+			{Metric: saves, Role: model.Primary}, {Metric: guard, Role: model.Guardrail, Within: 0.02}}}
+		tg := &report.Target{Control: "c", SRM: srmOK, Results: c.results}
+		Decide(e, tg)
+		d := tg.Decisions[0]
+		joined := strings.Join(d.Reasons, "\n")
+		if d.Outcome != report.Inconclusive || !strings.Contains(joined, "not estimable ("+why+")") {
+			t.Errorf("%s: outcome %s, reasons:\n%s", c.name, d.Outcome, joined)
+		}
+	}
+}
