@@ -59,6 +59,12 @@ func (b *builder) describe() {
 		ResultColumn{Name: ColVariant, Meaning: "the arm (variant, or factorial cell index)", Type: Text},
 		num(ColUnits, "units in the arm"),
 		num(ColExcluded, "units exposed to several variants, left out (whole experiment)"))
+	if e.Cluster != nil {
+		cols = append(cols,
+			num(ColClusters, "clusters in the arm (what the sample-ratio check counts)"),
+			num(ColExcludedClusters, "clusters whose units were assigned to several variants, left out (whole experiment)"),
+			num(ColExcludedClusterUnits, "units of those clusters, left out with them"))
+	}
 	if len(e.Segments) > 0 && e.Cluster == nil {
 		cols = append(cols, num(ColSegmentLevel, "number of segment columns the row is grouped by (0: overall)"))
 		for _, c := range e.Segments {

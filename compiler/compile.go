@@ -79,6 +79,12 @@ const (
 	ColVariant  = "variant"
 	ColUnits    = "units"
 	ColExcluded = "excluded_multiple_variants"
+	// ColClusters (with `cluster C`) is the number of clusters per arm,
+	// and ColExcludedClusters the number of clusters whose units were
+	// assigned to several variants: they and their units are left out.
+	ColClusters             = "clusters"
+	ColExcludedClusters     = "excluded_mixed_clusters"
+	ColExcludedClusterUnits = "excluded_mixed_cluster_units"
 	// ColSegmentLevel is the number of segment columns a row is grouped
 	// by: 0 for overall rows.
 	ColSegmentLevel = "segment_level"
@@ -335,6 +341,12 @@ func (b *builder) segmentList(qual string) string {
 }
 
 func (b *builder) units() string {
+	if b.e.Cluster != nil {
+		// A cluster whose units were assigned to several variants is left
+		// out whole: it was not randomized as one.
+		return b.sqlf("\"mixed_clusters\" AS (\n  SELECT \"cluster\" FROM \"assignments\" WHERE \"variants\" = 1 AND \"cluster\" IS NOT NULL\n  GROUP BY \"cluster\" HAVING count(DISTINCT \"variant\") > 1\n),\n"+
+			"\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\"%s FROM \"assignments\" a WHERE \"variants\" = 1\n    AND NOT EXISTS (SELECT 1 FROM \"mixed_clusters\" m WHERE m.\"cluster\" = a.\"cluster\")\n)", b.carry(""))
+	}
 	return b.sqlf("\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\"%s FROM \"assignments\" WHERE \"variants\" = 1\n)", b.carry(""))
 }
 
@@ -692,7 +704,9 @@ func LevelsColumn(j int) string { return fmt.Sprintf("levels_%d", j) }
 // then to per-variant sums over clusters (runtime/stats.ClusterMoments).
 func (b *builder) clusterFinal() string {
 	tot := []string{b.sqlf(`"variant", "cluster", count(*) AS "n_units"`)}
-	cols := []string{b.sqlf(`"variant", sum("n_units") AS "units"`)}
+	cols := []string{b.sqlf(`"variant", sum("n_units") AS "units", count(*) AS "clusters"`),
+		b.sqlf(`(SELECT count(*) FROM "mixed_clusters") AS "excluded_mixed_clusters"`),
+		b.sqlf(`(SELECT count(*) FROM "assignments" a WHERE "variants" = 1 AND EXISTS (SELECT 1 FROM "mixed_clusters" m WHERE m."cluster" = a."cluster")) AS "excluded_mixed_cluster_units"`)}
 	var quantiles []string
 	for i, mc := range b.plan.Metrics {
 		name := fmt.Sprintf("m%d", i+1)

@@ -43,9 +43,10 @@ func RunExperiment(ctx context.Context, eng engine.Engine, p *compiler.Plan) (*r
 
 // armStats are one variant's row of the plan's result.
 type armStats struct {
-	variant string
-	units   float64
-	row     []any
+	variant  string
+	units    float64
+	clusters float64 // with `cluster C`: the arm's clusters
+	row      []any
 }
 
 // slice is the overall population or one segment value: its control and
@@ -82,6 +83,11 @@ func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
 		return nil, err
 	}
 	treatments := armsOf(e, overall, t)
+	if e.Cluster != nil {
+		if err := clusterCounts(rs, overall, treatments, t); err != nil {
+			return nil, err
+		}
+	}
 	t.SRM = srm(e, overall.control, treatments, t)
 	for _, mc := range p.Metrics {
 		for _, tr := range treatments {
@@ -231,11 +237,55 @@ func armsOf(e *model.Experiment, overall *slice, t *report.Target) []*armStats {
 	return treatments
 }
 
-// srm checks the arms' unit counts against the allocation.
+// clusterCounts reads the clusters per arm and the clusters left out
+// because their units were assigned to several variants (`cluster C`).
+func clusterCounts(rs *results, overall *slice, treatments []*armStats, t *report.Target) error {
+	t.Clusters = map[string]int64{}
+	for _, a := range append([]*armStats{overall.control}, treatments...) {
+		if a.row != nil {
+			rr := rs.reader(a.row)
+			a.clusters = rr.f(compiler.ColClusters)
+			if rr.err != nil {
+				return rr.err
+			}
+		}
+		t.Clusters[a.variant] = int64(a.clusters)
+	}
+	if len(rs.tab.Rows) == 0 {
+		return nil
+	}
+	rr := rs.reader(rs.tab.Rows[0])
+	n, units := int64(rr.f(compiler.ColExcludedClusters)), int64(rr.f(compiler.ColExcludedClusterUnits))
+	if rr.err != nil {
+		return rr.err
+	}
+	t.Excluded["mixed_clusters"] = n
+	if n > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("%d %s of %s had units in more than one variant and were left out (%d units)",
+			n, plural(n, "cluster", "clusters"), t.Clustered, units))
+	}
+	return nil
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// srm checks the arms' unit counts against the allocation; with
+// `cluster C` it counts the randomized clusters instead.
 func srm(e *model.Experiment, control *armStats, treatments []*armStats, t *report.Target) *report.SRM {
-	obs := []float64{control.units}
+	count := func(a *armStats) float64 {
+		if e.Cluster != nil {
+			return a.clusters
+		}
+		return a.units
+	}
+	obs := []float64{count(control)}
 	for _, a := range treatments {
-		obs = append(obs, a.units)
+		obs = append(obs, count(a))
 	}
 	weights := e.Allocation
 	if weights != nil && len(weights) != len(obs) {
@@ -283,6 +333,8 @@ func compare(e *model.Experiment, rs *results, mc *compiler.MetricColumns, c, tr
 		dist := stats.WelchT
 		if m.Kind == model.Ratio {
 			dist = stats.Normal
+			// A ratio's denominator sum is not a count of units.
+			ca.Units, ta.Units = c.units, tr.units
 		}
 		cmp = stats.ClusterCompare(cc, tc, stats.ClusterDelta, e.Alpha, dist)
 	case m.Kind == model.Ratio:

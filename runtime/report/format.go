@@ -550,7 +550,11 @@ func armCounts(t *Target) string {
 		if v == t.Control && v != "control" {
 			label += " (control)"
 		}
-		parts = append(parts, fmt.Sprintf("%s %s", label, count(t.Units[v])))
+		part := fmt.Sprintf("%s %s", label, count(t.Units[v]))
+		if n, ok := t.Clusters[v]; ok {
+			part += fmt.Sprintf(" in %s %s clusters", count(n), t.Clustered)
+		}
+		parts = append(parts, part)
 	}
 	if len(parts) == 0 {
 		return "none"

@@ -47,8 +47,11 @@ type Target struct {
 	Cells       []*Cell       `json:"cells,omitempty"`
 	Effects     []*Term       `json:"effects,omitempty"`
 	Attribution []*Term       `json:"attribution,omitempty"`
-	// Clustered names the cluster column of a cluster-randomized analysis.
-	Clustered string `json:"clustered_by,omitempty"`
+	// Clustered names the cluster column of a cluster-randomized analysis;
+	// Clusters counts the clusters per arm (the sample-ratio check counts
+	// them, not units).
+	Clustered string           `json:"clustered_by,omitempty"`
+	Clusters  map[string]int64 `json:"clusters,omitempty"`
 	// Timeline holds per-period and cumulative results (`timeline`), and
 	// LongRun the fitted long-run effect per metric and treatment.
 	Timeline []*Result  `json:"timeline,omitempty"`

@@ -40,7 +40,11 @@ func writeTarget(w io.Writer, t *Target) {
 		if v == t.Control {
 			label += " (control)"
 		}
-		parts = append(parts, fmt.Sprintf("%s %d", label, t.Units[v]))
+		part := fmt.Sprintf("%s %d", label, t.Units[v])
+		if n, ok := t.Clusters[v]; ok {
+			part += fmt.Sprintf(" in %d %s clusters", n, t.Clustered)
+		}
+		parts = append(parts, part)
 	}
 	fmt.Fprintf(w, "units: %s", strings.Join(parts, ", "))
 	var ex []string
@@ -59,7 +63,11 @@ func writeTarget(w io.Writer, t *Target) {
 		if !t.SRM.Passed {
 			status = "FAILED"
 		}
-		fmt.Fprintf(w, "sample ratio: p = %s (%s)\n", fmtP(t.SRM.PValue), status)
+		over := ""
+		if t.Clustered != "" {
+			over = ", counting " + t.Clustered + " clusters"
+		}
+		fmt.Fprintf(w, "sample ratio: p = %s (%s%s)\n", fmtP(t.SRM.PValue), status, over)
 	}
 	for _, n := range unique(t.Notes) {
 		fmt.Fprintf(w, "note: %s\n", n)

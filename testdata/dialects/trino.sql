@@ -485,8 +485,13 @@ WITH
     AND "user_id" IS NOT NULL
   GROUP BY 1
 ),
+"mixed_clusters" AS (
+  SELECT "cluster" FROM "assignments" WHERE "variants" = 1 AND "cluster" IS NOT NULL
+  GROUP BY "cluster" HAVING count(DISTINCT "variant") > 1
+),
 "units" AS (
-  SELECT "unit", "variant", "t0", "cluster" FROM "assignments" WHERE "variants" = 1
+  SELECT "unit", "variant", "t0", "cluster" FROM "assignments" a WHERE "variants" = 1
+    AND NOT EXISTS (SELECT 1 FROM "mixed_clusters" m WHERE m."cluster" = a."cluster")
 ),
 "scan_1" AS (
   SELECT u."unit",
@@ -591,7 +596,9 @@ WITH "cluster_totals" AS (
   FROM "values"
   GROUP BY "variant", "cluster"
 )
-SELECT "variant", sum("n_units") AS "units",
+SELECT "variant", sum("n_units") AS "units", count(*) AS "clusters",
+  (SELECT count(*) FROM "mixed_clusters") AS "excluded_mixed_clusters",
+  (SELECT count(*) FROM "assignments" a WHERE "variants" = 1 AND EXISTS (SELECT 1 FROM "mixed_clusters" m WHERE m."cluster" = a."cluster")) AS "excluded_mixed_cluster_units",
   count(*) AS "m1_clusters",
   coalesce(sum("m1_M"), 0) AS "m1_m_sum",
   coalesce(sum("m1_M" * "m1_M"), 0) AS "m1_m_sumsq",
