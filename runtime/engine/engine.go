@@ -112,7 +112,7 @@ func MaxThreads() int { return 4 * runtime.NumCPU() }
 
 // memorySize is a positive amount of memory with its unit, as DuckDB's
 // memory_limit takes it (no "-1", no bare number, no zero).
-var memorySize = regexp.MustCompile(`^\s*(0*[1-9][0-9]*(\.[0-9]+)?|0*\.[0-9]*[1-9][0-9]*)\s*(B|[KMGT]i?B)\s*$`)
+var memorySize = regexp.MustCompile(`(?i)^\s*(0*[1-9][0-9]*(\.[0-9]+)?|0*\.[0-9]*[1-9][0-9]*)\s*(B|[KMGT]i?B)\s*$`)
 
 // sessionUTC runs on every DuckDB connection: timestamps with an offset
 // become UTC instants, and the host's time zone never changes a result.

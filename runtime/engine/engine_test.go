@@ -29,10 +29,13 @@ func TestDuckDBSettings(t *testing.T) {
 			t.Errorf("memory limit %q: %v", bad, err)
 		}
 	}
-	for _, good := range []string{"4GB", "512MB", "1.5GiB", " 100 KB "} {
-		if _, err := (DuckDBOptions{MemoryLimit: good}).settings(); err != nil {
+	for _, good := range []string{"4GB", "512MB", "1.5GiB", " 100 KB ", "4gb"} {
+		e, err := OpenDuckDBWith("", DuckDBOptions{MemoryLimit: good})
+		if err != nil {
 			t.Errorf("memory limit %q: %v", good, err)
+			continue
 		}
+		e.Close()
 	}
 	for _, bad := range []int{-1, MaxThreads() + 1, 5000} {
 		if _, err := OpenDuckDBWith("", DuckDBOptions{Threads: bad}); err == nil || !strings.Contains(err.Error(), "--threads must be between 1 and 4 per core") {
