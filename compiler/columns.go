@@ -89,7 +89,22 @@ func (b *builder) describe() {
 		}
 		p.SplitColumns = split
 	}
-	if p.TimelineSQL != "" {
+	if p.TimelineSQL != "" && model.ExposureAge(e.Timeline) {
+		tl := Columns{cols[0], num(ColAge, "exposure age (periods since the unit's first exposure)"),
+			num(ColLaterAge, "the later age of the pair: the row's units are those covering it"), cols[1], cols[2]}
+		for _, mc := range p.Metrics {
+			if TimelineMetric(mc.Use.Metric) {
+				c := *mc
+				c.Pre = nil
+				tl = append(tl, c.describe(TimelineDaily)...)
+				if ExposureAgeMoments(mc.Use.Metric) {
+					tl = append(tl, num(ExposureAgeLater+mc.Sum, "metric "+mc.Use.Metric.Name+": Σ value at the later age"),
+						num(ExposureAgeCross+mc.Sum, "metric "+mc.Use.Metric.Name+": Σ value at the age × value at the later age"))
+				}
+			}
+		}
+		p.TimelineColumns = tl
+	} else if p.TimelineSQL != "" {
 		tl := Columns{cols[0], num(ColPeriod, "period index since the origin"),
 			{Name: ColPeriodStart, Meaning: "the period's first instant", Type: Time},
 			{Name: ColPeriodEnd, Meaning: "the period's end (exclusive)", Type: Time},

@@ -30,7 +30,9 @@ type Plan struct {
 	SplitSQL string
 	// TimelineSQL, for `timeline day|week`, returns a row per variant and
 	// period with the statistics of the period alone (TimelineDaily
-	// columns) and cumulative up to its end (TimelineCumulative).
+	// columns) and cumulative up to its end (TimelineCumulative); for
+	// `timeline exposure_day|exposure_week` a row per variant and pair of
+	// exposure ages (exposureAgeSQL).
 	TimelineSQL string
 	// Scans are the per-source scans, in order (for --dump plan).
 	Scans   []*Scan
@@ -117,7 +119,10 @@ func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
 	if e.Split != "" {
 		p.SplitSQL = b.splitSQL()
 	}
-	if e.Timeline != "" {
+	switch {
+	case model.ExposureAge(e.Timeline):
+		p.TimelineSQL = b.exposureAgeSQL()
+	case e.Timeline != "":
 		p.TimelineSQL = b.timelineSQL()
 	}
 	b.describe()

@@ -75,16 +75,7 @@ func (b *builder) timelineSQL() string {
 	}
 	// Periods run from the origin to the last row of any source, and end
 	// before the experiment's end.
-	var lasts []string
-	for _, s := range b.sources() {
-		if s.Time != nil {
-			lasts = append(lasts, fmt.Sprintf("(SELECT max(%s) FROM %s)", d.Cast(b.ident(s.Time.Name), d.Types.Timestamp), b.ident(srcName(s))))
-		}
-	}
-	last := "greatest(" + strings.Join(lasts, ", ") + ")"
-	if len(lasts) == 1 {
-		last = lasts[0]
-	}
+	last := b.lastRow()
 	o := "o." + b.ident("origin")
 	lastPeriod := fmt.Sprintf("CAST(floor(%s / %d) AS %s)", fmt.Sprintf(d.Seconds, last, o), step, d.Types.Int)
 	if !e.End.IsZero() {

@@ -23,7 +23,6 @@ var pending = []struct{ pattern, issue string }{
 	{`(?m)^interleaving `, "#18 interleaving"},
 	{`(?m)^counterfactual `, "#19 counterfactual evaluation"},
 	{`(?m)^rollout `, "#21 rollouts (difference in differences)"},
-	{`timeline\s+exposure_day`, "#15 exposure-age timelines"},
 }
 
 const blockMarker = "// --- LANGUAGE.md block "

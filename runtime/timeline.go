@@ -9,16 +9,21 @@ import (
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
-	"github.com/caliper-dev/caliper/runtime/stats"
 )
 
 // runTimeline executes a plan's timeline query and adds, per metric,
-// treatment and period, the period's own result and the cumulative one,
-// plus the long-run fit of the periods' effects.
+// treatment and period, the period's own result and the cumulative one;
+// or, for an exposure-age timeline, the results per age and the long-run
+// fit (analyzeExposureAge). Calendar periods get no long-run fit: each
+// mixes units of every exposure age, so a curve over them does not
+// estimate the effect's decay (issue #15).
 func runTimeline(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *report.Target) error {
 	tab, err := eng.Query(ctx, p.TimelineSQL)
 	if err != nil {
 		return fmt.Errorf("experiment %s: the timeline query failed: %w", p.Experiment.Name, err)
+	}
+	if model.ExposureAge(p.Experiment.Timeline) {
+		return analyzeExposureAge(p, tab, t)
 	}
 	return analyzeTimeline(p, tab, t)
 }
@@ -83,7 +88,6 @@ func analyzeTimeline(p *compiler.Plan, tab *engine.Table, t *report.Target) erro
 			continue
 		}
 		for _, tr := range treatmentNames(t) {
-			var pts []stats.PeriodEffect
 			for _, pr := range periods {
 				c, trm := pr.control, pr.treatments[tr]
 				if c == nil {
@@ -108,19 +112,7 @@ func analyzeTimeline(p *compiler.Plan, tab *engine.Table, t *report.Target) erro
 				}
 				daily.Timeline, cum.Timeline = "period", "cumulative"
 				t.Timeline = append(t.Timeline, daily, cum)
-				if daily.Absolute != nil {
-					pts = append(pts, stats.PeriodEffect{T: float64(k) + 0.5, Estimate: float64(daily.Absolute.Estimate), StdError: float64(daily.Absolute.StdError)})
-				}
 			}
-			lr := stats.FitLongRun(pts, e.Alpha)
-			out := &report.LongRun{Metric: m.Name, Variant: tr, Tau: report.Num(lr.Tau), TrendP: report.Num(lr.TrendP),
-				Pattern: lr.Pattern, Periods: lr.Periods, Problem: lr.Problem}
-			if lr.Problem == "" {
-				out.Asymptote, out.Trend = effect(lr.Asymptote), effect(lr.Trend)
-			} else {
-				out.Pattern = ""
-			}
-			t.LongRun = append(t.LongRun, out)
 		}
 	}
 	return nil

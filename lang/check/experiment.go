@@ -204,16 +204,16 @@ func (c *checker) split(d *ast.Decl, e *model.Experiment) {
 	e.Split = id.Name
 }
 
-// timeline checks `timeline day|week`: it needs event times on the
-// exposures and on every metric source.
+// timeline checks `timeline day|week|exposure_day|exposure_week`: it
+// needs event times on the exposures and on every metric source.
 func (c *checker) timeline(d *ast.Decl, e *model.Experiment) {
 	f := field(d, "timeline")
 	if f == nil {
 		return
 	}
 	id := f.Value.(*ast.Ident)
-	if id.Name != "day" && id.Name != "week" {
-		c.badWord(id, "timeline period", []string{"day", "week"})
+	if !model.TimelinePeriod(id.Name) {
+		c.badWord(id, "timeline period", model.TimelinePeriods)
 		return
 	}
 	if e.Exposures == nil {

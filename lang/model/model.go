@@ -217,7 +217,9 @@ type Experiment struct {
 	// also reported per value, with its share of the lift.
 	Split string
 	// Timeline is "day" or "week": effects per period since the start,
-	// for the period alone and cumulative.
+	// for the period alone and cumulative; or "exposure_day" or
+	// "exposure_week": effects by days (weeks) since each unit's first
+	// exposure, with the long-run fit.
 	Timeline string
 	Decl     *ast.Decl
 }
@@ -462,4 +464,35 @@ func (e *Experiment) MetricSources() []*Source {
 		}
 	}
 	return out
+}
+
+// TimelinePeriods are the values of `timeline`: calendar periods since the
+// start, and exposure ages (periods since each unit's first exposure).
+var TimelinePeriods = []string{"day", "week", "exposure_day", "exposure_week"}
+
+// TimelinePeriod reports whether name is a value of `timeline`.
+func TimelinePeriod(name string) bool {
+	for _, p := range TimelinePeriods {
+		if p == name {
+			return true
+		}
+	}
+	return false
+}
+
+// ExposureAge reports whether a timeline is by exposure age.
+func ExposureAge(timeline string) bool {
+	return timeline == "exposure_day" || timeline == "exposure_week"
+}
+
+// TimelineStep is a timeline period's length in seconds (0 without a
+// timeline).
+func TimelineStep(timeline string) int64 {
+	switch timeline {
+	case "day", "exposure_day":
+		return 86400
+	case "week", "exposure_week":
+		return 7 * 86400
+	}
+	return 0
 }

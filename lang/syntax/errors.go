@@ -478,7 +478,7 @@ var fieldValueShapes = map[string]string{
 	"tags": "a list of strings such as [\"a\", \"b\"]", "treatments": "strings such as \"a\", \"b\"",
 	"value": "an expression", "time": "a column name", "unit": "a column name", "assignment": "a column name",
 	"cluster": "a column name", "split": "a column name", "segment": "column names separated by commas",
-	"attribution": "`shapley`", "timeline": "`day` or `week`", "direction": "`increase` or `decrease`",
+	"attribution": "`shapley`", "timeline": "`day`, `week`, `exposure_day` or `exposure_week`", "direction": "`increase` or `decrease`",
 	"correction": "`holm`, `bh`, `bonferroni` or `none`", "relative_ci": "`fieller` or `delta`", "judgments": "a source name", "runs": "a source name",
 	"query": "a column name", "item": "a column name", "relevance": "a column name", "score": "a column name",
 	"model": "a column name", "test": "`paired_t`, `permutation` or `bootstrap`", "missing_queries": "`skip` or `zero`",

@@ -1,5 +1,7 @@
 package report
 
+import "fmt"
+
 // Decomposition splits a metric's relative lift between the factors of its
 // multiplicative identity (metric `decompose A * B`).
 type Decomposition struct {
@@ -82,13 +84,16 @@ type SplitPart struct {
 	Share *Num   `json:"share,omitempty"`
 }
 
-// LongRun is the long-run effect fitted to a timeline's per-period
-// effects, effect(t) = a + b·exp(−t/τ) (t in periods): the asymptote a
-// with its interval, the initial excess b, τ, and whether the trend is
-// novelty (shrinking), primacy (growing) or stable.
+// LongRun is the long-run effect fitted to an exposure-age timeline's
+// relative effects, effect(t) = a + b·exp(−t/τ) (t in days or weeks since
+// exposure, Unit): the asymptote a with its interval (which carries τ's
+// uncertainty), the excess b at exposure, τ, and whether the trend is
+// novelty (b > 0, shrinking), primacy (b < 0, growing) or stable.
 type LongRun struct {
 	Metric    string  `json:"metric"`
 	Variant   string  `json:"variant"`
+	Scale     string  `json:"scale"` // "relative"
+	Unit      string  `json:"unit"`  // "day" or "week": of the ages and τ`
 	Asymptote *Effect `json:"asymptote,omitempty"`
 	Trend     *Effect `json:"trend,omitempty"`
 	Tau       Num     `json:"tau_periods"`
@@ -96,4 +101,34 @@ type LongRun struct {
 	Pattern   string  `json:"pattern"`
 	Periods   int     `json:"periods"`
 	Problem   string  `json:"problem,omitempty"`
+}
+
+// Sentence reads the long-run fit in percent, e.g. "long-run +3.1%
+// [+1.2%, +5.0%]; novelty: +12% at day 0, fading with τ ≈ 2 days (trend
+// p = 0.0010)", or the reason there is none.
+func (l *LongRun) Sentence() string {
+	if l.Problem != "" || l.Asymptote == nil {
+		return "no long-run estimate: " + l.Problem
+	}
+	p1 := func(v Num) string { return fmt.Sprintf("%+.1f%%", float64(v)*100) }
+	s := fmt.Sprintf("long-run %s [%s, %s]", p1(l.Asymptote.Estimate), p1(l.Asymptote.CILower), p1(l.Asymptote.CIUpper))
+	unit := l.Unit
+	if unit == "" {
+		unit = "day"
+	}
+	tau := fmt.Sprintf("%.2g %ss", float64(l.Tau), unit)
+	if float64(l.Tau) == 1 {
+		tau = "1 " + unit
+	}
+	switch l.Pattern {
+	case "novelty", "primacy":
+		verb := "fading"
+		if l.Pattern == "primacy" {
+			verb = "building up"
+		}
+		s += fmt.Sprintf("; %s: %s at %s 0, %s with τ ≈ %s", l.Pattern, p1(l.Trend.Estimate), unit, verb, tau)
+	default:
+		s += "; stable: no significant trend"
+	}
+	return s + fmt.Sprintf(" (trend p = %s)", fmtP(l.TrendP))
 }

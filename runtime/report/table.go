@@ -290,17 +290,26 @@ func writeFactorial(w io.Writer, t *Target) {
 	}
 }
 
-// writeTimeline prints the cumulative effect per period and the long-run
-// fit.
+// writeTimeline prints the cumulative effect per period (calendar
+// timelines) or the effect per exposure age, and the long-run fit.
 func writeTimeline(w io.Writer, t *Target) {
-	if len(t.Timeline) == 0 {
+	if len(t.Timeline) == 0 && len(t.LongRun) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\ntimeline (cumulative):")
+	kind, head := "cumulative", "timeline (cumulative):"
+	if len(t.Timeline) > 0 && strings.HasPrefix(t.Timeline[0].Timeline, "exposure_") {
+		kind = t.Timeline[0].Timeline
+		head = "timeline (by " + strings.ReplaceAll(kind, "_", " ") + " since first exposure):"
+	}
+	fmt.Fprintln(w, "\n"+head)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "metric\tvariant\tperiod\tto\trel. effect [CI]\tp\t")
+	if kind == "cumulative" {
+		fmt.Fprintln(tw, "metric\tvariant\tperiod\tto\trel. effect [CI]\tp\t")
+	} else {
+		fmt.Fprintln(tw, "metric\tvariant\tage\tunits\trel. effect [CI]\tp\t")
+	}
 	for _, r := range t.Timeline {
-		if r.Timeline != "cumulative" {
+		if r.Timeline != kind {
 			continue
 		}
 		rel, p := "n/a", "n/a"
@@ -310,15 +319,14 @@ func writeTimeline(w io.Writer, t *Target) {
 		if r.PValue != nil {
 			p = fmtP(*r.PValue)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t\n", r.Metric, r.Variant, *r.Period, r.PeriodEnd, rel, p)
+		col := r.PeriodEnd
+		if kind != "cumulative" {
+			col = fmt.Sprintf("%d/%d", r.Control.Units, r.Treatment.Units)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t\n", r.Metric, r.Variant, *r.Period, col, rel, p)
 	}
 	tw.Flush()
 	for _, l := range t.LongRun {
-		if l.Problem != "" {
-			fmt.Fprintf(w, "long-run %s (%s): %s\n", l.Metric, l.Variant, l.Problem)
-			continue
-		}
-		fmt.Fprintf(w, "long-run %s (%s): asymptote %s [%s, %s] per period, %s (trend p = %s, tau %.2g periods)\n", l.Metric, l.Variant,
-			num(l.Asymptote.Estimate), num(l.Asymptote.CILower), num(l.Asymptote.CIUpper), l.Pattern, fmtP(l.TrendP), float64(l.Tau))
+		fmt.Fprintf(w, "%s (%s): %s\n", l.Metric, l.Variant, l.Sentence())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/caliper-dev/caliper/internal/testenv"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
@@ -167,6 +168,59 @@ func TestDecayRecoversNovelty(t *testing.T) {
 	rep, cfg := runScenario(t, simulate.ScenarioDecay, 30000, 5)
 	covers(t, target(t, rep, "hf_ranker_v2"), "saves_per_user", "treatment", cfg.Decay.Mean(7), true)
 	covers(t, target(t, rep, "hf_ranker_v2_day1"), "saves_per_user", "treatment", cfg.Decay.Mean(1), true)
+	longRunCovers(t, target(t, rep, "hf_ranker_v2_longrun"), cfg.Decay.A)
+}
+
+// longRunCovers checks that the exposure-age fit of saves per user covers
+// the planted long-run lift a, and that its ages are the days the data
+// covers.
+func longRunCovers(t *testing.T, tg *report.Target, a float64) *report.LongRun {
+	t.Helper()
+	var lr *report.LongRun
+	for _, l := range tg.LongRun {
+		if l.Metric == "saves_per_user" && l.Variant == "treatment" {
+			lr = l
+		}
+	}
+	if lr == nil || lr.Asymptote == nil {
+		t.Fatalf("%s: no long-run fit (%+v)", tg.Name, lr)
+	}
+	t.Logf("%s: %s", tg.Name, lr.Sentence())
+	if lr.Scale != "relative" || lr.Unit != "day" {
+		t.Errorf("long-run scale %q unit %q, want relative, day", lr.Scale, lr.Unit)
+	}
+	if lo, hi := float64(lr.Asymptote.CILower), float64(lr.Asymptote.CIUpper); lo > a || hi < a {
+		t.Errorf("long-run interval [%.4f, %.4f] misses the planted %.4f", lo, hi, a)
+	}
+	ages := 0
+	for _, r := range tg.Timeline {
+		if r.Timeline != "exposure_day" || r.Metric != "saves_per_user" {
+			t.Errorf("timeline row %s %s: want exposure_day rows of saves_per_user", r.Metric, r.Timeline)
+		}
+		ages++
+	}
+	if ages < 10 {
+		t.Errorf("%d exposure ages, want at least 10 of 14 days", ages)
+	}
+	return lr
+}
+
+// `caliper simulate --scenario decay` with its defaults (10000 units, 14
+// days, seed 1): the long-run interval of hf_ranker_v2_longrun (95%)
+// covers the planted a = 3%.
+func TestDecayDefaultRecoversLongRun(t *testing.T) {
+	if !testenv.Long() {
+		t.Skip("a full run of the decay scenario; runs with CALIPER_LONG=1")
+	}
+	cfg, err := simulate.ScenarioDecay.Config(10000, 14, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := simulate.WriteScenario(dir, simulate.ScenarioDecay, cfg, simulate.CSV); err != nil {
+		t.Fatal(err)
+	}
+	longRunCovers(t, target(t, runDir(t, dir), "hf_ranker_v2_longrun"), cfg.Decay.A)
 }
 
 // Every cell of the factorial scenario against all-v1 has the product of

@@ -266,8 +266,9 @@ func WriteScenario(dir string, s Scenario, cfg Config, format Format) (*Files, e
 // Spec is a spec for the scenario's data in format: the homefeed sources
 // and metrics, and the scenario's experiments: hf_ranker_v2 (the homefeed
 // experiment) for aa, ab, cluster and decay; hf_ranker_v2_households
-// (cluster household_id) for cluster; hf_ranker_v2_timeline (timeline day)
-// and hf_ranker_v2_day1 (window 1d) for decay; fm_q4_components (factors,
+// (cluster household_id) for cluster; hf_ranker_v2_longrun (timeline
+// exposure_day), hf_ranker_v2_timeline (timeline day) and
+// hf_ranker_v2_day1 (window 1d) for decay; fm_q4_components (factors,
 // Shapley attribution) and fm_q4 (the 8 cells as arms) for factorial.
 func (s Scenario) Spec(format Format, cfg Config) string {
 	var b strings.Builder
@@ -399,8 +400,19 @@ experiment hf_ranker_v2 {
 `)
 		if s == ScenarioDecay {
 			b.WriteString(`
-// Effects per day since the start, with the long-run fit
-// a + b·exp(−t/τ).
+// Effects by days since each user's first exposure, and the long-run fit
+// a + b·exp(−t/τ) to them: a recovers the planted long-run lift.
+experiment hf_ranker_v2_longrun {
+  exposures  exposures where experiment == "hf_ranker_v2"
+  unit       user_id
+  assignment variant
+  control    "control"
+  timeline   exposure_day
+  primary    saves_per_user
+}
+
+// Effects per calendar day since the start (each day mixes users of
+// every exposure age).
 experiment hf_ranker_v2_timeline {
   exposures  exposures where experiment == "hf_ranker_v2"
   unit       user_id

@@ -1,132 +1,285 @@
 package stats
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Long-run effect from a timeline (STATS-REFERENCE §11.2, novelty and
-// primacy): the per-period effects θ_t are fitted with
+// Long-run effect on the exposure-age curve (STATS-REFERENCE §11.2,
+// novelty and primacy). With `timeline exposure_day|exposure_week` each
+// age d = 0, 1, … (periods since a unit's first exposure) has a relative
+// effect r_d = T̄_d/C̄_d − 1 over the units whose data cover the whole age.
+// The curve is modelled as
 //
-//	θ(t) = a + b·exp(−t/τ)
+//	effect(t) = a + b·exp(−t/τ)     (t in periods since exposure)
 //
-// by weighted least squares (weights 1/SE_t²). For fixed τ the model is
-// linear in (a, b); τ is profiled over a log-spaced grid from a quarter of
-// a period to the span of the data (a slower decay could not be told from
-// the asymptote without extrapolating), keeping the τ with the smallest
-// weighted residual sum of squares. a is the asymptote, the effect once the
-// novelty (b > 0 for a decaying gain) or primacy (an effect that grows)
-// has worn off.
+// and, since an age's effect is the average of effect(t) over the age
+// (activity is spread over it), r_d = a + b·z_d(τ) with
+// z_d(τ) = τ(1 − e^{−1/τ})·e^{−d/τ}: so b is the excess at the moment of
+// exposure and a the asymptote.
 //
-// Assumptions: per-period effects are independent with known standard
-// errors (true for disjoint periods of rows, approximately when units
-// recur across periods); the decay is exponential; the interval for a is
-// conditional on the fitted τ (τ's own uncertainty is not propagated), and
-// is widened by the residual dispersion when the fit is worse than the
-// standard errors say (RSS/(n−3) > 1).
+// Ages share units (a unit covering age 5 covers ages 0–4 too), so the r_d
+// are correlated: their covariance Σ comes from the per-age-pair cross
+// moments the exposure-age query sums in the engine (AgeMoments), by the
+// delta method. The fit is generalized least squares with Σ: for fixed τ
+// the model is linear in (a, b), with weighted residual sum of squares
+// Q_τ(a) = Q_τ + (a − â_τ)²/V_τ after minimizing over b. τ is profiled over
+// a log grid from 0.1 period to the span of the ages.
+//
+// The interval for a is the profile-likelihood interval over (b, τ):
+// every a with min_τ Q_τ(a) ≤ Q_min + χ²₁(1−α), the union over τ of
+// â_τ ± sqrt((Q_min + χ²₁ − Q_τ)·V_τ); so τ's uncertainty is carried (the
+// interval widens where other τ fit nearly as well). Its std_error is the
+// half-width over z(1−α/2). The pattern's test is b = 0; under it τ is
+// not identified, so the statistic is the supremum over τ of the
+// likelihood ratio, Q_0 − Q_min, referred to its null distribution by a
+// Monte Carlo draw (fixed seed) in the whitened space (Davies' problem; a
+// χ²₁ reference would reject too often).
+//
+// Assumptions: the units are independent; r_d is close to normal (many
+// units per age); the decay is exponential. Calibration (the README and
+// longrun_calibration_test.go): coverage of a is within [93%, 97%] at 95%.
 
-// PeriodEffect is one period's effect estimate at time T (in periods
-// since the start, e.g. the period's midpoint).
-type PeriodEffect struct {
-	T        float64
-	Estimate float64
-	StdError float64
+// AgePair is the cross moments of ages d <= e over the units covering e
+// (and so d): their number, the sums of their values at d and at e, and
+// of the products.
+type AgePair struct {
+	N, SumD, SumE, Cross float64
 }
 
-// LongRun is the fitted long-run effect.
+// AgeMoments is one arm's exposure-age statistics: per age the units
+// covering it, the sum and sum of squares of their values (Pairs[d][d]),
+// and per pair d < e the cross moments (Pairs[d][e]).
+type AgeMoments struct {
+	Pairs [][]AgePair
+}
+
+// AgeCurve is the relative effect by age with its covariance.
+type AgeCurve struct {
+	Effect []float64
+	Cov    [][]float64
+}
+
+// RelativeAgeCurve is the relative effect T̄_d/C̄_d − 1 by age, with the
+// delta-method covariance of the ages' effects. It stops at the first age
+// an arm has fewer than 2 units or a zero control mean.
+func RelativeAgeCurve(c, t AgeMoments) AgeCurve {
+	k := min(len(c.Pairs), len(t.Pairs))
+	mean := func(m AgeMoments, d int) float64 { p := m.Pairs[d][d]; return p.SumD / p.N }
+	ages := 0
+	for d := 0; d < k; d++ {
+		if c.Pairs[d][d].N < 2 || t.Pairs[d][d].N < 2 || mean(c, d) == 0 {
+			break
+		}
+		ages++
+	}
+	// cov is the covariance of two ages' means in one arm.
+	cov := func(m AgeMoments, d, e int) float64 {
+		if d > e {
+			d, e = e, d
+		}
+		p := m.Pairs[d][e]
+		md, me := mean(m, d), mean(m, e)
+		nd, ne := m.Pairs[d][d].N, m.Pairs[e][e].N
+		s := p.Cross - me*p.SumD - md*p.SumE + p.N*md*me
+		if d == e {
+			return s / (nd * (nd - 1))
+		}
+		return s / (nd * ne)
+	}
+	out := AgeCurve{Effect: make([]float64, ages), Cov: make([][]float64, ages)}
+	for d := 0; d < ages; d++ {
+		cd, td := mean(c, d), mean(t, d)
+		out.Effect[d] = td/cd - 1
+		out.Cov[d] = make([]float64, ages)
+		for e := 0; e < ages; e++ {
+			ce, te := mean(c, e), mean(t, e)
+			out.Cov[d][e] = cov(t, d, e)/(cd*ce) + td*te*cov(c, d, e)/(cd*cd*ce*ce)
+		}
+	}
+	return out
+}
+
+// LongRun is the fitted long-run effect, on the relative scale.
 type LongRun struct {
-	Asymptote Effect  // a, with a normal interval
-	Trend     Effect  // b, the initial excess over the asymptote
+	Asymptote Effect  // a, with its profile-likelihood interval
+	Trend     Effect  // b, the excess at exposure, conditional on τ
 	Tau       float64 // decay time, in periods
-	// TrendP is the p-value of b = 0; Pattern is "novelty" (the effect
-	// shrinks toward a), "primacy" (it grows toward a) when TrendP < α,
-	// else "stable".
+	// TrendP is the p-value of b = 0; Pattern is "novelty" (b > 0: the
+	// effect shrinks toward a), "primacy" (b < 0: it grows toward a) when
+	// TrendP < α, else "stable".
 	TrendP  float64
 	Pattern string
 	Periods int
 	Problem string
 }
 
-// LongRunMinPeriods is the fewest periods a fit accepts (three parameters
+// LongRunMinPeriods is the fewest ages a fit accepts (three parameters
 // and at least one degree of freedom).
 const LongRunMinPeriods = 4
 
-// FitLongRun fits θ(t) = a + b·exp(−t/τ) to the periods' effects.
-func FitLongRun(points []PeriodEffect, alpha float64) LongRun {
-	var pts []PeriodEffect
-	for _, p := range points {
-		if p.StdError > 0 && !math.IsInf(p.StdError, 0) && !math.IsNaN(p.Estimate) {
-			pts = append(pts, p)
-		}
-	}
-	out := LongRun{Periods: len(pts), Pattern: "stable"}
-	if len(pts) < LongRunMinPeriods {
-		out.Problem = "too few periods with an estimable effect to fit a long-run trend (need at least 4)"
+// Grid and Monte Carlo sizes of FitLongRun.
+const (
+	longRunGrid  = 160
+	longRunTauLo = 0.1
+	longRunDraws = 2000
+)
+
+// FitLongRun fits effect(d) = a + b·exp(−d/τ) to an age curve.
+func FitLongRun(c AgeCurve, alpha float64) LongRun {
+	k := len(c.Effect)
+	out := LongRun{Periods: k}
+	if k < LongRunMinPeriods {
+		out.Problem = fmt.Sprintf("only %d exposure age(s) with an estimable effect; the long-run fit needs at least %d", k, LongRunMinPeriods)
 		return out
 	}
-	span := 0.0
-	for _, p := range pts {
-		span = math.Max(span, p.T)
+	l, ok := cholesky(c.Cov)
+	if !ok {
+		out.Problem = "the ages' effects have a singular covariance (too few units per age)"
+		return out
 	}
-	best := longRunFit{rss: math.Inf(1)}
-	const grid = 80
-	lo, hi := math.Log(0.25), math.Log(math.Max(span, 1))
-	for i := 0; i < grid; i++ {
-		tau := math.Exp(lo + (hi-lo)*float64(i)/(grid-1))
-		if f, ok := longRunWLS(pts, tau); ok && f.rss < best.rss {
+	y := forward(l, c.Effect)
+	ones := make([]float64, k)
+	for i := range ones {
+		ones[i] = 1
+	}
+	one := forward(l, ones)
+	hi := float64(k)
+	type fit struct{ tau, a, b, va, vb, q float64 }
+	fits := make([]fit, 0, longRunGrid)
+	ws := make([][]float64, 0, longRunGrid) // z̃_τ residualized on 1̃, for the trend test
+	oo := dot(one, one)
+	best := fit{q: math.Inf(1)}
+	for i := 0; i < longRunGrid; i++ {
+		tau := math.Exp(math.Log(longRunTauLo) + (math.Log(hi)-math.Log(longRunTauLo))*float64(i)/(longRunGrid-1))
+		z := make([]float64, k)
+		for d := range z {
+			z[d] = -tau * math.Expm1(-1/tau) * math.Exp(-float64(d)/tau)
+		}
+		zt := forward(l, z)
+		s00, s01, s11 := oo, dot(one, zt), dot(zt, zt)
+		r0, r1 := dot(one, y), dot(zt, y)
+		det := s00*s11 - s01*s01
+		if !(det > 1e-10*s00*s11) {
+			continue
+		}
+		f := fit{tau: tau, a: (s11*r0 - s01*r1) / det, b: (s00*r1 - s01*r0) / det, va: s11 / det, vb: s00 / det}
+		for d := range y {
+			r := y[d] - f.a*one[d] - f.b*zt[d]
+			f.q += r * r
+		}
+		fits = append(fits, f)
+		if f.q < best.q {
 			best = f
 		}
+		w := make([]float64, k)
+		for d := range w {
+			w[d] = zt[d] - s01/oo*one[d]
+		}
+		ws = append(ws, w)
 	}
-	if math.IsInf(best.rss, 1) {
-		out.Problem = "the periods' effects do not determine a trend (singular fit)"
+	if len(fits) == 0 {
+		out.Problem = "the ages' effects do not determine a trend (singular fit)"
 		return out
 	}
-	disp := math.Max(1, best.rss/float64(len(pts)-3))
-	z := distuv.UnitNormal.Quantile(1 - alpha/2)
-	se := func(v float64) float64 { return math.Sqrt(v * disp) }
+	crit := distuv.ChiSquared{K: 1}.Quantile(1 - alpha)
+	lo, up := math.Inf(1), math.Inf(-1)
+	for _, f := range fits {
+		if room := best.q + crit - f.q; room >= 0 {
+			h := math.Sqrt(room * f.va)
+			lo, up = math.Min(lo, f.a-h), math.Max(up, f.a+h)
+		}
+	}
+	zc := distuv.UnitNormal.Quantile(1 - alpha/2)
 	out.Tau = best.tau
-	out.Asymptote = Effect{Estimate: best.a, StdError: se(best.va)}
-	out.Asymptote.Lower, out.Asymptote.Upper = best.a-z*out.Asymptote.StdError, best.a+z*out.Asymptote.StdError
-	out.Trend = Effect{Estimate: best.b, StdError: se(best.vb)}
-	out.Trend.Lower, out.Trend.Upper = best.b-z*out.Trend.StdError, best.b+z*out.Trend.StdError
-	out.TrendP = 2 * distuv.UnitNormal.CDF(-math.Abs(best.b/out.Trend.StdError))
+	out.Asymptote = Effect{Estimate: best.a, StdError: (up - lo) / (2 * zc), Lower: lo, Upper: up}
+	seb := math.Sqrt(best.vb)
+	out.Trend = Effect{Estimate: best.b, StdError: seb, Lower: best.b - zc*seb, Upper: best.b + zc*seb}
+	out.TrendP = supLRTest(ws, y, one)
+	out.Pattern = "stable"
 	if out.TrendP < alpha {
-		if math.Abs(best.a+best.b) > math.Abs(best.a) {
-			out.Pattern = "novelty"
-		} else {
+		out.Pattern = "novelty"
+		if best.b < 0 {
 			out.Pattern = "primacy"
+		}
+		if best.tau >= hi*0.999 {
+			out.Problem = fmt.Sprintf("the effect is still changing at the last exposure age (τ reaches the span of %d ages): the asymptote would be an extrapolation; collect more days", k)
 		}
 	}
 	return out
 }
 
-type longRunFit struct {
-	tau, a, b, va, vb, rss float64
+// supLRTest is the p-value of b = 0: the observed sup over τ of
+// (w_τ·ỹ)²/|w_τ|² against its distribution under b = 0, where ỹ − a·1̃ is
+// standard normal and w_τ ⊥ 1̃, by Monte Carlo with a fixed seed.
+func supLRTest(ws [][]float64, y, one []float64) float64 {
+	stat := func(v []float64) float64 {
+		s := 0.0
+		for _, w := range ws {
+			p := dot(w, v)
+			s = math.Max(s, p*p/dot(w, w))
+		}
+		return s
+	}
+	obs := stat(y)
+	rng := rand.New(rand.NewPCG(15, 2026))
+	v := make([]float64, len(y))
+	exceed := 0
+	for i := 0; i < longRunDraws; i++ {
+		for d := range v {
+			v[d] = rng.NormFloat64()
+		}
+		if stat(v) >= obs {
+			exceed++
+		}
+	}
+	return float64(exceed+1) / float64(longRunDraws+1)
 }
 
-// longRunWLS solves the weighted least squares of θ on (1, exp(−t/τ)).
-func longRunWLS(pts []PeriodEffect, tau float64) (longRunFit, bool) {
-	var s00, s01, s11, r0, r1 float64
-	for _, p := range pts {
-		w := 1 / (p.StdError * p.StdError)
-		x := math.Exp(-p.T / tau)
-		s00 += w
-		s01 += w * x
-		s11 += w * x * x
-		r0 += w * p.Estimate
-		r1 += w * x * p.Estimate
+func dot(x, y []float64) float64 {
+	s := 0.0
+	for i := range x {
+		s += x[i] * y[i]
 	}
-	det := s00*s11 - s01*s01
-	if !(det > 1e-12*s00*s11) {
-		return longRunFit{}, false
+	return s
+}
+
+// cholesky returns the lower-triangular L with LLᵀ = a.
+func cholesky(a [][]float64) ([][]float64, bool) {
+	n := len(a)
+	l := make([][]float64, n)
+	for i := range l {
+		l[i] = make([]float64, n)
+		for j := 0; j <= i; j++ {
+			s := a[i][j]
+			for k := 0; k < j; k++ {
+				s -= l[i][k] * l[j][k]
+			}
+			if i == j {
+				if !(s > 1e-14*math.Abs(a[i][i])) || math.IsNaN(s) {
+					return nil, false
+				}
+				l[i][i] = math.Sqrt(s)
+			} else {
+				l[i][j] = s / l[j][j]
+			}
+		}
 	}
-	a := (s11*r0 - s01*r1) / det
-	b := (s00*r1 - s01*r0) / det
-	f := longRunFit{tau: tau, a: a, b: b, va: s11 / det, vb: s00 / det}
-	for _, p := range pts {
-		r := p.Estimate - a - b*math.Exp(-p.T/tau)
-		f.rss += r * r / (p.StdError * p.StdError)
+	return l, true
+}
+
+// forward solves L x = b.
+func forward(l [][]float64, b []float64) []float64 {
+	x := make([]float64, len(b))
+	for i := range b {
+		s := b[i]
+		for k := 0; k < i; k++ {
+			s -= l[i][k] * x[k]
+		}
+		x[i] = s / l[i][i]
 	}
-	return f, true
+	return x
 }

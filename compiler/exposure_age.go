@@ -1,0 +1,176 @@
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/lang/types"
+	"github.com/caliper-dev/caliper/stdlib"
+)
+
+// Exposure-age timeline result columns (`timeline exposure_day|exposure_week`).
+const (
+	// ColAge and ColLaterAge place a row: the statistics of the units that
+	// cover age ColLaterAge (>= ColAge, so they cover ColAge too), of
+	// their values at ColAge (TimelineDaily columns, as a period row of
+	// the calendar timeline), and, for mean metrics, the sum of their
+	// values at ColLaterAge (ExposureAgeLater + the Sum column) and of the
+	// products of the two (ExposureAgeCross + the Sum column). Rows with
+	// ColAge = ColLaterAge are the per-age statistics; the others give the
+	// covariance of two ages' means, which share units.
+	ColAge      = "age"
+	ColLaterAge = "later_age"
+)
+
+// Prefixes of the exposure-age cross moments.
+const (
+	ExposureAgeLater = "e_"
+	ExposureAgeCross = "x_"
+)
+
+// ExposureAgeMoments reports whether a metric's exposure-age rows carry
+// the cross moments of the long-run fit: mean and proportion metrics whose
+// per-unit value is defined for every unit (count, sum, any; never NULL).
+func ExposureAgeMoments(m *model.Metric) bool {
+	if !TimelineMetric(m) || m.Kind == model.Ratio {
+		return false
+	}
+	for _, a := range model.Aggregates(m.Value, m.Den) {
+		if a.Func.Empty != stdlib.EmptyZero && a.Func.Empty != stdlib.EmptyFalse {
+			return false
+		}
+	}
+	return true
+}
+
+// exposureAgeSQL compiles `timeline exposure_day|exposure_week` into one
+// query. A unit (with a single variant) has age d in [t0 + d·step,
+// t0 + (d+1)·step), t0 its first exposure, and contributes to age d only
+// when the data covers that whole age: t0 + (d+1)·step <= the horizon,
+// the last timestamp of any source (or the experiment's end, if earlier),
+// and (d+1)·step <= the window when there is one. Per unit and age each
+// metric is computed over the unit's rows of that age; the result has a
+// row per variant and pair of ages (ColAge <= ColLaterAge) with sums over
+// the units covering the later age, so the rows stay in the engine and
+// the runtime gets both per-age statistics and the cross moments between
+// ages that the long-run fit's covariance needs.
+func (b *builder) exposureAgeSQL() string {
+	e := b.e
+	d := b.d
+	step := model.TimelineStep(e.Timeline)
+	x := e.Exposures
+	ts := b.ident(x.Time.Name)
+	ctes := b.sourceCTEs()
+	var where []string
+	if e.ExposureFilter != nil {
+		where = append(where, rowSQL(d, e.ExposureFilter, ""))
+	}
+	where = append(where, b.timeBounds(ts)...)
+	where = append(where, fmt.Sprintf("%s IS NOT NULL", b.ident(e.Assignment.Name)), fmt.Sprintf("%s IS NOT NULL", b.ident(e.Unit)))
+	ctes = append(ctes, b.sqlf("\"first_exposures\" AS (\n  SELECT %s AS \"unit\", %s AS \"variant\", min(%s) AS \"first_ts\"\n  FROM %s\n  WHERE %s\n  GROUP BY 1, 2\n)",
+		b.ident(e.Unit), b.text(b.ident(e.Assignment.Name)), d.Cast(ts, d.Types.Timestamp), b.ident(srcName(x)), strings.Join(where, "\n    AND ")))
+	ctes = append(ctes, b.sqlf("\"units\" AS (\n  SELECT \"unit\", min(\"variant\") AS \"variant\", min(\"first_ts\") AS \"t0\"\n  FROM \"first_exposures\"\n  GROUP BY 1\n  HAVING count(*) = 1\n)"))
+	horizon := b.lastRow()
+	if !e.End.IsZero() {
+		horizon = fmt.Sprintf("least(%s, %s)", horizon, b.instant(e.End))
+	}
+	h := "h." + b.ident("horizon")
+	maxAge := fmt.Sprintf("CAST(floor(%s / %d) AS %s) - 1", fmt.Sprintf(d.Seconds, h, `(SELECT min("t0") FROM "units")`), step, d.Types.Int)
+	if e.Window > 0 {
+		maxAge = fmt.Sprintf("least(%s, %d)", maxAge, e.Window/step-1)
+	}
+	ctes = append(ctes, b.sqlf("\"horizon\" AS (\n  SELECT %s AS \"horizon\"\n)", horizon))
+	k := d.SeriesValue
+	ctes = append(ctes, b.sqlf("\"ages\" AS (\n  SELECT %s AS \"age\"\n  FROM \"horizon\" h%s\n)", k, fmt.Sprintf(d.Series, maxAge)))
+	ctes = append(ctes, b.sqlf("\"unit_ages\" AS (\n  SELECT u.\"unit\", u.\"variant\", a.\"age\"\n  FROM \"units\" u\n  CROSS JOIN \"horizon\" h\n  JOIN \"ages\" a ON %s <= %s\n)", d.Shift("u.\"t0\"", "(a.\"age\" + 1)", step), h))
+	// Per source: each unit's aggregates per age of the row.
+	var joins, cols []string
+	for i, s := range b.plan.Scans {
+		alias := fmt.Sprintf("age_scan_%d", i+1)
+		var aggs []string
+		for k, a := range s.Aggregates {
+			arg, filter := "", ""
+			if a.Arg != nil {
+				arg = rowSQL(d, a.Arg, "s.")
+			}
+			if a.Filter != nil {
+				filter = rowSQL(d, a.Filter, "s.")
+			}
+			aggs = append(aggs, fmt.Sprintf("    %s AS %s", a.Func.SQL(d, arg, filter), b.ident(s.Columns[k])))
+			v := fmt.Sprintf("j%d.%s", i+1, b.ident(s.Columns[k]))
+			switch a.Func.Empty {
+			case stdlib.EmptyZero:
+				v = "coalesce(" + v + ", 0)"
+			case stdlib.EmptyFalse:
+				v = "coalesce(" + v + ", FALSE)"
+			}
+			cols = append(cols, fmt.Sprintf("    %s AS %s", v, b.ident(TimelineDaily+s.Columns[k])))
+		}
+		sts := "s." + b.ident(s.Source.Time.Name)
+		conds := append([]string{fmt.Sprintf("%s >= u.\"t0\"", sts)}, b.windowConds(s.Source)...)
+		age := fmt.Sprintf("CAST(floor(%s / %d) AS %s)", fmt.Sprintf(d.Seconds, d.Cast(sts, d.Types.Timestamp), "u.\"t0\""), step, d.Types.Int)
+		ctes = append(ctes, b.sqlf("%s AS (\n  SELECT u.\"unit\", %s AS \"age\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"\n  WHERE %s\n  GROUP BY 1, 2\n)",
+			b.ident(alias), age, strings.Join(aggs, ",\n"), b.ident(srcName(s.Source)), b.ident(e.Unit), strings.Join(conds, "\n    AND ")))
+		joins = append(joins, b.sqlf("  LEFT JOIN %s j%d ON j%d.\"unit\" = ua.\"unit\" AND j%d.\"age\" = ua.\"age\"", b.ident(alias), i+1, i+1, i+1))
+	}
+	ctes = append(ctes, b.sqlf("\"age_per_unit\" AS (\n  SELECT ua.\"unit\", ua.\"variant\", ua.\"age\",\n%s\n  FROM \"unit_ages\" ua\n%s\n)",
+		strings.Join(cols, ",\n"), strings.Join(joins, "\n")))
+	fsum := func(expr, alias string) string { return fmt.Sprintf("%s(%s) AS %s", d.FloatSum, expr, b.ident(alias)) }
+	vals := []string{}
+	var sums []string
+	pre := TimelineDaily
+	for i, mc := range b.plan.Metrics {
+		m := mc.Use.Metric
+		if !TimelineMetric(m) {
+			continue
+		}
+		name := fmt.Sprintf("m%d", i+1)
+		ref := func(a *model.Aggregate) string { return b.ident(pre + b.aggCol[a.Key]) }
+		val := func(x model.UnitExpr) string {
+			s := unitSQL(d, x, ref)
+			if x.Type() == types.Bool {
+				s = d.Cast(s, d.Types.Integer)
+			}
+			return d.Cast(s, d.Types.Float)
+		}
+		if m.Kind == model.Ratio {
+			num, den := b.ident(name+"_num"), b.ident(name+"_den")
+			vals = append(vals, fmt.Sprintf("    %s AS %s", val(m.Value), num), fmt.Sprintf("    %s AS %s", val(m.Den), den))
+			an, ad := "a."+num, "a."+den
+			sums = append(sums, fmt.Sprintf("count(*) AS %s", b.ident(pre+mc.N)),
+				fsum(an, pre+mc.Sum), fsum(an+" * "+an, pre+mc.SumSq),
+				fsum(ad, pre+mc.DenSum), fsum(ad+" * "+ad, pre+mc.DenSumSq),
+				fsum(an+" * "+ad, pre+mc.Prod))
+			continue
+		}
+		v := b.ident(name)
+		vals = append(vals, fmt.Sprintf("    %s AS %s", val(m.Value), v))
+		av, bv := "a."+v, "l."+v
+		sums = append(sums, fmt.Sprintf("count(%s) AS %s", av, b.ident(pre+mc.N)),
+			fsum(av, pre+mc.Sum), fsum(av+" * "+av, pre+mc.SumSq))
+		if ExposureAgeMoments(m) {
+			sums = append(sums, fsum(bv, ExposureAgeLater+mc.Sum), fsum(av+" * "+bv, ExposureAgeCross+mc.Sum))
+		}
+	}
+	ctes = append(ctes, b.sqlf("\"age_values\" AS (\n  SELECT \"unit\", \"variant\", \"age\",\n%s\n  FROM \"age_per_unit\"\n)", strings.Join(vals, ",\n")))
+	return fmt.Sprintf("-- caliper: experiment %s timeline by %s\n", e.Name, e.Timeline) +
+		b.sqlf("WITH\n%s\nSELECT a.\"variant\", a.\"age\", l.\"age\" AS \"later_age\", count(*) AS \"units\",\n  %s,\n  (SELECT count(*) FROM (SELECT \"unit\" FROM \"first_exposures\" GROUP BY 1 HAVING count(*) > 1) x) AS \"excluded_multiple_variants\"\nFROM \"age_values\" a\nJOIN \"age_values\" l ON l.\"unit\" = a.\"unit\" AND l.\"age\" >= a.\"age\"\nGROUP BY a.\"variant\", a.\"age\", l.\"age\"\nORDER BY a.\"age\", l.\"age\", a.\"variant\"",
+			strings.Join(ctes, ",\n"), strings.Join(sums, ",\n  "))
+}
+
+// lastRow is the last timestamp of any time-stamped source of the
+// experiment.
+func (b *builder) lastRow() string {
+	d := b.d
+	var lasts []string
+	for _, s := range b.sources() {
+		if s.Time != nil {
+			lasts = append(lasts, fmt.Sprintf("(SELECT max(%s) FROM %s)", d.Cast(b.ident(s.Time.Name), d.Types.Timestamp), b.ident(srcName(s))))
+		}
+	}
+	if len(lasts) == 1 {
+		return lasts[0]
+	}
+	return "greatest(" + strings.Join(lasts, ", ") + ")"
+}
