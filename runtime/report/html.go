@@ -504,28 +504,29 @@ func splitData(t *Target) (any, error) {
 	return v, nil
 }
 
-// timelineData: the cumulative effect at the end of each period, and the
-// fitted long-run effect.
+// timelineData: the cumulative effect at the end of each calendar
+// period, or the effect at each exposure age, and the long-run fit.
 func timelineData(t *Target) (any, error) {
 	v := segmentsView{CI: ciLabel(t), First: "Period (cumulative to)"}
 	index := map[string]int{}
 	for _, r := range t.Timeline {
-		if r.Timeline != "cumulative" || r.Period == nil {
+		if r.Period == nil {
 			continue
 		}
-		v.add(index, r, fmt.Sprintf("%d (to %s)", *r.Period, r.PeriodEnd))
+		switch {
+		case r.Timeline == "cumulative":
+			v.add(index, r, fmt.Sprintf("%d (to %s)", *r.Period, r.PeriodEnd))
+		case strings.HasPrefix(r.Timeline, "exposure_"):
+			unit := strings.TrimPrefix(r.Timeline, "exposure_")
+			v.First = "Exposure age (" + unit + "s since first exposure)"
+			v.add(index, r, fmt.Sprintf("%s %d", unit, *r.Period))
+		}
 	}
-	if len(v.Groups) == 0 {
+	if len(v.Groups) == 0 && len(t.LongRun) == 0 {
 		return nil, nil
 	}
 	for _, l := range t.LongRun {
-		if l.Problem != "" {
-			v.Notes = append(v.Notes, fmt.Sprintf("Long-run %s (%s): %s", l.Metric, l.Variant, l.Problem))
-			continue
-		}
-		v.Notes = append(v.Notes, fmt.Sprintf("Long-run %s (%s): the per-period effect settles at %s [%s, %s]; %s (trend p %s).",
-			l.Metric, l.Variant, sig(float64(l.Asymptote.Estimate), 3), sig(float64(l.Asymptote.CILower), 3), sig(float64(l.Asymptote.CIUpper), 3),
-			l.Pattern, pvalue(l.TrendP)))
+		v.Notes = append(v.Notes, fmt.Sprintf("%s (%s): %s.", l.Metric, l.Variant, l.Sentence()))
 	}
 	return v, nil
 }

@@ -197,6 +197,7 @@ func writeMarkdownTarget(w io.Writer, t *Target) {
 		}
 		fmt.Fprintf(w, "\n%s.\n", mdEscape(dq))
 	}
+	writeMarkdownTimeline(w, t)
 
 	if ns := notes(t); len(ns) > 0 {
 		fmt.Fprintln(w, "\n**Notes:**")
@@ -262,4 +263,33 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 // mdCell escapes text for a table cell.
 func mdCell(s string) string {
 	return strings.ReplaceAll(mdEscape(s), "|", `\|`)
+}
+
+// writeMarkdownTimeline writes the effect per exposure age (or the
+// cumulative effect per calendar period) and the long-run fit.
+func writeMarkdownTimeline(w io.Writer, t *Target) {
+	if len(t.Timeline) == 0 && len(t.LongRun) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n#### Timeline\n\n| metric | variant | period | rel. effect [CI] | p |\n|---|---|---|---|---|\n")
+	for _, r := range t.Timeline {
+		if r.Period == nil || r.Timeline == "period" {
+			continue
+		}
+		label := fmt.Sprintf("%d (to %s)", *r.Period, r.PeriodEnd)
+		if strings.HasPrefix(r.Timeline, "exposure_") {
+			label = fmt.Sprintf("%s %d", strings.TrimPrefix(r.Timeline, "exposure_"), *r.Period)
+		}
+		rel, p := "n/a", "n/a"
+		if r.Relative != nil {
+			rel = pct(r.Relative.Estimate) + " " + r.Relative.Interval(pct)
+		}
+		if r.PValue != nil {
+			p = fmtP(*r.PValue)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", mdEscape(r.Metric), mdEscape(r.Variant), label, rel, p)
+	}
+	for _, l := range t.LongRun {
+		fmt.Fprintf(w, "\n**%s (%s):** %s.\n", mdEscape(l.Metric), mdEscape(l.Variant), mdEscape(l.Sentence()))
+	}
 }
