@@ -17,7 +17,14 @@ import (
 type PowerOptions struct {
 	MDE         float64 // relative minimum detectable effect (0.02 for 2%)
 	Power       float64 // 1 − β (default 0.8)
+	Alpha       float64 // two-sided level (0: the experiment's alpha)
 	UnitsPerDay float64 // new units per day over all arms (0: days not reported)
+	// Metric limits the plan to one metric ("" for all).
+	Metric string
+	// Baseline and SD plan one metric without data: its control mean (a
+	// share for proportions) and, for means and ratios, its per-unit
+	// standard deviation. No query runs; there is no current MDE.
+	Baseline, SD *float64
 }
 
 // Power runs the experiment's query and, from the control arm's observed
@@ -25,11 +32,19 @@ type PowerOptions struct {
 // a relative change of opt.MDE, the days to reach them, and the relative
 // MDE of the sample at hand. Means use R's power.t.test, proportions R's
 // power.prop.test, ratios the normal approximation with their
-// delta-method variance; quantiles are not planned (noted).
+// delta-method variance; quantiles are not planned (noted). The current MDE
+// is the same formula solved for the effect, so feeding units_per_arm back
+// in returns the requested MDE. With opt.Baseline no query runs.
 func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt PowerOptions) (*report.Power, diag.List) {
 	var diags diag.List
 	if opt.Power == 0 {
 		opt.Power = 0.8
+	}
+	if opt.Alpha == 0 {
+		opt.Alpha = e.Alpha
+	}
+	if opt.Baseline != nil {
+		return planWithoutData(e, opt)
 	}
 	for _, s := range TargetSources(&model.Package{Targets: []*model.Experiment{e}}) {
 		diags = append(diags, ValidateSource(ctx, eng, eng.Dialect(), s)...)
@@ -47,7 +62,7 @@ func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt Powe
 		diags.Errorf(diag.EQuery, e.Span, "experiment %s: %v", e.Name, err)
 		return nil, diags
 	}
-	out := &report.Power{Experiment: e.Name, MDE: report.Num(opt.MDE), Alpha: report.Num(e.Alpha), Power: report.Num(opt.Power)}
+	out := &report.Power{Experiment: e.Name, MDE: report.Num(opt.MDE), Alpha: report.Num(opt.Alpha), Power: report.Num(opt.Power)}
 	if opt.UnitsPerDay > 0 {
 		u := report.Num(opt.UnitsPerDay)
 		out.UnitsPerDay = &u
@@ -83,12 +98,19 @@ func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt Powe
 		return nil, diags
 	}
 	for _, mc := range plan.Metrics {
-		pe, err := powerEntry(rs.reader(control), mc, e.Alpha, opt, out.Arms)
+		if opt.Metric != "" && mc.Use.Metric.Name != opt.Metric {
+			continue
+		}
+		pe, err := powerEntry(rs.reader(control), mc, opt.Alpha, opt, out.Arms)
 		if err != nil {
 			diags.Errorf(diag.EQuery, e.Span, "%v", err)
 			return nil, diags
 		}
 		out.Metrics = append(out.Metrics, pe)
+	}
+	if opt.Metric != "" && len(out.Metrics) == 0 {
+		diags.Errorf(diag.EQuery, e.Span, "experiment %s has no metric %q", e.Name, opt.Metric)
+		return nil, diags
 	}
 	return out, diags
 }
@@ -97,8 +119,6 @@ func powerEntry(rr *rowReader, mc *compiler.MetricColumns, alpha float64, opt Po
 	m := mc.Use.Metric
 	pe := &report.PowerEntry{Metric: m.Name, Kind: string(m.Kind)}
 	var mean, variance, n float64
-	var needed float64
-	var err error
 	switch m.Kind {
 	case model.Quantile:
 		pe.Method = "none"
@@ -112,17 +132,6 @@ func powerEntry(rr *rowReader, mc *compiler.MetricColumns, alpha float64, opt Po
 		}
 		n = r.N
 		variance = r.VarOfValue() * r.N
-		pe.Method = "normal"
-		needed, err = stats.SampleSizeForEffect(variance, opt.MDE*math.Abs(mean), alpha, opt.Power)
-	case model.Proportion:
-		mm := moments(rr, mc)
-		var ok bool
-		if mean, ok = mm.Mean(); !ok {
-			return undefinedPower(pe, rr, "the control has no units with a value: its mean is not defined")
-		}
-		variance, n = mm.Var(), mm.N
-		pe.Method = "power.prop.test"
-		needed, err = stats.SampleSizeForProportionLift(mean, opt.MDE, alpha, opt.Power)
 	default:
 		mm := moments(rr, mc)
 		var ok bool
@@ -130,10 +139,39 @@ func powerEntry(rr *rowReader, mc *compiler.MetricColumns, alpha float64, opt Po
 			return undefinedPower(pe, rr, "the control has no units with a value: its mean is not defined")
 		}
 		variance, n = mm.Var(), mm.N
+	}
+	cur := report.Num(n)
+	pe.CurrentUnitsPerArm = &cur
+	planEntry(pe, m.Kind, mean, variance, &n, alpha, opt, arms)
+	return pe, rr.err
+}
+
+// planEntry fills a metric's plan from its control mean and per-unit
+// variance: the units per arm for opt.MDE (power.t.test for means,
+// power.prop.test for proportions, the normal formula for ratios), the
+// days to reach them, and, when n is known, the relative MDE at n units per
+// arm by the same formula solved for the effect.
+func planEntry(pe *report.PowerEntry, kind model.Kind, mean, variance float64, n *float64, alpha float64, opt PowerOptions, arms int) {
+	var needed float64
+	var err error
+	var current func(n float64) (float64, error)
+	switch kind {
+	case model.Ratio:
+		pe.Method = "normal"
+		needed, err = stats.SampleSizeForEffect(variance, opt.MDE*math.Abs(mean), alpha, opt.Power)
+		current = func(n float64) (float64, error) { return stats.RelativeMDENormal(mean, variance, n, alpha, opt.Power) }
+	case model.Proportion:
+		pe.Method = "power.prop.test"
+		needed, err = stats.SampleSizeForProportionLift(mean, opt.MDE, alpha, opt.Power)
+		current = func(n float64) (float64, error) { return stats.RelativeMDEPropTest(mean, n, alpha, opt.Power) }
+	default:
 		pe.Method = "power.t.test"
 		needed, err = stats.SampleSizeTTest(opt.MDE*math.Abs(mean), math.Sqrt(variance), alpha, opt.Power)
+		current = func(n float64) (float64, error) {
+			return stats.RelativeMDETTest(mean, math.Sqrt(variance), n, alpha, opt.Power)
+		}
 	}
-	pe.Mean, pe.StdDev, pe.CurrentUnitsPerArm = report.Num(mean), report.Num(math.Sqrt(variance)), report.Num(n)
+	pe.Mean, pe.StdDev = report.Num(mean), report.Num(math.Sqrt(variance))
 	if err != nil {
 		pe.Note = err.Error()
 	} else {
@@ -146,13 +184,64 @@ func powerEntry(rr *rowReader, mc *compiler.MetricColumns, alpha float64, opt Po
 			}
 		}
 	}
-	if mde, err := stats.LiftMDEForSample(mean, variance, n, alpha, opt.Power); err == nil {
+	if n == nil {
+		return
+	}
+	if mde, err := current(*n); err == nil {
 		v := report.Num(mde)
 		pe.CurrentMDE = &v
 	} else if pe.Note == "" {
 		pe.Note = err.Error()
 	}
-	return pe, rr.err
+}
+
+// planWithoutData plans one metric from opt.Baseline (and opt.SD for means
+// and ratios) instead of the data: no query runs.
+func planWithoutData(e *model.Experiment, opt PowerOptions) (*report.Power, diag.List) {
+	var diags diag.List
+	var use *model.MetricUse
+	for _, u := range e.Metrics {
+		if opt.Metric == "" || u.Metric.Name == opt.Metric {
+			if use != nil {
+				diags.Errorf(diag.EQuery, e.Span, "--baseline describes one metric, and experiment %s has several: choose it with --metric", e.Name)
+				return nil, diags
+			}
+			use = u
+		}
+	}
+	if use == nil {
+		diags.Errorf(diag.EQuery, e.Span, "experiment %s has no metric %q", e.Name, opt.Metric)
+		return nil, diags
+	}
+	m := use.Metric
+	out := &report.Power{Experiment: e.Name, MDE: report.Num(opt.MDE), Alpha: report.Num(opt.Alpha), Power: report.Num(opt.Power), Arms: 1 + max(len(e.Treatments), 1)}
+	if opt.UnitsPerDay > 0 {
+		u := report.Num(opt.UnitsPerDay)
+		out.UnitsPerDay = &u
+	}
+	pe := &report.PowerEntry{Metric: m.Name, Kind: string(m.Kind)}
+	mean := *opt.Baseline
+	var variance float64
+	switch {
+	case m.Kind == model.Quantile:
+		pe.Method, pe.Note = "none", "power analysis for quantile metrics is not supported"
+	case m.Kind == model.Proportion:
+		if !(mean > 0 && mean < 1) {
+			diags.Errorf(diag.EQuery, e.Span, "--baseline of proportion %s must be a share in (0, 1), such as 0.05; got %g", m.Name, mean)
+			return nil, diags
+		}
+		variance = mean * (1 - mean)
+	case opt.SD == nil:
+		diags.Errorf(diag.EQuery, e.Span, "%s is a %s metric: planning it without data needs --sd (its per-unit standard deviation) next to --baseline", m.Name, m.Kind)
+		return nil, diags
+	default:
+		variance = *opt.SD * *opt.SD
+	}
+	if pe.Method == "" {
+		planEntry(pe, m.Kind, mean, variance, nil, opt.Alpha, opt, out.Arms)
+	}
+	out.Metrics = append(out.Metrics, pe)
+	return out, diags
 }
 
 // undefinedPower is the entry of a metric whose control value is not

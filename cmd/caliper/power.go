@@ -11,16 +11,17 @@ import (
 
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime"
+	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
 )
 
 func powerCmd(all *bool) *cobra.Command {
-	var target, mde, format string
-	var unitsPerDay, power float64
+	var target, mde, format, metric string
+	var unitsPerDay, power, alpha, baseline, sd float64
 	var ef engineFlags
 	cmd := &cobra.Command{
 		Use:   "power PATH --target EXP --mde 2%",
-		Short: "units and days each metric needs to detect a relative effect, from the data's variance",
+		Short: "units and days each metric needs to detect a relative effect, from the data's variance (or --baseline/--sd)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			lift, err := parsePercent(mde)
@@ -29,6 +30,18 @@ func powerCmd(all *bool) *cobra.Command {
 			}
 			if !(power > 0 && power < 1) {
 				return fmt.Errorf("--power is a probability between 0 and 1 (exclusive), such as 0.8; got %v", power)
+			}
+			if cmd.Flags().Changed("alpha") && !(alpha > 0 && alpha < 1) {
+				return fmt.Errorf("--alpha is a significance level between 0 and 1 (exclusive), such as 0.05; got %v", alpha)
+			}
+			if cmd.Flags().Changed("sd") && (!(sd > 0) || math.IsInf(sd, 0)) {
+				return fmt.Errorf("--sd is a per-unit standard deviation, positive; got %v", sd)
+			}
+			if cmd.Flags().Changed("sd") && !cmd.Flags().Changed("baseline") {
+				return fmt.Errorf("--sd plans without data together with --baseline (the control mean)")
+			}
+			if cmd.Flags().Changed("baseline") && (math.IsNaN(baseline) || math.IsInf(baseline, 0) || baseline == 0) {
+				return fmt.Errorf("--baseline is the control mean (a share such as 0.05 for proportions), not 0; got %v", baseline)
 			}
 			if unitsPerDay < 0 {
 				return fmt.Errorf("--units-per-day must be positive, got %v", unitsPerDay)
@@ -50,12 +63,24 @@ func powerCmd(all *bool) *cobra.Command {
 			if e.Factorial() {
 				return fmt.Errorf("power plans experiments that compare treatments with a control arm; %s is a factorial design (factors %s), which power does not support yet", e.Name, factorNames(e))
 			}
-			eng, err := ef.open(context.Background())
-			if err != nil {
-				return err
+			opt := runtime.PowerOptions{MDE: lift, Power: power, UnitsPerDay: unitsPerDay, Metric: metric}
+			if cmd.Flags().Changed("alpha") {
+				opt.Alpha = alpha
 			}
-			defer eng.Close()
-			p, diags := runtime.Power(context.Background(), eng, e, runtime.PowerOptions{MDE: lift, Power: power, UnitsPerDay: unitsPerDay})
+			var eng engine.Engine
+			if cmd.Flags().Changed("baseline") {
+				opt.Baseline = &baseline
+				if cmd.Flags().Changed("sd") {
+					opt.SD = &sd
+				}
+			} else {
+				eng, err = ef.open(context.Background())
+				if err != nil {
+					return err
+				}
+				defer eng.Close()
+			}
+			p, diags := runtime.Power(context.Background(), eng, e, opt)
 			printDiags(cmd, res, diags, *all)
 			if diags.HasErrors() {
 				return exitError{exitSpec}
@@ -70,6 +95,10 @@ func powerCmd(all *bool) *cobra.Command {
 	cmd.Flags().StringVar(&mde, "mde", "", "relative minimum detectable effect, such as 2%")
 	cmd.Flags().Float64Var(&unitsPerDay, "units-per-day", 0, "new units entering per day over all arms (for days)")
 	cmd.Flags().Float64Var(&power, "power", 0.8, "target power (1 - beta)")
+	cmd.Flags().Float64Var(&alpha, "alpha", 0, "two-sided significance level (default: the experiment's alpha)")
+	cmd.Flags().StringVar(&metric, "metric", "", "plan only this metric")
+	cmd.Flags().Float64Var(&baseline, "baseline", 0, "plan without data: the control mean of the metric (a share such as 0.05 for a proportion)")
+	cmd.Flags().Float64Var(&sd, "sd", 0, "plan without data: the metric's per-unit standard deviation (means and ratios; with --baseline)")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
 	ef.add(cmd)
 	_ = cmd.MarkFlagRequired("mde")

@@ -27,7 +27,7 @@ type PowerEntry struct {
 	// normal (delta-method variance, for ratios).
 	Method string `json:"method"`
 	// Mean and StdDev are the control arm's observed value and per-unit
-	// standard deviation.
+	// standard deviation (or the --baseline and --sd planned without data).
 	Mean   Num `json:"mean"`
 	StdDev Num `json:"std_dev"`
 	// UnitsPerArm is the sample each arm needs (rounded up).
@@ -35,8 +35,9 @@ type PowerEntry struct {
 	// Days is how long reaching it takes at UnitsPerDay.
 	Days *Num `json:"days,omitempty"`
 	// CurrentUnitsPerArm and CurrentMDE: the relative MDE at the sample the
-	// data has (normal approximation).
-	CurrentUnitsPerArm Num    `json:"current_units_per_arm"`
+	// data has, by the exact inverse of the formula that gives UnitsPerArm
+	// (absent when planning without data).
+	CurrentUnitsPerArm *Num   `json:"current_units_per_arm,omitempty"`
 	CurrentMDE         *Num   `json:"current_mde,omitempty"`
 	Note               string `json:"note,omitempty"`
 }
@@ -63,7 +64,7 @@ func WritePowerTable(w io.Writer, p *Power) error {
 	whole := func(n Num) string { return fmt.Sprintf("%.0f", float64(n)) }
 	for _, e := range p.Metrics {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s (%s)\t\n", e.Metric, e.Kind, e.Method, num(e.Mean), num(e.StdDev),
-			opt(e.UnitsPerArm, whole), opt(e.Days, whole), opt(e.CurrentMDE, pct), whole(e.CurrentUnitsPerArm))
+			opt(e.UnitsPerArm, whole), opt(e.Days, whole), opt(e.CurrentMDE, pct), opt(e.CurrentUnitsPerArm, whole))
 	}
 	tw.Flush()
 	for _, e := range p.Metrics {

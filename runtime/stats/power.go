@@ -315,3 +315,68 @@ func powerBisect(f func(float64) float64, lo, hi float64) float64 {
 	}
 	return 0.5 * (lo + hi)
 }
+
+// The relative MDE at n units per arm, each the exact inverse of the
+// function that gives the units per arm for a relative MDE (so feeding the
+// units back in returns the MDE):
+//
+//   - means: R power.t.test solved for delta (MDETTest), over |μ|;
+//   - proportions: R power.prop.test solved for p₂ = p(1+δ) > p
+//     (SampleSizePropTest = n), δ found by bisection;
+//   - ratios: the normal approximation n = 2σ²k²/(δμ)² solved for δ.
+
+// RelativeMDETTest is the relative MDE of a mean with control mean μ and
+// per-unit standard deviation sd at n units per arm: MDETTest(n, sd)/|μ|.
+// SampleSizeTTest(δ|μ|, sd, ...) returns n.
+func RelativeMDETTest(mean, sd, n, alpha, power float64) (float64, error) {
+	if mean == 0 || math.IsInf(mean, 0) || math.IsNaN(mean) {
+		return 0, errors.New("the control mean is 0: a relative MDE is not defined")
+	}
+	d, err := MDETTest(n, sd, alpha, power)
+	if err != nil {
+		return 0, err
+	}
+	return d / math.Abs(mean), nil
+}
+
+// RelativeMDENormal is the relative MDE of the normal approximation at n
+// units per arm of a metric with mean μ and per-unit variance σ²:
+// k·sqrt(2σ²/n)/|μ| (MDEForSample/|μ|), the inverse of SampleSizeForEffect.
+func RelativeMDENormal(mean, variance, n, alpha, power float64) (float64, error) {
+	if mean == 0 || math.IsInf(mean, 0) || math.IsNaN(mean) {
+		return 0, errors.New("the control mean is 0: a relative MDE is not defined")
+	}
+	d, err := MDEForSample(variance, n, alpha, power)
+	if err != nil {
+		return 0, err
+	}
+	return d / math.Abs(mean), nil
+}
+
+// RelativeMDEPropTest is the relative increase δ of a proportion p that
+// R power.prop.test detects at n units per arm: the δ with
+// SampleSizePropTest(p, p(1+δ)) = n (p(1+δ) < 1), found by bisection to
+// machine precision. It fails when even p₂ → 1 needs more than n units.
+func RelativeMDEPropTest(p, n, alpha, power float64) (float64, error) {
+	if err := powerCheck(alpha, power); err != nil {
+		return 0, err
+	}
+	if !(p > 0 && p < 1) {
+		return 0, fmt.Errorf("proportions must be in (0, 1), got %g", p)
+	}
+	if err := powerPositive("the sample size", n); err != nil {
+		return 0, err
+	}
+	top := (1 - p) / p // δ at which p₂ reaches 1
+	need := func(d float64) float64 {
+		v, _ := SampleSizePropTest(p, p*(1+d), alpha, power)
+		return v
+	}
+	// need falls as δ grows; f(δ) = n − need(δ) rises.
+	f := func(d float64) float64 { return n - need(d) }
+	hi := top * (1 - 1e-12)
+	if f(hi) < 0 {
+		return 0, fmt.Errorf("no relative MDE at %g units per arm: even a proportion of 1 needs %g", n, need(hi))
+	}
+	return powerBisect(f, 0, hi), nil
+}

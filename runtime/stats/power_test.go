@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -172,5 +173,98 @@ func TestPowerInvalid(t *testing.T) {
 	// A huge effect needs the minimum n of power.t.test (2).
 	if n, err := SampleSizeTTest(100, 1, 0.05, 0.8); err != nil || n != 2 {
 		t.Errorf("huge effect: n %g %v", n, err)
+	}
+}
+
+// current_mde is the exact inverse of units_per_arm: feeding the units back
+// in gives the MDE, and the other way round, to 1e-6 (power.t.test for
+// means, power.prop.test for proportions, the normal formula for ratios),
+// at several levels.
+func TestPowerRoundTrip(t *testing.T) {
+	for _, alpha := range []float64{0.05, 0.01, 0.1} {
+		for _, power := range []float64{0.8, 0.9, 0.5} {
+			for _, mde := range []float64{0.01, 0.05, 0.2, 1.5} {
+				name := fmt.Sprintf("alpha %g power %g mde %g", alpha, power, mde)
+				// Means: mean 2, sd 3.
+				n, err := SampleSizeTTest(mde*2, 3, alpha, power)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n > 2 {
+					back, err := RelativeMDETTest(2, 3, n, alpha, power)
+					if err != nil {
+						t.Fatal(name, err)
+					}
+					check(t, name+" t.test", back, mde, 1e-6)
+				}
+				// Ratios: mean 0.08, per-unit variance 0.01.
+				n, err = SampleSizeForEffect(0.01, mde*0.08, alpha, power)
+				if err != nil {
+					t.Fatal(err)
+				}
+				back, err := RelativeMDENormal(0.08, 0.01, n, alpha, power)
+				if err != nil {
+					t.Fatal(name, err)
+				}
+				check(t, name+" normal", back, mde, 1e-6)
+				// Proportions: p = 0.3 (p₂ < 1 needs δ < 2.33).
+				n, err = SampleSizeForProportionLift(0.3, mde, alpha, power)
+				if err != nil {
+					t.Fatal(err)
+				}
+				back, err = RelativeMDEPropTest(0.3, n, alpha, power)
+				if err != nil {
+					t.Fatal(name, err)
+				}
+				check(t, name+" prop.test", back, mde, 1e-6)
+				// And from units: n → MDE → n.
+				for _, units := range []float64{50, 1234.5, 1e5} {
+					d, err := RelativeMDEPropTest(0.3, units, alpha, power)
+					if err != nil {
+						continue // not reachable at this n
+					}
+					m, _ := SampleSizeForProportionLift(0.3, d, alpha, power)
+					check(t, fmt.Sprintf("%s units %g prop.test", name, units), m, units, 1e-6)
+					dt, err := RelativeMDETTest(2, 3, units, alpha, power)
+					if err != nil {
+						t.Fatal(err)
+					}
+					mt, _ := SampleSizeTTest(dt*2, 3, alpha, power)
+					check(t, fmt.Sprintf("%s units %g t.test", name, units), mt, units, 1e-6)
+				}
+			}
+		}
+	}
+	if _, err := RelativeMDEPropTest(0.9, 3, 0.05, 0.8); err == nil {
+		t.Errorf("3 units per arm cannot detect any increase of a 90%% proportion")
+	}
+}
+
+// The relative MDEs against R solving power.t.test for delta and
+// power.prop.test for p2 (testdata/stats/power/mde.R, tol 1e-12), to 1e-6.
+func TestRelativeMDEMatchesR(t *testing.T) {
+	var w struct {
+		Cases []struct {
+			Alpha, Power, N, Mean, SD, P float64
+			TRelativeMDE                 float64 `json:"t_relative_mde"`
+			PropRelativeMDE              float64 `json:"prop_relative_mde"`
+		}
+	}
+	readDepthGolden(t, "power/mde_expected.json", &w)
+	if len(w.Cases) != 12 {
+		t.Fatalf("%d cases, want 12", len(w.Cases))
+	}
+	for _, c := range w.Cases {
+		name := fmt.Sprintf("alpha %g power %g n %g", c.Alpha, c.Power, c.N)
+		d, err := RelativeMDETTest(c.Mean, c.SD, c.N, c.Alpha, c.Power)
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		check(t, name+" t.test", d, c.TRelativeMDE, 1e-6)
+		p, err := RelativeMDEPropTest(c.P, c.N, c.Alpha, c.Power)
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		check(t, name+" prop.test", p, c.PropRelativeMDE, 1e-6)
 	}
 }
