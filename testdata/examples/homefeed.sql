@@ -246,6 +246,7 @@ WITH
   FROM "units" u
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '604800 seconds'
   GROUP BY u."unit"
 ),
 "per_unit" AS (
