@@ -71,6 +71,9 @@ func (b *builder) describe() {
 			cols = append(cols, ResultColumn{Name: SegmentColumn(c), Meaning: "value of segment " + c.Name + " (NULL on rows not grouped by it)", Type: Text, Nullable: true})
 		}
 	}
+	if b.completeOnly() {
+		cols = append(cols, num(ColExcludedIncomplete, "units left out by window_policy complete (window ends after the data)"))
+	}
 	for j, f := range e.Factors {
 		cols = append(cols, num(LevelsColumn(j), "levels of factor "+f.Name+" in the exposures"))
 	}
@@ -78,6 +81,11 @@ func (b *builder) describe() {
 		cols = append(cols, mc.describe("")...)
 	}
 	p.Columns = cols
+	if p.CoverageSQL != "" {
+		p.CoverageColumns = Columns{num(ColCoverageUnits, "units with one variant"),
+			num(ColCoverageIncomplete, "units whose window ends after the last timestamp in the data"),
+			{Name: ColCoverageDataEnd, Meaning: "the last timestamp of the sources read (NULL: no rows)", Type: Time, Nullable: true}}
+	}
 	if p.SplitSQL != "" {
 		split := Columns{cols[0], {Name: ColSplit, Meaning: "the split value (NULL: rows without one)", Type: Text, Nullable: true}, cols[1]}
 		for _, mc := range p.Metrics {

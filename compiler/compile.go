@@ -41,6 +41,11 @@ type Plan struct {
 	// SplitColumns and TimelineColumns those of SplitSQL and TimelineSQL.
 	// The runtime reads results only through these descriptions.
 	Columns, SplitColumns, TimelineColumns Columns
+	// CoverageSQL, for an experiment with a window or an end, counts the
+	// units whose window ends after the last timestamp in the data
+	// (CoverageColumns); "" otherwise.
+	CoverageSQL     string
+	CoverageColumns Columns
 }
 
 // Scan is one pass over one source: the aggregates computed per unit.
@@ -124,6 +129,9 @@ func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
 		p.TimelineSQL = b.exposureAgeSQL()
 	case e.Timeline != "":
 		p.TimelineSQL = b.timelineSQL()
+	}
+	if b.hasCoverage() {
+		p.CoverageSQL = b.coverageSQL()
 	}
 	b.describe()
 	return p, nil
@@ -264,6 +272,19 @@ func (b *builder) timeBounds(col string) []string {
 	return out
 }
 
+// ExposureBounds are the conditions start and end put on the exposures'
+// time column (unqualified), as the compiled query applies them.
+func ExposureBounds(e *model.Experiment, d *dialect.Dialect) []string {
+	if e.Exposures == nil || e.Exposures.Time == nil {
+		return nil
+	}
+	b := &builder{d: d, e: e}
+	return b.timeBounds(d.Ident(e.Exposures.Time.Name))
+}
+
+// Instant is the timestamp literal of an instant in dialect d (UTC).
+func Instant(t time.Time, d *dialect.Dialect) string { return (&builder{d: d}).instant(t) }
+
 // instant is the timestamp literal of an instant, written in UTC (the
 // engines' session time zone, in which data timestamps are read).
 func (b *builder) instant(t time.Time) string {
@@ -285,6 +306,9 @@ func (b *builder) assignments() string {
 	}
 	if x.Time != nil {
 		t0 = "min(" + b.d.Cast(b.ident(x.Time.Name), b.d.Types.Timestamp) + ")"
+		// An exposure without a time cannot open a window: it is left out
+		// (and counted by runtime.CheckExposures), not kept with zeros.
+		where = append(where, fmt.Sprintf("%s IS NOT NULL", b.ident(x.Time.Name)))
 		where = append(where, b.timeBounds(b.ident(x.Time.Name))...)
 	}
 	variant := b.ident(e.Unit) // replaced below
@@ -300,8 +324,14 @@ func (b *builder) assignments() string {
 	} else {
 		variant = b.ident(e.Assignment.Name)
 		where = append(where, fmt.Sprintf("%s IS NOT NULL", variant))
+		if e.Assignment.Type == types.String {
+			where = append(where, fmt.Sprintf("%s <> ''", variant))
+		}
 	}
 	where = append(where, fmt.Sprintf("%s IS NOT NULL", b.ident(e.Unit)))
+	if c := e.Exposures.Column(e.Unit); c != nil && c.Type == types.String {
+		where = append(where, fmt.Sprintf("%s <> ''", b.ident(e.Unit)))
+	}
 	segs := ""
 	if c := e.Cluster; c != nil {
 		// A unit's cluster is the one of its first exposure.
@@ -346,13 +376,18 @@ func (b *builder) segmentList(qual string) string {
 }
 
 func (b *builder) units() string {
+	where := b.sqlf(`"variants" = 1`)
+	if b.completeOnly() {
+		// window_policy complete: only units whose window the data covers.
+		where += fmt.Sprintf(" AND %s <= %s", b.windowEnd(""), b.coveredUntil())
+	}
 	if b.e.Cluster != nil {
 		// A cluster whose units were assigned to several variants is left
 		// out whole: it was not randomized as one.
 		return b.sqlf("\"mixed_clusters\" AS (\n  SELECT \"cluster\" FROM \"assignments\" WHERE \"variants\" = 1 AND \"cluster\" IS NOT NULL\n  GROUP BY \"cluster\" HAVING count(DISTINCT \"variant\") > 1\n),\n"+
-			"\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\"%s FROM \"assignments\" a WHERE \"variants\" = 1\n    AND NOT EXISTS (SELECT 1 FROM \"mixed_clusters\" m WHERE m.\"cluster\" = a.\"cluster\")\n)", b.carry(""))
+			"\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\"%s FROM \"assignments\" a WHERE %s\n    AND NOT EXISTS (SELECT 1 FROM \"mixed_clusters\" m WHERE m.\"cluster\" = a.\"cluster\")\n)", b.carry(""), where)
 	}
-	return b.sqlf("\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\"%s FROM \"assignments\" WHERE \"variants\" = 1\n)", b.carry(""))
+	return b.sqlf("\"units\" AS (\n  SELECT \"unit\", \"variant\", \"t0\"%s FROM \"assignments\" WHERE %s\n)", b.carry(""), where)
 }
 
 // scan is the one pass over a source: every aggregate as a column of one
@@ -690,6 +725,10 @@ func (b *builder) final() string {
 // out for several variants, and each factor's number of levels.
 func (b *builder) targetCols() []string {
 	out := []string{b.sqlf(`(SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"`)}
+	if b.completeOnly() {
+		out = append(out, fmt.Sprintf("(SELECT count(*) FROM %s WHERE %s = 1 AND %s > %s) AS %s",
+			b.ident("assignments"), b.ident("variants"), b.windowEnd(""), b.coveredUntil(), b.ident(ColExcludedIncomplete)))
+	}
 	for j, f := range b.e.Factors {
 		where := ""
 		if b.e.ExposureFilter != nil {

@@ -18,7 +18,6 @@ func TestEdgeCasesFlaggedNotNaN(t *testing.T) {
 	}{
 		{"zero variance", "u,v\na,c\nb,c\nc,t\nd,t\n", "u,e\na,x\nb,x\nc,x\nd,x\n", "zero variance"},
 		{"control mean zero", "u,v\na,c\nb,c\nc,t\nd,t\n", "u,e\nc,x\nd,x\nd,x\n", "control value is 0"},
-		{"empty treatment", "u,v\na,c\nb,c\n", "u,e\na,x\nb,x\nb,x\n", "empty"},
 		{"one unit per arm", "u,v\na,c\nc,t\n", "u,e\na,x\nc,x\nc,x\n", "fewer than two units"},
 	}
 	for _, c := range cases {

@@ -38,7 +38,43 @@ func RunExperiment(ctx context.Context, eng engine.Engine, p *compiler.Plan) (*r
 			return nil, err
 		}
 	}
+	if p.CoverageSQL != "" {
+		if err := runCoverage(ctx, eng, p, t); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
+}
+
+// runCoverage counts the units whose analysis window ends after the last
+// timestamp in the data (t.Coverage).
+func runCoverage(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *report.Target) error {
+	tab, err := eng.Query(ctx, p.CoverageSQL)
+	if err != nil {
+		return fmt.Errorf("experiment %s: the coverage query failed: %w", p.Experiment.Name, err)
+	}
+	rs, err := readResults(fmt.Sprintf("the coverage result of experiment %s", p.Experiment.Name), tab, p.CoverageColumns)
+	if err != nil {
+		return err
+	}
+	if len(tab.Rows) != 1 {
+		return fmt.Errorf("internal error: %s has %d rows, not 1", rs.what, len(tab.Rows))
+	}
+	row := tab.Rows[0]
+	rr := rs.reader(row)
+	units, incomplete := rr.f(compiler.ColCoverageUnits), rr.f(compiler.ColCoverageIncomplete)
+	if rr.err != nil {
+		return rr.err
+	}
+	c := &report.Coverage{Policy: p.Experiment.WindowPolicy, Units: int64(units), IncompleteUnits: int64(incomplete)}
+	if units > 0 {
+		c.Share = report.Num(incomplete / units)
+	}
+	if end, err := rs.time(row, compiler.ColCoverageDataEnd); err == nil {
+		c.DataEnd = end.UTC().Format("2006-01-02 15:04:05")
+	}
+	t.Coverage = c
+	return nil
 }
 
 // armStats are one variant's row of the plan's result.
@@ -71,6 +107,16 @@ func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
 	rs, err := readResults(fmt.Sprintf("the result of experiment %s", e.Name), tab, p.Columns)
 	if err != nil {
 		return nil, err
+	}
+	if _, ok := rs.cols.Lookup(compiler.ColExcludedIncomplete); ok {
+		t.Excluded["incomplete_window"] = 0
+		if len(tab.Rows) > 0 {
+			rr := rs.reader(tab.Rows[0])
+			t.Excluded["incomplete_window"] = int64(rr.f(compiler.ColExcludedIncomplete))
+			if rr.err != nil {
+				return nil, rr.err
+			}
+		}
 	}
 	if e.Factorial() {
 		return analyzeFactorial(p, rs, t)

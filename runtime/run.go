@@ -2,6 +2,9 @@ package runtime
 
 import (
 	"context"
+	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/lang/diag"
@@ -36,6 +39,11 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 	}
 	rep := &report.Report{Targets: []*report.Target{}}
 	for _, e := range pkg.Targets {
+		check, cd := CheckExposures(ctx, eng, d, e)
+		diags = append(diags, cd...)
+		if cd.HasErrors() {
+			continue
+		}
 		plan, err := compiler.Compile(e, d)
 		if err != nil {
 			diags.Errorf(diag.EQuery, e.Span, "%v", err)
@@ -46,6 +54,14 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 			diags.Errorf(diag.EQuery, e.Span, "%v", err)
 			continue
 		}
+		for k, v := range check.Excluded {
+			t.Excluded[k] = v
+		}
+		if ad := emptyArms(e, t); ad.HasErrors() {
+			diags = append(diags, ad...)
+			continue
+		}
+		diags = append(diags, coverageWarning(e, t)...)
 		diags = append(diags, ClusterHints(ctx, eng, d, e)...)
 		rep.Targets = append(rep.Targets, t)
 	}
@@ -63,6 +79,68 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 		rep.Targets = append(rep.Targets, t)
 	}
 	return rep, diags
+}
+
+// emptyArms reports the arms left without units once the analysis has
+// made its exclusions (units exposed to several variants, incomplete
+// windows): a comparison with an empty arm is not a result.
+func emptyArms(e *model.Experiment, t *report.Target) diag.List {
+	var diags diag.List
+	if e.Factorial() {
+		return diags
+	}
+	arms := append([]string{e.Control}, e.Treatments...)
+	if len(e.Treatments) == 0 {
+		arms = nil
+		for v := range t.Units {
+			arms = append(arms, v)
+		}
+		sort.Strings(arms)
+	}
+	for _, v := range arms {
+		if t.Units[v] > 0 {
+			continue
+		}
+		role, span := "treatment", fieldSpan(e, "treatments", v)
+		if v == e.Control {
+			role, span = "control", fieldSpan(e, "control", "")
+		}
+		diags.Errorf(diag.EDataVariant, span, "experiment `%s`: the %s %q has no units left to analyse", e.Name, role, v).
+			Hint("excluded: %s", excludedList(t.Excluded))
+	}
+	return diags
+}
+
+// excludedList renders the exclusion counts.
+func excludedList(ex map[string]int64) string {
+	var keys []string
+	for k := range ex {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, ex[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// coverageWarning warns when units' windows run past the data and are
+// analysed over the part observed (window_policy partial).
+func coverageWarning(e *model.Experiment, t *report.Target) diag.List {
+	var diags diag.List
+	c := t.Coverage
+	if c == nil || c.IncompleteUnits == 0 || e.WindowPolicy == "complete" {
+		return diags
+	}
+	span, what := fieldSpan(e, "window", ""), "window"
+	if e.Window == 0 {
+		span, what = fieldSpan(e, "end", ""), "end"
+	}
+	diags.Warnf(diag.WWindowPastData, span, "experiment `%s`: the %s runs past the data for %d of %d units (%.1f%%); the data end at %s",
+		e.Name, what, c.IncompleteUnits, c.Units, 100*float64(c.Share), c.DataEnd).
+		Hint("those units are analysed over part of their window: add `window_policy complete` to analyse only units whose whole window is observed, or wait for more data")
+	return diags
 }
 
 // TargetSources lists the sources the targets read, in first-use order.

@@ -80,7 +80,14 @@ func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 			continue
 		}
 		if isText(typ) && c.Type != types.String {
-			diags = append(diags, castCheck(ctx, eng, d, s, c, rel)...)
+			cd := castCheck(ctx, eng, d, s, c, rel)
+			diags = append(diags, cd...)
+			if cd.HasErrors() {
+				continue
+			}
+		}
+		if c.Type == types.Float {
+			diags = append(diags, finiteCheck(ctx, eng, d, s, c, rel)...)
 		}
 	}
 	return diags
@@ -178,6 +185,40 @@ func castCheck(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *mo
 	if n > 0 {
 		diags.Errorf(diag.EDataType, c.Span, "source `%s`: column `%s` is declared %s but %d value(s) are not, for example %q",
 			s.Name, c.Name, c.Type, int64(n), fmt.Sprint(tab.Rows[0][1]))
+	}
+	return diags
+}
+
+// finiteCheck refuses NaN and infinite values (written as NaN, inf or a
+// number too large for a double, such as 1e309) in a float column: no
+// statistic of them means anything, and they must not turn into zeros.
+func finiteCheck(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *model.Source, c *model.Column, rel string) diag.List {
+	var diags diag.List
+	col := d.SourceIdent(c.Name)
+	val := d.Cast(col, d.Types.Float)
+	if d.TryCast != "" {
+		val = fmt.Sprintf(d.TryCast, col, d.Types.Float)
+	}
+	special := func(s string) string { return d.Cast(d.String(s), d.Types.Float) }
+	q := fmt.Sprintf("SELECT count(*) AS n, min(%s) AS example FROM %s WHERE %s IN (%s, %s, %s)",
+		d.Cast(col, d.Types.String), rel, val, special("NaN"), special("Infinity"), special("-Infinity"))
+	tab, err := eng.Query(ctx, q)
+	if err == nil && len(tab.Rows) != 1 {
+		err = fmt.Errorf("the check returned %d rows", len(tab.Rows))
+	}
+	if err != nil {
+		diags.Errorf(diag.EDataRead, c.Span, "source `%s`: cannot check the values of column `%s`: %s", s.Name, c.Name, firstLine(err.Error()))
+		return diags
+	}
+	n, err := engine.Float(tab.Rows[0][0])
+	if err != nil {
+		diags.Errorf(diag.EDataRead, c.Span, "source `%s`: checking column `%s` returned %v", s.Name, c.Name, err)
+		return diags
+	}
+	if n > 0 {
+		diags.Errorf(diag.EDataType, c.Span, "source `%s`: column `%s` is declared float but %d value(s) are not finite numbers, for example %q",
+			s.Name, c.Name, int64(n), fmt.Sprint(tab.Rows[0][1])).
+			Hint("NaN and infinities (and numbers beyond ±1.8e308) have no mean: remove them or write missing values as empty (NULL)")
 	}
 	return diags
 }

@@ -246,7 +246,7 @@ var AllowedFields = map[string][]string{
 	KindMetric: {"title", "description", "owner", "tags", "format", "direction", "value",
 		"winsorize", "cap", "decompose"},
 	KindExperiment: {"title", "owner", "hypothesis", "description", "tags", "exposures", "unit", "assignment",
-		"control", "treatments", "allocation", "window", "start", "end", "primary", "secondary",
+		"control", "treatments", "allocation", "window", "window_policy", "start", "end", "primary", "secondary",
 		"guardrail", "alpha", "correction", "cuped", "sequential", "sequential_tuning", "segment", "split", "cluster",
 		"factor", "attribution", "timeline", "relative_ci", "launch"},
 	KindBenchmark: {"title", "owner", "description", "tags", "judgments", "runs", "query", "item",

@@ -18,6 +18,9 @@ var notYet = map[string]string{}
 // corrections are the allowed `correction` values.
 var corrections = []string{"holm", "bh", "bonferroni", "none"}
 
+// windowPolicies say which units a window admits (`window_policy`).
+var windowPolicies = []string{"partial", "complete"}
+
 // relativeCIs are the ways to build a relative interval (`relative_ci`).
 var relativeCIs = []string{"fieller", "delta"}
 
@@ -81,6 +84,21 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 			e.Correction = id.Name
 		} else {
 			c.badWord(id, "correction", corrections)
+		}
+	}
+	e.WindowPolicy = "partial"
+	if f := field(d, "window_policy"); f != nil {
+		id := f.Value.(*ast.Ident)
+		switch {
+		case !contains(windowPolicies, id.Name):
+			c.badWord(id, "window_policy", windowPolicies)
+		case id.Name == "complete" && e.Window == 0:
+			c.diags.Errorf(diag.EBadValue, id.Sp, "`window_policy complete` needs a `window`: without one, every unit's window runs to the end of the data").
+				Hint("add a window such as `window 7d`, or remove `window_policy`")
+		case id.Name == "complete" && (e.Exposures == nil || e.Exposures.Time == nil):
+			c.diags.Errorf(diag.ENoTime, id.Sp, "`window_policy complete` needs a `time` column on the exposures")
+		default:
+			e.WindowPolicy = id.Name
 		}
 	}
 	e.RelativeCI = "fieller"

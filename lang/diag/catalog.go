@@ -95,6 +95,12 @@ var Catalog = []Info{
 	{Code: EQuery, Name: "query", Summary: "The engine rejected a compiled query (reported by `caliper run`).",
 		Help:    "This is usually a bug in Caliper: please report it with the spec and `caliper compile` output.",
 		Example: "error[E0504]: Binder Error: Referenced column \"ts\" not found in FROM clause!\n --> specs/experiments.cal:4:12\n  |\n4 | experiment hf_ranker_v2 {\n  |            ^^^^^^^^^^^^\n"},
+	{Code: EDataVariant, Name: "data-variant", Summary: "The control or a named treatment is not a variant of the exposures, or there is no treatment (reported by `caliper run`, before any statistics).",
+		Help:    "A mistyped variant would otherwise be analysed as an empty arm or as a treatment, with a confident but wrong verdict. The message lists the variants the exposures have, with the closest one.",
+		Example: "error[E0510]: experiment `checkout`: the control \"ctrl\" is not a value of `variant` in the exposures\n --> specs/exp.cal:5:14\n  |\n5 |   control    \"ctrl\"\n  |              ^^^^^^\n  = help: did you mean \"control\"? the exposures have \"control\" (10 units), \"treatment\" (10 units)\n"},
+	{Code: EDataEmpty, Name: "data-empty", Summary: "The exposures, after the experiment's `where`, have no rows (reported by `caliper run`, before any statistics).",
+		Help:    "The message lists the most frequent values of the columns the filter reads, so a misspelt experiment name shows next to the real ones.",
+		Example: "error[E0511]: experiment `checkout`: no exposure row matches the filter\n --> specs/exp.cal:2:31\n  |\n2 |   exposures  exposures where experiment == \"checkout_v3\"\n  |                               ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: the most frequent values of `experiment`: \"checkout_v2\" (40 rows)\n"},
 	{Code: WUnusedSource, Severity: Warning, Name: "unused-source", Summary: "A source that no metric or experiment reads.",
 		Help: "Remove it, or use it. Like every warning, it is reported only when the folder has no errors."},
 	{Code: WNoOwner, Severity: Warning, Name: "no-owner", Summary: "A metric without an `owner`.",
@@ -108,6 +114,9 @@ var Catalog = []Info{
 	{Code: WClusterLike, Severity: Warning, Name: "cluster-like", Summary: "The data suggest the units were randomized in groups, but the experiment has no `cluster`.",
 		Help:    "When every value of an exposure column (a household, a store) holds several units and all of them got the same variant, the randomization unit is that column: analyse with `cluster C`, or the standard errors are too small. Found at run time, from the exposures.",
 		Example: "warning[W0006]: units of experiment `households` share values of `household` (40 of them, 38 with several units), and each value has one variant: it looks randomized by `household`\n --> specs/exp.cal:3:14\n  |\n3 |   unit       unit\n  |              ^^^^\n  = help: add `cluster household`, so standard errors account for units randomized together\n"},
+	{Code: WWindowPastData, Severity: Warning, Name: "window-past-data", Summary: "Some units' analysis windows (or the experiment's `end`) run past the last timestamp in the data.",
+		Help:    "Those units are analysed over part of their window, which biases metrics that accumulate over time. The warning gives their number and share, and the report's `coverage` has them; add `window_policy complete` to analyse only units whose whole window is observed, or wait for more data. Found at run time.",
+		Example: "warning[W0007]: experiment `homefeed_holdout`: the window runs past the data for 2879 of 2939 units (98.0%); the data end at 2026-10-28 23:59:09\n  --> holdout/holdout.cal:64:14\n   |\n64 |   window     28d\n   |              ^^^\n   = help: those units are analysed over part of their window: add `window_policy complete` to analyse only units whose whole window is observed, or wait for more data\n"},
 }
 
 // Lookup returns the catalogue entry of a code.

@@ -51,14 +51,17 @@ const (
 	EDataColumn   Code = "E0502" // declared column missing from the data
 	EDataType     Code = "E0503" // declared column has an incompatible type in the data
 	EQuery        Code = "E0504" // the engine rejected a query
+	EDataVariant  Code = "E0510" // control or treatment not among the exposures' variants, or no treatment
+	EDataEmpty    Code = "E0511" // the (filtered) exposures have no rows
 )
 
 // Warnings (W0xxx).
 const (
-	WUnusedSource  Code = "W0001" // source used by nothing
-	WNoOwner       Code = "W0002" // metric without an owner
-	WNoDescription Code = "W0003" // primary metric without a description
-	WNoDirection   Code = "W0004" // guardrail metric whose direction is not declared
-	WNoWindow      Code = "W0005" // experiment without a window
-	WClusterLike   Code = "W0006" // data suggest a coarser randomization unit
+	WUnusedSource   Code = "W0001" // source used by nothing
+	WNoOwner        Code = "W0002" // metric without an owner
+	WNoDescription  Code = "W0003" // primary metric without a description
+	WNoDirection    Code = "W0004" // guardrail metric whose direction is not declared
+	WNoWindow       Code = "W0005" // experiment without a window
+	WClusterLike    Code = "W0006" // data suggest a coarser randomization unit
+	WWindowPastData Code = "W0007" // windows or end run past the last timestamp in the data
 )

@@ -180,6 +180,10 @@ type Experiment struct {
 	Allocation     []float64
 	// Window is the per-unit analysis window in seconds (0: to the end).
 	Window int64
+	// WindowPolicy is "partial" (default: units whose window runs past
+	// the data are analysed over the part observed, with a warning) or
+	// "complete" (only units whose whole window is observed).
+	WindowPolicy string
 	// Start and End bound the exposures and events to [Start, End): UTC
 	// instants, zero when absent.
 	Start, End time.Time

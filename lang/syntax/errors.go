@@ -479,7 +479,7 @@ var fieldValueShapes = map[string]string{
 	"value": "an expression", "time": "a column name", "unit": "a column name", "assignment": "a column name",
 	"cluster": "a column name", "split": "a column name", "segment": "column names separated by commas",
 	"attribution": "`shapley`", "timeline": "`day`, `week`, `exposure_day` or `exposure_week`", "direction": "`increase` or `decrease`",
-	"correction": "`holm`, `bh`, `bonferroni` or `none`", "relative_ci": "`fieller` or `delta`", "judgments": "a source name", "runs": "a source name",
+	"correction": "`holm`, `bh`, `bonferroni` or `none`", "relative_ci": "`fieller` or `delta`", "window_policy": "`partial` or `complete`", "judgments": "a source name", "runs": "a source name",
 	"query": "a column name", "item": "a column name", "relevance": "a column name", "score": "a column name",
 	"model": "a column name", "test": "`paired_t`, `permutation` or `bootstrap`", "missing_queries": "`skip` or `zero`",
 	"primary": "metric names separated by commas", "secondary": "metric names separated by commas",
@@ -499,7 +499,7 @@ var (
 	stringFields = map[string]bool{"title": true, "description": true, "owner": true, "hypothesis": true,
 		"control": true, "baseline": true, "start": true, "end": true, "format": true}
 	nameFields = map[string]bool{"time": true, "unit": true, "assignment": true, "cluster": true, "split": true,
-		"attribution": true, "timeline": true, "direction": true, "correction": true, "relative_ci": true, "judgments": true,
+		"attribution": true, "timeline": true, "direction": true, "correction": true, "relative_ci": true, "window_policy": true, "judgments": true,
 		"runs": true, "query": true, "item": true, "relevance": true, "score": true, "model": true, "test": true,
 		"missing_queries": true, "primary": true, "secondary": true, "segment": true}
 )

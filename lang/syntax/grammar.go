@@ -95,7 +95,7 @@ type cstField struct {
 
 	Value *cstExpr `parser:"| 'value' @@"`
 
-	IdentKey string   `parser:"| @('time' | 'unit' | 'assignment' | 'cluster' | 'split' | 'attribution' | 'timeline' | 'direction' | 'correction' | 'relative_ci' | 'judgments' | 'runs' | 'query' | 'item' | 'relevance' | 'score' | 'model' | 'test' | 'missing_queries')"`
+	IdentKey string   `parser:"| @('time' | 'unit' | 'assignment' | 'cluster' | 'split' | 'attribution' | 'timeline' | 'direction' | 'correction' | 'relative_ci' | 'window_policy' | 'judgments' | 'runs' | 'query' | 'item' | 'relevance' | 'score' | 'model' | 'test' | 'missing_queries')"`
 	Ident    *cstName `parser:"  @@"`
 
 	NamesKey string     `parser:"| @('primary' | 'secondary' | 'segment')"`

@@ -58,8 +58,22 @@ type Target struct {
 	LongRun  []*LongRun `json:"long_run,omitempty"`
 	// SplitShares give each split value's share of a metric's lift.
 	SplitShares []*SplitShares `json:"split_shares,omitempty"`
+	// Coverage says how many units' analysis windows (or the experiment's
+	// end) run past the last timestamp in the data.
+	Coverage *Coverage `json:"coverage,omitempty"`
 	// Bench holds a benchmark's results (Kind "benchmark").
 	Bench *Bench `json:"-"`
+}
+
+// Coverage is how much of the units' analysis windows the data covers.
+// With window_policy partial, IncompleteUnits are analysed over the part
+// observed; with complete they are left out (excluded.incomplete_window).
+type Coverage struct {
+	Policy          string `json:"window_policy"`
+	Units           int64  `json:"units"`
+	IncompleteUnits int64  `json:"incomplete_units"`
+	Share           Num    `json:"share"`
+	DataEnd         string `json:"data_end,omitempty"`
 }
 
 // Launch outcomes (LANGUAGE.md, "Launch criteria").

@@ -13,8 +13,11 @@ WITH
   SELECT `user_id` AS `unit`, min(CAST(`variant` AS STRING)) AS `variant`, count(DISTINCT `variant`) AS `variants`, min(CAST(`ts` AS TIMESTAMP)) AS `t0`, MIN_BY(CAST(`country` AS STRING), `ts`) AS `seg_country`, MIN_BY(CAST(`platform` AS STRING), `ts`) AS `seg_platform`
   FROM `src_exposures`
   WHERE (`experiment` = 'hf_ranker_v2')
+    AND `ts` IS NOT NULL
     AND `variant` IS NOT NULL
+    AND `variant` <> ''
     AND `user_id` IS NOT NULL
+    AND `user_id` <> ''
   GROUP BY 1
 ),
 `units` AS (
@@ -239,10 +242,13 @@ WITH
   SELECT `user_id` AS `unit`, min(CAST(`variant` AS STRING)) AS `variant`, count(DISTINCT `variant`) AS `variants`, min(CAST(`ts` AS TIMESTAMP)) AS `t0`
   FROM `src_exposures`
   WHERE (`experiment` = 'hf_ranker_v2')
+    AND `ts` IS NOT NULL
     AND `ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
     AND `ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
     AND `variant` IS NOT NULL
+    AND `variant` <> ''
     AND `user_id` IS NOT NULL
+    AND `user_id` <> ''
   GROUP BY 1
 ),
 `units` AS (
@@ -309,10 +315,13 @@ WITH
   SELECT `user_id` AS `unit`, min(CAST(`variant` AS STRING)) AS `variant`, count(DISTINCT `variant`) AS `variants`, min(CAST(`ts` AS TIMESTAMP)) AS `t0`
   FROM `src_exposures`
   WHERE (`experiment` = 'hf_ranker_v2')
+    AND `ts` IS NOT NULL
     AND `ts` >= CAST('2026-10-02 00:00:00' AS TIMESTAMP)
     AND `ts` < CAST('2026-10-12 00:00:00' AS TIMESTAMP)
     AND `variant` IS NOT NULL
+    AND `variant` <> ''
     AND `user_id` IS NOT NULL
+    AND `user_id` <> ''
   GROUP BY 1
 ),
 `units` AS (
@@ -481,8 +490,11 @@ WITH
   SELECT `user_id` AS `unit`, min(CAST(`variant` AS STRING)) AS `variant`, count(DISTINCT `variant`) AS `variants`, min(CAST(`ts` AS TIMESTAMP)) AS `t0`, MIN_BY(CAST(`country` AS STRING), `ts`) AS `cluster`
   FROM `src_exposures`
   WHERE (`experiment` = 'hf_ranker_v2')
+    AND `ts` IS NOT NULL
     AND `variant` IS NOT NULL
+    AND `variant` <> ''
     AND `user_id` IS NOT NULL
+    AND `user_id` <> ''
   GROUP BY 1
 ),
 `mixed_clusters` AS (
@@ -631,10 +643,12 @@ WITH
   SELECT `user_id` AS `unit`, min(CAST((CASE WHEN CAST(`emb_arm` AS STRING) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST(`ret_arm` AS STRING) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST(`rank_arm` AS STRING) <> 'v1' THEN 4 ELSE 0 END) AS STRING)) AS `variant`, count(DISTINCT (CASE WHEN CAST(`emb_arm` AS STRING) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST(`ret_arm` AS STRING) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST(`rank_arm` AS STRING) <> 'v1' THEN 4 ELSE 0 END)) AS `variants`, min(CAST(`ts` AS TIMESTAMP)) AS `t0`
   FROM `src_exposures`
   WHERE (`experiment` = 'fm_q4')
+    AND `ts` IS NOT NULL
     AND `emb_arm` IS NOT NULL
     AND `ret_arm` IS NOT NULL
     AND `rank_arm` IS NOT NULL
     AND `user_id` IS NOT NULL
+    AND `user_id` <> ''
   GROUP BY 1
 ),
 `units` AS (

@@ -13,8 +13,11 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP_NTZ)) AS "t0", MIN_BY(CAST("country" AS VARCHAR), "ts") AS "seg_country", MIN_BY(CAST("platform" AS VARCHAR), "ts") AS "seg_platform"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
+    AND "ts" IS NOT NULL
     AND "variant" IS NOT NULL
+    AND "variant" <> ''
     AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
   GROUP BY 1
 ),
 "units" AS (
@@ -237,10 +240,13 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP_NTZ)) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
+    AND "ts" IS NOT NULL
     AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ)
     AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)
     AND "variant" IS NOT NULL
+    AND "variant" <> ''
     AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
   GROUP BY 1
 ),
 "units" AS (
@@ -307,10 +313,13 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP_NTZ)) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
+    AND "ts" IS NOT NULL
     AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ)
     AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)
     AND "variant" IS NOT NULL
+    AND "variant" <> ''
     AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
   GROUP BY 1
 ),
 "units" AS (
@@ -479,8 +488,11 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP_NTZ)) AS "t0", MIN_BY(CAST("country" AS VARCHAR), "ts") AS "cluster"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
+    AND "ts" IS NOT NULL
     AND "variant" IS NOT NULL
+    AND "variant" <> ''
     AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
   GROUP BY 1
 ),
 "mixed_clusters" AS (
@@ -629,10 +641,12 @@ WITH
   SELECT "user_id" AS "unit", min(CAST((CASE WHEN CAST("emb_arm" AS VARCHAR) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS VARCHAR) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS VARCHAR) <> 'v1' THEN 4 ELSE 0 END) AS VARCHAR)) AS "variant", count(DISTINCT (CASE WHEN CAST("emb_arm" AS VARCHAR) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS VARCHAR) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS VARCHAR) <> 'v1' THEN 4 ELSE 0 END)) AS "variants", min(CAST("ts" AS TIMESTAMP_NTZ)) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'fm_q4')
+    AND "ts" IS NOT NULL
     AND "emb_arm" IS NOT NULL
     AND "ret_arm" IS NOT NULL
     AND "rank_arm" IS NOT NULL
     AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
   GROUP BY 1
 ),
 "units" AS (

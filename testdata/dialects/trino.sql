@@ -13,8 +13,11 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP(6))) AS "t0", min_by(CAST("country" AS VARCHAR), "ts") AS "seg_country", min_by(CAST("platform" AS VARCHAR), "ts") AS "seg_platform"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
+    AND "ts" IS NOT NULL
     AND "variant" IS NOT NULL
+    AND "variant" <> ''
     AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
   GROUP BY 1
 ),
 "units" AS (
@@ -239,10 +242,13 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP(6))) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
+    AND "ts" IS NOT NULL
     AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP(6))
     AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP(6))
     AND "variant" IS NOT NULL
+    AND "variant" <> ''
     AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
   GROUP BY 1
 ),
 "units" AS (
@@ -309,10 +315,13 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP(6))) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
+    AND "ts" IS NOT NULL
     AND "ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP(6))
     AND "ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP(6))
     AND "variant" IS NOT NULL
+    AND "variant" <> ''
     AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
   GROUP BY 1
 ),
 "units" AS (
@@ -481,8 +490,11 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP(6))) AS "t0", min_by(CAST("country" AS VARCHAR), "ts") AS "cluster"
   FROM "src_exposures"
   WHERE ("experiment" = 'hf_ranker_v2')
+    AND "ts" IS NOT NULL
     AND "variant" IS NOT NULL
+    AND "variant" <> ''
     AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
   GROUP BY 1
 ),
 "mixed_clusters" AS (
@@ -631,10 +643,12 @@ WITH
   SELECT "user_id" AS "unit", min(CAST((CASE WHEN CAST("emb_arm" AS VARCHAR) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS VARCHAR) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS VARCHAR) <> 'v1' THEN 4 ELSE 0 END) AS VARCHAR)) AS "variant", count(DISTINCT (CASE WHEN CAST("emb_arm" AS VARCHAR) <> 'v1' THEN 1 ELSE 0 END + CASE WHEN CAST("ret_arm" AS VARCHAR) <> 'v1' THEN 2 ELSE 0 END + CASE WHEN CAST("rank_arm" AS VARCHAR) <> 'v1' THEN 4 ELSE 0 END)) AS "variants", min(CAST("ts" AS TIMESTAMP(6))) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'fm_q4')
+    AND "ts" IS NOT NULL
     AND "emb_arm" IS NOT NULL
     AND "ret_arm" IS NOT NULL
     AND "rank_arm" IS NOT NULL
     AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
   GROUP BY 1
 ),
 "units" AS (

@@ -10,8 +10,11 @@ WITH
   SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
   FROM "src_exposures"
   WHERE ("experiment" = 'homefeed_holdout')
+    AND "ts" IS NOT NULL
     AND "variant" IS NOT NULL
+    AND "variant" <> ''
     AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
   GROUP BY 1
 ),
 "units" AS (

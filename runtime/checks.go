@@ -1,0 +1,303 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/lang/ast"
+	"github.com/caliper-dev/caliper/lang/diag"
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/lang/source"
+	"github.com/caliper-dev/caliper/lang/types"
+	"github.com/caliper-dev/caliper/runtime/engine"
+)
+
+// Exposure rows left out before any statistics, by reason (keys of a
+// target's `excluded` map; counts of exposure rows).
+const (
+	ExcludedNullUnit    = "null_or_empty_unit_rows"
+	ExcludedNullVariant = "null_or_empty_variant_rows"
+	ExcludedNullTime    = "null_time_rows"
+)
+
+// ExposureCheck is what CheckExposures found: the exposure rows the
+// analysis leaves out, by reason.
+type ExposureCheck struct {
+	Excluded map[string]int64
+}
+
+// CheckExposures looks at an experiment's exposures before any
+// statistics, so that a typo or an empty selection is an error at the
+// field that caused it rather than a confident verdict: the `where`
+// filter must keep some rows (the error lists the filtered column's most
+// frequent values); the control and every named treatment must be
+// variants of the kept rows (with a did-you-mean from the values
+// present); there must be a treatment, and every arm must have units.
+// Rows whose unit or variant is NULL or empty, and rows without a time,
+// are counted (they are left out of the analysis).
+func CheckExposures(ctx context.Context, eng engine.Engine, d *dialect.Dialect, e *model.Experiment) (*ExposureCheck, diag.List) {
+	var diags diag.List
+	out := &ExposureCheck{Excluded: map[string]int64{}}
+	x := e.Exposures
+	if x == nil || x.Reader == nil || e.Factorial() || e.Assignment == nil {
+		return out, diags
+	}
+	rel := "(" + compiler.Relation(x, d) + ") " + d.Ident("x")
+	unit, variant := d.Ident(e.Unit), d.Ident(e.Assignment.Name)
+	blank := func(col string, typ types.Type) string {
+		if typ == types.String {
+			return fmt.Sprintf("%s IS NULL OR %s = ''", col, col)
+		}
+		return col + " IS NULL"
+	}
+	unitType := types.String
+	if c := x.Column(e.Unit); c != nil {
+		unitType = c.Type
+	}
+	var filter string
+	if e.ExposureFilter != nil {
+		filter = compiler.RowSQL(d, e.ExposureFilter)
+	}
+	where := func(conds ...string) string {
+		var all []string
+		if filter != "" {
+			all = append(all, "("+filter+")")
+		}
+		for _, c := range conds {
+			all = append(all, "("+c+")")
+		}
+		if len(all) == 0 {
+			return ""
+		}
+		return " WHERE " + strings.Join(all, " AND ")
+	}
+	cols := []string{"count(*)",
+		d.Aggregate("count", "*", blank(unit, unitType)),
+		d.Aggregate("count", "*", fmt.Sprintf("NOT (%s) AND (%s)", blank(unit, unitType), blank(variant, e.Assignment.Type)))}
+	bounds := compiler.ExposureBounds(e, d)
+	if x.Time != nil {
+		ts := d.Ident(x.Time.Name)
+		cols = append(cols, d.Aggregate("count", "*", fmt.Sprintf("NOT (%s) AND NOT (%s) AND %s IS NULL", blank(unit, unitType), blank(variant, e.Assignment.Type), ts)))
+	}
+	tab, err := eng.Query(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+rel+where())
+	if err == nil && len(tab.Rows) != 1 {
+		err = fmt.Errorf("%d rows", len(tab.Rows))
+	}
+	var counts []float64
+	if err == nil {
+		counts, err = numbers(tab.Rows[0])
+	}
+	if err != nil {
+		diags.Errorf(diag.EQuery, e.Span, "experiment `%s`: cannot check its exposures: %s", e.Name, firstLine(err.Error()))
+		return out, diags
+	}
+	if counts[0] == 0 && filter != "" {
+		diags = append(diags, emptyFilter(ctx, eng, d, e, rel)...)
+		return out, diags
+	}
+	if counts[0] == 0 {
+		diags.Errorf(diag.EDataEmpty, exposuresSpan(e), "experiment `%s`: the exposures `%s` have no rows", e.Name, x.Name)
+		return out, diags
+	}
+	out.Excluded[ExcludedNullUnit] = int64(counts[1])
+	out.Excluded[ExcludedNullVariant] = int64(counts[2])
+	if x.Time != nil {
+		out.Excluded[ExcludedNullTime] = int64(counts[3])
+	}
+	// The variants of the rows, with the units of the rows the analysis
+	// keeps (a unit, a time, within start and end).
+	keep := []string{"NOT (" + blank(unit, unitType) + ")"}
+	if x.Time != nil {
+		keep = append(keep, d.Ident(x.Time.Name)+" IS NOT NULL")
+	}
+	keep = append(keep, bounds...)
+	tab, err = eng.Query(ctx, fmt.Sprintf("SELECT %s AS v, %s AS n, count(*) AS r FROM %s%s GROUP BY 1 ORDER BY 2 DESC, 1",
+		d.Cast(variant, d.Types.String), d.Aggregate("count", "DISTINCT "+unit, strings.Join(keep, " AND ")), rel,
+		where("NOT ("+blank(variant, e.Assignment.Type)+")")))
+	if err != nil {
+		diags.Errorf(diag.EQuery, e.Span, "experiment `%s`: cannot list its variants: %s", e.Name, firstLine(err.Error()))
+		return out, diags
+	}
+	units, rows := map[string]int64{}, map[string]int64{}
+	var present []string
+	for _, row := range tab.Rows {
+		v, _ := row[0].(string)
+		f, err := numbers(row[1:])
+		if err != nil {
+			diags.Errorf(diag.EQuery, e.Span, "experiment `%s`: listing its variants returned %v", e.Name, err)
+			return out, diags
+		}
+		rows[v] = int64(f[1])
+		if f[0] > 0 {
+			units[v] = int64(f[0])
+			present = append(present, v)
+		}
+	}
+	if len(present) == 0 {
+		dg := diags.Errorf(diag.EDataEmpty, exposuresSpan(e), "experiment `%s`: no exposure row has a unit, a variant and a time within start and end", e.Name)
+		if nu, nv, nt := out.Excluded[ExcludedNullUnit], out.Excluded[ExcludedNullVariant], out.Excluded[ExcludedNullTime]; nu+nv+nt > 0 {
+			dg.Hint("%d row(s) have no unit, %d no variant, %d no time", nu, nv, nt)
+		} else {
+			dg.Hint("every row's time lies outside [start, end): check `start` and `end` against the data")
+		}
+		return out, diags
+	}
+	list := variantList(present, units)
+	missing := func(span source.Span, role, name string) {
+		if n := rows[name]; n > 0 {
+			diags.Errorf(diag.EDataVariant, span, "experiment `%s`: the %s %q has %d exposure row(s) but no unit to analyse: none has a unit and a time within start and end", e.Name, role, name, n).
+				Hint("%d row(s) of the exposures have no unit, %d no time; the exposures' units: %s", out.Excluded[ExcludedNullUnit], out.Excluded[ExcludedNullTime], list)
+			return
+		}
+		dg := diags.Errorf(diag.EDataVariant, span, "experiment `%s`: the %s %q is not a value of `%s` in the exposures", e.Name, role, name, e.Assignment.Name)
+		if sug := diag.Closest(name, present); sug != "" {
+			dg.Hint("did you mean %q? the exposures have %s", sug, list)
+		} else {
+			dg.Hint("the exposures have %s", list)
+		}
+	}
+	if _, ok := units[e.Control]; !ok {
+		missing(fieldSpan(e, "control", ""), "control", e.Control)
+	}
+	for _, tr := range e.Treatments {
+		if _, ok := units[tr]; !ok {
+			missing(fieldSpan(e, "treatments", tr), "treatment", tr)
+		}
+	}
+	if diags.HasErrors() {
+		return out, diags
+	}
+	treatments := e.Treatments
+	if len(treatments) == 0 {
+		for _, v := range present {
+			if v != e.Control {
+				treatments = append(treatments, v)
+			}
+		}
+	}
+	if len(treatments) == 0 {
+		diags.Errorf(diag.EDataVariant, fieldSpan(e, "control", ""), "experiment `%s`: the exposures have only the control %q: there is no treatment to compare", e.Name, e.Control).
+			Hint("check the exposures' filter and data; the exposures have %s%s", list, blanks(out))
+	}
+	return out, diags
+}
+
+// blanks mentions exposure rows left out for a missing variant or unit.
+func blanks(out *ExposureCheck) string {
+	s := ""
+	if n := out.Excluded[ExcludedNullVariant]; n > 0 {
+		s += fmt.Sprintf("; %d row(s) have no variant", n)
+	}
+	if n := out.Excluded[ExcludedNullUnit]; n > 0 {
+		s += fmt.Sprintf("; %d row(s) have no unit", n)
+	}
+	return s
+}
+
+// variantList renders variants with their units, most units first.
+func variantList(vs []string, units map[string]int64) string {
+	var parts []string
+	for i, v := range vs {
+		if i == 8 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(vs)-i))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%q (%d units)", v, units[v]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// emptyFilter explains a `where` on the exposures that keeps no row: the
+// most frequent values of the columns it reads.
+func emptyFilter(ctx context.Context, eng engine.Engine, d *dialect.Dialect, e *model.Experiment, rel string) diag.List {
+	var diags diag.List
+	span, names := filterSpan(e)
+	dg := diags.Errorf(diag.EDataEmpty, span, "experiment `%s`: no exposure row matches the filter", e.Name)
+	var hints []string
+	for _, name := range names {
+		c := e.Exposures.Column(name)
+		if c == nil {
+			continue
+		}
+		col := d.Ident(c.Name)
+		tab, err := eng.Query(ctx, fmt.Sprintf("SELECT %s AS v, count(*) AS n FROM %s GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5", d.Cast(col, d.Types.String), rel))
+		if err != nil {
+			diags.Errorf(diag.EQuery, e.Span, "experiment `%s`: cannot list the values of `%s`: %s", e.Name, c.Name, firstLine(err.Error()))
+			continue
+		}
+		var vals []string
+		for _, row := range tab.Rows {
+			n, err := engine.Float(row[1])
+			if err != nil {
+				continue
+			}
+			if row[0] == nil {
+				vals = append(vals, fmt.Sprintf("NULL (%d row(s))", int64(n)))
+				continue
+			}
+			vals = append(vals, fmt.Sprintf("%q (%d row(s))", fmt.Sprint(row[0]), int64(n)))
+		}
+		if len(vals) == 0 {
+			hints = append(hints, fmt.Sprintf("`%s` has no rows at all", c.Name))
+			continue
+		}
+		hints = append(hints, fmt.Sprintf("the most frequent values of `%s`: %s", c.Name, strings.Join(vals, ", ")))
+	}
+	if len(hints) > 0 {
+		dg.Hint("%s", strings.Join(hints, "; "))
+	}
+	return diags
+}
+
+// field returns an experiment declaration's field.
+func declField(e *model.Experiment, key string) *ast.Field {
+	if e.Decl == nil {
+		return nil
+	}
+	for _, f := range e.Decl.Fields {
+		if f.Key != nil && f.Key.Name == key {
+			return f
+		}
+	}
+	return nil
+}
+
+// fieldSpan is the span of a field's value (of the list item equal to
+// item, when given), or the experiment's.
+func fieldSpan(e *model.Experiment, key, item string) source.Span {
+	f := declField(e, key)
+	if f == nil || f.Value == nil {
+		return e.Span
+	}
+	if l, ok := f.Value.(*ast.StringList); ok && item != "" {
+		for _, it := range l.Items {
+			if it.Value == item {
+				return it.Sp
+			}
+		}
+	}
+	return f.Value.Span()
+}
+
+// exposuresSpan is the span of the `exposures` field's value.
+func exposuresSpan(e *model.Experiment) source.Span { return fieldSpan(e, "exposures", "") }
+
+// filterSpan is the span of the exposures' `where` expression and the
+// plain column names it reads.
+func filterSpan(e *model.Experiment) (source.Span, []string) {
+	f := declField(e, "exposures")
+	if f == nil {
+		return e.Span, nil
+	}
+	x, ok := f.Value.(*ast.Exposures)
+	if !ok || x.Where == nil {
+		return f.Value.Span(), nil
+	}
+	names := ast.PlainNames(x.Where)
+	sort.Strings(names)
+	return x.Where.Span(), names
+}
