@@ -86,7 +86,7 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 // windows): a comparison with an empty arm is not a result.
 func emptyArms(e *model.Experiment, t *report.Target) diag.List {
 	var diags diag.List
-	if e.Factorial() {
+	if e.Factorial() || e.Cluster != nil { // clustered arms count clusters (consistency's change); not checked here yet
 		return diags
 	}
 	arms := append([]string{e.Control}, e.Treatments...)
