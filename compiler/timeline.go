@@ -17,6 +17,10 @@ const (
 	ColPeriodEnd   = "period_end"   // the cut: the period's end (exclusive)
 )
 
+// MaxTimelinePeriods caps a timeline's periods (days or weeks since its
+// origin): a longer span is refused with a diagnostic naming the limit.
+const MaxTimelinePeriods = 1000
+
 // TimelinePrefix names a timeline's statistics columns: "d_" + the main
 // query's column for the period alone, "c_" + it for everything up to the
 // period's end.
@@ -83,6 +87,10 @@ func (b *builder) timelineSQL() string {
 		// end when the end is a period boundary.
 		lastPeriod = fmt.Sprintf("least(%s, CAST(ceil(%s / %d) AS %s) - 1)", lastPeriod, fmt.Sprintf(d.Seconds, b.instant(e.End), o), step, d.Types.Int)
 	}
+	// At most MaxTimelinePeriods+1 periods: one sentinel date in the data
+	// must not make millions of them. A period numbered MaxTimelinePeriods
+	// in the result means the span was cut (the runtime refuses it).
+	lastPeriod = fmt.Sprintf("least(%s, %d)", lastPeriod, MaxTimelinePeriods)
 	k := d.SeriesValue
 	ctes = append(ctes, b.sqlf("\"periods\" AS (\n  SELECT %s AS \"period\", %s AS \"period_start\", %s AS \"period_end\"\n  FROM (SELECT %s AS \"origin\") o%s\n)",
 		k, d.Shift(o, k, step), d.Shift(o, "("+k+" + 1)", step), origin, fmt.Sprintf(d.Series, lastPeriod)))

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/internal/safetext"
 	"github.com/caliper-dev/caliper/lang/diag"
 )
 
@@ -93,5 +96,72 @@ func FuzzCheck(f *testing.F) {
 			t.Fatal(err)
 		}
 		diag.WriteGitHub(io.Discard, res.Diags, 0)
+	})
+}
+
+// FuzzNames: a name, a string and a comment with arbitrary bytes (control
+// characters, escapes, bidirectional marks, invalid UTF-8) in an otherwise
+// valid spec. Whatever checks, no control character reaches the compiled
+// SQL outside the spec's own string literals, and nothing unsafe reaches
+// the rendered diagnostics (SECURITY.md).
+func FuzzNames(f *testing.F) {
+	for _, s := range []string{"ranker", "ranker\r; COPY (SELECT 1) TO '/tmp/x'; --", "a\x1b[2Jb", "x\u2028y", "\u009b31m",
+		"r\u202eexe", "bad\xffbyte", "tab\there", "new\nline", "quote`d", "é"} {
+		f.Add(s, s, s)
+	}
+	f.Fuzz(func(t *testing.T, name, str, comment string) {
+		spec := "// " + comment + "\n" + `source events {
+  from csv("data/events.csv")
+  time ts
+  columns { user_id string  variant string  event string  ts timestamp }
+}
+
+metric ` + "`" + name + "`" + ` {
+  owner "t"
+  title "` + str + `"
+  value count(events where event == "` + str + `")
+}
+
+experiment ` + "`" + name + "_x`" + ` {
+  exposures  events
+  unit       user_id
+  assignment variant
+  control    "control"
+  window     7d
+  primary    ` + "`" + name + "`" + `
+}
+`
+		res := LoadSource("fuzz.cal", spec)
+		var buf bytes.Buffer
+		diag.Render(&buf, res.Files, res.Diags, diag.RenderOptions{})
+		if i, r := safetext.Find(buf.String(), "\t\n"); i >= 0 {
+			t.Fatalf("rendered diagnostics hold %q at %d: %q", r, i, buf.String())
+		}
+		if res.Diags.HasErrors() {
+			return
+		}
+		// (A line break in the comment ends it: the rest is spec text.)
+		for _, c := range [][2]string{{name, ""}, {str, "\t"}, {comment, "\t\r\n"}} {
+			if i, _ := safetext.Find(c[0], c[1]); i >= 0 {
+				t.Fatalf("a spec with a control character in %q checked without error", c[0])
+			}
+		}
+		for _, d := range dialect.All {
+			plan, err := compiler.Compile(res.Package.Targets[0], d)
+			if err != nil {
+				continue
+			}
+			// Outside string literals (where the dialect's quoting
+			// holds a filter's string), SQL holds no control character
+			// but newlines and tabs; no comment line holds more than one.
+			for _, line := range strings.Split(plan.SQL, "\n") {
+				if i, r := safetext.Find(line, "\t"); i >= 0 && !strings.Contains(line, "'") {
+					t.Fatalf("%s SQL holds %q: %q", d.Name, r, line)
+				}
+				if strings.HasPrefix(strings.TrimSpace(line), "--") && strings.ContainsAny(line, "\r\u2028\u2029") {
+					t.Fatalf("%s SQL comment holds a line break: %q", d.Name, line)
+				}
+			}
+		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/caliper-dev/caliper/internal/confine"
 	"github.com/caliper-dev/caliper/lang/ast"
 	"github.com/caliper-dev/caliper/lang/check"
 	"github.com/caliper-dev/caliper/lang/diag"
@@ -30,7 +31,22 @@ type Result struct {
 // file's targets, names resolved across its folder), parses and checks it.
 // Diagnostics hold every problem found; Package is nil only when nothing
 // could be read.
+//
+// File readers may read inside the spec folder's tree and the data roots
+// of CALIPER_DATA_ROOT; LoadWith takes others.
 func Load(path string) *Result {
+	return LoadWith(path, Options{DataRoots: confine.EnvRoots()})
+}
+
+// Options control loading.
+type Options struct {
+	// DataRoots are directories outside the spec folder that its file
+	// readers may read (--data-root).
+	DataRoots []string
+}
+
+// LoadWith is Load with options.
+func LoadWith(path string, opt Options) *Result {
 	res := &Result{Files: source.NewSet()}
 	dir, target, names, err := specFiles(path)
 	if err != nil {
@@ -52,7 +68,7 @@ func Load(path string) *Result {
 		res.ASTs = append(res.ASTs, file)
 		res.Diags = append(res.Diags, diags...)
 	}
-	pkg, diags := check.Check(dir, res.ASTs, check.Options{TargetFile: target, SyntaxErrors: res.Diags.HasErrors()})
+	pkg, diags := check.Check(dir, res.ASTs, check.Options{TargetFile: target, SyntaxErrors: res.Diags.HasErrors(), DataRoots: opt.DataRoots})
 	res.Package = pkg
 	res.Diags = append(res.Diags, diags...)
 	res.Diags = res.Diags.Sort()

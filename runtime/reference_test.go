@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"encoding/json"
+	"github.com/caliper-dev/caliper/internal/confine"
 	"math"
 	"os"
 	"path/filepath"
@@ -58,6 +59,8 @@ func runSpec(t *testing.T, dataDir string, extra ...string) *report.Target {
 	if err := os.Symlink(abs, filepath.Join(dir, "data")); err != nil {
 		t.Fatal(err)
 	}
+	// The data folder is linked from outside the spec's tree: grant it.
+	t.Setenv(confine.EnvDataRoot, abs)
 	return runSpecDir(t, dir)
 }
 

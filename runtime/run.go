@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -50,7 +51,17 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 			continue
 		}
 		t, err := RunExperiment(ctx, eng, plan)
-		if err != nil {
+		var le *LimitError
+		var re *engine.RowsError
+		switch {
+		case errors.As(err, &le):
+			diags.Errorf(diag.ELimit, le.Span, "%s", le.Msg).Hint("%s", le.Hint)
+			continue
+		case errors.As(err, &re):
+			diags.Errorf(diag.ELimit, e.Span, "experiment %s: %v", e.Name, re).
+				Hint("a split or segment column with very many values multiplies the result rows; split by a coarser column")
+			continue
+		case err != nil:
 			diags.Errorf(diag.EQuery, e.Span, "%v", err)
 			continue
 		}

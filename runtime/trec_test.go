@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"bufio"
 	"fmt"
+	"github.com/caliper-dev/caliper/internal/confine"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,6 +36,8 @@ func trecAll(t *testing.T, path string) map[string]string {
 // decimals, with and without missing_queries zero (trec_eval -c).
 func TestBenchmarkMatchesTrecEval(t *testing.T) {
 	qrels := testref.Path(t, "trec_eval/qrels.test")
+	// The reference collection is outside the spec's tree: grant it.
+	t.Setenv(confine.EnvDataRoot, filepath.Dir(qrels))
 	cases := []struct{ run, out, missing string }{
 		{"results.test", "out.test.a", "skip"},
 		{"results.trunc", "out.test.aqc", "zero"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/lang/check"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/lang/types"
@@ -32,6 +33,21 @@ func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 		diags.Errorf(diag.EDataRead, s.ArgSpan, "source `%s` reads files with %s(...), which %s cannot read", s.Name, s.Reader.Name, d.Title).
 			Hint("load the data into a table of the database and declare the source with from table(\"schema.table\") or sql \"\"\"...\"\"\"")
 		return diags
+	}
+	if s.Reader.Name == "sql" {
+		// One read-only query, checked before anything of it runs: the
+		// checker's lexical test, then the engine's own parser.
+		msg := check.SQLProblem(s.Arg)
+		if qc, ok := eng.(engine.QueryChecker); ok && msg == "" {
+			if err := qc.CheckQuery(ctx, s.Arg); err != nil {
+				msg = "is not one read-only query: " + firstLine(err.Error())
+			}
+		}
+		if msg != "" {
+			diags.Errorf(diag.ENotAQuery, s.ArgSpan, "source `%s`: the sql source %s", s.Name, msg).
+				Hint(`a sql source is one read-only query: sql """select ... from ..."""`)
+			return diags
+		}
 	}
 	if s.Reader.Path && !strings.ContainsAny(s.Arg, "*?[") {
 		if _, err := os.Stat(s.Arg); err != nil {

@@ -40,7 +40,7 @@ there are errors, whatever the format.`,
 			if err := lang.CheckPath(args[0]); err != nil {
 				return err
 			}
-			res := lang.Load(args[0])
+			res := lang.LoadWith(args[0], loadOptions())
 			out := cmd.OutOrStdout()
 			var err error
 			switch format {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caliper-dev/caliper/internal/confine"
 	"github.com/caliper-dev/caliper/internal/safetext"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/lang/diag"
@@ -49,6 +50,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root.SetErr(stderr)
 	var all bool
 	root.PersistentFlags().BoolVar(&all, "all", false, "show every diagnostic (default: the first 10)")
+	dataRoots = nil
+	root.PersistentFlags().StringArrayVar(&dataRoots, "data-root", nil, "a directory outside the spec folder that file readers may read (repeatable; also "+confine.EnvDataRoot+")")
 	for _, c := range commands {
 		root.AddCommand(c(&all))
 	}
@@ -65,13 +68,27 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// dataRoots are the --data-root flags of the running command.
+var dataRoots []string
+
+// loadOptions grant the spec the data roots of --data-root and
+// CALIPER_DATA_ROOT (and nothing else: see SECURITY.md).
+func loadOptions() lang.Options {
+	return lang.Options{DataRoots: append(append([]string{}, dataRoots...), confine.EnvRoots()...)}
+}
+
+// specRoots are the directories the engine may read for a loaded spec.
+func specRoots(res *lang.Result) []string {
+	return confine.New(res.Package.Dir, loadOptions().DataRoots...).Dirs()
+}
+
 // load parses and checks path, printing diagnostics; it fails with exit 1
 // when there are errors.
 func load(cmd *cobra.Command, path string, all bool) (*lang.Result, error) {
 	if err := lang.CheckPath(path); err != nil {
 		return nil, err
 	}
-	res := lang.Load(path)
+	res := lang.LoadWith(path, loadOptions())
 	printDiags(cmd, res, res.Diags, all)
 	if res.Diags.HasErrors() {
 		return nil, exitError{exitSpec}

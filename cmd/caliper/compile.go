@@ -9,6 +9,9 @@ import (
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/lang"
+	"github.com/caliper-dev/caliper/lang/diag"
+	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
 )
 
@@ -50,6 +53,14 @@ saved as CSV or JSON, is what caliper analyze reads.`,
 			res, err := load(cmd, args[0], *all)
 			if err != nil {
 				return err
+			}
+			if d == dialect.DuckDB {
+				// sql sources are parsed by DuckDB itself before their SQL
+				// is printed (nothing runs): one read-only query each.
+				if diags := checkQueries(res); diags.HasErrors() {
+					printDiags(cmd, res, diags, *all)
+					return exitError{exitSpec}
+				}
 			}
 			first := true
 			for _, e := range res.Package.Targets {
@@ -95,4 +106,33 @@ func (f *engineFlags) check() error { return f.duckdb.Validate() }
 
 func (f *engineFlags) open(ctx context.Context) (engine.Engine, error) {
 	return engine.Open(ctx, f.engine, f.duckdb)
+}
+
+// checkQueries parses the targets' sql sources with an in-memory DuckDB's
+// parser: each must be exactly one read-only query.
+func checkQueries(res *lang.Result) diag.List {
+	var diags diag.List
+	var eng *engine.DuckDB
+	for _, s := range runtime.TargetSources(res.Package) {
+		if s.Reader == nil || s.Reader.Name != "sql" {
+			continue
+		}
+		if eng == nil {
+			var err error
+			if eng, err = engine.OpenDuckDB(""); err != nil {
+				diags.Errorf(diag.EQuery, s.ArgSpan, "cannot open DuckDB to parse the sql source: %v", err)
+				return diags
+			}
+			defer eng.Close()
+			if err := engine.Confine(eng, nil); err != nil {
+				diags.Errorf(diag.EQuery, s.ArgSpan, "%v", err)
+				return diags
+			}
+		}
+		if err := eng.CheckQuery(context.Background(), s.Arg); err != nil {
+			diags.Errorf(diag.ENotAQuery, s.ArgSpan, "source `%s`: the sql source is not one read-only query: %s", s.Name, strings.SplitN(err.Error(), "\n", 2)[0]).
+				Hint(`a sql source is one read-only query: sql """select ... from ..."""`)
+		}
+	}
+	return diags
 }

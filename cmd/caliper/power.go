@@ -79,6 +79,9 @@ func powerCmd(all *bool) *cobra.Command {
 					return err
 				}
 				defer eng.Close()
+				if err := engine.Confine(eng, specRoots(res)); err != nil {
+					return err
+				}
 			}
 			p, diags := runtime.Power(context.Background(), eng, e, opt)
 			printDiags(cmd, res, diags, *all)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/caliper-dev/caliper/runtime"
+	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
 )
 
@@ -44,6 +45,9 @@ func runCmd(all *bool) *cobra.Command {
 				return err
 			}
 			defer eng.Close()
+			if err := engine.Confine(eng, specRoots(res)); err != nil {
+				return err
+			}
 			if cmd.Flags().Changed("target") && target != eng.Dialect().Name {
 				return fmt.Errorf("--target %s: the engine is %s (choose it with --engine)", target, eng.Dialect().Name)
 			}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/caliper-dev/caliper/internal/confine"
 	"github.com/caliper-dev/caliper/lang/ast"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
@@ -24,6 +25,10 @@ type Options struct {
 	// SyntaxErrors says the files had syntax errors. Warnings are only
 	// reported for folders without errors (they are noise next to them).
 	SyntaxErrors bool
+	// DataRoots are directories outside the spec folder that file readers
+	// may read (--data-root, CALIPER_DATA_ROOT). The spec folder's tree is
+	// always readable; nothing else is.
+	DataRoots []string
 }
 
 // checker holds the state of one check.
@@ -38,6 +43,7 @@ type checker struct {
 	checking map[string]bool // metrics on the stack, for cycles
 	used     map[string]bool // sources used
 	pkg      *model.Package
+	roots    confine.Roots
 }
 
 // Check checks the files of one spec folder.
@@ -46,7 +52,8 @@ func Check(dir string, files []*ast.File, opt Options) (*model.Package, diag.Lis
 		dir: dir, decls: map[string]*ast.Decl{}, file: map[*ast.Decl]string{},
 		sources: map[string]*model.Source{}, metrics: map[string]*model.Metric{},
 		checking: map[string]bool{}, used: map[string]bool{},
-		pkg: &model.Package{Dir: dir},
+		pkg:   &model.Package{Dir: dir},
+		roots: confine.New(dir, opt.DataRoots...),
 	}
 	var all []*ast.Decl
 	for _, f := range files {
@@ -252,6 +259,25 @@ func (c *checker) from(s *model.Source, f *ast.From) {
 	s.ArgSpan = f.Args[0].Sp
 	if r.Path && !filepath.IsAbs(s.Arg) {
 		s.Arg = filepath.Join(filepath.Dir(f.Sp.File), s.Arg)
+	}
+	if r.Path {
+		c.confinePath(f.Args[0], s.Arg)
+	}
+	if r.Name == "sql" {
+		c.checkSQL(f.Args[0])
+	}
+}
+
+// confinePath reports a file reader's path that leaves the spec folder's
+// tree and the data roots: as written, then on disk (symlinks, globs).
+func (c *checker) confinePath(arg *ast.StringLit, joined string) {
+	err := c.roots.CheckLexical(arg.Value, joined)
+	if err == nil {
+		err = c.roots.CheckDisk(arg.Value, joined)
+	}
+	if err != nil {
+		c.diags.Errorf(diag.EPathOutside, arg.Sp, "%v", err).
+			Hint("a spec reads files inside its own folder's tree only; grant another directory on the command line with --data-root DIR (or %s)", confine.EnvDataRoot)
 	}
 }
 

@@ -145,6 +145,7 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 	}
 	c.metricUses(d, e)
 	c.components(e)
+	c.limitExperiment(e)
 	c.split(d, e)
 	c.timeline(d, e)
 	c.launch(d, e)
@@ -554,3 +555,29 @@ func (c *checker) timeRequirements(d *ast.Decl, e *model.Experiment) {
 
 // experimentSources lists the sources an experiment's metrics read.
 func experimentSources(e *model.Experiment) []*model.Source { return e.MetricSources() }
+
+// Work limits of one experiment: its metrics (each one a set of columns
+// of the compiled query and a statistics pass), and the summed size of
+// their values written out (the compiled SQL's size).
+const (
+	MaxMetricsPerExperiment = 500
+	MaxExperimentSize       = 100000
+)
+
+func (c *checker) limitExperiment(e *model.Experiment) {
+	if n := len(e.Metrics); n > MaxMetricsPerExperiment {
+		c.diags.Errorf(diag.ELimit, e.Metrics[MaxMetricsPerExperiment].Span, "experiment `%s` uses %d metrics; at most %d are allowed (limit: metrics per experiment)", e.Name, n, MaxMetricsPerExperiment).
+			Hint("split the metrics over several experiments on the same exposures")
+		e.Metrics = e.Metrics[:MaxMetricsPerExperiment]
+		return
+	}
+	total := 0
+	for _, u := range e.Metrics {
+		total += model.ExpandedSize(u.Metric.Value, MaxExperimentSize) + model.ExpandedSize(u.Metric.Den, MaxExperimentSize)
+		if total > MaxExperimentSize {
+			c.diags.Errorf(diag.ELimit, u.Span, "experiment `%s`: its metrics' values add up to more than %d terms once written out (limit: experiment size, %d)", e.Name, MaxExperimentSize, MaxExperimentSize).
+				Hint("split the metrics over several experiments, or simplify them")
+			return
+		}
+	}
+}

@@ -37,6 +37,7 @@ func (c *checker) metric(d *ast.Decl) *model.Metric {
 	}
 	if f := field(d, "value"); f != nil {
 		c.metricValue(m, f.Value.(*ast.ExprValue).X)
+		c.limitSize(m, f.Value.(*ast.ExprValue).X)
 	} else {
 		c.diags.Errorf(diag.EMissingField, d.Name.Sp, "metric `%s` has no `value`", m.Name).
 			Hint(`say what it measures: value count(events where event == "save")`)
@@ -72,6 +73,26 @@ func (c *checker) metric(d *ast.Decl) *model.Metric {
 	delete(c.checking, m.Name)
 	c.metrics[m.Name] = m
 	return m
+}
+
+// MaxExpandedSize caps a metric value's size with the metrics it refers
+// to written out (model.ExpandedSize): references share nodes in the
+// model, but SQL prints each use, so `x_i = x_(i-1) + x_(i-1)` doubles per
+// level. Beyond the cap the metric is refused, before anything walks or
+// prints it.
+const MaxExpandedSize = 20000
+
+func (c *checker) limitSize(m *model.Metric, e ast.Expr) {
+	n := model.ExpandedSize(m.Value, MaxExpandedSize) + model.ExpandedSize(m.Den, MaxExpandedSize)
+	if n <= MaxExpandedSize {
+		return
+	}
+	c.diags.Errorf(diag.ELimit, e.Span(), "metric `%s` expands to more than %d terms once the metrics it refers to are written out (limit: expression size, %d)", m.Name, MaxExpandedSize, MaxExpandedSize).
+		Hint("each reference to another metric repeats that metric's whole value; refer to fewer metrics, or to each one once")
+	m.Value, m.Den = invalidUnit, nil
+	if m.Kind == model.Ratio {
+		m.Den = invalidUnit
+	}
 }
 
 // metricRef resolves a metric name, checking it first if needed.

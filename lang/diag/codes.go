@@ -51,6 +51,9 @@ const (
 	EDataColumn   Code = "E0502" // declared column missing from the data
 	EDataType     Code = "E0503" // declared column has an incompatible type in the data
 	EQuery        Code = "E0504" // the engine rejected a query
+	EPathOutside  Code = "E0505" // a reader's path leaves the spec folder's tree and the data roots
+	ENotAQuery    Code = "E0506" // a sql source is not exactly one read-only SELECT or WITH query
+	ELimit        Code = "E0507" // a spec exceeds a work limit (metrics, periods, rows, expression size)
 	EDataVariant  Code = "E0510" // control or treatment not among the exposures' variants, or no treatment
 	EDataEmpty    Code = "E0511" // the (filtered) exposures have no rows
 )

@@ -424,8 +424,15 @@ func (*IsNull) rowExpr()    {}
 func Aggregates(exprs ...UnitExpr) []*Aggregate {
 	var out []*Aggregate
 	seen := map[string]bool{}
+	// Metric references share their value's nodes, so the expression is a
+	// DAG: each node is walked once (linear, however deep the sharing).
+	visited := map[UnitExpr]bool{}
 	var walk func(UnitExpr)
 	walk = func(e UnitExpr) {
+		if visited[e] {
+			return
+		}
+		visited[e] = true
 		switch e := e.(type) {
 		case *Aggregate:
 			if !seen[e.Key] {
@@ -445,6 +452,34 @@ func Aggregates(exprs ...UnitExpr) []*Aggregate {
 		}
 	}
 	return out
+}
+
+// ExpandedSize is the number of nodes of a per-unit expression written
+// out as a tree, as SQL prints it (a metric referenced twice counts
+// twice), computed in time linear in the shared DAG. It stops counting
+// beyond limit (returning limit+1), so it never overflows.
+func ExpandedSize(e UnitExpr, limit int) int {
+	memo := map[UnitExpr]int{}
+	var size func(UnitExpr) int
+	size = func(e UnitExpr) int {
+		if e == nil {
+			return 0
+		}
+		if n, ok := memo[e]; ok {
+			return n
+		}
+		n := 1
+		switch e := e.(type) {
+		case *UnitBinary:
+			n += size(e.X) + size(e.Y)
+		case *UnitUnary:
+			n += size(e.X)
+		}
+		n = min(n, limit+1)
+		memo[e] = n
+		return n
+	}
+	return size(e)
 }
 
 // MetricSources lists the sources an experiment's metrics read, in

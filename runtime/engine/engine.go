@@ -64,7 +64,8 @@ func (t *Table) Index(name string) int {
 
 // DuckDB is an embedded DuckDB database.
 type DuckDB struct {
-	db *sql.DB
+	db      *sql.DB
+	tempDir string
 }
 
 // DuckDBOptions are DuckDB settings; zero values keep DuckDB's defaults.
@@ -145,7 +146,7 @@ func OpenDuckDBWith(path string, opt DuckDBOptions) (*DuckDB, error) {
 			return nil, fmt.Errorf("duckdb setting %s: %w", strings.TrimPrefix(s, "SET "), err)
 		}
 	}
-	return &DuckDB{db: db}, nil
+	return &DuckDB{db: db, tempDir: opt.TempDir}, nil
 }
 
 // Dialect implements Engine.
@@ -167,6 +168,9 @@ func (d *DuckDB) Query(ctx context.Context, query string) (*Table, error) {
 	}
 	t := &Table{Columns: cols}
 	for rows.Next() {
+		if len(t.Rows) == MaxResultRows {
+			return nil, &RowsError{Limit: MaxResultRows}
+		}
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
 		for i := range vals {

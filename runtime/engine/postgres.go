@@ -68,7 +68,15 @@ func (p *Postgres) Dialect() *dialect.Dialect { return dialect.Postgres }
 func (p *Postgres) Query(ctx context.Context, query string) (*Table, error) {
 	// The simple protocol: one round trip, no prepared statement to cache
 	// for a query that runs once.
-	rows, err := p.conn.Query(ctx, query, pgx.QueryExecModeSimpleProtocol)
+	// A spec's SQL runs in a read-only transaction, with the extended
+	// protocol, which takes exactly one statement: nothing it holds can
+	// write, or end the transaction and run more.
+	tx, err := p.conn.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	rows, err := tx.Query(ctx, query, pgx.QueryExecModeExec)
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +86,9 @@ func (p *Postgres) Query(ctx context.Context, query string) (*Table, error) {
 		t.Columns = append(t.Columns, fd.Name)
 	}
 	for rows.Next() {
+		if len(t.Rows) == MaxResultRows {
+			return nil, &RowsError{Limit: MaxResultRows}
+		}
 		vals, err := rows.Values()
 		if err != nil {
 			return nil, err

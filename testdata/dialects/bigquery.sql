@@ -397,7 +397,7 @@ WITH
 ),
 `periods` AS (
   SELECT k AS `period`, TIMESTAMP_ADD(o.`origin`, INTERVAL k * 86400 SECOND) AS `period_start`, TIMESTAMP_ADD(o.`origin`, INTERVAL (k + 1) * 86400 SECOND) AS `period_end`
-  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP) AS `origin`) o CROSS JOIN UNNEST(GENERATE_ARRAY(0, least(CAST(floor((TIMESTAMP_DIFF(greatest((SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_exposures`), (SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_events`)), o.`origin`, MICROSECOND) / 1000000) / 86400) AS INT64), CAST(ceil((TIMESTAMP_DIFF(CAST('2026-10-12 00:00:00' AS TIMESTAMP), o.`origin`, MICROSECOND) / 1000000) / 86400) AS INT64) - 1))) AS k
+  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP) AS `origin`) o CROSS JOIN UNNEST(GENERATE_ARRAY(0, least(least(CAST(floor((TIMESTAMP_DIFF(greatest((SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_exposures`), (SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_events`)), o.`origin`, MICROSECOND) / 1000000) / 86400) AS INT64), CAST(ceil((TIMESTAMP_DIFF(CAST('2026-10-12 00:00:00' AS TIMESTAMP), o.`origin`, MICROSECOND) / 1000000) / 86400) AS INT64) - 1), 1000))) AS k
 ),
 `unit_periods` AS (
   SELECT f.`unit`, p.`period`, p.`period_start`, p.`period_end`, min(f.`variant`) AS `variant`, count(*) AS `variants`, min(f.`first_ts`) AS `t0`

@@ -395,7 +395,7 @@ WITH
 ),
 "periods" AS (
   SELECT k AS "period", o."origin" + k * INTERVAL '86400 seconds' AS "period_start", o."origin" + (k + 1) * INTERVAL '86400 seconds' AS "period_end"
-  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP) AS "origin") o, generate_series(0, least(CAST(floor(extract(epoch FROM greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP)) FROM "src_events")) - o."origin") / 86400) AS BIGINT), CAST(ceil(extract(epoch FROM CAST('2026-10-12 00:00:00' AS TIMESTAMP) - o."origin") / 86400) AS BIGINT) - 1)) r(k)
+  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP) AS "origin") o, generate_series(0, least(least(CAST(floor(extract(epoch FROM greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP)) FROM "src_events")) - o."origin") / 86400) AS BIGINT), CAST(ceil(extract(epoch FROM CAST('2026-10-12 00:00:00' AS TIMESTAMP) - o."origin") / 86400) AS BIGINT) - 1), 1000)) r(k)
 ),
 "unit_periods" AS (
   SELECT f."unit", p."period", p."period_start", p."period_end", min(f."variant") AS "variant", count(*) AS "variants", min(f."first_ts") AS "t0"

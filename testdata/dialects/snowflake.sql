@@ -395,7 +395,7 @@ WITH
 ),
 "periods" AS (
   SELECT CAST(r.value AS BIGINT) AS "period", DATEADD(second, CAST(r.value AS BIGINT) * 86400, o."origin") AS "period_start", DATEADD(second, (CAST(r.value AS BIGINT) + 1) * 86400, o."origin") AS "period_end"
-  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ) AS "origin") o, LATERAL FLATTEN(input => ARRAY_GENERATE_RANGE(0, least(CAST(floor((DATEDIFF(microsecond, o."origin", greatest((SELECT max(CAST("ts" AS TIMESTAMP_NTZ)) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP_NTZ)) FROM "src_events"))) / 1000000) / 86400) AS BIGINT), CAST(ceil((DATEDIFF(microsecond, o."origin", CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)) / 1000000) / 86400) AS BIGINT) - 1) + 1)) r
+  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ) AS "origin") o, LATERAL FLATTEN(input => ARRAY_GENERATE_RANGE(0, least(least(CAST(floor((DATEDIFF(microsecond, o."origin", greatest((SELECT max(CAST("ts" AS TIMESTAMP_NTZ)) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP_NTZ)) FROM "src_events"))) / 1000000) / 86400) AS BIGINT), CAST(ceil((DATEDIFF(microsecond, o."origin", CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)) / 1000000) / 86400) AS BIGINT) - 1), 1000) + 1)) r
 ),
 "unit_periods" AS (
   SELECT f."unit", p."period", p."period_start", p."period_end", min(f."variant") AS "variant", count(*) AS "variants", min(f."first_ts") AS "t0"

@@ -395,7 +395,7 @@ WITH
 ),
 `periods` AS (
   SELECT k AS `period`, o.`origin` + k * INTERVAL '86400' SECOND AS `period_start`, o.`origin` + (k + 1) * INTERVAL '86400' SECOND AS `period_end`
-  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP) AS `origin`) o LATERAL VIEW explode(sequence(0, least(CAST(floor(((unix_micros(greatest((SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_exposures`), (SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_events`))) - unix_micros(o.`origin`)) / 1000000) / 86400) AS BIGINT), CAST(ceil(((unix_micros(CAST('2026-10-12 00:00:00' AS TIMESTAMP)) - unix_micros(o.`origin`)) / 1000000) / 86400) AS BIGINT) - 1))) r AS k
+  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP) AS `origin`) o LATERAL VIEW explode(sequence(0, least(least(CAST(floor(((unix_micros(greatest((SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_exposures`), (SELECT max(CAST(`ts` AS TIMESTAMP)) FROM `src_events`))) - unix_micros(o.`origin`)) / 1000000) / 86400) AS BIGINT), CAST(ceil(((unix_micros(CAST('2026-10-12 00:00:00' AS TIMESTAMP)) - unix_micros(o.`origin`)) / 1000000) / 86400) AS BIGINT) - 1), 1000))) r AS k
 ),
 `unit_periods` AS (
   SELECT f.`unit`, p.`period`, p.`period_start`, p.`period_end`, min(f.`variant`) AS `variant`, count(*) AS `variants`, min(f.`first_ts`) AS `t0`

@@ -397,7 +397,7 @@ WITH
 ),
 "periods" AS (
   SELECT k AS "period", o."origin" + k * INTERVAL '86400' SECOND AS "period_start", o."origin" + (k + 1) * INTERVAL '86400' SECOND AS "period_end"
-  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP(6)) AS "origin") o CROSS JOIN UNNEST(sequence(0, least(CAST(floor((date_diff('millisecond', o."origin", greatest((SELECT max(CAST("ts" AS TIMESTAMP(6))) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP(6))) FROM "src_events"))) / 1000.0) / 86400) AS BIGINT), CAST(ceil((date_diff('millisecond', o."origin", CAST('2026-10-12 00:00:00' AS TIMESTAMP(6))) / 1000.0) / 86400) AS BIGINT) - 1))) AS r(k)
+  FROM (SELECT CAST('2026-10-02 00:00:00' AS TIMESTAMP(6)) AS "origin") o CROSS JOIN UNNEST(sequence(0, least(least(CAST(floor((date_diff('millisecond', o."origin", greatest((SELECT max(CAST("ts" AS TIMESTAMP(6))) FROM "src_exposures"), (SELECT max(CAST("ts" AS TIMESTAMP(6))) FROM "src_events"))) / 1000.0) / 86400) AS BIGINT), CAST(ceil((date_diff('millisecond', o."origin", CAST('2026-10-12 00:00:00' AS TIMESTAMP(6))) / 1000.0) / 86400) AS BIGINT) - 1), 1000))) AS r(k)
 ),
 "unit_periods" AS (
   SELECT f."unit", p."period", p."period_start", p."period_end", min(f."variant") AS "variant", count(*) AS "variants", min(f."first_ts") AS "t0"
