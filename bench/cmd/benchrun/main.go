@@ -92,7 +92,7 @@ func child(what string, args []string) error {
 		_, err := eng.Query(ctx, bench.Fused(dir))
 		return err
 	}
-	res := lang.Load(dir)
+	res := lang.LoadWith(dir, lang.Options{DataRoots: []string{filepath.Join(filepath.Dir(dir), "data")}})
 	if res.Diags.HasErrors() {
 		return res.Diags.Err()
 	}
@@ -193,9 +193,9 @@ func run(sizeList, data, cal string, reps int, analyze bool) error {
 		}
 		fused := &command{label: "hand-written fused query, 5 metrics", args: []string{self, "fused", filepath.Join(dir, "data")}}
 		sql5 := &command{label: "caliper's compiled SQL alone, 5 metrics", args: []string{self, "sql", filepath.Join(dir, "spec5")}}
-		run5 := &command{label: "caliper run, 5 metrics", args: []string{cal, "run", filepath.Join(dir, "spec5"), "--format", "json"}}
-		run1 := &command{label: "caliper run, 1 metric", args: []string{cal, "run", filepath.Join(dir, "spec1"), "--format", "json"}}
-		run50 := &command{label: "caliper run, 50 metrics", args: []string{cal, "run", filepath.Join(dir, "spec50"), "--format", "json"}}
+		run5 := &command{label: "caliper run, 5 metrics", args: []string{cal, "run", filepath.Join(dir, "spec5"), "--data-root", filepath.Join(dir, "data"), "--format", "json"}}
+		run1 := &command{label: "caliper run, 1 metric", args: []string{cal, "run", filepath.Join(dir, "spec1"), "--data-root", filepath.Join(dir, "data"), "--format", "json"}}
+		run50 := &command{label: "caliper run, 50 metrics", args: []string{cal, "run", filepath.Join(dir, "spec50"), "--data-root", filepath.Join(dir, "data"), "--format", "json"}}
 		cmds := []*command{fused, sql5, run5, run1, run50}
 		for r := 0; r <= reps; r++ {
 			for _, c := range cmds {
