@@ -97,7 +97,8 @@ func analyzeExposureAge(p *compiler.Plan, tab *engine.Table, t *report.Target) e
 			out.Periods, out.Problem = lr.Periods, lr.Problem
 			if lr.Problem == "" {
 				out.Asymptote, out.Trend = effect(lr.Asymptote), effect(lr.Trend)
-				out.Tau, out.TrendP, out.Pattern = report.Num(lr.Tau), report.Num(lr.TrendP), lr.Pattern
+				tau, p := report.Num(lr.Tau), report.Num(lr.TrendP)
+				out.Tau, out.TrendP, out.Pattern = &tau, &p, lr.Pattern
 			}
 			t.LongRun = append(t.LongRun, out)
 		}

@@ -93,21 +93,23 @@ type LongRun struct {
 	Metric    string  `json:"metric"`
 	Variant   string  `json:"variant"`
 	Scale     string  `json:"scale"` // "relative"
-	Unit      string  `json:"unit"`  // "day" or "week": of the ages and τ`
+	Unit      string  `json:"unit"`  // "day" or "week": of the ages and of τ
 	Asymptote *Effect `json:"asymptote,omitempty"`
 	Trend     *Effect `json:"trend,omitempty"`
-	Tau       Num     `json:"tau_periods"`
-	TrendP    Num     `json:"trend_p_value"`
-	Pattern   string  `json:"pattern"`
-	Periods   int     `json:"periods"`
-	Problem   string  `json:"problem,omitempty"`
+	// Tau is τ in Units; it, TrendP and Pattern are absent when the fit
+	// is refused (Problem says why).
+	Tau     *Num   `json:"tau,omitempty"`
+	TrendP  *Num   `json:"trend_p_value,omitempty"`
+	Pattern string `json:"pattern,omitempty"`
+	Periods int    `json:"periods"`
+	Problem string `json:"problem,omitempty"`
 }
 
 // Sentence reads the long-run fit in percent, e.g. "long-run +3.1%
 // [+1.2%, +5.0%]; novelty: +12% at day 0, fading with τ ≈ 2 days (trend
 // p = 0.0010)", or the reason there is none.
 func (l *LongRun) Sentence() string {
-	if l.Problem != "" || l.Asymptote == nil {
+	if l.Problem != "" || l.Asymptote == nil || l.Tau == nil || l.TrendP == nil {
 		return "no long-run estimate: " + l.Problem
 	}
 	p1 := func(v Num) string { return fmt.Sprintf("%+.1f%%", float64(v)*100) }
@@ -116,8 +118,8 @@ func (l *LongRun) Sentence() string {
 	if unit == "" {
 		unit = "day"
 	}
-	tau := fmt.Sprintf("%.2g %ss", float64(l.Tau), unit)
-	if float64(l.Tau) == 1 {
+	tau := fmt.Sprintf("%.2g %ss", float64(*l.Tau), unit)
+	if float64(*l.Tau) == 1 {
 		tau = "1 " + unit
 	}
 	switch l.Pattern {
@@ -130,5 +132,5 @@ func (l *LongRun) Sentence() string {
 	default:
 		s += "; stable: no significant trend"
 	}
-	return s + fmt.Sprintf(" (trend p = %s)", fmtP(l.TrendP))
+	return s + fmt.Sprintf(" (trend p = %s)", fmtP(*l.TrendP))
 }

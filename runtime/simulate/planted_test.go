@@ -2,6 +2,7 @@ package simulate_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,6 +189,28 @@ func longRunCovers(t *testing.T, tg *report.Target, a float64) *report.LongRun {
 	t.Logf("%s: %s", tg.Name, lr.Sentence())
 	if lr.Scale != "relative" || lr.Unit != "day" {
 		t.Errorf("long-run scale %q unit %q, want relative, day", lr.Scale, lr.Unit)
+	}
+	// The JSON entry has the fields: scale, unit, asymptote
+	// {estimate, ci_lower, ci_upper, std_error}, tau, pattern, trend_p_value.
+	raw, err := json.Marshal(lr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entry map[string]any
+	if err := json.Unmarshal(raw, &entry); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"scale", "unit", "asymptote", "tau", "pattern", "trend_p_value"} {
+		if _, ok := entry[k]; !ok {
+			t.Errorf("long_run entry lacks %q: %s", k, raw)
+		}
+	}
+	if as, _ := entry["asymptote"].(map[string]any); as != nil {
+		for _, k := range []string{"estimate", "ci_lower", "ci_upper", "std_error"} {
+			if _, ok := as[k]; !ok {
+				t.Errorf("long_run asymptote lacks %q: %s", k, raw)
+			}
+		}
 	}
 	if lo, hi := float64(lr.Asymptote.CILower), float64(lr.Asymptote.CIUpper); lo > a || hi < a {
 		t.Errorf("long-run interval [%.4f, %.4f] misses the planted %.4f", lo, hi, a)
