@@ -6,7 +6,6 @@ import (
 
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/lang/types"
-	"github.com/caliper-dev/caliper/stdlib"
 )
 
 // Exposure-age timeline result columns (`timeline exposure_day|exposure_week`).
@@ -37,7 +36,7 @@ func ExposureAgeMoments(m *model.Metric) bool {
 		return false
 	}
 	for _, a := range model.Aggregates(m.Value, m.Den) {
-		if a.Func.Empty != stdlib.EmptyZero && a.Func.Empty != stdlib.EmptyFalse {
+		if !a.Func.Empty.Defined() {
 			return false
 		}
 	}
@@ -99,12 +98,7 @@ func (b *builder) exposureAgeSQL() string {
 			}
 			aggs = append(aggs, fmt.Sprintf("    %s AS %s", a.Func.SQL(d, arg, filter), b.ident(s.Columns[k])))
 			v := fmt.Sprintf("j%d.%s", i+1, b.ident(s.Columns[k]))
-			switch a.Func.Empty {
-			case stdlib.EmptyZero:
-				v = "coalesce(" + v + ", 0)"
-			case stdlib.EmptyFalse:
-				v = "coalesce(" + v + ", FALSE)"
-			}
+			v = a.Func.OrEmpty(v)
 			cols = append(cols, fmt.Sprintf("    %s AS %s", v, b.ident(TimelineDaily+s.Columns[k])))
 		}
 		sts := "s." + b.ident(s.Source.Time.Name)

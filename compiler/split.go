@@ -6,7 +6,6 @@ import (
 
 	"github.com/caliper-dev/caliper/compiler/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
-	"github.com/caliper-dev/caliper/stdlib"
 )
 
 // ColSplit is the split query's column holding the split value.
@@ -44,12 +43,7 @@ func (b *builder) splitSQL() string {
 			}
 			cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(name)))
 			ref := fmt.Sprintf("j%d.%s", i+1, b.ident(name))
-			switch a.Func.Empty {
-			case stdlib.EmptyZero:
-				ref = "coalesce(" + ref + ", 0)"
-			case stdlib.EmptyFalse:
-				ref = "coalesce(" + ref + ", FALSE)"
-			}
+			ref = a.Func.OrEmpty(ref)
 			perUnit = append(perUnit, fmt.Sprintf("    %s AS %s", ref, b.ident(name)))
 		}
 		alias := fmt.Sprintf("split_scan_%d", i+1)

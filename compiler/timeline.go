@@ -7,7 +7,6 @@ import (
 	"github.com/caliper-dev/caliper/compiler/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/lang/types"
-	"github.com/caliper-dev/caliper/stdlib"
 )
 
 // Timeline result columns.
@@ -30,16 +29,15 @@ const (
 )
 
 // TimelineMetric reports whether a metric has a timeline: mean, proportion
-// and ratio metrics whose aggregates accumulate across periods (count, sum,
-// any, min, max), without winsorizing (whose cap would move per period).
+// and ratio metrics whose aggregates accumulate across periods (the
+// catalog's Combine: count, sum, any, min, max), without winsorizing (whose
+// cap would move per period).
 func TimelineMetric(m *model.Metric) bool {
 	if m.Kind == model.Quantile || m.Winsorize != nil {
 		return false
 	}
 	for _, a := range model.Aggregates(m.Value, m.Den) {
-		switch a.Func.Name {
-		case "count", "sum", "any", "min", "max":
-		default:
+		if !a.Func.Accumulates() {
 			return false
 		}
 	}
@@ -112,12 +110,7 @@ func (b *builder) timelineSQL() string {
 			aggs = append(aggs, fmt.Sprintf("    %s AS %s", a.Func.SQL(d, arg, filter), b.ident(s.Columns[k])))
 			daily := fmt.Sprintf("j%d.%s", i+1, b.ident(s.Columns[k]))
 			cum := b.timelineCumulative(a, daily)
-			switch a.Func.Empty {
-			case stdlib.EmptyZero:
-				daily, cum = "coalesce("+daily+", 0)", "coalesce("+cum+", 0)"
-			case stdlib.EmptyFalse:
-				daily, cum = "coalesce("+daily+", FALSE)", "coalesce("+cum+", FALSE)"
-			}
+			daily, cum = a.Func.OrEmpty(daily), a.Func.OrEmpty(cum)
 			cols = append(cols, fmt.Sprintf("    %s AS %s", daily, b.ident(TimelineDaily+s.Columns[k])),
 				fmt.Sprintf("    %s AS %s", cum, b.ident(TimelineCumulative+s.Columns[k])))
 		}
@@ -176,16 +169,7 @@ func (b *builder) timelineSQL() string {
 }
 
 // timelineCumulative is the running value of a per-period aggregate over a
-// unit's periods up to the current one.
+// unit's periods up to the current one: the catalog's Combine over them.
 func (b *builder) timelineCumulative(a *model.Aggregate, daily string) string {
-	fn := "sum"
-	switch a.Func.Name {
-	case "any":
-		fn = b.d.BoolOr
-	case "min":
-		fn = "min"
-	case "max":
-		fn = "max"
-	}
-	return b.sqlf("%s(%s) OVER (PARTITION BY up.\"unit\" ORDER BY up.\"period\" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)", fn, daily)
+	return b.sqlf("%s(%s) OVER (PARTITION BY up.\"unit\" ORDER BY up.\"period\" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)", a.Func.Combine(b.d), daily)
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
 	"github.com/caliper-dev/caliper/runtime/stats"
-	"github.com/caliper-dev/caliper/stdlib"
 )
 
 // runSplit executes a plan's split query and adds per-value results and
@@ -155,12 +154,12 @@ func splitKind(m *model.Metric) stats.SplitKind {
 	return stats.SplitNonAdditive
 }
 
-// linear reports whether a per-unit value is count/sum aggregates joined
-// by + and −.
+// linear reports whether a per-unit value is additive aggregates (the
+// catalog's Additive: count, sum) joined by + and −.
 func linear(e model.UnitExpr) bool {
 	switch e := e.(type) {
 	case *model.Aggregate:
-		return e.Func.Empty == stdlib.EmptyZero && e.Func.Name != "count_distinct"
+		return e.Func.Additive
 	case *model.UnitBinary:
 		return (e.Op == "+" || e.Op == "-") && linear(e.X) && linear(e.Y)
 	case *model.UnitUnary:

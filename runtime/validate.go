@@ -34,7 +34,7 @@ func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 			Hint("load the data into a table of the database and declare the source with from table(\"schema.table\") or sql \"\"\"...\"\"\"")
 		return diags
 	}
-	if s.Reader.Name == "sql" {
+	if s.Reader.Query {
 		// One read-only query, checked before anything of it runs: the
 		// checker's lexical test, then the engine's own parser.
 		msg := check.SQLProblem(s.Arg)

@@ -19,6 +19,10 @@ type Reader struct {
 	// engine ([[catalog.]schema.]table), whose columns the engine's catalog
 	// lists.
 	Table bool
+	// Query reports whether the argument is a SQL query of the engine
+	// (checked as one read-only SELECT/WITH query, and written `sql "..."`
+	// by the formatter).
+	Query bool
 	// SQL lowers the reader to a relation. quoteString and quoteIdent are
 	// the dialect's quoting functions (quoteIdent quotes the names of the
 	// user's tables: dialect.Dialect.SourceIdent).
@@ -40,7 +44,7 @@ var readers = []*Reader{
 			}
 			return strings.Join(parts, ".")
 		}},
-	{Name: "sql", Doc: "a SQL query of the engine", Args: 1,
+	{Name: "sql", Doc: "a SQL query of the engine", Args: 1, Query: true,
 		SQL: func(a string, _, _ func(string) string) string { return "(" + strings.TrimSpace(a) + ")" }},
 }
 

@@ -25,6 +25,21 @@ const (
 	EmptyNull
 )
 
+// Literal is the SQL value a unit with no matching rows takes, or "" for
+// EmptyNull (the unit is left out).
+func (e Empty) Literal() string {
+	switch e {
+	case EmptyZero:
+		return "0"
+	case EmptyFalse:
+		return "FALSE"
+	}
+	return ""
+}
+
+// Defined reports whether every unit has a value (no NULL per unit).
+func (e Empty) Defined() bool { return e != EmptyNull }
+
 // ArgKind says what an aggregate's first argument is.
 type ArgKind int
 
@@ -35,21 +50,69 @@ const (
 	ArgColumn
 )
 
-// Aggregate is a per-unit aggregate: it reduces a unit's rows of one
-// source (in the unit's analysis window, filtered by `where`) to one value.
+// Scope says over which rows an aggregate reduces.
+type Scope int
+
+const (
+	// PerUnit: a unit's rows to one value per unit; metric values combine
+	// such aggregates (count, sum, any, ...).
+	PerUnit Scope = iota
+	// PerArm: all rows of an arm to one value (a distribution statistic,
+	// quantile): it must be a metric's whole value, and it takes a level.
+	PerArm
+)
+
+// Aggregate is a built-in aggregate. A PerUnit aggregate reduces a unit's
+// rows of one source (in the unit's analysis window, filtered by `where`)
+// to one value; a PerArm one (quantile) reduces all rows of an arm, and is
+// lowered by the compiler's quantile plan rather than by SQL.
 type Aggregate struct {
 	Name string
 	Doc  string
-	Arg  ArgKind
+	// Example is a call as a metric value, for hints.
+	Example string
+	Scope   Scope
+	Arg     ArgKind
 	// Param is the accepted type of the argument expression (ArgColumn).
 	Param types.Type
 	// Result gives the per-unit value's type from the argument's type.
 	Result func(arg types.Type) types.Type
 	Empty  Empty
+	// Additive: the aggregate over a union of disjoint row sets is the
+	// sum of the aggregates over each (count, sum), so per-unit values
+	// built from it by + and - split additively over segments.
+	Additive bool
+	// Combine names the SQL aggregate that combines the aggregate's values
+	// over disjoint row sets (periods) into its value over their union:
+	// sum for count and sum, bool_or for any, min, max. Nil when partial
+	// values do not combine (avg, count_distinct): such an aggregate has
+	// no per-period running value (no timeline).
+	Combine func(d *dialect.Dialect) string
 	// SQL lowers the aggregate for dialect d; arg is the argument SQL (""
-	// for ArgSource) and filter the filter SQL ("" for none).
+	// for ArgSource) and filter the filter SQL ("" for none). Nil for
+	// PerArm aggregates.
 	SQL func(d *dialect.Dialect, arg, filter string) string
 }
+
+// Accumulates reports whether the aggregate's per-period values combine
+// into a running value (Combine is set).
+func (a *Aggregate) Accumulates() bool { return a.Combine != nil }
+
+// OrEmpty is ref (a per-unit value read through an outer join) with a
+// unit that has no rows given the aggregate's empty value; ref as is when
+// such a unit is left out.
+func (a *Aggregate) OrEmpty(ref string) string {
+	if lit := a.Empty.Literal(); lit != "" {
+		return "coalesce(" + ref + ", " + lit + ")"
+	}
+	return ref
+}
+
+func combineWith(fn string) func(*dialect.Dialect) string {
+	return func(*dialect.Dialect) string { return fn }
+}
+
+func boolOr(d *dialect.Dialect) string { return d.BoolOr }
 
 func fixed(t types.Type) func(types.Type) types.Type { return func(types.Type) types.Type { return t } }
 func same(t types.Type) types.Type                   { return t }
@@ -61,20 +124,27 @@ func agg(fn string) func(d *dialect.Dialect, arg, filter string) string {
 }
 
 var aggregates = []*Aggregate{
-	{Name: "count", Doc: "number of the unit's rows", Arg: ArgSource, Result: fixed(types.Int), Empty: EmptyZero,
+	{Name: "count", Doc: "number of the unit's rows", Example: "count(events where event == \"save\")", Arg: ArgSource, Result: fixed(types.Int), Empty: EmptyZero,
+		Additive: true, Combine: combineWith("sum"),
 		SQL: func(d *dialect.Dialect, _, f string) string { return d.Aggregate("count", "*", f) }},
-	{Name: "any", Doc: "whether the unit has any row (a proportion metric)", Arg: ArgSource, Result: fixed(types.Bool), Empty: EmptyFalse,
-		SQL: func(d *dialect.Dialect, _, f string) string { return "(" + d.Aggregate("count", "*", f) + " > 0)" }},
-	{Name: "sum", Doc: "sum of a numeric expression over the unit's rows", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyZero,
+	{Name: "any", Doc: "whether the unit has any row (a proportion metric)", Example: "any(events where event == \"save\")", Arg: ArgSource, Result: fixed(types.Bool), Empty: EmptyFalse,
+		Combine: boolOr,
+		SQL:     func(d *dialect.Dialect, _, f string) string { return "(" + d.Aggregate("count", "*", f) + " > 0)" }},
+	{Name: "sum", Doc: "sum of a numeric expression over the unit's rows", Example: "sum(events.revenue)", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyZero,
+		Additive: true, Combine: combineWith("sum"),
 		SQL: agg("sum")},
-	{Name: "avg", Doc: "mean over the unit's rows; units without rows are left out", Arg: ArgColumn, Param: types.Numeric, Result: fixed(types.Float), Empty: EmptyNull,
+	{Name: "avg", Doc: "mean over the unit's rows; units without rows are left out", Example: "avg(events.latency_ms)", Arg: ArgColumn, Param: types.Numeric, Result: fixed(types.Float), Empty: EmptyNull,
 		SQL: agg("avg")},
-	{Name: "min", Doc: "smallest value over the unit's rows; units without rows are left out", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyNull,
-		SQL: agg("min")},
-	{Name: "max", Doc: "largest value over the unit's rows; units without rows are left out", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyNull,
-		SQL: agg("max")},
-	{Name: "count_distinct", Doc: "number of distinct non-null values over the unit's rows", Arg: ArgColumn, Param: types.Any, Result: fixed(types.Int), Empty: EmptyZero,
+	{Name: "min", Doc: "smallest value over the unit's rows; units without rows are left out", Example: "min(events.latency_ms)", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyNull,
+		Combine: combineWith("min"),
+		SQL:     agg("min")},
+	{Name: "max", Doc: "largest value over the unit's rows; units without rows are left out", Example: "max(events.latency_ms)", Arg: ArgColumn, Param: types.Numeric, Result: same, Empty: EmptyNull,
+		Combine: combineWith("max"),
+		SQL:     agg("max")},
+	{Name: "count_distinct", Doc: "number of distinct non-null values over the unit's rows", Example: "count_distinct(events.item_id)", Arg: ArgColumn, Param: types.Any, Result: fixed(types.Int), Empty: EmptyZero,
 		SQL: func(d *dialect.Dialect, a, f string) string { return d.Aggregate("count", "DISTINCT "+a, f) }},
+	{Name: "quantile", Doc: "the q-quantile of a numeric column over all of an arm's rows (a quantile metric); must be the whole metric value", Example: "quantile(events.latency_ms, 0.9)",
+		Scope: PerArm, Arg: ArgColumn, Param: types.Numeric, Result: fixed(types.Float), Empty: EmptyNull},
 }
 
 // Func is a scalar (row-level) function.
@@ -172,7 +242,7 @@ func init() {
 	}
 }
 
-// LookupAggregate returns the per-unit aggregate with the name.
+// LookupAggregate returns the aggregate (per unit or per arm) with the name.
 func LookupAggregate(name string) (*Aggregate, bool) {
 	a, ok := aggByName[name]
 	return a, ok
@@ -207,7 +277,6 @@ func Names() []string {
 	for _, f := range funcs {
 		out = append(out, f.Name)
 	}
-	out = append(out, "quantile")
 	sort.Strings(out)
 	return out
 }

@@ -114,7 +114,7 @@ func checkQueries(res *lang.Result) diag.List {
 	var diags diag.List
 	var eng *engine.DuckDB
 	for _, s := range runtime.TargetSources(res.Package) {
-		if s.Reader == nil || s.Reader.Name != "sql" {
+		if s.Reader == nil || !s.Reader.Query {
 			continue
 		}
 		if eng == nil {

@@ -263,7 +263,7 @@ func (c *checker) from(s *model.Source, f *ast.From) {
 	if r.Path {
 		c.confinePath(f.Args[0], s.Arg)
 	}
-	if r.Name == "sql" {
+	if r.Query {
 		c.checkSQL(f.Args[0])
 	}
 }

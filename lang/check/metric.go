@@ -129,10 +129,12 @@ func (c *checker) metricValue(m *model.Metric, e ast.Expr) {
 		m.Kind, m.Value, m.Den = model.Ratio, num, den
 		return
 	}
-	if call, ok := e.(*ast.Call); ok && call.Fun.Name == "quantile" {
-		m.Kind = model.Quantile
-		m.Quantile = c.quantile(call)
-		return
+	if call, ok := e.(*ast.Call); ok {
+		if agg, ok := stdlib.LookupAggregate(call.Fun.Name); ok && agg.Scope == stdlib.PerArm {
+			m.Kind = model.Quantile
+			m.Quantile = c.quantile(call, agg)
+			return
+		}
 	}
 	u := c.unit(e)
 	m.Value = u
@@ -284,12 +286,12 @@ func (c *checker) unitBinary(e *ast.Binary) model.UnitExpr {
 func (c *checker) aggregate(call *ast.Call) model.UnitExpr {
 	name := call.Fun.Name
 	agg, ok := stdlib.LookupAggregate(name)
+	if ok && agg.Scope == stdlib.PerArm {
+		c.diags.Errorf(diag.EMetricShape, call.Sp, "%s(...) must be the whole metric value", name).
+			Hint("define the %s as its own metric: value %s", name, agg.Example)
+		return invalidUnit
+	}
 	if !ok {
-		if name == "quantile" {
-			c.diags.Errorf(diag.EMetricShape, call.Sp, "quantile(...) must be the whole metric value").
-				Hint("define the quantile as its own metric: value quantile(events.latency_ms, 0.9)")
-			return invalidUnit
-		}
 		if _, isFunc := stdlib.LookupFunc(name); isFunc {
 			c.diags.Errorf(diag.EAggregateCtx, call.Fun.Sp, "`%s` is a row-level function; a metric value needs a per-unit aggregate", name).
 				Hint("use it inside an aggregate, for example sum(%s(events.x))", name)
@@ -408,28 +410,29 @@ func (c *checker) unknownFunc(id *ast.Ident) {
 	}
 }
 
-// quantile checks quantile(S.col where P, q).
-func (c *checker) quantile(call *ast.Call) *model.QuantileSpec {
+// quantile checks quantile(S.col where P, q): a PerArm aggregate.
+func (c *checker) quantile(call *ast.Call, agg *stdlib.Aggregate) *model.QuantileSpec {
+	name := agg.Name
 	if len(call.Args) != 2 {
-		c.diags.Errorf(diag.EArgCount, call.Sp, "quantile takes a column and a level, such as quantile(events.latency_ms, 0.9); found %d arguments", len(call.Args))
+		c.diags.Errorf(diag.EArgCount, call.Sp, "%s takes a column and a level, such as %s; found %d arguments", name, agg.Example, len(call.Args))
 		return nil
 	}
 	q := &model.QuantileSpec{}
-	src := c.argSource(call.Args[0], "quantile")
+	src := c.argSource(call.Args[0], name)
 	if src == nil {
 		return nil
 	}
 	q.Source = src
 	q.Arg = c.row(call.Args[0], src)
 	if t := q.Arg.Type(); t != types.Invalid && !t.IsNumeric() {
-		c.diags.Errorf(diag.EArgType, call.Args[0].Span(), "quantile needs a numeric column, found %s", t)
+		c.diags.Errorf(diag.EArgType, call.Args[0].Span(), "%s needs a numeric column, found %s", name, t)
 	}
 	if call.Where != nil {
 		q.Filter = c.filter(call.Where, src)
 	}
 	lit, ok := ast.Unparen(call.Args[1]).(*ast.Literal)
 	if !ok || lit.Kind != ast.LitNumber && lit.Kind != ast.LitPercent || lit.Number <= 0 || lit.Number >= 1 {
-		c.diags.Errorf(diag.EArgType, call.Args[1].Span(), "the quantile level must be a number between 0 and 1, such as 0.9")
+		c.diags.Errorf(diag.EArgType, call.Args[1].Span(), "the %s level must be a number between 0 and 1, such as 0.9", name)
 		return q
 	}
 	q.Q = lit.Number

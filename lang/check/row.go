@@ -163,7 +163,7 @@ func (c *checker) rowBinary(e *ast.Binary, s *model.Source) model.RowExpr {
 func (c *checker) rowCall(e *ast.Call, s *model.Source) model.RowExpr {
 	fn, ok := stdlib.LookupFunc(e.Fun.Name)
 	if !ok {
-		if _, isAgg := stdlib.LookupAggregate(e.Fun.Name); isAgg || e.Fun.Name == "quantile" {
+		if _, isAgg := stdlib.LookupAggregate(e.Fun.Name); isAgg {
 			c.diags.Errorf(diag.EAggregateCtx, e.Fun.Sp, "aggregate `%s` cannot be used inside a row-level expression", e.Fun.Name).
 				Hint("aggregates are per unit; use them at the top of a metric value")
 			return invalidRow

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"github.com/caliper-dev/caliper/stdlib"
 	"strings"
 
 	"github.com/caliper-dev/caliper/lang/ast"
@@ -53,7 +54,7 @@ func Value(key string, v ast.Value) string {
 	case *ast.ExprValue:
 		return Expr(v.X)
 	case *ast.From:
-		if v.Reader.Name == "sql" && !v.Reader.Quoted && len(v.Args) == 1 {
+		if r, ok := stdlib.LookupReader(v.Reader.Name); ok && r.Query && !v.Reader.Quoted && len(v.Args) == 1 {
 			return "sql " + Quote(v.Args[0].Value, v.Args[0].Raw)
 		}
 		parts := make([]string, len(v.Args))
