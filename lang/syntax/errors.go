@@ -63,87 +63,171 @@ func describe(t lexer.Token) string {
 	return "`" + t.Value + "`"
 }
 
+// at is where a parse failed, as the rewrite cases see it.
+type at struct {
+	i      int         // index in toks of the token participle blames
+	tok    lexer.Token // that token (the token after the declaration past its end)
+	sp     source.Span // its span
+	expect string      // participle's expectation (EBNF), "" when unknown
+	key    string      // the field the token is in ("" for none)
+	kind   string      // the declaration kind whose body holds the token
+	inBody bool        // the token is directly in that body (not in brackets)
+}
+
+// prev is the token before the blamed one (the zero token at the start).
+func (r *rewriter) prev(a *at) lexer.Token {
+	if a.i > 0 && a.i-1 < len(r.toks) {
+		return r.toks[a.i-1]
+	}
+	return lexer.Token{}
+}
+
+// rewriteCase is one friendly rewrite of a parse error: when match holds,
+// the diagnostic has code, message msg and hint (if any). A case with
+// build instead makes its own diagnostic, or returns nil to let the next
+// case try. Cases are tried in order; the first that applies wins.
+type rewriteCase struct {
+	name  string
+	match func(r *rewriter, a *at) bool
+	code  diag.Code
+	msg   func(r *rewriter, a *at) string
+	hint  func(r *rewriter, a *at) string
+	build func(r *rewriter, a *at) *diag.Diagnostic
+}
+
+func text(s string) func(*rewriter, *at) string { return func(*rewriter, *at) string { return s } }
+
+// rewriteCases are the parse-error rewrites, in the order they are tried.
+// Anything none of them matches is reported as "unexpected X" with what
+// was expected (unexpected).
+var rewriteCases = []rewriteCase{
+	{name: "declaration ends early",
+		match: func(_ *rewriter, a *at) bool { return a.tok.EOF() },
+		build: func(r *rewriter, a *at) *diag.Diagnostic { return r.unexpectedEnd(a.i, a.expect) }},
+	{name: "unterminated string", code: diag.EUnterminated,
+		match: func(_ *rewriter, a *at) bool { return a.tok.Type == tInvalid && a.tok.Value == `"` },
+		msg:   text("unterminated string"),
+		hint:  text("close the string with `\"` on the same line; use \"\"\"...\"\"\" for text over several lines")},
+	{name: "bad character", code: diag.EBadToken,
+		match: func(_ *rewriter, a *at) bool { return a.tok.Type == tInvalid },
+		msg:   func(_ *rewriter, a *at) string { return "unexpected character `" + a.tok.Value + "`" }},
+	{name: "in / is without their operand",
+		build: func(r *rewriter, a *at) *diag.Diagnostic { return r.keyword(a.i) }},
+	{name: "operator without its operand",
+		match: func(_ *rewriter, a *at) bool { _, op := needsOperand[a.tok.Value]; return op },
+		build: func(r *rewriter, a *at) *diag.Diagnostic { return r.missingOperand(a.i) }},
+	{name: "declaration without a name", code: diag.ESyntax,
+		match: func(r *rewriter, a *at) bool { return a.i == 1 && isDeclKind(r.toks[0].Value) },
+		msg: func(r *rewriter, a *at) string {
+			return "expected a name after `" + r.toks[0].Value + "`, found " + describe(a.tok)
+		},
+		hint: declForm},
+	{name: "declaration without its body", code: diag.ESyntax,
+		match: func(r *rewriter, a *at) bool { return a.i == 2 && isDeclKind(r.toks[0].Value) },
+		msg: func(r *rewriter, a *at) string {
+			return "expected `{` after `" + r.toks[0].Value + " " + r.toks[1].Value + "`, found " + describe(a.tok)
+		},
+		hint: declForm},
+	{name: "unquoted reader argument", code: diag.ESyntax,
+		match: func(r *rewriter, a *at) bool {
+			p := r.prev(a).Value
+			return a.key == "from" && a.i > 0 && (p == "(" || p == ",") && a.tok.Type != tString && a.tok.Type != tRaw && !isCloser(a.tok.Value)
+		},
+		msg:  func(_ *rewriter, a *at) string { return "a reader's argument is a string; found " + describe(a.tok) },
+		hint: text(`quote the path, such as csv("data/events.csv")`)},
+	{name: "commas between columns", code: diag.ESyntax,
+		match: func(_ *rewriter, a *at) bool { return a.key == "columns" && a.tok.Value == "," },
+		msg:   text("unexpected `,` between columns"),
+		hint:  text("columns are `name type` pairs separated by spaces or new lines, without commas")},
+	// `sum(events.revenue) where ...`: a filter outside its aggregate.
+	{name: "where outside the aggregate", code: diag.ESyntax,
+		match: func(r *rewriter, a *at) bool { return a.tok.Value == "where" && a.i > 0 && r.prev(a).Value == ")" },
+		msg:   text("a `where` filter goes inside the aggregate's parentheses"),
+		hint:  text(`for example sum(events.revenue where event == "purchase")`)},
+	// `value count(x) count(y)`: two values without an operator.
+	{name: "two values without an operator", code: diag.ESyntax,
+		match: func(r *rewriter, a *at) bool {
+			return (a.key == "value" || a.key == "exposures") && a.i > 0 && a.tok.Pos.Line == r.prev(a).Pos.Line && a.tok.Type == tIdent &&
+				!isFieldKey(a.tok.Value) && diag.Closest(a.tok.Value, ast.AllowedFields[a.kind]) == "" && r.at(a.i+1).Value == "("
+		},
+		msg:  func(_ *rewriter, a *at) string { return "expected an operator before `" + a.tok.Value + "`" },
+		hint: text("a value is one expression: join its parts with an operator such as + - * /")},
+	{name: "a field's value, or an unknown field",
+		match: func(r *rewriter, a *at) bool {
+			return a.i < len(r.toks) && a.inBody && a.tok.Type == tIdent && r.fieldPosition(a.i)
+		},
+		build: func(r *rewriter, a *at) *diag.Diagnostic {
+			if isFieldKey(a.tok.Value) {
+				return r.badFieldValue(a.i)
+			}
+			return r.unknownField(a.i, a.kind)
+		}},
+	{name: "missing operand",
+		build: func(r *rewriter, a *at) *diag.Diagnostic { return r.missingOperand(a.i) }},
+	{name: "unclosed bracket",
+		build: func(r *rewriter, a *at) *diag.Diagnostic { return r.unclosed(a.i, a.expect) }},
+}
+
+func declForm(r *rewriter, _ *at) string {
+	return "declarations are written `" + r.toks[0].Value + " name { ... }`"
+}
+
 func (r *rewriter) rewrite(err error) *diag.Diagnostic {
 	var perr participle.Error
 	if !errors.As(err, &perr) {
 		return r.list.Errorf(diag.ESyntax, r.f.SpanOf(0, 0), "%s", err.Error())
 	}
-	i := r.index(perr.Position().Offset)
-	expect := ""
+	a := r.locate(perr)
+	for _, c := range rewriteCases {
+		if c.match != nil && !c.match(r, a) {
+			continue
+		}
+		if c.build != nil {
+			if d := c.build(r, a); d != nil {
+				return d
+			}
+			continue
+		}
+		d := r.list.Errorf(c.code, a.sp, "%s", c.msg(r, a))
+		if c.hint != nil {
+			d.Hint("%s", c.hint(r, a))
+		}
+		return d
+	}
+	return r.unexpected(a)
+}
+
+// locate finds the token participle blames and its context.
+func (r *rewriter) locate(perr participle.Error) *at {
+	a := &at{i: r.index(perr.Position().Offset)}
 	var ute *participle.UnexpectedTokenError
-	if errors.As(err, &ute) {
-		expect = ute.Expect
+	if errors.As(perr, &ute) {
+		a.expect = ute.Expect
 		if !ute.Unexpected.EOF() {
-			i = r.index(ute.Unexpected.Pos.Offset)
+			a.i = r.index(ute.Unexpected.Pos.Offset)
 		} else {
-			i = len(r.toks)
+			a.i = len(r.toks)
 		}
 	}
-	if expect == "" {
-		expect = expectedIn(perr.Message())
+	if a.expect == "" {
+		a.expect = expectedIn(perr.Message())
 	}
-	tok := r.at(i)
-	if tok.EOF() {
-		return r.unexpectedEnd(i, expect)
+	a.tok = r.at(a.i)
+	if a.tok.EOF() {
+		return a
 	}
-	sp := r.span(tok)
-	switch {
-	case tok.Type == tInvalid && tok.Value == `"`:
-		return r.list.Errorf(diag.EUnterminated, sp, "unterminated string").Hint("close the string with `\"` on the same line; use \"\"\"...\"\"\" for text over several lines")
-	case tok.Type == tInvalid:
-		return r.list.Errorf(diag.EBadToken, sp, "unexpected character `%s`", tok.Value)
-	}
-	if d := r.keyword(i); d != nil {
-		return d
-	}
-	if _, op := needsOperand[tok.Value]; op {
-		if d := r.missingOperand(i); d != nil {
-			return d
-		}
-	}
-	if i == 1 && isDeclKind(r.toks[0].Value) {
-		return r.list.Errorf(diag.ESyntax, sp, "expected a name after `%s`, found %s", r.toks[0].Value, describe(tok)).
-			Hint("declarations are written `%s name { ... }`", r.toks[0].Value)
-	}
-	if i == 2 && isDeclKind(r.toks[0].Value) {
-		return r.list.Errorf(diag.ESyntax, sp, "expected `{` after `%s %s`, found %s", r.toks[0].Value, r.toks[1].Value, describe(tok)).
-			Hint("declarations are written `%s name { ... }`", r.toks[0].Value)
-	}
-	key := r.currentField(i)
-	if key == "from" && i > 0 && (r.toks[i-1].Value == "(" || r.toks[i-1].Value == ",") && tok.Type != tString && tok.Type != tRaw && !isCloser(tok.Value) {
-		return r.list.Errorf(diag.ESyntax, sp, "a reader's argument is a string; found %s", describe(tok)).
-			Hint(`quote the path, such as csv("data/events.csv")`)
-	}
-	if key == "columns" && tok.Value == "," {
-		return r.list.Errorf(diag.ESyntax, sp, "unexpected `,` between columns").
-			Hint("columns are `name type` pairs separated by spaces or new lines, without commas")
-	}
-	kind, inBody := r.enclosingDecl(i)
-	// `sum(events.revenue) where ...`: a filter outside its aggregate.
-	if tok.Value == "where" && i > 0 && r.toks[i-1].Value == ")" {
-		return r.list.Errorf(diag.ESyntax, sp, "a `where` filter goes inside the aggregate's parentheses").
-			Hint(`for example sum(events.revenue where event == "purchase")`)
-	}
-	// `value count(x) count(y)`: two values without an operator.
-	if (key == "value" || key == "exposures") && i > 0 && tok.Pos.Line == r.toks[i-1].Pos.Line && tok.Type == tIdent &&
-		!isFieldKey(tok.Value) && diag.Closest(tok.Value, ast.AllowedFields[kind]) == "" && r.at(i+1).Value == "(" {
-		return r.list.Errorf(diag.ESyntax, sp, "expected an operator before `%s`", tok.Value).
-			Hint("a value is one expression: join its parts with an operator such as + - * /")
-	}
-	if i < len(r.toks) && inBody && tok.Type == tIdent && r.fieldPosition(i) {
-		if isFieldKey(tok.Value) {
-			return r.badFieldValue(i)
-		}
-		return r.unknownField(i, kind)
-	}
-	if d := r.missingOperand(i); d != nil {
-		return d
-	}
-	if d := r.unclosed(i, expect); d != nil {
-		return d
-	}
-	d := r.list.Errorf(diag.ESyntax, sp, "unexpected %s", describe(tok))
-	alts := expectAlternatives(expect)
+	a.sp = r.span(a.tok)
+	a.key = r.currentField(a.i)
+	a.kind, a.inBody = r.enclosingDecl(a.i)
+	return a
+}
+
+// unexpected is the rewrite of last resort: "unexpected X", with what was
+// expected, a missing comma, a near keyword or the field's value shape.
+func (r *rewriter) unexpected(a *at) *diag.Diagnostic {
+	tok, i, key := a.tok, a.i, a.key
+	d := r.list.Errorf(diag.ESyntax, a.sp, "unexpected %s", describe(tok))
+	alts := expectAlternatives(a.expect)
 	missingComma := i > 0 && i < len(r.toks) && r.toks[i-1].Value != "," && (listFields[key] || r.innermostOpen(i) == "[") &&
 		isItem(tok) && isItem(r.toks[i-1])
 	if missingComma {
@@ -531,41 +615,84 @@ func (r *rewriter) badFieldValue(i int) *diag.Diagnostic {
 		}
 	}
 	d := r.list.Errorf(diag.EBadValue, sp, "`%s` takes %s; found %s", key.Value, fieldValueShapes[key.Value], found)
-	k := key.Value
-	switch {
-	case glued && (k == "window" || k == "cuped"):
-		d.Hint("a duration is a whole number and one unit letter: 30m, 12h, 7d or 2w")
-	case (k == "window" || k == "cuped") && next.Type == tNumber:
-		unit := "d"
-		if w := r.at(i + 2); w.Type == tIdent && w.Pos.Line == next.Pos.Line {
-			for _, u := range []string{"minute", "hour", "day", "week"} {
-				if strings.HasPrefix(u, strings.ToLower(strings.TrimSuffix(w.Value, "s"))) && len(w.Value) > 0 {
-					unit = u[:1]
-					if u == "minute" {
-						unit = "m"
-					}
-				}
+	v := &badValue{key: key.Value, next: next, glued: glued, i: i}
+	for _, c := range badValueHints {
+		if c.match(v) {
+			if h := c.hint(r, v); h != "" {
+				d.Hint("%s", h)
 			}
-			d.Hint("write it without a space, with one unit letter: %s%s", next.Value, unit)
 			break
-		}
-		d.Hint("add a unit: %sd for days (m, h, d or w)", next.Value)
-	case k == "winsorize" && next.Type == tNumber:
-		d.Hint("write it as a percentage: %s%%", next.Value)
-	case (k == "alpha" || k == "cap") && next.Type == symbols["Percent"]:
-		if v, err := strconv.ParseFloat(strings.TrimSuffix(next.Value, "%"), 64); err == nil {
-			d.Hint("write it as a number: %s", strconv.FormatFloat(v/100, 'g', -1, 64))
-		}
-	case stringFields[k] && (next.Type == tIdent || next.Type == tNumber):
-		d.Hint("quote it: %s \"%s\"", k, next.Value)
-	case nameFields[k] && (next.Type == tString):
-		d.Hint("drop the quotes: %s %s", k, strings.Trim(next.Value, `"`))
-	case k == "sequential" && next.Type == tIdent:
-		if s := diag.Closest(next.Value, []string{"true", "false"}); s != "" {
-			d.Hint("did you mean `%s`?", s)
 		}
 	}
 	return d
+}
+
+// badValue is a field value that did not parse: the field's key, the first
+// token after it, and whether a word is glued to that token (`7days`).
+type badValue struct {
+	key   string
+	next  lexer.Token
+	glued bool
+	i     int // the key's index in toks
+}
+
+func (v *badValue) durationField() bool { return v.key == "window" || v.key == "cuped" }
+
+// badValueHints are the hints for a bad field value, tried in order; the
+// first that matches gives the hint ("" for none).
+var badValueHints = []struct {
+	match func(v *badValue) bool
+	hint  func(r *rewriter, v *badValue) string
+}{
+	{func(v *badValue) bool { return v.glued && v.durationField() },
+		func(*rewriter, *badValue) string {
+			return "a duration is a whole number and one unit letter: 30m, 12h, 7d or 2w"
+		}},
+	{func(v *badValue) bool { return v.durationField() && v.next.Type == tNumber }, durationHint},
+	{func(v *badValue) bool { return v.key == "winsorize" && v.next.Type == tNumber },
+		func(_ *rewriter, v *badValue) string { return "write it as a percentage: " + v.next.Value + "%" }},
+	{func(v *badValue) bool {
+		return (v.key == "alpha" || v.key == "cap") && v.next.Type == symbols["Percent"]
+	},
+		func(_ *rewriter, v *badValue) string {
+			f, err := strconv.ParseFloat(strings.TrimSuffix(v.next.Value, "%"), 64)
+			if err != nil {
+				return ""
+			}
+			return "write it as a number: " + strconv.FormatFloat(f/100, 'g', -1, 64)
+		}},
+	{func(v *badValue) bool {
+		return stringFields[v.key] && (v.next.Type == tIdent || v.next.Type == tNumber)
+	},
+		func(_ *rewriter, v *badValue) string { return "quote it: " + v.key + " \"" + v.next.Value + "\"" }},
+	{func(v *badValue) bool { return nameFields[v.key] && v.next.Type == tString },
+		func(_ *rewriter, v *badValue) string {
+			return "drop the quotes: " + v.key + " " + strings.Trim(v.next.Value, `"`)
+		}},
+	{func(v *badValue) bool { return v.key == "sequential" && v.next.Type == tIdent },
+		func(_ *rewriter, v *badValue) string {
+			if s := diag.Closest(v.next.Value, []string{"true", "false"}); s != "" {
+				return "did you mean `" + s + "`?"
+			}
+			return ""
+		}},
+}
+
+// durationHint: `window 7` or `window 7 days`.
+func durationHint(r *rewriter, v *badValue) string {
+	unit := "d"
+	if w := r.at(v.i + 2); w.Type == tIdent && w.Pos.Line == v.next.Pos.Line {
+		for _, u := range []string{"minute", "hour", "day", "week"} {
+			if strings.HasPrefix(u, strings.ToLower(strings.TrimSuffix(w.Value, "s"))) && len(w.Value) > 0 {
+				unit = u[:1]
+				if u == "minute" {
+					unit = "m"
+				}
+			}
+		}
+		return "write it without a space, with one unit letter: " + v.next.Value + unit
+	}
+	return "add a unit: " + v.next.Value + "d for days (m, h, d or w)"
 }
 
 // expectNames says what grammar productions and token types are called in
