@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -103,11 +104,28 @@ func checkHTML(t *testing.T, rep *report.Report) {
 				attributed[a.Metric] = true
 			}
 		}
-		plots += len(variants) + len(attributed)
+		// A timeline chart per metric and treatment with a finite
+		// relative effect; a bar chart per split with shares.
+		timelines := map[string]bool{}
+		for _, r := range tg.Timeline {
+			if r.Relative != nil && r.Relative.Gap == nil && !math.IsInf(float64(r.Relative.CILower), 0) && !math.IsInf(float64(r.Relative.CIUpper), 0) {
+				timelines[r.Metric+"\x00"+r.Variant] = true
+			}
+		}
+		shares := 0
+		for _, s := range tg.SplitShares {
+			for _, p := range s.Parts {
+				if p.Share != nil {
+					shares++
+					break
+				}
+			}
+		}
+		plots += len(variants) + len(attributed) + len(timelines) + shares
 	}
 	// Each plot comes in a wide and a narrow rendering.
 	if n := strings.Count(page, "<svg "); n != 2*plots {
-		t.Errorf("HTML report has %d <svg> elements, want %d (a wide and a narrow plot per compared treatment and per attributed metric)", n, 2*plots)
+		t.Errorf("HTML report has %d <svg> elements, want %d (a wide and a narrow plot per compared treatment, attributed metric, timeline and split with shares)", n, 2*plots)
 	}
 	if n := strings.Count(page, `<svg viewBox="0 0 `); n != strings.Count(page, "<svg ") {
 		t.Errorf("every <svg> must scale by its viewBox: %d of %d do", n, strings.Count(page, "<svg "))
