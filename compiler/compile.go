@@ -61,7 +61,9 @@ type Scan struct {
 // DenSum, DenSumSq and Prod (Σ num·den) with Sum/SumSq for the numerator.
 // With CUPED, Pre holds the pre-exposure (covariate) sums.
 type MetricColumns struct {
-	Use                                   *model.MetricUse
+	Use *model.MetricUse
+	// Stem names the metric's per-unit value columns and CTEs (names.go).
+	Stem                                  string
 	N, Sum, SumSq, DenSum, DenSumSq, Prod string
 	Pre                                   *PreColumns
 	// Quantile metrics use these (runtime/stats.QuantileStats).
@@ -108,6 +110,9 @@ func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
 	p := &Plan{Experiment: e, Segments: e.Segments}
 	b := &builder{d: d, e: e, plan: p, aggCol: map[string]string{}, exact: map[string]bool{}}
 	b.scans()
+	for i, u := range e.Metrics {
+		p.Metrics = append(p.Metrics, nameMetric(i, u, b.cuped(), e.Cluster != nil))
+	}
 	for _, s := range b.sources() {
 		if err := CheckReader(s, d); err != nil {
 			return nil, err
@@ -159,7 +164,7 @@ func (b *builder) scans() {
 				bySource[a.Source] = s
 				b.plan.Scans = append(b.plan.Scans, s)
 			}
-			col := fmt.Sprintf("a%d", len(b.aggCol)+1)
+			col := aggColumn(len(b.aggCol) + 1)
 			b.aggCol[a.Key] = col
 			s.Aggregates = append(s.Aggregates, a)
 			s.Columns = append(s.Columns, col)
@@ -249,9 +254,9 @@ func (b *builder) sql() string {
 		ctes = append(ctes, b.scan(s))
 	}
 	ctes = append(ctes, b.perUnit(), b.values())
-	for i, u := range e.Metrics {
-		if u.Metric.Kind == model.Quantile {
-			ctes = append(ctes, b.quantile(fmt.Sprintf("m%d", i+1), u.Metric.Quantile))
+	for _, mc := range b.plan.Metrics {
+		if q := mc.Use.Metric.Quantile; mc.Use.Metric.Kind == model.Quantile {
+			ctes = append(ctes, b.quantile(mc, q))
 		}
 	}
 	w.WriteString(strings.Join(ctes, ",\n"))
@@ -412,7 +417,7 @@ func (b *builder) scan(s *Scan) string {
 		cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(s.Columns[i])))
 		if b.cuped() {
 			filter := strings.Join(append(append([]string{}, base...), pre...), " AND ")
-			cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(s.Columns[i]+"_pre")))
+			cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(preColumn(s.Columns[i]))))
 		}
 	}
 	where := b.windowConds(s.Source)
@@ -473,17 +478,12 @@ func (b *builder) perUnit() string {
 	for i, s := range b.plan.Scans {
 		alias := fmt.Sprintf("j%d", i+1)
 		for k, a := range s.Aggregates {
-			ref := alias + "." + b.ident(s.Columns[k])
-			switch a.Func.Empty {
-			case stdlib.EmptyZero:
-				ref = "coalesce(" + ref + ", 0)"
-			case stdlib.EmptyFalse:
-				ref = "coalesce(" + ref + ", FALSE)"
-			}
-			cols = append(cols, fmt.Sprintf("    %s AS %s", ref, b.ident(s.Columns[k])))
+			names := []string{s.Columns[k]}
 			if b.cuped() {
-				pre := strings.Replace(ref, b.ident(s.Columns[k]), b.ident(s.Columns[k]+"_pre"), 1)
-				cols = append(cols, fmt.Sprintf("    %s AS %s", pre, b.ident(s.Columns[k]+"_pre")))
+				names = append(names, preColumn(s.Columns[k]))
+			}
+			for _, col := range names {
+				cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.OrEmpty(alias+"."+b.ident(col)), b.ident(col)))
 			}
 		}
 		joins = append(joins, b.sqlf("  LEFT JOIN %s %s ON %s.\"unit\" = u.\"unit\"", b.ident(s.Alias), alias, alias))
@@ -497,7 +497,7 @@ func (b *builder) perUnit() string {
 
 func (b *builder) aggRef(a *model.Aggregate) string { return b.ident(b.aggCol[a.Key]) }
 
-func (b *builder) aggRefPre(a *model.Aggregate) string { return b.ident(b.aggCol[a.Key] + "_pre") }
+func (b *builder) aggRefPre(a *model.Aggregate) string { return b.ident(preColumn(b.aggCol[a.Key])) }
 
 // values computes each metric's per-unit value(s): BIGINT for integer
 // values (exact sums), DOUBLE otherwise, applying winsorizing (pooled
@@ -506,10 +506,8 @@ func (b *builder) aggRefPre(a *model.Aggregate) string { return b.ident(b.aggCol
 func (b *builder) values() string {
 	var cols []string
 	var capCols []string
-	for i, u := range b.e.Metrics {
-		m := u.Metric
-		mc := &MetricColumns{Use: u}
-		name := fmt.Sprintf("m%d", i+1)
+	for _, mc := range b.plan.Metrics {
+		m := mc.Use.Metric
 		capped := m.Winsorize != nil || m.Cap != nil
 		val := func(x model.UnitExpr, ref func(*model.Aggregate) string) string {
 			s := unitSQL(b.d, x, ref)
@@ -532,37 +530,21 @@ func (b *builder) values() string {
 			b.exact[col] = x != nil && exactType(x) && !capped
 			cols = append(cols, fmt.Sprintf("    %s AS %s", val(x, b.aggRef), b.ident(col)))
 			if b.cuped() {
-				b.exact[col+"_pre"] = b.exact[col]
-				cols = append(cols, fmt.Sprintf("    %s AS %s", val(x, b.aggRefPre), b.ident(col+"_pre")))
+				b.exact[preColumn(col)] = b.exact[col]
+				cols = append(cols, fmt.Sprintf("    %s AS %s", val(x, b.aggRefPre), b.ident(preColumn(col))))
 			}
 		}
 		switch m.Kind {
 		case model.Quantile:
-			mc.QN, mc.QEstimate, mc.QLower, mc.QUpper = name+"_q_n", name+"_q_estimate", name+"_q_lower", name+"_q_upper"
-			mc.QClusters, mc.QSumInd, mc.QSumSqInd = name+"_q_clusters", name+"_q_ind_sum", name+"_q_ind_sumsq"
-			mc.QSumObs, mc.QSumSqObs, mc.QSumIndObs = name+"_q_obs_sum", name+"_q_obs_sumsq", name+"_q_ind_obs_prod"
 		case model.Ratio:
-			add(name+"_num", m.Value)
-			add(name+"_den", m.Den)
-			mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_num_sum", name+"_num_sumsq"
-			mc.DenSum, mc.DenSumSq, mc.Prod = name+"_den_sum", name+"_den_sumsq", name+"_prod"
-			if b.cuped() && Cupedable(m) {
-				mc.Pre = &PreColumns{Sum: name + "_num_pre_sum", SumSq: name + "_num_pre_sumsq",
-					DenSum: name + "_den_pre_sum", DenSumSq: name + "_den_pre_sumsq",
-					MPostMPre: name + "_num_num_pre", DPostDPre: name + "_den_den_pre", MPreDPre: name + "_num_pre_den_pre",
-					MPostDPre: name + "_num_den_pre", MPreDPost: name + "_num_pre_den"}
-			}
+			add(mc.Num(), m.Value)
+			add(mc.Den(), m.Den)
 		default:
-			add(name, m.Value)
+			add(mc.Value(), m.Value)
 			if m.Winsorize != nil {
-				capCols = append(capCols, fmt.Sprintf("%s AS %s", b.cap(name, *m.Winsorize), b.ident(name+"_cap")))
-			}
-			mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_sum", name+"_sumsq"
-			if b.cuped() && Cupedable(m) {
-				mc.Pre = &PreColumns{Sum: name + "_pre_sum", SumSq: name + "_pre_sumsq", Cross: name + "_pre_cross"}
+				capCols = append(capCols, fmt.Sprintf("%s AS %s", b.cap(mc.Value(), *m.Winsorize), b.ident(mc.capColumn())))
 			}
 		}
-		b.plan.Metrics = append(b.plan.Metrics, mc)
 	}
 	sel0 := b.ident("variant") + b.carry("")
 	if len(cols) > 0 {
@@ -573,24 +555,15 @@ func (b *builder) values() string {
 		return raw + b.sqlf(",\n\"values\" AS (SELECT * FROM \"values_raw\")")
 	}
 	sel := []string{b.ident("variant") + b.carry("")}
-	for i, u := range b.e.Metrics {
-		name := fmt.Sprintf("m%d", i+1)
-		var names []string
-		switch u.Metric.Kind {
-		case model.Quantile:
-			continue
-		case model.Ratio:
-			names = []string{name + "_num", name + "_den"}
-		default:
-			names = []string{name}
-		}
-		for _, n := range names {
-			for _, col := range []string{n, n + "_pre"} {
-				if col != n && !b.cuped() {
-					continue
-				}
-				if u.Metric.Winsorize != nil {
-					sel = append(sel, fmt.Sprintf("least(%s, c.%s) AS %s", b.ident(col), b.ident(name+"_cap"), b.ident(col)))
+	for _, mc := range b.plan.Metrics {
+		for _, n := range mc.values() {
+			cols := []string{n}
+			if b.cuped() {
+				cols = append(cols, preColumn(n))
+			}
+			for _, col := range cols {
+				if mc.Use.Metric.Winsorize != nil {
+					sel = append(sel, fmt.Sprintf("least(%s, c.%s) AS %s", b.ident(col), b.ident(mc.capColumn()), b.ident(col)))
 				} else {
 					sel = append(sel, b.ident(col))
 				}
@@ -660,31 +633,31 @@ func (b *builder) final() string {
 		cols = append(cols, b.ident(SegmentColumn(c)))
 	}
 	cols = append(cols, b.sqlf(`count(*) AS "units"`))
-	var quantiles []string
-	for i, mc := range b.plan.Metrics {
-		name := fmt.Sprintf("m%d", i+1)
+	var quantiles []*MetricColumns
+	for _, mc := range b.plan.Metrics {
 		switch mc.Use.Metric.Kind {
 		case model.Quantile:
-			quantiles = append(quantiles, name)
+			quantiles = append(quantiles, mc)
 		case model.Ratio:
-			num, den := name+"_num", name+"_den"
+			num, den := mc.Num(), mc.Den()
 			cols = append(cols,
 				fmt.Sprintf("count(*) AS %s", b.ident(mc.N)),
 				b.sum(mc.Sum, num), b.sum(mc.SumSq, num, num),
 				b.sum(mc.DenSum, den), b.sum(mc.DenSumSq, den, den),
 				b.sum(mc.Prod, num, den))
 			if p := mc.Pre; p != nil {
-				np, dp := num+"_pre", den+"_pre"
+				np, dp := preColumn(num), preColumn(den)
 				cols = append(cols, b.sum(p.Sum, np), b.sum(p.SumSq, np, np), b.sum(p.DenSum, dp), b.sum(p.DenSumSq, dp, dp),
 					b.sum(p.MPostMPre, num, np), b.sum(p.DPostDPre, den, dp), b.sum(p.MPreDPre, np, dp),
 					b.sum(p.MPostDPre, num, dp), b.sum(p.MPreDPost, np, den))
 			}
 		default:
+			v, vp := mc.Value(), preColumn(mc.Value())
 			cols = append(cols,
-				fmt.Sprintf("count(%s) AS %s", b.ident(name), b.ident(mc.N)),
-				b.sum(mc.Sum, name), b.sum(mc.SumSq, name, name))
+				fmt.Sprintf("count(%s) AS %s", b.ident(v), b.ident(mc.N)),
+				b.sum(mc.Sum, v), b.sum(mc.SumSq, v, v))
 			if p := mc.Pre; p != nil {
-				cols = append(cols, b.sum(p.Sum, name+"_pre"), b.sum(p.SumSq, name+"_pre", name+"_pre"), b.sum(p.Cross, name, name+"_pre"))
+				cols = append(cols, b.sum(p.Sum, vp), b.sum(p.SumSq, vp, vp), b.sum(p.Cross, v, vp))
 			}
 		}
 	}
@@ -712,11 +685,12 @@ func (b *builder) final() string {
 	}
 	var joins []string
 	for _, q := range quantiles {
-		on := b.sqlf("arms.\"variant\" = %s.\"variant\"", b.ident(q+"_q"))
+		rel := b.ident(q.quantileRelation(quantileStats))
+		on := b.sqlf("arms.\"variant\" = %s.\"variant\"", rel)
 		if len(b.e.Segments) > 0 {
 			on += fmt.Sprintf(" AND arms.%s = 0", b.ident(ColSegmentLevel))
 		}
-		joins = append(joins, fmt.Sprintf("LEFT JOIN %s ON %s", b.ident(q+"_q"), on))
+		joins = append(joins, fmt.Sprintf("LEFT JOIN %s ON %s", rel, on))
 	}
 	return fmt.Sprintf("SELECT arms.*%s\nFROM (\n%s\n) arms\n%s\n%s", b.quantileCols(quantiles), arms, strings.Join(joins, "\n"), order("arms."+b.ident("variant")))
 }
@@ -751,23 +725,20 @@ func (b *builder) clusterFinal() string {
 	cols := []string{b.sqlf(`"variant", sum("n_units") AS "units", count(*) AS "clusters"`),
 		b.sqlf(`(SELECT count(*) FROM "mixed_clusters") AS "excluded_mixed_clusters"`),
 		b.sqlf(`(SELECT count(*) FROM "assignments" a WHERE "variants" = 1 AND EXISTS (SELECT 1 FROM "mixed_clusters" m WHERE m."cluster" = a."cluster")) AS "excluded_mixed_cluster_units"`)}
-	var quantiles []string
-	for i, mc := range b.plan.Metrics {
-		name := fmt.Sprintf("m%d", i+1)
-		m, d := name+"_M", name+"_D"
+	var quantiles []*MetricColumns
+	for _, mc := range b.plan.Metrics {
+		m, d := mc.clusterSum(), mc.clusterDen()
 		switch mc.Use.Metric.Kind {
 		case model.Quantile:
-			quantiles = append(quantiles, name)
+			quantiles = append(quantiles, mc)
 			continue
 		case model.Ratio:
-			tot = append(tot, b.sum(m, name+"_num"), b.sum(d, name+"_den"))
-			b.exact[m], b.exact[d] = b.exact[name+"_num"], b.exact[name+"_den"]
+			tot = append(tot, b.sum(m, mc.Num()), b.sum(d, mc.Den()))
+			b.exact[m], b.exact[d] = b.exact[mc.Num()], b.exact[mc.Den()]
 		default:
-			tot = append(tot, b.sum(m, name), fmt.Sprintf("count(%s) AS %s", b.ident(name), b.ident(d)))
-			b.exact[m], b.exact[d] = b.exact[name], true
+			tot = append(tot, b.sum(m, mc.Value()), fmt.Sprintf("count(%s) AS %s", b.ident(mc.Value()), b.ident(d)))
+			b.exact[m], b.exact[d] = b.exact[mc.Value()], true
 		}
-		mc.N, mc.Sum, mc.SumSq = name+"_clusters", name+"_m_sum", name+"_m_sumsq"
-		mc.DenSum, mc.DenSumSq, mc.Prod = name+"_d_sum", name+"_d_sumsq", name+"_md_prod"
 		cols = append(cols, fmt.Sprintf("count(*) AS %s", b.ident(mc.N)),
 			b.sum(mc.Sum, m), b.sum(mc.SumSq, m, m), b.sum(mc.DenSum, d), b.sum(mc.DenSumSq, d, d), b.sum(mc.Prod, m, d))
 	}
@@ -779,17 +750,18 @@ func (b *builder) clusterFinal() string {
 	}
 	var joins []string
 	for _, q := range quantiles {
-		joins = append(joins, b.sqlf("LEFT JOIN %s ON arms.\"variant\" = %s.\"variant\"", b.ident(q+"_q"), b.ident(q+"_q")))
+		rel := b.ident(q.quantileRelation(quantileStats))
+		joins = append(joins, b.sqlf("LEFT JOIN %s ON arms.\"variant\" = %s.\"variant\"", rel, rel))
 	}
 	return b.sqlf("SELECT arms.*%s\nFROM (\n%s\n) arms\n%s\nORDER BY arms.\"variant\"", b.quantileCols(quantiles), arms, strings.Join(joins, "\n"))
 }
 
 // quantileCols lists the quantile statistics columns of the final select.
-func (b *builder) quantileCols(names []string) string {
+func (b *builder) quantileCols(quantiles []*MetricColumns) string {
 	out := ""
-	for _, q := range names {
-		for _, c := range []string{"n", "estimate", "lower", "upper", "clusters", "ind_sum", "ind_sumsq", "obs_sum", "obs_sumsq", "ind_obs_prod"} {
-			out += fmt.Sprintf(", %s.%s", b.ident(q+"_q"), b.ident(q+"_q_"+c))
+	for _, q := range quantiles {
+		for _, c := range q.quantileColumns() {
+			out += fmt.Sprintf(", %s.%s", b.ident(q.quantileRelation(quantileStats)), b.ident(c))
 		}
 	}
 	return out

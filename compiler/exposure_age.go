@@ -114,12 +114,11 @@ func (b *builder) exposureAgeSQL() string {
 	vals := []string{}
 	var sums []string
 	pre := TimelineDaily
-	for i, mc := range b.plan.Metrics {
+	for _, mc := range b.plan.Metrics {
 		m := mc.Use.Metric
 		if !TimelineMetric(m) {
 			continue
 		}
-		name := fmt.Sprintf("m%d", i+1)
 		ref := func(a *model.Aggregate) string { return b.ident(pre + b.aggCol[a.Key]) }
 		val := func(x model.UnitExpr) string {
 			s := unitSQL(d, x, ref)
@@ -129,7 +128,7 @@ func (b *builder) exposureAgeSQL() string {
 			return d.Cast(s, d.Types.Float)
 		}
 		if m.Kind == model.Ratio {
-			num, den := b.ident(name+"_num"), b.ident(name+"_den")
+			num, den := b.ident(mc.Num()), b.ident(mc.Den())
 			vals = append(vals, fmt.Sprintf("    %s AS %s", val(m.Value), num), fmt.Sprintf("    %s AS %s", val(m.Den), den))
 			an, ad := "a."+num, "a."+den
 			sums = append(sums, fmt.Sprintf("count(*) AS %s", b.ident(pre+mc.N)),
@@ -138,7 +137,7 @@ func (b *builder) exposureAgeSQL() string {
 				fsum(an+" * "+ad, pre+mc.Prod))
 			continue
 		}
-		v := b.ident(name)
+		v := b.ident(mc.Value())
 		vals = append(vals, fmt.Sprintf("    %s AS %s", val(m.Value), v))
 		av, bv := "a."+v, "l."+v
 		sums = append(sums, fmt.Sprintf("count(%s) AS %s", av, b.ident(pre+mc.N)),

@@ -14,7 +14,8 @@ import (
 // ranks k, L, U and the per-unit indicator sums for the clustered
 // variance. Ranking needs the rows themselves, so a quantile metric reads
 // its source in its own pass (rows still stay in the engine).
-func (b *builder) quantile(name string, q *model.QuantileSpec) string {
+func (b *builder) quantile(mc *MetricColumns, q *model.QuantileSpec) string {
+	rel := func(suffix string) string { return b.d.Ident(mc.quantileRelation(suffix)) }
 	d := b.d
 	z := strconv.FormatFloat(stats.QuantileRankZ, 'g', -1, 64)
 	nu := strconv.FormatFloat(q.Q, 'g', -1, 64)
@@ -32,9 +33,9 @@ func (b *builder) quantile(name string, q *model.QuantileSpec) string {
 		cluster = `u."cluster"`
 	}
 	obs := b.sqlf("%s AS (\n  SELECT u.\"variant\", "+cluster+" AS \"unit\", %s AS \"y\"\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"\n  WHERE %s\n)",
-		d.Ident(name+"_obs"), d.Cast(rowSQL(d, q.Arg, "s."), d.Types.Float), d.Ident(srcName(q.Source)), d.Ident(b.e.Unit), strings.Join(where, "\n    AND "))
+		rel(quantileObs), d.Cast(rowSQL(d, q.Arg, "s."), d.Types.Float), d.Ident(srcName(q.Source)), d.Ident(b.e.Unit), strings.Join(where, "\n    AND "))
 	ranked := b.sqlf("%s AS (\n  SELECT \"variant\", \"unit\", \"y\",\n    row_number() OVER (PARTITION BY \"variant\" ORDER BY \"y\") AS \"r\",\n    count(*) OVER (PARTITION BY \"variant\") AS \"n\"\n  FROM %s\n)",
-		d.Ident(name+"_ranked"), d.Ident(name+"_obs"))
+		rel(quantileRanked), rel(quantileObs))
 	h := fmt.Sprintf("%s * sqrt(%s * %s * (1 - %s))", z, d.Ident("n"), nu, nu)
 	n, r, y := d.Ident("n"), d.Ident("r"), d.Ident("y")
 	at := func(rank string) string { return d.Aggregate("max", y, r+" = "+rank) }
@@ -43,22 +44,23 @@ func (b *builder) quantile(name string, q *model.QuantileSpec) string {
 		"    %s AS \"lower\",\n"+
 		"    %s AS \"upper\"\n"+
 		"  FROM %s\n  GROUP BY \"variant\"\n)",
-		d.Ident(name+"_bounds"), d.AnyValue,
+		rel(quantileBounds), d.AnyValue,
 		at(fmt.Sprintf("greatest(1, ceil(%s * %s - 1e-9))", n, nu)),
 		at(fmt.Sprintf("greatest(1, floor(%s * %s - %s + 1e-9))", n, nu, h)),
 		at(fmt.Sprintf("least(%s, ceil(%s * %s + %s - 1e-9))", n, n, nu, h)),
-		d.Ident(name+"_ranked"))
+		rel(quantileRanked))
 	below := d.Aggregate("count", "*", b.sqlf(`o."y" <= b."estimate"`))
 	perUnit := b.sqlf("%s AS (\n  SELECT o.\"variant\", o.\"unit\", %s AS \"n_g\",\n    %s AS \"s_g\"\n  FROM %s o JOIN %s b USING (\"variant\")\n  GROUP BY o.\"variant\", o.\"unit\"\n)",
-		d.Ident(name+"_units"), d.Cast("count(*)", d.Types.Float), d.Cast(below, d.Types.Float), d.Ident(name+"_obs"), d.Ident(name+"_bounds"))
-	mc := func(col string) string { return d.Ident(name + "_q_" + col) }
+		rel(quantileUnits), d.Cast("count(*)", d.Types.Float), d.Cast(below, d.Types.Float), rel(quantileObs), rel(quantileBounds))
+	st := mc.quantileColumns()
+	stat := func(i int) string { return d.Ident(st[i]) }
 	final := b.sqlf("%s AS (\n  SELECT b.\"variant\", b.\"n\" AS %s, b.\"estimate\" AS %s, b.\"lower\" AS %s, b.\"upper\" AS %s,\n"+
 		"    count(*) AS %s, sum(g.\"s_g\") AS %s, sum(g.\"s_g\" * g.\"s_g\") AS %s,\n"+
 		"    sum(g.\"n_g\") AS %s, sum(g.\"n_g\" * g.\"n_g\") AS %s, sum(g.\"s_g\" * g.\"n_g\") AS %s\n"+
 		"  FROM %s b JOIN %s g USING (\"variant\")\n  GROUP BY b.\"variant\", b.\"n\", b.\"estimate\", b.\"lower\", b.\"upper\"\n)",
-		d.Ident(name+"_q"), mc("n"), mc("estimate"), mc("lower"), mc("upper"),
-		mc("clusters"), mc("ind_sum"), mc("ind_sumsq"), mc("obs_sum"), mc("obs_sumsq"), mc("ind_obs_prod"),
-		d.Ident(name+"_bounds"), d.Ident(name+"_units"))
+		rel(quantileStats), stat(0), stat(1), stat(2), stat(3),
+		stat(4), stat(5), stat(6), stat(7), stat(8), stat(9),
+		rel(quantileBounds), rel(quantileUnits))
 	return strings.Join([]string{obs, ranked, bounds, perUnit, final}, ",\n")
 }
 

@@ -32,7 +32,7 @@ func (b *builder) splitSQL() string {
 		}
 		var cols []string
 		for k, a := range s.Aggregates {
-			name := "s" + strings.TrimPrefix(s.Columns[k], "a")
+			name := splitAggColumn(s.Columns[k])
 			splitCol[a.Key] = name
 			arg, filter := "", ""
 			if a.Arg != nil {
@@ -66,18 +66,17 @@ func (b *builder) splitSQL() string {
 	}
 	double := func(expr string) string { return b.d.Cast(expr, b.d.Types.Float) }
 	var vals, sums []string
-	for i, mc := range b.plan.Metrics {
+	for _, mc := range b.plan.Metrics {
 		m := mc.Use.Metric
 		if !SplitsMetric(m, col) {
 			continue
 		}
-		name := fmt.Sprintf("m%d", i+1)
 		switch m.Kind {
 		case model.Ratio:
+			num, den := b.ident(mc.Num()), b.ident(mc.Den())
 			vals = append(vals,
-				fmt.Sprintf("    %s AS %s", double(unitSQL(b.d, m.Value, ref)), b.ident(name+"_num")),
-				fmt.Sprintf("    %s AS %s", double(fmt.Sprintf("sum(%s) OVER (PARTITION BY %s)", unitSQL(b.d, m.Den, ref), b.ident("unit"))), b.ident(name+"_den")))
-			num, den := b.ident(name+"_num"), b.ident(name+"_den")
+				fmt.Sprintf("    %s AS %s", double(unitSQL(b.d, m.Value, ref)), num),
+				fmt.Sprintf("    %s AS %s", double(fmt.Sprintf("sum(%s) OVER (PARTITION BY %s)", unitSQL(b.d, m.Den, ref), b.ident("unit"))), den))
 			sums = append(sums, fmt.Sprintf("count(*) AS %s", b.ident(mc.N)),
 				fsum(num, mc.Sum), fsum(num+" * "+num, mc.SumSq),
 				fsum(den, mc.DenSum), fsum(den+" * "+den, mc.DenSumSq),
@@ -89,8 +88,8 @@ func (b *builder) splitSQL() string {
 			} else {
 				v = double(v)
 			}
-			vals = append(vals, fmt.Sprintf("    %s AS %s", v, b.ident(name)))
-			n := b.ident(name)
+			n := b.ident(mc.Value())
+			vals = append(vals, fmt.Sprintf("    %s AS %s", v, n))
 			sums = append(sums, fmt.Sprintf("count(%s) AS %s", n, b.ident(mc.N)),
 				fsum(n, mc.Sum), fsum(n+" * "+n, mc.SumSq))
 		}

@@ -132,12 +132,11 @@ func (b *builder) timelineSQL() string {
 		return fmt.Sprintf("coalesce(%s(%s), 0) AS %s", d.FloatSum, expr, b.ident(alias))
 	}
 	var vals, sums []string
-	for i, mc := range b.plan.Metrics {
+	for _, mc := range b.plan.Metrics {
 		m := mc.Use.Metric
 		if !TimelineMetric(m) {
 			continue
 		}
-		name := fmt.Sprintf("m%d", i+1)
 		for _, pre := range []string{TimelineDaily, TimelineCumulative} {
 			ref := func(a *model.Aggregate) string { return b.ident(pre + b.aggCol[a.Key]) }
 			val := func(x model.UnitExpr) string {
@@ -148,7 +147,7 @@ func (b *builder) timelineSQL() string {
 				return d.Cast(s, d.Types.Float)
 			}
 			if m.Kind == model.Ratio {
-				num, den := b.ident(pre+name+"_num"), b.ident(pre+name+"_den")
+				num, den := b.ident(pre+mc.Num()), b.ident(pre+mc.Den())
 				vals = append(vals, fmt.Sprintf("    %s AS %s", val(m.Value), num), fmt.Sprintf("    %s AS %s", val(m.Den), den))
 				sums = append(sums, fmt.Sprintf("count(*) AS %s", b.ident(pre+mc.N)),
 					fsum(num, pre+mc.Sum), fsum(num+" * "+num, pre+mc.SumSq),
@@ -156,7 +155,7 @@ func (b *builder) timelineSQL() string {
 					fsum(num+" * "+den, pre+mc.Prod))
 				continue
 			}
-			v := b.ident(pre + name)
+			v := b.ident(pre + mc.Value())
 			vals = append(vals, fmt.Sprintf("    %s AS %s", val(m.Value), v))
 			sums = append(sums, fmt.Sprintf("count(%s) AS %s", v, b.ident(pre+mc.N)),
 				fsum(v, pre+mc.Sum), fsum(v+" * "+v, pre+mc.SumSq))

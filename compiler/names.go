@@ -1,0 +1,119 @@
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/caliper-dev/caliper/lang/model"
+)
+
+// Column names. Every column the compiled queries make for an aggregate or
+// a metric is named here, once: the builders read these names and never
+// format their own, and the result descriptions (columns.go) list the
+// same names for the runtime.
+
+// aggColumn names the per-unit column of the experiment's n-th distinct
+// aggregate (from 1): a1, a2, ...
+func aggColumn(n int) string { return fmt.Sprintf("a%d", n) }
+
+// preColumn names a per-unit column's pre-exposure twin (CUPED).
+func preColumn(col string) string { return col + "_pre" }
+
+// splitAggColumn names an aggregate's per-unit column in the split query
+// (computed per split value): a3 becomes s3.
+func splitAggColumn(col string) string { return "s" + strings.TrimPrefix(col, "a") }
+
+// metricStem names metric i's (from 0) columns: m1, m2, ... Names never
+// carry the user's metric names, which need not be SQL identifiers.
+func metricStem(i int) string { return fmt.Sprintf("m%d", i+1) }
+
+// Value is the per-unit value column of a mean or proportion metric.
+func (mc *MetricColumns) Value() string { return mc.Stem }
+
+// Num and Den are the per-unit numerator and denominator columns of a
+// ratio metric.
+func (mc *MetricColumns) Num() string { return mc.Stem + "_num" }
+
+// Den: see Num.
+func (mc *MetricColumns) Den() string { return mc.Stem + "_den" }
+
+// values are the metric's per-unit value columns (none for a quantile).
+func (mc *MetricColumns) values() []string {
+	switch mc.Use.Metric.Kind {
+	case model.Quantile:
+		return nil
+	case model.Ratio:
+		return []string{mc.Num(), mc.Den()}
+	}
+	return []string{mc.Value()}
+}
+
+// capColumn is the winsorizing cap of the metric's value.
+func (mc *MetricColumns) capColumn() string { return mc.Stem + "_cap" }
+
+// clusterSum and clusterDen are a metric's per-cluster totals (M_g, D_g).
+func (mc *MetricColumns) clusterSum() string { return mc.Stem + "_M" }
+
+func (mc *MetricColumns) clusterDen() string { return mc.Stem + "_D" }
+
+// A quantile metric's CTEs, in order: its observations, ranked per arm,
+// the order statistics, per-cluster counts, and the per-arm statistics.
+const (
+	quantileObs    = "_obs"
+	quantileRanked = "_ranked"
+	quantileBounds = "_bounds"
+	quantileUnits  = "_units"
+	quantileStats  = ""
+)
+
+// quantileRelation names one of a quantile metric's CTEs (quantileObs, ...).
+func (mc *MetricColumns) quantileRelation(step string) string {
+	if step == quantileStats {
+		return mc.Stem + "_q"
+	}
+	return mc.Stem + step
+}
+
+// quantileColumns are a quantile metric's result columns, in the order of
+// its statistics CTE: n, estimate, lower, upper, clusters and the
+// per-cluster sums.
+func (mc *MetricColumns) quantileColumns() []string {
+	return []string{mc.QN, mc.QEstimate, mc.QLower, mc.QUpper, mc.QClusters, mc.QSumInd, mc.QSumSqInd, mc.QSumObs, mc.QSumSqObs, mc.QSumIndObs}
+}
+
+// nameMetric names every result column of metric i (from 0) of an
+// experiment: the per-arm statistics the runtime reads (per unit, or per
+// cluster for a clustered experiment) and, with CUPED, the pre-exposure
+// moments.
+func nameMetric(i int, u *model.MetricUse, cuped, clustered bool) *MetricColumns {
+	name := metricStem(i)
+	mc := &MetricColumns{Use: u, Stem: name}
+	m := u.Metric
+	switch {
+	case m.Kind == model.Quantile:
+		q := name + "_q_"
+		mc.QN, mc.QEstimate, mc.QLower, mc.QUpper = q+"n", q+"estimate", q+"lower", q+"upper"
+		mc.QClusters, mc.QSumInd, mc.QSumSqInd = q+"clusters", q+"ind_sum", q+"ind_sumsq"
+		mc.QSumObs, mc.QSumSqObs, mc.QSumIndObs = q+"obs_sum", q+"obs_sumsq", q+"ind_obs_prod"
+	case m.Kind == model.Ratio:
+		mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_num_sum", name+"_num_sumsq"
+		mc.DenSum, mc.DenSumSq, mc.Prod = name+"_den_sum", name+"_den_sumsq", name+"_prod"
+		if cuped && Cupedable(m) {
+			mc.Pre = &PreColumns{Sum: name + "_num_pre_sum", SumSq: name + "_num_pre_sumsq",
+				DenSum: name + "_den_pre_sum", DenSumSq: name + "_den_pre_sumsq",
+				MPostMPre: name + "_num_num_pre", DPostDPre: name + "_den_den_pre", MPreDPre: name + "_num_pre_den_pre",
+				MPostDPre: name + "_num_den_pre", MPreDPost: name + "_num_pre_den"}
+		}
+	default:
+		mc.N, mc.Sum, mc.SumSq = name+"_n", name+"_sum", name+"_sumsq"
+		if cuped && Cupedable(m) {
+			mc.Pre = &PreColumns{Sum: name + "_pre_sum", SumSq: name + "_pre_sumsq", Cross: name + "_pre_cross"}
+		}
+	}
+	if clustered && m.Kind != model.Quantile {
+		// Sums over clusters of the cluster totals (clusterFinal).
+		mc.N, mc.Sum, mc.SumSq = name+"_clusters", name+"_m_sum", name+"_m_sumsq"
+		mc.DenSum, mc.DenSumSq, mc.Prod = name+"_d_sum", name+"_d_sumsq", name+"_md_prod"
+	}
+	return mc
+}
