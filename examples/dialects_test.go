@@ -65,45 +65,59 @@ func loadPostgres(t *testing.T, duck *engine.DuckDB, pg *engine.Postgres) {
 		t.Fatal(err)
 	}
 	for _, tb := range homefeedTables {
-		desc, err := duck.Query(ctx, "DESCRIBE "+tb.name)
-		if err != nil {
+		if err := pg.Exec(ctx, fmt.Sprintf("CREATE TABLE %s (%s)", tb.name, strings.Join(pgColumns(t, duck, tb.name), ", "))); err != nil {
 			t.Fatal(err)
 		}
-		var cols []string
-		for _, row := range desc.Rows {
-			typ, ok := pgTypes[fmt.Sprint(row[1])]
-			if !ok {
-				t.Fatalf("%s.%v: no PostgreSQL type for %v", tb.name, row[0], row[1])
-			}
-			cols = append(cols, fmt.Sprintf("%q %s", row[0], typ))
-		}
-		if err := pg.Exec(ctx, fmt.Sprintf("CREATE TABLE %s (%s)", tb.name, strings.Join(cols, ", "))); err != nil {
-			t.Fatal(err)
-		}
-		file := tb.file
-		if file == "" {
-			file = filepath.Join(t.TempDir(), tb.name+".csv")
-			duckExec(t, duck, fmt.Sprintf("COPY %s TO '%s' (HEADER)", tb.name, file))
-		}
-		f, err := os.Open(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, err := pg.CopyCSV(ctx, tb.name, f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("COPY %s: %v", tb.name, err)
-		}
-		count, err := duck.Query(ctx, "SELECT count(*) FROM "+tb.name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want, err := engine.Float(count.Rows[0][0]); err != nil || float64(n) != want {
-			t.Fatalf("COPY %s: %d rows, DuckDB has %g", tb.name, n, want)
-		}
+		copyTable(t, duck, pg, tb.name, tb.file, tb.name)
 	}
 	if err := pg.Exec(ctx, "ANALYZE"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// pgColumns are the column definitions of a DuckDB table in PostgreSQL.
+func pgColumns(t *testing.T, duck *engine.DuckDB, table string) []string {
+	t.Helper()
+	desc, err := duck.Query(context.Background(), "DESCRIBE "+table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for _, row := range desc.Rows {
+		typ, ok := pgTypes[fmt.Sprint(row[1])]
+		if !ok {
+			t.Fatalf("%s.%v: no PostgreSQL type for %v", table, row[0], row[1])
+		}
+		cols = append(cols, fmt.Sprintf("%q %s", row[0], typ))
+	}
+	return cols
+}
+
+// copyTable copies DuckDB's table into the PostgreSQL table into, as CSV:
+// the file when it is DuckDB's source ("" for none), else DuckDB's rows
+// written to a CSV file first. The row counts must agree.
+func copyTable(t *testing.T, duck *engine.DuckDB, pg *engine.Postgres, table, file, into string) {
+	t.Helper()
+	ctx := context.Background()
+	if file == "" {
+		file = filepath.Join(t.TempDir(), table+".csv")
+		duckExec(t, duck, fmt.Sprintf("COPY %s TO '%s' (HEADER)", table, file))
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := pg.CopyCSV(ctx, into, f)
+	f.Close()
+	if err != nil {
+		t.Fatalf("COPY %s: %v", into, err)
+	}
+	count, err := duck.Query(ctx, "SELECT count(*) FROM "+table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, err := engine.Float(count.Rows[0][0]); err != nil || float64(n) != want {
+		t.Fatalf("COPY %s: %d rows, DuckDB has %g", into, n, want)
 	}
 }
 

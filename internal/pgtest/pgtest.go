@@ -27,9 +27,22 @@ import (
 	"github.com/caliper-dev/caliper/internal/testenv"
 )
 
+// Server is a running throwaway server.
+type Server struct {
+	URL  string // postgres://postgres@127.0.0.1:<port>/postgres?sslmode=disable
+	Port int    // its loopback port
+}
+
 // Start starts a server and returns its URL (user postgres, database
 // postgres, trust authentication, UTC, C collation).
 func Start(t testing.TB) string {
+	t.Helper()
+	return StartServer(t).URL
+}
+
+// StartServer starts a server, with extra settings ("name=value", passed
+// as -c options) if any.
+func StartServer(t testing.TB, settings ...string) *Server {
 	t.Helper()
 	testenv.NeedLong(t, "starts a PostgreSQL server")
 	bin, err := binDir()
@@ -82,6 +95,9 @@ func Start(t testing.TB) string {
 		t.Fatal(err)
 	}
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c TimeZone=UTC", port, dir)
+	for _, s := range settings {
+		opts += " -c " + s
+	}
 	if err := run("pg_ctl", "-D", data, "-l", logFile, "-w", "-t", "60", "-o", opts, "start"); err != nil {
 		log, _ := os.ReadFile(logFile)
 		t.Fatalf("%v\nserver log:\n%s", err, log)
@@ -91,7 +107,7 @@ func Start(t testing.TB) string {
 			t.Logf("stopping PostgreSQL: %v", err)
 		}
 	})
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	return &Server{URL: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), Port: port}
 }
 
 // unavailable skips the test, or fails it under CI.
