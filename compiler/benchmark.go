@@ -3,8 +3,8 @@ package compiler
 import (
 	"fmt"
 
-	"github.com/caliper-dev/caliper/compiler/dialect"
 	"github.com/caliper-dev/caliper/compiler/rank"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
 )
 

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/lang/types"
 	"github.com/caliper-dev/caliper/stdlib"

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/caliper-dev/caliper/compiler"
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/internal/golden"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/lang/model"

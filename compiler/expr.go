@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/lang/types"
 )

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/caliper-dev/caliper/lang/model"
-	"github.com/caliper-dev/caliper/runtime/stats"
+	"github.com/caliper-dev/caliper/stdlib"
 )
 
 // quantile compiles an event-level quantile metric to the per-arm
@@ -17,7 +17,7 @@ import (
 func (b *builder) quantile(mc *MetricColumns, q *model.QuantileSpec) string {
 	rel := func(suffix string) string { return b.d.Ident(mc.quantileRelation(suffix)) }
 	d := b.d
-	z := strconv.FormatFloat(stats.QuantileRankZ, 'g', -1, 64)
+	z := strconv.FormatFloat(stdlib.QuantileRankZ, 'g', -1, 64)
 	nu := strconv.FormatFloat(q.Q, 'g', -1, 64)
 	where := []string{fmt.Sprintf("%s IS NOT NULL", rowSQL(d, q.Arg, "s."))}
 	if q.Filter != nil {

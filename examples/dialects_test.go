@@ -14,13 +14,13 @@ import (
 	"time"
 
 	"github.com/caliper-dev/caliper/compiler"
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/internal/pgtest"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 // The homefeed example's data as tables of an engine: analytics.events
@@ -148,7 +148,7 @@ func tableSpecs(t *testing.T) map[string]*model.Package {
 }
 
 // runReport runs a package on an engine.
-func runReport(t *testing.T, eng engine.Engine, pkg *model.Package) *report.Report {
+func runReport(t *testing.T, eng engine.Engine, pkg *model.Package) *result.Report {
 	t.Helper()
 	rep, diags := runtime.Run(context.Background(), eng, pkg)
 	if diags.HasErrors() {
@@ -302,7 +302,7 @@ func (d *diff) report(t *testing.T, what string) {
 }
 
 // compareReports compares two runs' reports (unrounded).
-func compareReports(t *testing.T, name string, want, got *report.Report, tol float64) {
+func compareReports(t *testing.T, name string, want, got *result.Report, tol float64) {
 	t.Helper()
 	d := &diff{tol: tol}
 	d.value(name, reflect.ValueOf(want), reflect.ValueOf(got))

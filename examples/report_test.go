@@ -22,21 +22,22 @@ import (
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 // outcomes are the verdict labels the HTML report shows.
 var outcomes = map[string]string{
-	report.Ship:         "Ship",
-	report.NoShip:       "Don't ship",
-	report.Inconclusive: "Inconclusive",
-	report.Invalid:      "Invalid",
+	result.Ship:         "Ship",
+	result.NoShip:       "Don't ship",
+	result.Inconclusive: "Inconclusive",
+	result.Invalid:      "Invalid",
 }
 
 // checkHTML renders the report as HTML and checks its structure: one
 // self-contained page (no scripts, no external references of any kind),
 // the verdict of every treatment, every metric, and a plot per compared
 // treatment (and per metric of a factorial attribution) as inline SVG.
-func checkHTML(t *testing.T, rep *report.Report) {
+func checkHTML(t *testing.T, rep *result.Report) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := report.WriteHTML(&buf, rep); err != nil {
@@ -133,7 +134,7 @@ func checkHTML(t *testing.T, rep *report.Report) {
 }
 
 // runExample checks and runs one example folder.
-func runExample(t *testing.T, dir string) *report.Report {
+func runExample(t *testing.T, dir string) *result.Report {
 	t.Helper()
 	res := lang.Load(dir)
 	if res.Diags.HasErrors() {

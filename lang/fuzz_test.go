@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/caliper-dev/caliper/compiler"
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/internal/safetext"
 	"github.com/caliper-dev/caliper/lang/diag"
 )

@@ -9,7 +9,7 @@ import (
 	"github.com/caliper-dev/caliper/compiler/rank"
 	"github.com/caliper-dev/caliper/runtime/decide"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/stats"
 )
 
@@ -19,7 +19,7 @@ const BenchmarkSeed = 20261124
 
 // RunBenchmark executes a benchmark's per-query query and compares every
 // model with the baseline, paired over queries.
-func RunBenchmark(ctx context.Context, eng engine.Engine, p *compiler.BenchmarkPlan, perQuery bool) (*report.Target, error) {
+func RunBenchmark(ctx context.Context, eng engine.Engine, p *compiler.BenchmarkPlan, perQuery bool) (*result.Target, error) {
 	tab, err := eng.Query(ctx, p.SQL)
 	if err != nil {
 		return nil, fmt.Errorf("benchmark %s: %w", p.Benchmark.Name, err)
@@ -50,21 +50,21 @@ func queryValues(tab *engine.Table) ([]rank.QueryValue, error) {
 
 // AnalyzeBenchmark turns per-query values into scores, paired comparisons
 // with the baseline and decisions.
-func AnalyzeBenchmark(p *compiler.BenchmarkPlan, values []rank.QueryValue, perQuery bool) *report.Target {
+func AnalyzeBenchmark(p *compiler.BenchmarkPlan, values []rank.QueryValue, perQuery bool) *result.Target {
 	b := p.Benchmark
-	t := &report.Target{Kind: "benchmark", Name: b.Name, Title: b.Title, Owner: b.Owner, Alpha: report.Num(b.Alpha),
-		Bench: &report.Bench{Baseline: b.Baseline, Test: b.Test, Scores: []*report.Score{}, Results: []*report.BenchResult{}}}
+	t := &result.Target{Kind: "benchmark", Name: b.Name, Title: b.Title, Owner: b.Owner, Alpha: result.Num(b.Alpha),
+		Bench: &result.Bench{Baseline: b.Baseline, Test: b.Test, Scores: []*result.Score{}, Results: []*result.BenchResult{}}}
 	models := map[string]bool{}
 	for _, m := range rank.Means(values) {
 		models[m.Model] = true
-		t.Bench.Scores = append(t.Bench.Scores, &report.Score{Model: m.Model, Metric: m.Metric, Value: report.Num(m.Value), Queries: m.Queries})
+		t.Bench.Scores = append(t.Bench.Scores, &result.Score{Model: m.Model, Metric: m.Metric, Value: result.Num(m.Value), Queries: m.Queries})
 		if m.Model == b.Baseline && m.Queries > t.Bench.Queries {
 			t.Bench.Queries = m.Queries
 		}
 	}
 	if perQuery {
 		for _, v := range values {
-			t.Bench.PerQuery = append(t.Bench.PerQuery, &report.QueryScore{Model: v.Model, Query: v.Query, Metric: v.Metric, Value: report.Num(v.Value)})
+			t.Bench.PerQuery = append(t.Bench.PerQuery, &result.QueryScore{Model: v.Model, Query: v.Query, Metric: v.Metric, Value: result.Num(v.Value)})
 		}
 	}
 	if !models[b.Baseline] {
@@ -88,20 +88,20 @@ func AnalyzeBenchmark(p *compiler.BenchmarkPlan, values []rank.QueryValue, perQu
 	return t
 }
 
-func pairedResult(values []rank.QueryValue, metric, baseline, model string, method stats.PairedMethod, alpha float64) *report.BenchResult {
+func pairedResult(values []rank.QueryValue, metric, baseline, model string, method stats.PairedMethod, alpha float64) *result.BenchResult {
 	pairs := rank.Pair(values, metric, baseline, model)
-	res := &report.BenchResult{Model: model, Metric: metric, Queries: len(pairs.Queries), Method: method.String()}
-	res.Value, res.BaselineValue = report.Num(mean(pairs.Candidate)), report.Num(mean(pairs.Baseline))
+	res := &result.BenchResult{Model: model, Metric: metric, Queries: len(pairs.Queries), Method: method.String()}
+	res.Value, res.BaselineValue = result.Num(mean(pairs.Candidate)), result.Num(mean(pairs.Baseline))
 	if pairs.Unpaired > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d queries were scored for only one of the two models and are left out of the paired test (missing_queries zero scores them 0)", pairs.Unpaired))
 	}
 	cmp := stats.ComparePaired(pairs.Baseline, pairs.Candidate, stats.PairedOptions{Method: method, Alpha: alpha, Seed: BenchmarkSeed})
-	num := func(v float64) *report.Num { n := report.Num(v); return &n }
+	num := func(v float64) *result.Num { n := result.Num(v); return &n }
 	if !cmp.Estimable() && len(pairs.Queries) > 1 && identical(pairs.Baseline, pairs.Candidate) {
 		// The models agree on every query: the paired difference is exactly
 		// 0, with no uncertainty to test.
 		res.Delta, res.CILower, res.CIUpper, res.StdError, res.PValue = num(0), num(0), num(0), num(0), num(1)
-		res.Relative = &report.Effect{}
+		res.Relative = &result.Effect{}
 		res.Notes = append(res.Notes, "the models score identically on every query: the difference is exactly 0")
 		return res
 	}

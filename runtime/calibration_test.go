@@ -21,7 +21,7 @@ import (
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/simulate"
 )
 
@@ -29,7 +29,7 @@ import (
 const calUnits = 2000
 
 // calRun simulates scenario s with seed and runs its generated spec.
-func calRun(t *testing.T, s simulate.Scenario, seed uint64) *report.Target {
+func calRun(t *testing.T, s simulate.Scenario, seed uint64) *result.Target {
 	t.Helper()
 	cfg, err := s.Config(calUnits, 14, seed)
 	if err != nil {

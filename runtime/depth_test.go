@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/caliper-dev/caliper/internal/testref"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 // depthRef is testdata/stats/ab_basic/expected.json (ref.R): CUPED with a
@@ -59,7 +59,7 @@ func TestCupedAndSegmentsMatchR(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := runSpec(t, dir, "cuped 14d")
-	byMetric := map[string]*report.Result{}
+	byMetric := map[string]*result.Result{}
 	for _, r := range got.Results {
 		byMetric[r.Metric] = r
 	}
@@ -91,7 +91,7 @@ func TestCupedAndSegmentsMatchR(t *testing.T) {
 		t.Fatal("reference has no segments")
 	}
 	got = runSpec(t, dir, "segment country, platform")
-	bySegment := map[string]*report.Result{}
+	bySegment := map[string]*result.Result{}
 	for _, r := range got.Results {
 		for col, val := range r.Segment {
 			bySegment[r.Metric+"/"+col+"="+val] = r
@@ -152,7 +152,7 @@ func TestWinsorizeQuantileCorrectionsMatchR(t *testing.T) {
 		want       map[string]float64
 	}{{"holm", ref.Holm}, {"bh", ref.BH}} {
 		got := runSpec(t, dir, "correction "+c.correction, "relative_ci delta")
-		byMetric := map[string]*report.Result{}
+		byMetric := map[string]*result.Result{}
 		for _, r := range got.Results {
 			byMetric[r.Metric] = r
 		}
@@ -260,7 +260,7 @@ func TestSplitSharesAddUp(t *testing.T) {
 // also has its own (period-only) row.
 func TestTimelineCumulativeEqualsCutRuns(t *testing.T) {
 	tl := runSpec(t, "../testdata/ab_sim/data", "timeline day")
-	cum := map[string]*report.Result{}
+	cum := map[string]*result.Result{}
 	ends := map[int]string{}
 	periods := 0
 	for _, r := range tl.Timeline {

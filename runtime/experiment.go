@@ -14,12 +14,12 @@ import (
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime/decide"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/stats"
 )
 
 // RunExperiment executes an experiment's plan and analyses the result.
-func RunExperiment(ctx context.Context, eng engine.Engine, p *compiler.Plan) (*report.Target, error) {
+func RunExperiment(ctx context.Context, eng engine.Engine, p *compiler.Plan) (*result.Target, error) {
 	tab, err := eng.Query(ctx, p.SQL)
 	if err != nil {
 		return nil, fmt.Errorf("experiment %s: the engine rejected the compiled query: %w", p.Experiment.Name, err)
@@ -48,7 +48,7 @@ func RunExperiment(ctx context.Context, eng engine.Engine, p *compiler.Plan) (*r
 
 // runCoverage counts the units whose analysis window ends after the last
 // timestamp in the data (t.Coverage).
-func runCoverage(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *report.Target) error {
+func runCoverage(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *result.Target) error {
 	tab, err := eng.Query(ctx, p.CoverageSQL)
 	if err != nil {
 		return fmt.Errorf("experiment %s: the coverage query failed: %w", p.Experiment.Name, err)
@@ -66,9 +66,9 @@ func runCoverage(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *re
 	if rr.err != nil {
 		return rr.err
 	}
-	c := &report.Coverage{Policy: p.Experiment.WindowPolicy, Units: int64(units), IncompleteUnits: int64(incomplete)}
+	c := &result.Coverage{Policy: p.Experiment.WindowPolicy, Units: int64(units), IncompleteUnits: int64(incomplete)}
 	if units > 0 {
-		c.Share = report.Num(incomplete / units)
+		c.Share = result.Num(incomplete / units)
 	}
 	if end, err := rs.time(row, compiler.ColCoverageDataEnd); err == nil {
 		c.DataEnd = end.UTC().Format("2006-01-02 15:04:05")
@@ -99,11 +99,11 @@ type slice struct {
 // sample-ratio check, corrections, heterogeneity tests and decisions. It
 // is separate from execution so statistics can come from tables produced
 // anywhere.
-func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
+func Analyze(p *compiler.Plan, tab *engine.Table) (*result.Target, error) {
 	e := p.Experiment
-	t := &report.Target{Kind: "experiment", Name: e.Name, Title: e.Title, Hypothesis: e.Hypothesis, Owner: e.Owner,
-		Control: e.Control, Alpha: report.Num(e.Alpha), Sequential: e.Sequential,
-		Units: map[string]int64{}, Excluded: map[string]int64{"multiple_variants": 0}, Results: []*report.Result{}}
+	t := &result.Target{Kind: "experiment", Name: e.Name, Title: e.Title, Hypothesis: e.Hypothesis, Owner: e.Owner,
+		Control: e.Control, Alpha: result.Num(e.Alpha), Sequential: e.Sequential,
+		Units: map[string]int64{}, Excluded: map[string]int64{"multiple_variants": 0}, Results: []*result.Result{}}
 	rs, err := readResults(fmt.Sprintf("the result of experiment %s", e.Name), tab, p.Columns)
 	if err != nil {
 		return nil, err
@@ -171,7 +171,7 @@ func Analyze(p *compiler.Plan, tab *engine.Table) (*report.Target, error) {
 
 // slices splits the result rows into the overall slice and the segment
 // slices (in row order, which the SQL sorts).
-func slices(p *compiler.Plan, rs *results, t *report.Target) (*slice, []*slice, error) {
+func slices(p *compiler.Plan, rs *results, t *result.Target) (*slice, []*slice, error) {
 	overall := &slice{treatments: map[string]*armStats{}}
 	var segs []*slice
 	byKey := map[string]*slice{}
@@ -243,7 +243,7 @@ func readArm(rs *results, row []any) (*armStats, float64, error) {
 
 // armsOf fills the target's unit counts and returns the treatments to
 // compare, reporting variants left out and arms missing from the data.
-func armsOf(e *model.Experiment, overall *slice, t *report.Target) []*armStats {
+func armsOf(e *model.Experiment, overall *slice, t *result.Target) []*armStats {
 	allowed := map[string]bool{}
 	for _, v := range e.Treatments {
 		allowed[v] = true
@@ -285,7 +285,7 @@ func armsOf(e *model.Experiment, overall *slice, t *report.Target) []*armStats {
 
 // clusterCounts reads the clusters per arm and the clusters left out
 // because their units were assigned to several variants (`cluster C`).
-func clusterCounts(rs *results, overall *slice, treatments []*armStats, t *report.Target) error {
+func clusterCounts(rs *results, overall *slice, treatments []*armStats, t *result.Target) error {
 	t.Clusters = map[string]int64{}
 	for _, a := range append([]*armStats{overall.control}, treatments...) {
 		if a.row != nil {
@@ -322,7 +322,7 @@ func plural(n int64, one, many string) string {
 
 // srm checks the arms' unit counts against the allocation; with
 // `cluster C` it counts the randomized clusters instead.
-func srm(e *model.Experiment, control *armStats, treatments []*armStats, t *report.Target) *report.SRM {
+func srm(e *model.Experiment, control *armStats, treatments []*armStats, t *result.Target) *result.SRM {
 	count := func(a *armStats) float64 {
 		if e.Cluster != nil {
 			return a.clusters
@@ -339,30 +339,30 @@ func srm(e *model.Experiment, control *armStats, treatments []*armStats, t *repo
 		weights = nil
 	}
 	s := stats.SampleRatio(obs, weights)
-	exp := make([]report.Num, len(obs))
+	exp := make([]result.Num, len(obs))
 	wsum := 0.0
 	for i := range obs {
 		w := 1.0
 		if weights != nil {
 			w = weights[i]
 		}
-		exp[i] = report.Num(w)
+		exp[i] = result.Num(w)
 		wsum += w
 	}
 	for i := range exp {
-		exp[i] /= report.Num(wsum)
+		exp[i] /= result.Num(wsum)
 	}
-	return &report.SRM{ChiSquare: report.Num(s.ChiSquare), DF: report.Num(s.DF), PValue: report.Num(s.PValue), Passed: s.Passed(), Expected: exp}
+	return &result.SRM{ChiSquare: result.Num(s.ChiSquare), DF: result.Num(s.DF), PValue: result.Num(s.PValue), Passed: s.Passed(), Expected: exp}
 }
 
 // compare computes one metric for one treatment against the control, in
 // the overall population (segment nil) or one segment.
-func compare(e *model.Experiment, rs *results, mc *compiler.MetricColumns, c, tr *armStats, segment map[string]string) (*report.Result, error) {
+func compare(e *model.Experiment, rs *results, mc *compiler.MetricColumns, c, tr *armStats, segment map[string]string) (*result.Result, error) {
 	m := mc.Use.Metric
-	res := &report.Result{Metric: m.Name, Title: m.Title, Kind: string(m.Kind), Role: string(mc.Use.Role),
+	res := &result.Result{Metric: m.Name, Title: m.Title, Kind: string(m.Kind), Role: string(mc.Use.Role),
 		Direction: m.Direction.String(), Variant: tr.variant, Segment: segment}
 	if mc.Use.Role == model.Guardrail {
-		w := report.Num(mc.Use.Within)
+		w := result.Num(mc.Use.Within)
 		res.Within = &w
 	}
 	var ca, ta stats.Arm
@@ -427,17 +427,17 @@ func compare(e *model.Experiment, rs *results, mc *compiler.MetricColumns, c, tr
 	} else {
 		res.Notes = append(res.Notes, cmp.RelativeProblem)
 	}
-	pv := report.Num(cmp.PValue)
+	pv := result.Num(cmp.PValue)
 	res.PValue = &pv
 	res.Significant = cmp.PValue < e.Alpha
 	return res, nil
 }
 
 // reportArm is an arm's summary: its mean only when it is defined.
-func reportArm(a stats.Arm) report.Arm {
-	out := report.Arm{Units: int64(a.Units)}
+func reportArm(a stats.Arm) result.Arm {
+	out := result.Arm{Units: int64(a.Units)}
 	if a.Defined() && a.Units > 0 {
-		out.Mean = report.NumPtr(a.Value)
+		out.Mean = result.NumPtr(a.Value)
 	}
 	return out
 }
@@ -464,9 +464,9 @@ func clusterArm(c stats.ClusterMoments) stats.Arm {
 
 // cupedResult records a CUPED adjustment on the result and returns the
 // comparison to report (the adjusted one, or the unadjusted fallback).
-func cupedResult(res *report.Result, cr stats.CupedResult) stats.Comparison {
-	res.Cuped = &report.Cuped{Adjusted: cr.Adjusted, Theta: report.Num(cr.Theta),
-		VarianceReduction: report.Num(cr.VarianceReduction), Note: cr.Note}
+func cupedResult(res *result.Result, cr stats.CupedResult) stats.Comparison {
+	res.Cuped = &result.Cuped{Adjusted: cr.Adjusted, Theta: result.Num(cr.Theta),
+		VarianceReduction: result.Num(cr.VarianceReduction), Note: cr.Note}
 	return cr.Comparison
 }
 
@@ -525,11 +525,11 @@ func quantileStats(rr *rowReader, mc *compiler.MetricColumns, nu float64) stats.
 		SumObs: c(mc.QSumObs), SumSqObs: c(mc.QSumSqObs), SumIndObs: c(mc.QSumIndObs)}
 }
 
-func effect(e stats.Effect) *report.Effect {
-	out := &report.Effect{Estimate: report.Num(e.Estimate), CILower: report.Num(e.Lower), CIUpper: report.Num(e.Upper),
-		StdError: report.Num(e.StdError), Method: e.Method, Unbounded: e.Unbounded}
+func effect(e stats.Effect) *result.Effect {
+	out := &result.Effect{Estimate: result.Num(e.Estimate), CILower: result.Num(e.Lower), CIUpper: result.Num(e.Upper),
+		StdError: result.Num(e.StdError), Method: e.Method, Unbounded: e.Unbounded}
 	if e.Gap != nil {
-		out.Gap = &[2]report.Num{report.Num(e.Gap[0]), report.Num(e.Gap[1])}
+		out.Gap = &[2]result.Num{result.Num(e.Gap[0]), result.Num(e.Gap[1])}
 	}
 	return out
 }
@@ -540,14 +540,14 @@ func effect(e stats.Effect) *report.Effect {
 // family (secondary metrics × treatments) always is (default Holm).
 // Guardrails and segment rows are not corrected. Significance follows the
 // adjusted p-value.
-func correct(e *model.Experiment, t *report.Target) {
+func correct(e *model.Experiment, t *result.Target) {
 	t.Correction = e.Correction
 	method, ok := stats.ParseCorrection(e.Correction)
 	if !ok {
 		return
 	}
 	for _, role := range []model.Role{model.Primary, model.Secondary} {
-		var fam []*report.Result
+		var fam []*result.Result
 		for _, r := range t.Results {
 			if r.Segment == nil && r.Role == string(role) && r.Variant != "" {
 				fam = append(fam, r)
@@ -568,7 +568,7 @@ func correct(e *model.Experiment, t *report.Target) {
 			if adj.Missing[i] {
 				continue
 			}
-			v := report.Num(adj.P[i])
+			v := result.Num(adj.P[i])
 			r.PValueAdjusted = &v
 			r.Significant = adj.P[i] < e.Alpha
 		}
@@ -578,7 +578,7 @@ func correct(e *model.Experiment, t *report.Target) {
 // heterogeneity tests, per metric, treatment and segment column, whether
 // the effect differs across the column's values (Cochran's Q on the
 // absolute effects).
-func heterogeneity(e *model.Experiment, t *report.Target) {
+func heterogeneity(e *model.Experiment, t *result.Target) {
 	type key struct{ metric, variant, column string }
 	groups := map[key][]stats.SegmentEffect{}
 	var order []key
@@ -597,15 +597,15 @@ func heterogeneity(e *model.Experiment, t *report.Target) {
 	}
 	for _, k := range order {
 		h := stats.CochranQ(groups[k], e.Alpha)
-		t.Heterogeneity = append(t.Heterogeneity, &report.Heterogeneity{Metric: k.metric, Variant: k.variant, Segment: k.column,
-			Q: report.Num(h.Q), DF: report.Num(h.DF), PValue: report.Num(h.PValue), I2: report.Num(h.I2), Skipped: h.Skipped, Problem: h.Problem})
+		t.Heterogeneity = append(t.Heterogeneity, &result.Heterogeneity{Metric: k.metric, Variant: k.variant, Segment: k.column,
+			Q: result.Num(h.Q), DF: result.Num(h.DF), PValue: result.Num(h.PValue), I2: result.Num(h.I2), Skipped: h.Skipped, Problem: h.Problem})
 	}
 }
 
 // decompositions splits each decomposed metric's relative lift between
 // its factors, per treatment (overall results only).
-func decompositions(e *model.Experiment, t *report.Target) {
-	byKey := map[string]*report.Result{}
+func decompositions(e *model.Experiment, t *result.Target) {
+	byKey := map[string]*result.Result{}
 	for _, r := range t.Results {
 		if r.Segment == nil {
 			byKey[r.Metric+"\x00"+r.Variant] = r
@@ -620,10 +620,10 @@ func decompositions(e *model.Experiment, t *report.Target) {
 			if r.Metric != m.Name || r.Segment != nil {
 				continue
 			}
-			part := func(name string, res *report.Result) stats.DecomposePart {
+			part := func(name string, res *result.Result) stats.DecomposePart {
 				return stats.DecomposePart{Name: name, Control: float64(*res.Control.Mean), Treatment: float64(*res.Treatment.Mean)}
 			}
-			defined := func(res *report.Result) bool {
+			defined := func(res *result.Result) bool {
 				return res != nil && res.Control.Mean != nil && res.Treatment.Mean != nil
 			}
 			if !defined(r) {
@@ -643,10 +643,10 @@ func decompositions(e *model.Experiment, t *report.Target) {
 				continue
 			}
 			d := stats.Decompose(part(m.Name, r), factors)
-			out := &report.Decomposition{Metric: m.Name, Variant: r.Variant, Lift: report.Num(d.Total.Lift),
-				IdentityHolds: d.IdentityHolds, Residual: report.Num(d.Residual), Problem: d.Problem}
+			out := &result.Decomposition{Metric: m.Name, Variant: r.Variant, Lift: result.Num(d.Total.Lift),
+				IdentityHolds: d.IdentityHolds, Residual: result.Num(d.Residual), Problem: d.Problem}
 			for _, f := range d.Factors {
-				out.Factors = append(out.Factors, &report.FactorLift{Metric: f.Name, Lift: report.Num(f.Lift), Share: report.Num(f.Share)})
+				out.Factors = append(out.Factors, &result.FactorLift{Metric: f.Name, Lift: result.Num(f.Lift), Share: result.Num(f.Share)})
 			}
 			t.Decompositions = append(t.Decompositions, out)
 		}

@@ -7,7 +7,7 @@ import (
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/stats"
 )
 
@@ -16,7 +16,7 @@ import (
 // metric, treatment and age (the same comparison as the overall one, on
 // the units covering the age) and the long-run fit of the relative
 // effects by age, whose covariance comes from the cross moments.
-func analyzeExposureAge(p *compiler.Plan, tab *engine.Table, t *report.Target) error {
+func analyzeExposureAge(p *compiler.Plan, tab *engine.Table, t *result.Target) error {
 	e := p.Experiment
 	rs, err := readResults(fmt.Sprintf("the exposure-age timeline result of experiment %s", e.Name), tab, p.TimelineColumns)
 	if err != nil {
@@ -78,7 +78,7 @@ func analyzeExposureAge(p *compiler.Plan, tab *engine.Table, t *report.Target) e
 				r.Period, r.Timeline = &age, "exposure_"+unit
 				t.Timeline = append(t.Timeline, r)
 			}
-			out := &report.LongRun{Metric: m.Name, Variant: tr, Scale: "relative", Unit: unit}
+			out := &result.LongRun{Metric: m.Name, Variant: tr, Scale: "relative", Unit: unit}
 			if !compiler.ExposureAgeMoments(m) {
 				out.Problem = "the long-run fit needs a mean or proportion metric of count, sum or any (its ages' covariance comes from per-unit values)"
 				t.LongRun = append(t.LongRun, out)
@@ -97,7 +97,7 @@ func analyzeExposureAge(p *compiler.Plan, tab *engine.Table, t *report.Target) e
 			out.Periods, out.Problem = lr.Periods, lr.Problem
 			if lr.Problem == "" {
 				out.Asymptote, out.Trend = effect(lr.Asymptote), effect(lr.Trend)
-				tau, p := report.Num(lr.Tau), report.Num(lr.TrendP)
+				tau, p := result.Num(lr.Tau), result.Num(lr.TrendP)
 				out.Tau, out.TrendP, out.Pattern = &tau, &p, lr.Pattern
 			}
 			t.LongRun = append(t.LongRun, out)

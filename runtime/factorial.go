@@ -9,7 +9,7 @@ import (
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime/decide"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/stats"
 )
 
@@ -23,7 +23,7 @@ const AllNew = "all_new"
 // standard errors, the Shapley attribution of the all-new effect, and a
 // result comparing the all-new cell with the all-baseline cell (which the
 // launch rule decides on).
-func analyzeFactorial(p *compiler.Plan, rs *results, t *report.Target) (*report.Target, error) {
+func analyzeFactorial(p *compiler.Plan, rs *results, t *result.Target) (*result.Target, error) {
 	e := p.Experiment
 	k := len(e.Factors)
 	ncell := 1 << k
@@ -31,7 +31,7 @@ func analyzeFactorial(p *compiler.Plan, rs *results, t *report.Target) (*report.
 	names := make([]string, k)
 	for j, f := range e.Factors {
 		names[j] = f.Name
-		t.Factors = append(t.Factors, &report.FactorInfo{Name: f.Name, Column: f.Column.Name, Baseline: f.Baseline})
+		t.Factors = append(t.Factors, &result.FactorInfo{Name: f.Name, Column: f.Column.Name, Baseline: f.Baseline})
 	}
 	rows := make([][]any, ncell)
 	obs := make([]float64, ncell)
@@ -65,9 +65,9 @@ func analyzeFactorial(p *compiler.Plan, rs *results, t *report.Target) (*report.
 		t.Units[cellName(names, c)] = int64(obs[c])
 	}
 	s := stats.SampleRatio(obs, nil)
-	t.SRM = &report.SRM{ChiSquare: report.Num(s.ChiSquare), DF: report.Num(s.DF), PValue: report.Num(s.PValue), Passed: s.Passed()}
+	t.SRM = &result.SRM{ChiSquare: result.Num(s.ChiSquare), DF: result.Num(s.DF), PValue: result.Num(s.PValue), Passed: s.Passed()}
 	for i := 0; i < ncell; i++ {
-		t.SRM.Expected = append(t.SRM.Expected, report.Num(1/float64(ncell)))
+		t.SRM.Expected = append(t.SRM.Expected, result.Num(1/float64(ncell)))
 	}
 	for _, mc := range p.Metrics {
 		m := mc.Use.Metric
@@ -116,14 +116,14 @@ func cellName(names []string, c int) string {
 	return strings.Join(parts, ",")
 }
 
-func factorialReport(t *report.Target, m *model.Metric, use *model.MetricUse, f stats.Factorial, names []string) {
+func factorialReport(t *result.Target, m *model.Metric, use *model.MetricUse, f stats.Factorial, names []string) {
 	for _, c := range f.Cells {
-		cell := &report.Cell{Metric: m.Name, Cell: cellName(names, c.Index), Units: int64(c.Units), Problem: c.Problem}
+		cell := &result.Cell{Metric: m.Name, Cell: cellName(names, c.Index), Units: int64(c.Units), Problem: c.Problem}
 		if c.Defined {
-			cell.Mean = report.NumPtr(c.Value)
+			cell.Mean = result.NumPtr(c.Value)
 		}
 		if c.Problem == "" {
-			cell.StdError = report.NumPtr(c.StdError)
+			cell.StdError = result.NumPtr(c.StdError)
 		}
 		t.Cells = append(t.Cells, cell)
 	}
@@ -134,7 +134,7 @@ func factorialReport(t *report.Target, m *model.Metric, use *model.MetricUse, f 
 		tr := contrastTerm(m.Name, term.Name, term.Dummy)
 		if term.EffectCoded.Problem == "" {
 			tr.EffectCoded = effect(term.EffectCoded.Effect)
-			p := report.Num(term.EffectCoded.PValue)
+			p := result.Num(term.EffectCoded.PValue)
 			tr.EffectCodedP = &p
 		}
 		t.Effects = append(t.Effects, tr)
@@ -143,7 +143,7 @@ func factorialReport(t *report.Target, m *model.Metric, use *model.MetricUse, f 
 		t.Attribution = append(t.Attribution, contrastTerm(m.Name, sh.Name, sh))
 	}
 	// The combined effect as an ordinary result (all new vs all baseline).
-	res := &report.Result{Metric: m.Name, Title: m.Title, Kind: string(m.Kind), Role: string(use.Role),
+	res := &result.Result{Metric: m.Name, Title: m.Title, Kind: string(m.Kind), Role: string(use.Role),
 		Direction: m.Direction.String(), Variant: AllNew, Method: f.Method}
 	if n := len(f.Cells); n > 0 {
 		base, all := f.Cells[0], f.Cells[n-1]
@@ -159,7 +159,7 @@ func factorialReport(t *report.Target, m *model.Metric, use *model.MetricUse, f 
 		res.Notes = append(res.Notes, c.Problem)
 	default:
 		res.Absolute = effect(c.Effect)
-		pv := report.Num(c.PValue)
+		pv := result.Num(c.PValue)
 		res.PValue = &pv
 		res.Significant = c.PValue < float64(t.Alpha)
 		if res.Control.Mean != nil && res.Treatment.Mean != nil && *res.Control.Mean != 0 {
@@ -180,19 +180,19 @@ func sq(v float64) float64 { return v * v }
 
 // cellArm is a factorial cell as a result's arm (no mean when the cell's
 // value is not defined).
-func cellArm(c stats.FactorialCell) report.Arm {
-	a := report.Arm{Units: int64(c.Units)}
+func cellArm(c stats.FactorialCell) result.Arm {
+	a := result.Arm{Units: int64(c.Units)}
 	if c.Defined {
-		a.Mean = report.NumPtr(c.Value)
+		a.Mean = result.NumPtr(c.Value)
 	}
 	return a
 }
 
-func contrastTerm(metric, name string, c stats.FactorialContrast) *report.Term {
-	tr := &report.Term{Metric: metric, Term: name, Problem: c.Problem}
+func contrastTerm(metric, name string, c stats.FactorialContrast) *result.Term {
+	tr := &result.Term{Metric: metric, Term: name, Problem: c.Problem}
 	if c.Problem == "" {
-		tr.Estimate, tr.StdError = report.Num(c.Estimate), report.Num(c.StdError)
-		tr.CILower, tr.CIUpper, tr.PValue = report.Num(c.Lower), report.Num(c.Upper), report.Num(c.PValue)
+		tr.Estimate, tr.StdError = result.Num(c.Estimate), result.Num(c.StdError)
+		tr.CILower, tr.CIUpper, tr.PValue = result.Num(c.Lower), result.Num(c.Upper), result.Num(c.PValue)
 	}
 	return tr
 }

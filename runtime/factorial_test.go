@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/caliper-dev/caliper/internal/runspec"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
-func runExample(t *testing.T, name string) *report.Target {
+func runExample(t *testing.T, name string) *result.Target {
 	t.Helper()
 	for _, tg := range runspec.Report(t, "../examples/homefeed").Targets {
 		if tg.Name == name {
@@ -60,7 +60,7 @@ func TestFactorialMatchesRAndRecoversPlanted(t *testing.T) {
 		if err := json.Unmarshal(ref[metric], &fit); err != nil {
 			t.Fatal(err)
 		}
-		got := map[string]*report.Term{}
+		got := map[string]*result.Term{}
 		for _, e := range tg.Effects {
 			if e.Metric == metric {
 				got[e.Term] = e
@@ -82,7 +82,7 @@ func TestFactorialMatchesRAndRecoversPlanted(t *testing.T) {
 			within(t, n+" upper", float64(g.CIUpper), w.Upper, 1e-6)
 			within(t, n+" p", float64(g.PValue), w.P, 1e-6)
 		}
-		shap := map[string]*report.Term{}
+		shap := map[string]*result.Term{}
 		for _, a := range tg.Attribution {
 			if a.Metric == metric {
 				shap[a.Term] = a
@@ -103,7 +103,7 @@ func TestFactorialMatchesRAndRecoversPlanted(t *testing.T) {
 	// ×1.20 more when all three are new. Saves per user scale with it, so
 	// each single-component cell's relative lift over the baseline cell,
 	// and the all-new cell's, must cover the planted lift.
-	cells := map[string]*report.Cell{}
+	cells := map[string]*result.Cell{}
 	for _, c := range tg.Cells {
 		if c.Metric == "saves_per_user" {
 			cells[c.Cell] = c

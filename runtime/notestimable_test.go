@@ -8,6 +8,7 @@ import (
 
 	"github.com/caliper-dev/caliper/internal/runspec"
 	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 // A ratio whose control has saves but no impressions is not estimable:
@@ -39,7 +40,7 @@ experiment zero_den {
 	if r.Control.Mean != nil || r.Treatment.Mean == nil {
 		t.Errorf("control mean %v (want null), treatment mean %v (want a value)", r.Control.Mean, r.Treatment.Mean)
 	}
-	if d := rep.Targets[0].Decisions[0]; d.Outcome == report.Ship {
+	if d := rep.Targets[0].Decisions[0]; d.Outcome == result.Ship {
 		t.Errorf("decision %s: %v", d.Outcome, d.Reasons)
 	}
 	var buf bytes.Buffer

@@ -9,7 +9,7 @@ import (
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/stats"
 )
 
@@ -35,7 +35,7 @@ type PowerOptions struct {
 // delta-method variance; quantiles are not planned (noted). The current MDE
 // is the same formula solved for the effect, so feeding units_per_arm back
 // in returns the requested MDE. With opt.Baseline no query runs.
-func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt PowerOptions) (*report.Power, diag.List) {
+func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt PowerOptions) (*result.Power, diag.List) {
 	var diags diag.List
 	if opt.Power == 0 {
 		opt.Power = 0.8
@@ -62,9 +62,9 @@ func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt Powe
 		diags.Errorf(diag.EQuery, e.Span, "experiment %s: %v", e.Name, err)
 		return nil, diags
 	}
-	out := &report.Power{Experiment: e.Name, MDE: report.Num(opt.MDE), Alpha: report.Num(opt.Alpha), Power: report.Num(opt.Power)}
+	out := &result.Power{Experiment: e.Name, MDE: result.Num(opt.MDE), Alpha: result.Num(opt.Alpha), Power: result.Num(opt.Power)}
 	if opt.UnitsPerDay > 0 {
-		u := report.Num(opt.UnitsPerDay)
+		u := result.Num(opt.UnitsPerDay)
 		out.UnitsPerDay = &u
 	}
 	rs, err := readResults(fmt.Sprintf("the result of experiment %s", e.Name), tab, plan.Columns)
@@ -115,9 +115,9 @@ func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt Powe
 	return out, diags
 }
 
-func powerEntry(rr *rowReader, mc *compiler.MetricColumns, alpha float64, opt PowerOptions, arms int) (*report.PowerEntry, error) {
+func powerEntry(rr *rowReader, mc *compiler.MetricColumns, alpha float64, opt PowerOptions, arms int) (*result.PowerEntry, error) {
 	m := mc.Use.Metric
-	pe := &report.PowerEntry{Metric: m.Name, Kind: string(m.Kind)}
+	pe := &result.PowerEntry{Metric: m.Name, Kind: string(m.Kind)}
 	var mean, variance, n float64
 	switch m.Kind {
 	case model.Quantile:
@@ -140,7 +140,7 @@ func powerEntry(rr *rowReader, mc *compiler.MetricColumns, alpha float64, opt Po
 		}
 		variance, n = mm.Var(), mm.N
 	}
-	cur := report.Num(n)
+	cur := result.Num(n)
 	pe.CurrentUnitsPerArm = &cur
 	planEntry(pe, m.Kind, mean, variance, &n, alpha, opt, arms)
 	return pe, rr.err
@@ -151,7 +151,7 @@ func powerEntry(rr *rowReader, mc *compiler.MetricColumns, alpha float64, opt Po
 // power.prop.test for proportions, the normal formula for ratios), the
 // days to reach them, and, when n is known, the relative MDE at n units per
 // arm by the same formula solved for the effect.
-func planEntry(pe *report.PowerEntry, kind model.Kind, mean, variance float64, n *float64, alpha float64, opt PowerOptions, arms int) {
+func planEntry(pe *result.PowerEntry, kind model.Kind, mean, variance float64, n *float64, alpha float64, opt PowerOptions, arms int) {
 	var needed float64
 	var err error
 	var current func(n float64) (float64, error)
@@ -171,15 +171,15 @@ func planEntry(pe *report.PowerEntry, kind model.Kind, mean, variance float64, n
 			return stats.RelativeMDETTest(mean, math.Sqrt(variance), n, alpha, opt.Power)
 		}
 	}
-	pe.Mean, pe.StdDev = report.Num(mean), report.Num(math.Sqrt(variance))
+	pe.Mean, pe.StdDev = result.Num(mean), result.Num(math.Sqrt(variance))
 	if err != nil {
 		pe.Note = err.Error()
 	} else {
-		u := report.Num(math.Ceil(needed))
+		u := result.Num(math.Ceil(needed))
 		pe.UnitsPerArm = &u
 		if opt.UnitsPerDay > 0 {
 			if d, err := stats.DaysToReach(needed, arms, opt.UnitsPerDay); err == nil {
-				dn := report.Num(d)
+				dn := result.Num(d)
 				pe.Days = &dn
 			}
 		}
@@ -188,7 +188,7 @@ func planEntry(pe *report.PowerEntry, kind model.Kind, mean, variance float64, n
 		return
 	}
 	if mde, err := current(*n); err == nil {
-		v := report.Num(mde)
+		v := result.Num(mde)
 		pe.CurrentMDE = &v
 	} else if pe.Note == "" {
 		pe.Note = err.Error()
@@ -197,7 +197,7 @@ func planEntry(pe *report.PowerEntry, kind model.Kind, mean, variance float64, n
 
 // planWithoutData plans one metric from opt.Baseline (and opt.SD for means
 // and ratios) instead of the data: no query runs.
-func planWithoutData(e *model.Experiment, opt PowerOptions) (*report.Power, diag.List) {
+func planWithoutData(e *model.Experiment, opt PowerOptions) (*result.Power, diag.List) {
 	var diags diag.List
 	var use *model.MetricUse
 	for _, u := range e.Metrics {
@@ -214,12 +214,12 @@ func planWithoutData(e *model.Experiment, opt PowerOptions) (*report.Power, diag
 		return nil, diags
 	}
 	m := use.Metric
-	out := &report.Power{Experiment: e.Name, MDE: report.Num(opt.MDE), Alpha: report.Num(opt.Alpha), Power: report.Num(opt.Power), Arms: 1 + max(len(e.Treatments), 1)}
+	out := &result.Power{Experiment: e.Name, MDE: result.Num(opt.MDE), Alpha: result.Num(opt.Alpha), Power: result.Num(opt.Power), Arms: 1 + max(len(e.Treatments), 1)}
 	if opt.UnitsPerDay > 0 {
-		u := report.Num(opt.UnitsPerDay)
+		u := result.Num(opt.UnitsPerDay)
 		out.UnitsPerDay = &u
 	}
-	pe := &report.PowerEntry{Metric: m.Name, Kind: string(m.Kind)}
+	pe := &result.PowerEntry{Metric: m.Name, Kind: string(m.Kind)}
 	mean := *opt.Baseline
 	var variance float64
 	switch {
@@ -246,7 +246,7 @@ func planWithoutData(e *model.Experiment, opt PowerOptions) (*report.Power, diag
 
 // undefinedPower is the entry of a metric whose control value is not
 // defined: no sample size can be computed from it.
-func undefinedPower(pe *report.PowerEntry, rr *rowReader, why string) (*report.PowerEntry, error) {
+func undefinedPower(pe *result.PowerEntry, rr *rowReader, why string) (*result.PowerEntry, error) {
 	pe.Method = "none"
 	pe.Note = why
 	return pe, rr.err

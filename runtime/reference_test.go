@@ -11,7 +11,7 @@ import (
 
 	"github.com/caliper-dev/caliper/internal/runspec"
 	"github.com/caliper-dev/caliper/internal/testref"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 // expected is the shape of the R references' expected.json.
@@ -42,7 +42,7 @@ type expected struct {
 
 // runSpec runs testdata/ab_basic/ab.cal on the data folder dataDir;
 // extra lines are added to its experiment.
-func runSpec(t *testing.T, dataDir string, extra ...string) *report.Target {
+func runSpec(t *testing.T, dataDir string, extra ...string) *result.Target {
 	t.Helper()
 	dir := t.TempDir()
 	spec, err := os.ReadFile("../testdata/ab_basic/ab.cal")
@@ -65,12 +65,12 @@ func runSpec(t *testing.T, dataDir string, extra ...string) *report.Target {
 }
 
 // runSpecDir runs the single target of the spec folder dir.
-func runSpecDir(t *testing.T, dir string) *report.Target {
+func runSpecDir(t *testing.T, dir string) *result.Target {
 	t.Helper()
 	return runspec.Report(t, dir).Targets[0]
 }
 
-func compareToReference(t *testing.T, got *report.Target, expPath string) {
+func compareToReference(t *testing.T, got *result.Target, expPath string) {
 	t.Helper()
 	raw, err := os.ReadFile(expPath)
 	if err != nil {
@@ -81,7 +81,7 @@ func compareToReference(t *testing.T, got *report.Target, expPath string) {
 		t.Fatal(err)
 	}
 	const tol = 1e-6
-	near := func(name string, gn report.Num, w float64) {
+	near := func(name string, gn result.Num, w float64) {
 		t.Helper()
 		g := float64(gn)
 		d := math.Abs(g - w)
@@ -92,9 +92,9 @@ func compareToReference(t *testing.T, got *report.Target, expPath string) {
 			t.Errorf("%s = %.15g, want %.15g (relative error %.2g)", name, g, w, d)
 		}
 	}
-	near("excluded", report.Num(got.Excluded["multiple_variants"]), want.Excluded)
+	near("excluded", result.Num(got.Excluded["multiple_variants"]), want.Excluded)
 	near("srm p", got.SRM.PValue, want.SRM.PValue)
-	byMetric := map[string]*report.Result{}
+	byMetric := map[string]*result.Result{}
 	for _, r := range got.Results {
 		byMetric[r.Metric] = r
 	}
@@ -112,8 +112,8 @@ func compareToReference(t *testing.T, got *report.Target, expPath string) {
 			continue
 		}
 		m := w.Metric + " "
-		near(m+"control units", report.Num(g.Control.Units), w.Control.Units)
-		near(m+"treatment units", report.Num(g.Treatment.Units), w.Treatment.Units)
+		near(m+"control units", result.Num(g.Control.Units), w.Control.Units)
+		near(m+"treatment units", result.Num(g.Treatment.Units), w.Treatment.Units)
 		near(m+"control mean", *g.Control.Mean, w.Control.Mean)
 		near(m+"treatment mean", *g.Treatment.Mean, w.Treatment.Mean)
 		near(m+"abs estimate", g.Absolute.Estimate, w.Absolute.Estimate)

@@ -11,7 +11,7 @@ import (
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 // Options tune a run.
@@ -24,12 +24,12 @@ type Options struct {
 // then compiles, executes and analyses each target. Data problems are
 // diagnostics (positioned at the declarations); nothing runs until every
 // source checks out.
-func Run(ctx context.Context, eng engine.Engine, pkg *model.Package) (*report.Report, diag.List) {
+func Run(ctx context.Context, eng engine.Engine, pkg *model.Package) (*result.Report, diag.List) {
 	return RunWith(ctx, eng, pkg, Options{})
 }
 
 // RunWith is Run with options.
-func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Options) (*report.Report, diag.List) {
+func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Options) (*result.Report, diag.List) {
 	d := eng.Dialect()
 	var diags diag.List
 	for _, s := range TargetSources(pkg) {
@@ -38,7 +38,7 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	rep := &report.Report{Targets: []*report.Target{}}
+	rep := &result.Report{Targets: []*result.Target{}}
 	for _, e := range pkg.Targets {
 		check, cd := CheckExposures(ctx, eng, d, e)
 		diags = append(diags, cd...)
@@ -95,7 +95,7 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 // emptyArms reports the arms left without units once the analysis has
 // made its exclusions (units exposed to several variants, incomplete
 // windows): a comparison with an empty arm is not a result.
-func emptyArms(e *model.Experiment, t *report.Target) diag.List {
+func emptyArms(e *model.Experiment, t *result.Target) diag.List {
 	var diags diag.List
 	if e.Factorial() || e.Cluster != nil { // clustered arms count clusters (consistency's change); not checked here yet
 		return diags
@@ -138,7 +138,7 @@ func excludedList(ex map[string]int64) string {
 
 // coverageWarning warns when units' windows run past the data and are
 // analysed over the part observed (window_policy partial).
-func coverageWarning(e *model.Experiment, t *report.Target) diag.List {
+func coverageWarning(e *model.Experiment, t *result.Target) diag.List {
 	var diags diag.List
 	c := t.Coverage
 	if c == nil || c.IncompleteUnits == 0 || e.WindowPolicy == "complete" {

@@ -7,13 +7,13 @@ import (
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/stats"
 )
 
 // runSplit executes a plan's split query and adds per-value results and
 // lift shares to the target.
-func runSplit(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *report.Target) error {
+func runSplit(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *result.Target) error {
 	tab, err := eng.Query(ctx, p.SplitSQL)
 	if err != nil {
 		return fmt.Errorf("experiment %s: the split query failed: %w", p.Experiment.Name, err)
@@ -21,7 +21,7 @@ func runSplit(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *repor
 	return analyzeSplit(p, tab, t)
 }
 
-func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *report.Target) error {
+func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *result.Target) error {
 	e := p.Experiment
 	rs, err := readResults(fmt.Sprintf("the split result of experiment %s", e.Name), tab, p.SplitColumns)
 	if err != nil {
@@ -57,7 +57,7 @@ func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *report.Target) error {
 			a.treatments[st.variant] = st
 		}
 	}
-	overall := map[string]*report.Result{}
+	overall := map[string]*result.Result{}
 	for _, r := range t.Results {
 		if r.Segment == nil {
 			overall[r.Metric+"\x00"+r.Variant] = r
@@ -103,12 +103,12 @@ func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *report.Target) error {
 				continue
 			}
 			sh := stats.SplitLiftShares(splitKind(m), stats.Comparison{Absolute: stats.Effect{Estimate: float64(total.Absolute.Estimate)}}, parts)
-			out := &report.SplitShares{Metric: m.Name, Variant: tr, Split: e.Split, Kind: sh.Kind.String(),
-				Total: report.Num(sh.Total), Residual: report.Num(sh.Residual), Additive: sh.Additive, Problem: sh.Problem}
+			out := &result.SplitShares{Metric: m.Name, Variant: tr, Split: e.Split, Kind: sh.Kind.String(),
+				Total: result.Num(sh.Total), Residual: result.Num(sh.Residual), Additive: sh.Additive, Problem: sh.Problem}
 			for _, part := range sh.Parts {
-				sp := &report.SplitPart{Value: part.Value, Lift: report.Num(part.Lift)}
+				sp := &result.SplitPart{Value: part.Value, Lift: result.Num(part.Lift)}
 				if sh.Additive {
-					s := report.Num(part.Share)
+					s := result.Num(part.Share)
 					sp.Share = &s
 				}
 				out.Parts = append(out.Parts, sp)
@@ -120,7 +120,7 @@ func analyzeSplit(p *compiler.Plan, tab *engine.Table, t *report.Target) error {
 }
 
 // treatmentNames lists the compared treatments of the overall results.
-func treatmentNames(t *report.Target) []string {
+func treatmentNames(t *result.Target) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, r := range t.Results {

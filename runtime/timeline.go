@@ -9,7 +9,7 @@ import (
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/lang/source"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 // runTimeline executes a plan's timeline query and adds, per metric,
@@ -18,7 +18,7 @@ import (
 // fit (analyzeExposureAge). Calendar periods get no long-run fit: each
 // mixes units of every exposure age, so a curve over them does not
 // estimate the effect's decay (issue #15).
-func runTimeline(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *report.Target) error {
+func runTimeline(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *result.Target) error {
 	tab, err := eng.Query(ctx, p.TimelineSQL)
 	if err != nil {
 		return fmt.Errorf("experiment %s: the timeline query failed: %w", p.Experiment.Name, err)
@@ -72,7 +72,7 @@ func prefixed(mc *compiler.MetricColumns, pre string) *compiler.MetricColumns {
 	return &out
 }
 
-func analyzeTimeline(p *compiler.Plan, tab *engine.Table, t *report.Target) error {
+func analyzeTimeline(p *compiler.Plan, tab *engine.Table, t *result.Target) error {
 	e := p.Experiment
 	rs, err := readResults(fmt.Sprintf("the timeline result of experiment %s", e.Name), tab, p.TimelineColumns)
 	if err != nil {
@@ -139,7 +139,7 @@ func analyzeTimeline(p *compiler.Plan, tab *engine.Table, t *report.Target) erro
 				if err != nil {
 					return err
 				}
-				for _, r := range []*report.Result{daily, cum} {
+				for _, r := range []*result.Result{daily, cum} {
 					r.Period, r.PeriodStart, r.PeriodEnd = &k, pr.start, pr.end
 				}
 				daily.Timeline, cum.Timeline = "period", "cumulative"

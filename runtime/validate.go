@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/caliper-dev/caliper/compiler"
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/lang/check"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"

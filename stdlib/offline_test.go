@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 )
 
 func TestOfflineCatalog(t *testing.T) {

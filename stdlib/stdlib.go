@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/lang/types"
 )
 

@@ -17,11 +17,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/caliper-dev/caliper/compiler"
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 func analyzeCmd(all *bool) *cobra.Command {
@@ -77,7 +77,7 @@ p-values, the sample-ratio check and launch decisions.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", stats, err)
 			}
-			rep := &report.Report{Targets: []*report.Target{t}}
+			rep := &result.Report{Targets: []*result.Target{t}}
 			if err := writeOutput(cmd, out, rep, write); err != nil {
 				return err
 			}

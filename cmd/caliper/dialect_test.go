@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/caliper-dev/caliper/compiler"
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/runtime/engine"
 )

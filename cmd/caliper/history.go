@@ -14,7 +14,7 @@ import (
 
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/runtime"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/store"
 )
 
@@ -59,7 +59,7 @@ func caliperVersion() string {
 
 // storeRun appends a run's report to the results store at location (run
 // --store), with the spec's hash and the data's fingerprint.
-func storeRun(cmd *cobra.Command, location string, res *lang.Result, rep *report.Report) error {
+func storeRun(cmd *cobra.Command, location string, res *lang.Result, rep *result.Report) error {
 	var files []store.SpecFile
 	for _, f := range res.Files.Files() {
 		files = append(files, store.SpecFile{Name: f.Name, Text: f.Text})
@@ -148,7 +148,7 @@ runs made with its current .cal files are marked.`,
 }
 
 // historyPoint is one run's result for one metric and variant. Figures
-// are the stored full-precision numbers written as report.Num, so they
+// are the stored full-precision numbers written as result.Num, so they
 // are byte-identical to the run's JSON.
 type historyPoint struct {
 	RunID           string         `json:"run_id"`
@@ -161,13 +161,13 @@ type historyPoint struct {
 	Role            string         `json:"role,omitempty"`
 	Variant         string         `json:"variant"`
 	Control         string         `json:"control"`
-	Estimate        *report.Num    `json:"estimate"`
-	CILower         *report.Num    `json:"ci_lower"`
-	CIUpper         *report.Num    `json:"ci_upper"`
-	StdError        *report.Num    `json:"std_error"`
-	Relative        *report.Effect `json:"relative"`
-	PValue          *report.Num    `json:"p_value"`
-	PValueAdjusted  *report.Num    `json:"p_value_adjusted,omitempty"`
+	Estimate        *result.Num    `json:"estimate"`
+	CILower         *result.Num    `json:"ci_lower"`
+	CIUpper         *result.Num    `json:"ci_upper"`
+	StdError        *result.Num    `json:"std_error"`
+	Relative        *result.Effect `json:"relative"`
+	PValue          *result.Num    `json:"p_value"`
+	PValueAdjusted  *result.Num    `json:"p_value_adjusted,omitempty"`
 	Significant     bool           `json:"significant"`
 	Decision        string         `json:"decision,omitempty"`
 }
@@ -229,7 +229,7 @@ func writeHistoryTable(w io.Writer, target, location, current string, entries []
 			abs = fmt.Sprintf("%s [%s, %s]", fnum(r.Estimate), fnum(r.CILower), fnum(r.CIUpper))
 		}
 		if e := r.Relative(); e != nil {
-			pct := func(n report.Num) string { return fmt.Sprintf("%+.2f%%", float64(n)*100) }
+			pct := func(n result.Num) string { return fmt.Sprintf("%+.2f%%", float64(n)*100) }
 			rel = pct(e.Estimate) + " " + e.Interval(pct)
 		}
 		if r.PValue != nil {
@@ -263,7 +263,7 @@ func fnum(v *float64) string {
 	if v == nil {
 		return "n/a"
 	}
-	return fmt.Sprintf("%.4g", report.Round(*v))
+	return fmt.Sprintf("%.4g", result.Round(*v))
 }
 
 func fmtPValue(p float64) string {

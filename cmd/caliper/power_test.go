@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/stats"
 )
 
@@ -26,7 +26,7 @@ func TestPowerSelfConsistent(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("power: exit %d\n%s", code, errs)
 		}
-		var p report.Power
+		var p result.Power
 		if err := json.Unmarshal([]byte(out), &p); err != nil {
 			t.Fatal(err)
 		}

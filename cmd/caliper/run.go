@@ -12,6 +12,7 @@ import (
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 func runCmd(all *bool) *cobra.Command {
@@ -82,7 +83,7 @@ func runCmd(all *bool) *cobra.Command {
 }
 
 // formats are the report writers of --format.
-var formats = map[string]func(io.Writer, *report.Report) error{
+var formats = map[string]func(io.Writer, *result.Report) error{
 	"table":    report.WriteTable,
 	"json":     report.WriteJSON,
 	"markdown": report.WriteMarkdown,
@@ -91,7 +92,7 @@ var formats = map[string]func(io.Writer, *report.Report) error{
 
 // writeOutput renders the report to stdout, or to the file out when set
 // (written whole, only once rendering succeeded).
-func writeOutput(cmd *cobra.Command, out string, rep *report.Report, write func(io.Writer, *report.Report) error) error {
+func writeOutput(cmd *cobra.Command, out string, rep *result.Report, write func(io.Writer, *result.Report) error) error {
 	if out == "" {
 		return write(cmd.OutOrStdout(), rep)
 	}
@@ -104,11 +105,11 @@ func writeOutput(cmd *cobra.Command, out string, rep *report.Report, write func(
 
 // allShip reports whether every decision of every target is ship (and
 // there is at least one).
-func allShip(rep *report.Report) bool {
+func allShip(rep *result.Report) bool {
 	n := 0
 	for _, t := range rep.Targets {
 		for _, d := range t.Decisions {
-			if d.Outcome != report.Ship {
+			if d.Outcome != result.Ship {
 				return false
 			}
 			n++

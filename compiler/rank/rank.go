@@ -26,7 +26,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/stdlib"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 // Write creates a temporary folder holding files (name -> content).
@@ -43,7 +43,7 @@ func Load(t testing.TB, dir string) *lang.Result {
 
 // Run loads and runs a spec folder, returning the report and the run's
 // diagnostics (data errors included: the caller decides what they mean).
-func Run(t testing.TB, dir string, opt runtime.Options) (*report.Report, diag.List, *lang.Result) {
+func Run(t testing.TB, dir string, opt runtime.Options) (*result.Report, diag.List, *lang.Result) {
 	t.Helper()
 	res := Load(t, dir)
 	eng, err := engine.OpenDuckDB("")
@@ -56,7 +56,7 @@ func Run(t testing.TB, dir string, opt runtime.Options) (*report.Report, diag.Li
 }
 
 // Report loads and runs a spec folder, failing the test on any error.
-func Report(t testing.TB, dir string) *report.Report {
+func Report(t testing.TB, dir string) *result.Report {
 	t.Helper()
 	rep, diags, _ := Run(t, dir, runtime.Options{})
 	if diags.HasErrors() {

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/caliper-dev/caliper/lang/model"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 // status of one requirement for one treatment.
@@ -24,7 +24,7 @@ const (
 
 // Decide evaluates the experiment's launch rule (its launch block, or the
 // default rule) for every treatment of the target, and sets t.Decisions.
-func Decide(e *model.Experiment, t *report.Target) {
+func Decide(e *model.Experiment, t *result.Target) {
 	rules := e.Launch
 	if rules == nil {
 		rules = e.DefaultLaunch()
@@ -52,8 +52,8 @@ func Decide(e *model.Experiment, t *report.Target) {
 	}
 }
 
-func decideOne(e *model.Experiment, t *report.Target, variant string, rules []*model.Requirement) *report.Decision {
-	d := &report.Decision{Variant: variant, Reasons: []string{}}
+func decideOne(e *model.Experiment, t *result.Target, variant string, rules []*model.Requirement) *result.Decision {
+	d := &result.Decision{Variant: variant, Reasons: []string{}}
 	worst := holds
 	add := func(s status, reason string) {
 		if s > worst {
@@ -89,7 +89,7 @@ func decideOne(e *model.Experiment, t *report.Target, variant string, rules []*m
 			add(s, why)
 		}
 	}
-	d.Outcome = map[status]string{holds: report.Ship, unclear: report.Inconclusive, fails: report.NoShip, invalid: report.Invalid}[worst]
+	d.Outcome = map[status]string{holds: result.Ship, unclear: result.Inconclusive, fails: result.NoShip, invalid: result.Invalid}[worst]
 	return d
 }
 
@@ -106,7 +106,7 @@ func label(s status) string {
 }
 
 // find returns the overall (unsegmented) result of a metric for a variant.
-func find(t *report.Target, metric, variant string) *report.Result {
+func find(t *result.Target, metric, variant string) *result.Result {
 	for _, r := range t.Results {
 		if r.Metric == metric && r.Variant == variant && r.Segment == nil && r.Split == nil {
 			return r
@@ -115,7 +115,7 @@ func find(t *report.Target, metric, variant string) *report.Result {
 	return nil
 }
 
-func srm(t *report.Target) (status, string) {
+func srm(t *result.Target) (status, string) {
 	if t.SRM == nil {
 		return unclear, "sample ratio: not computed"
 	}
@@ -127,10 +127,10 @@ func srm(t *report.Target) (status, string) {
 
 // estimated reports whether a result exists and is estimable: one marked
 // not estimable never decides anything, whatever numbers it carries.
-func estimated(r *report.Result) bool { return r != nil && r.NotEstimable == "" }
+func estimated(r *result.Result) bool { return r != nil && r.NotEstimable == "" }
 
 // notEstimated explains a result that has no estimate.
-func notEstimated(r *report.Result, name string) (status, string) {
+func notEstimated(r *result.Result, name string) (status, string) {
 	if r == nil {
 		return unclear, fmt.Sprintf("%s: no result", name)
 	}
@@ -141,14 +141,14 @@ func notEstimated(r *report.Result, name string) (status, string) {
 }
 
 // sig is the p-value a decision uses: the adjusted one when present.
-func sig(r *report.Result) report.Num {
+func sig(r *result.Result) result.Num {
 	if r.PValueAdjusted != nil {
 		return *r.PValueAdjusted
 	}
 	return *r.PValue
 }
 
-func improves(r *report.Result, m *model.Metric, alpha float64) (status, string) {
+func improves(r *result.Result, m *model.Metric, alpha float64) (status, string) {
 	if !estimated(r) || r.Absolute == nil || r.PValue == nil {
 		return notEstimated(r, m.Name+" improves")
 	}
@@ -165,14 +165,14 @@ func improves(r *report.Result, m *model.Metric, alpha float64) (status, string)
 
 // wrongSide reports whether the absolute interval lies wholly in the
 // metric's bad direction.
-func wrongSide(r *report.Result, m *model.Metric) bool {
+func wrongSide(r *result.Result, m *model.Metric) bool {
 	if m.Direction == model.Decrease {
 		return r.Absolute.CILower > 0
 	}
 	return r.Absolute.CIUpper < 0
 }
 
-func notWorse(r *report.Result, m *model.Metric, alpha float64) (status, string) {
+func notWorse(r *result.Result, m *model.Metric, alpha float64) (status, string) {
 	if !estimated(r) || r.Absolute == nil || r.PValue == nil {
 		return notEstimated(r, m.Name+" not worse")
 	}
@@ -186,7 +186,7 @@ func notWorse(r *report.Result, m *model.Metric, alpha float64) (status, string)
 // the tolerance x: above -x for metrics that should increase, below +x
 // for those that should decrease. It fails decisively when the whole
 // interval is beyond the tolerance.
-func within(r *report.Result, m *model.Metric, x float64, prefix string) (status, string) {
+func within(r *result.Result, m *model.Metric, x float64, prefix string) (status, string) {
 	name := fmt.Sprintf("%s%s within %s", prefix, m.Name, pct(x))
 	if !estimated(r) || r.Relative == nil {
 		return notEstimated(r, name)
@@ -218,9 +218,9 @@ func within(r *report.Result, m *model.Metric, x float64, prefix string) (status
 
 // figure renders a result's relative lift with its interval, or the
 // absolute one when no relative lift exists.
-func figure(r *report.Result) string {
+func figure(r *result.Result) string {
 	if r.Relative != nil {
-		return signed(float64(r.Relative.Estimate)) + " " + r.Relative.Interval(func(n report.Num) string { return signed(float64(n)) })
+		return signed(float64(r.Relative.Estimate)) + " " + r.Relative.Interval(func(n result.Num) string { return signed(float64(n)) })
 	}
 	return fmt.Sprintf("%+.4g [%+.4g, %+.4g] (absolute)", float64(r.Absolute.Estimate), float64(r.Absolute.CILower), float64(r.Absolute.CIUpper))
 }
@@ -232,7 +232,7 @@ func pct(v float64) string {
 }
 
 // p renders a p-value with its relation: "= 0.0123" or "< 0.0001".
-func p(v report.Num) string {
+func p(v result.Num) string {
 	if v < 0.0001 {
 		return "< 0.0001"
 	}
@@ -242,7 +242,7 @@ func p(v report.Num) string {
 // DecideBenchmark evaluates a benchmark's launch rule for every model other
 // than the baseline and sets t.Decisions. Offline metrics are better when
 // higher. Without a launch block the rule is that no metric gets worse.
-func DecideBenchmark(b *model.Benchmark, t *report.Target) {
+func DecideBenchmark(b *model.Benchmark, t *result.Target) {
 	if t.Bench == nil {
 		return
 	}
@@ -252,7 +252,7 @@ func DecideBenchmark(b *model.Benchmark, t *report.Target) {
 			rules = append(rules, &model.Requirement{Kind: model.RequireNotWorse, Offline: m.String()})
 		}
 	}
-	byModel := map[string][]*report.Result{}
+	byModel := map[string][]*result.Result{}
 	var models []string
 	for _, r := range t.Bench.Results {
 		if _, ok := byModel[r.Model]; !ok {
@@ -263,8 +263,8 @@ func DecideBenchmark(b *model.Benchmark, t *report.Target) {
 	sort.Strings(models)
 	t.Decisions = nil
 	for _, m := range models {
-		view := &report.Target{Results: byModel[m]}
-		d := &report.Decision{Variant: m, Reasons: []string{}}
+		view := &result.Target{Results: byModel[m]}
+		d := &result.Decision{Variant: m, Reasons: []string{}}
 		worst := holds
 		for _, r := range rules {
 			metric := &model.Metric{Name: r.Offline, Direction: model.Increase}
@@ -284,17 +284,17 @@ func DecideBenchmark(b *model.Benchmark, t *report.Target) {
 			worst = max(worst, s)
 			d.Reasons = append(d.Reasons, label(s)+why)
 		}
-		d.Outcome = map[status]string{holds: report.Ship, unclear: report.Inconclusive, fails: report.NoShip, invalid: report.Invalid}[worst]
+		d.Outcome = map[status]string{holds: result.Ship, unclear: result.Inconclusive, fails: result.NoShip, invalid: result.Invalid}[worst]
 		t.Decisions = append(t.Decisions, d)
 	}
 }
 
 // asResult views a benchmark comparison as an experiment result, so the
 // same requirement checks apply.
-func asResult(r *report.BenchResult) *report.Result {
-	out := &report.Result{Metric: r.Metric, Variant: r.Model, Relative: r.Relative, PValue: r.PValue, Notes: r.Notes}
+func asResult(r *result.BenchResult) *result.Result {
+	out := &result.Result{Metric: r.Metric, Variant: r.Model, Relative: r.Relative, PValue: r.PValue, Notes: r.Notes}
 	if r.Delta != nil && r.CILower != nil && r.CIUpper != nil {
-		out.Absolute = &report.Effect{Estimate: *r.Delta, CILower: *r.CILower, CIUpper: *r.CIUpper}
+		out.Absolute = &result.Effect{Estimate: *r.Delta, CILower: *r.CILower, CIUpper: *r.CIUpper}
 		if r.StdError != nil {
 			out.Absolute.StdError = *r.StdError
 		}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 )
 
 // Confine limits what the engine's SQL can reach to the directories dirs

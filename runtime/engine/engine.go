@@ -18,7 +18,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
-	"github.com/caliper-dev/caliper/compiler/dialect"
+	"github.com/caliper-dev/caliper/dialect"
 )
 
 // Engine runs queries.

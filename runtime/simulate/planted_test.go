@@ -12,7 +12,7 @@ import (
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/simulate"
 )
 
@@ -50,7 +50,7 @@ experiment hf_ranker_v2 {
 `
 
 // runDir loads the spec folder dir and runs it.
-func runDir(t *testing.T, dir string) *report.Report {
+func runDir(t *testing.T, dir string) *result.Report {
 	t.Helper()
 	res := lang.Load(dir)
 	if res.Diags.HasErrors() {
@@ -69,7 +69,7 @@ func runDir(t *testing.T, dir string) *report.Report {
 }
 
 // find returns the overall result of metric for variant in target.
-func find(t *testing.T, tg *report.Target, metric, variant string) *report.Result {
+func find(t *testing.T, tg *result.Target, metric, variant string) *result.Result {
 	t.Helper()
 	for _, r := range tg.Results {
 		if r.Metric == metric && r.Variant == variant && r.Segment == nil {
@@ -82,7 +82,7 @@ func find(t *testing.T, tg *report.Target, metric, variant string) *report.Resul
 
 // covers checks that the relative interval of metric covers want; with
 // detect it must also exclude 0 (the lift is detected).
-func covers(t *testing.T, tg *report.Target, metric, variant string, want float64, detect bool) {
+func covers(t *testing.T, tg *result.Target, metric, variant string, want float64, detect bool) {
 	t.Helper()
 	r := find(t, tg, metric, variant)
 	if r.Relative == nil {
@@ -127,7 +127,7 @@ func TestABRecoversPlantedLift(t *testing.T) {
 
 // runScenario runs the scenario's own spec with 99% intervals (several
 // intervals are checked at once; each misses with 1% probability).
-func runScenario(t *testing.T, s simulate.Scenario, units int, seed uint64) (*report.Report, simulate.Config) {
+func runScenario(t *testing.T, s simulate.Scenario, units int, seed uint64) (*result.Report, simulate.Config) {
 	t.Helper()
 	cfg, err := s.Config(units, 14, seed)
 	if err != nil {
@@ -149,7 +149,7 @@ func runScenario(t *testing.T, s simulate.Scenario, units int, seed uint64) (*re
 	return runDir(t, dir), cfg
 }
 
-func target(t *testing.T, rep *report.Report, name string) *report.Target {
+func target(t *testing.T, rep *result.Report, name string) *result.Target {
 	t.Helper()
 	for _, tg := range rep.Targets {
 		if tg.Name == name {
@@ -175,9 +175,9 @@ func TestDecayRecoversNovelty(t *testing.T) {
 // longRunCovers checks that the exposure-age fit of saves per user covers
 // the planted long-run lift a, and that its ages are the days the data
 // covers.
-func longRunCovers(t *testing.T, tg *report.Target, a float64) *report.LongRun {
+func longRunCovers(t *testing.T, tg *result.Target, a float64) *result.LongRun {
 	t.Helper()
-	var lr *report.LongRun
+	var lr *result.LongRun
 	for _, l := range tg.LongRun {
 		if l.Metric == "saves_per_user" && l.Variant == "treatment" {
 			lr = l

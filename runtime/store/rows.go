@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"math"
 
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 )
 
 // Rows flattens a report into store rows: every experiment result (then
 // its timeline rows) and every benchmark comparison, in report order, each with its variant's
 // launch outcome.
-func Rows(rep *report.Report) []Row {
+func Rows(rep *result.Report) []Row {
 	var rows []Row
 	for _, t := range rep.Targets {
 		decision := map[string]string{}
@@ -34,7 +34,7 @@ func Rows(rep *report.Report) []Row {
 			}
 			continue
 		}
-		for _, r := range append(append([]*report.Result(nil), t.Results...), t.Timeline...) {
+		for _, r := range append(append([]*result.Result(nil), t.Results...), t.Timeline...) {
 			row := Row{
 				Target: t.Name, TargetKind: t.Kind, Metric: r.Metric, MetricKind: r.Kind, Role: r.Role,
 				Direction: r.Direction, Variant: r.Variant, Control: t.Control,
@@ -64,7 +64,7 @@ func object(m map[string]string) string {
 	return string(b)
 }
 
-func effect(e *report.Effect) (est, lo, hi, se *float64) {
+func effect(e *result.Effect) (est, lo, hi, se *float64) {
 	if e == nil {
 		return nil, nil, nil, nil
 	}
@@ -73,7 +73,7 @@ func effect(e *report.Effect) (est, lo, hi, se *float64) {
 
 // relative stores a relative effect's method and the gap of an unbounded
 // interval of two rays.
-func relative(row *Row, e *report.Effect) {
+func relative(row *Row, e *result.Effect) {
 	if e == nil {
 		return
 	}
@@ -85,19 +85,19 @@ func relative(row *Row, e *report.Effect) {
 
 // bound is a finite interval bound, nil for the open side of an unbounded
 // interval.
-func bound(n report.Num) *float64 {
+func bound(n result.Num) *float64 {
 	if math.IsInf(float64(n), 0) {
 		return nil
 	}
 	return fptr(n)
 }
 
-func fptr(n report.Num) *float64 {
+func fptr(n result.Num) *float64 {
 	v := float64(n)
 	return &v
 }
 
-func nptr(n *report.Num) *float64 {
+func nptr(n *result.Num) *float64 {
 	if n == nil {
 		return nil
 	}
@@ -105,17 +105,17 @@ func nptr(n *report.Num) *float64 {
 }
 
 // Num converts a stored figure back to a report number (nil stays nil).
-func Num(v *float64) *report.Num {
+func Num(v *float64) *result.Num {
 	if v == nil {
 		return nil
 	}
-	n := report.Num(*v)
+	n := result.Num(*v)
 	return &n
 }
 
 // Relative is the row's relative effect as the report writes it (nil when
 // not estimated).
-func (r *Row) Relative() *report.Effect {
+func (r *Row) Relative() *result.Effect {
 	e := toEffect(r.RelEstimate, r.RelCILower, r.RelCIUpper, r.RelStdError)
 	if e == nil {
 		return nil
@@ -124,26 +124,26 @@ func (r *Row) Relative() *report.Effect {
 	// A null bound next to an estimate is the open side of an unbounded
 	// interval (never 0).
 	if r.RelCILower == nil {
-		e.CILower, e.Unbounded = report.Num(math.Inf(-1)), true
+		e.CILower, e.Unbounded = result.Num(math.Inf(-1)), true
 	}
 	if r.RelCIUpper == nil {
-		e.CIUpper, e.Unbounded = report.Num(math.Inf(1)), true
+		e.CIUpper, e.Unbounded = result.Num(math.Inf(1)), true
 	}
 	if r.RelGapLower != nil && r.RelGapUpper != nil {
-		e.Gap = &[2]report.Num{report.Num(*r.RelGapLower), report.Num(*r.RelGapUpper)}
+		e.Gap = &[2]result.Num{result.Num(*r.RelGapLower), result.Num(*r.RelGapUpper)}
 	}
 	return e
 }
 
-func toEffect(est, lo, hi, se *float64) *report.Effect {
+func toEffect(est, lo, hi, se *float64) *result.Effect {
 	if est == nil {
 		return nil
 	}
-	v := func(p *float64) report.Num {
+	v := func(p *float64) result.Num {
 		if p == nil {
 			return 0
 		}
-		return report.Num(*p)
+		return result.Num(*p)
 	}
-	return &report.Effect{Estimate: v(est), CILower: v(lo), CIUpper: v(hi), StdError: v(se)}
+	return &result.Effect{Estimate: v(est), CILower: v(lo), CIUpper: v(hi), StdError: v(se)}
 }

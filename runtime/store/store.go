@@ -4,7 +4,7 @@
 //
 // A run is appended whole or not at all: one transaction holds its `runs`
 // row and all its `results` rows. Figures are stored as full-precision
-// float64 and rendered back through report.Num, so history prints the
+// float64 and rendered back through result.Num, so history prints the
 // same figures as the run's JSON did.
 //
 // The Store interface is what the CLI uses; DuckDB (an embedded file) is

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/caliper-dev/caliper/lang/model"
-	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/stdlib"
 )
 
@@ -114,7 +114,7 @@ func TestAppendHistory(t *testing.T) {
 		t.Errorf("Overall: %v %v %v", got[0].Row.Overall(), got[3].Row.Overall(), got[4].Row.Overall())
 	}
 	// The Num written from a stored figure is the report's.
-	if n := Num(got[0].Row.Estimate); n == nil || *n != report.Num(0.1+0.2) {
+	if n := Num(got[0].Row.Estimate); n == nil || *n != result.Num(0.1+0.2) {
 		t.Errorf("Num: %v", n)
 	}
 }
@@ -242,22 +242,22 @@ func TestSecondOpenInProcess(t *testing.T) {
 }
 
 func TestRows(t *testing.T) {
-	n := func(v float64) *report.Num { x := report.Num(v); return &x }
+	n := func(v float64) *result.Num { x := result.Num(v); return &x }
 	k := 2
-	rep := &report.Report{Targets: []*report.Target{
+	rep := &result.Report{Targets: []*result.Target{
 		{Kind: "experiment", Name: "e", Control: "c", Alpha: 0.05,
-			Results: []*report.Result{
+			Results: []*result.Result{
 				{Metric: "m", Kind: "mean", Role: "primary", Direction: "increase", Variant: "t",
-					Control: report.Arm{Units: 10, Mean: report.NumPtr(1)}, Treatment: report.Arm{Units: 11, Mean: report.NumPtr(2)},
-					Absolute: &report.Effect{Estimate: 1, CILower: 0.5, CIUpper: 1.5, StdError: 0.25},
-					Relative: &report.Effect{Estimate: 1, CILower: 0.4, CIUpper: 1.6, StdError: 0.3},
+					Control: result.Arm{Units: 10, Mean: result.NumPtr(1)}, Treatment: result.Arm{Units: 11, Mean: result.NumPtr(2)},
+					Absolute: &result.Effect{Estimate: 1, CILower: 0.5, CIUpper: 1.5, StdError: 0.25},
+					Relative: &result.Effect{Estimate: 1, CILower: 0.4, CIUpper: 1.6, StdError: 0.3},
 					PValue:   n(0.01), PValueAdjusted: n(0.02), Significant: true, Method: "welch_t"},
 				{Metric: "m", Kind: "mean", Role: "primary", Direction: "increase", Variant: "t",
 					Segment: map[string]string{"b": "2", "a": "1"}, Method: "welch_t"},
 			},
-			Timeline:  []*report.Result{{Metric: "m", Variant: "t", Period: &k, Timeline: "period", PeriodStart: "s", PeriodEnd: "e"}},
-			Decisions: []*report.Decision{{Variant: "t", Outcome: report.Ship}}},
-		{Kind: "benchmark", Name: "b", Alpha: 0.1, Bench: &report.Bench{Baseline: "v1", Results: []*report.BenchResult{
+			Timeline:  []*result.Result{{Metric: "m", Variant: "t", Period: &k, Timeline: "period", PeriodStart: "s", PeriodEnd: "e"}},
+			Decisions: []*result.Decision{{Variant: "t", Outcome: result.Ship}}},
+		{Kind: "benchmark", Name: "b", Alpha: 0.1, Bench: &result.Bench{Baseline: "v1", Results: []*result.BenchResult{
 			{Model: "v2", Metric: "mrr", Value: 0.9, BaselineValue: 0.8, Delta: n(0.1), CILower: n(0.05), CIUpper: n(0.15),
 				StdError: n(0.02), PValue: n(0.001), Significant: true, Method: "paired_t", Queries: 30},
 		}}},

@@ -1,4 +1,4 @@
-package report
+package result
 
 import "fmt"
 
@@ -132,5 +132,14 @@ func (l *LongRun) Sentence() string {
 	default:
 		s += "; stable: no significant trend"
 	}
-	return s + fmt.Sprintf(" (trend p = %s)", fmtP(*l.TrendP))
+	return s + fmt.Sprintf(" (trend p = %s)", formatP(*l.TrendP))
+}
+
+// formatP writes a p-value with 4 decimals, or "<0.0001" (as the reports
+// do).
+func formatP(p Num) string {
+	if p < 0.0001 {
+		return "<0.0001"
+	}
+	return fmt.Sprintf("%.4f", p)
 }

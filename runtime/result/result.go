@@ -1,7 +1,9 @@
-// Package report holds the results of a run as plain data, and renders
-// them as JSON or a text table. Field names are the output contract: keys
-// may be added, never renamed.
-package report
+// Package result holds the results of a run as plain data: the JSON output
+// contract's types. Field names are the contract: keys may be added, never
+// renamed. Decisions (runtime/decide) and the results store (runtime/store)
+// read and write these types; runtime/report renders them (table, Markdown,
+// HTML, JSON) and is the only package that draws plots.
+package result
 
 import (
 	"encoding/json"
@@ -276,7 +278,7 @@ type Num float64
 func (n Num) MarshalJSON() ([]byte, error) {
 	v := float64(n)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil, fmt.Errorf("report: non-finite number %v", v)
+		return nil, fmt.Errorf("result: non-finite number %v", v)
 	}
 	return strconv.AppendFloat(nil, Round(v), 'g', -1, 64), nil
 }
