@@ -20,12 +20,16 @@ func simulateCmd(_ *bool) *cobra.Command {
 	for _, s := range simulate.Scenarios() {
 		fmt.Fprintf(&long, "  %-10s %s\n", s, s.Planted())
 	}
+	fmt.Fprintf(&long, "  %-10s %s\n", simulate.ScenarioInterleaving, simulate.DefaultInterleaving(1, 1).Planted())
 	cmd := &cobra.Command{
-		Use:   "simulate --scenario aa|ab|factorial|cluster|decay --out DIR",
+		Use:   "simulate --scenario aa|ab|factorial|cluster|decay|interleaving --out DIR",
 		Short: "write synthetic experiment data with a planted effect",
 		Long:  long.String(),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if scenario == string(simulate.ScenarioInterleaving) {
+				return simulateInterleaving(cmd, out, format, units, seed)
+			}
 			s, err := simulate.ParseScenario(scenario)
 			if err != nil {
 				return err
@@ -47,7 +51,7 @@ func simulateCmd(_ *bool) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&scenario, "scenario", "ab", "aa, ab, factorial, cluster or decay")
+	cmd.Flags().StringVar(&scenario, "scenario", "ab", "aa, ab, factorial, cluster, decay or interleaving")
 	cmd.Flags().IntVar(&units, "units", 10000, "units (users) in the scenario's experiment")
 	cmd.Flags().IntVar(&days, "days", 14, "days of events; first exposures spread over the first half")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
@@ -55,4 +59,19 @@ func simulateCmd(_ *bool) *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "csv", "data format: csv or parquet")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
+}
+
+// simulateInterleaving writes the interleaving scenario (CSV only).
+func simulateInterleaving(cmd *cobra.Command, out, format string, units int, seed uint64) error {
+	if format != "csv" {
+		return fmt.Errorf("the interleaving scenario writes csv only, not %q", format)
+	}
+	cfg := simulate.DefaultInterleaving(units, seed)
+	f, err := simulate.WriteInterleaving(out, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "scenario interleaving: %d users, %d interleaved rows\n  %s\n  %s\n  %s\n  %s\nplanted: %s\n",
+		units, f.Rows, f.Interleaved, f.Exposures, f.Events, f.Spec, cfg.Planted())
+	return nil
 }
