@@ -239,33 +239,6 @@ func (n *Launch) Span() source.Span        { return n.Sp }
 func (n *Require) Span() source.Span       { return n.Sp }
 func (n *ColumnDecl) Span() source.Span    { return source.Join(n.Name.Sp, n.Type.Sp) }
 
-// AllowedFields lists, per declaration kind, the fields it takes, in the
-// canonical order (the formatter's and the catalogue's).
-var AllowedFields = map[string][]string{
-	KindSource: {"from", "time", "columns"},
-	KindMetric: {"title", "description", "owner", "tags", "format", "direction", "value",
-		"winsorize", "cap", "decompose"},
-	KindExperiment: {"title", "owner", "hypothesis", "description", "tags", "exposures", "unit", "assignment",
-		"control", "treatments", "allocation", "window", "window_policy", "start", "end", "primary", "secondary",
-		"guardrail", "alpha", "correction", "cuped", "sequential", "sequential_tuning", "segment", "split", "cluster",
-		"factor", "attribution", "timeline", "relative_ci", "launch"},
-	KindBenchmark: {"title", "owner", "description", "tags", "judgments", "runs", "query", "item",
-		"relevance", "score", "model", "baseline", "metrics", "test", "alpha", "missing_queries", "launch"},
-}
-
-// Repeatable fields may appear more than once in one declaration.
-var Repeatable = map[string]bool{"guardrail": true, "factor": true}
-
-// Allows reports whether a declaration kind takes a field.
-func Allows(kind, field string) bool {
-	for _, f := range AllowedFields[kind] {
-		if f == field {
-			return true
-		}
-	}
-	return false
-}
-
 // MaxDurationSeconds is where durations stop: 100 years (of 365 days).
 // Durations are at least 1 second below it.
 const MaxDurationSeconds = 100 * 365 * 86400

@@ -10,8 +10,13 @@ import (
 	"github.com/caliper-dev/caliper/stdlib"
 )
 
-// pairedTests are the allowed `test` values of a benchmark.
-var pairedTests = []string{"paired_t", "permutation", "bootstrap"}
+// The words of a benchmark's word fields, from the field table.
+var (
+	// pairedTests are the allowed `test` values of a benchmark.
+	pairedTests = ast.Words(ast.KindBenchmark, "test")
+	// missingQueries are the `missing_queries` policies.
+	missingQueries = ast.Words(ast.KindBenchmark, "missing_queries")
+)
 
 // benchmark checks a benchmark declaration.
 func (c *checker) benchmark(d *ast.Decl) *model.Benchmark {
@@ -91,7 +96,7 @@ func (c *checker) benchmark(d *ast.Decl) *model.Benchmark {
 		case "zero":
 			b.MissingZero = true
 		default:
-			c.badWord(id, "missing_queries policy", []string{"skip", "zero"})
+			c.badWord(id, "missing_queries policy", missingQueries)
 		}
 	}
 	if f := field(d, "alpha"); f != nil {

@@ -121,14 +121,14 @@ func (c *checker) checkFields(all []*ast.Decl) {
 			k := f.Key.Name
 			if !ast.Allows(d.Kind, k) {
 				dg := c.diags.Errorf(diag.EFieldNotHere, f.Key.Sp, "%s `%s` cannot have a `%s` field", d.Kind, d.Name.Name, k)
-				if s := diag.Closest(k, ast.AllowedFields[d.Kind]); s != "" {
+				if s := diag.Closest(k, ast.FieldNames(d.Kind)); s != "" {
 					dg.Hint("did you mean `%s`?", s)
 				} else {
-					dg.Hint("%s fields: %s", d.Kind, strings.Join(ast.AllowedFields[d.Kind], ", "))
+					dg.Hint("%s fields: %s", d.Kind, strings.Join(ast.FieldNames(d.Kind), ", "))
 				}
 				continue
 			}
-			if prev, ok := seen[k]; ok && !ast.Repeatable[k] {
+			if prev, ok := seen[k]; ok && !spec(d.Kind, k).Repeatable {
 				c.diags.Errorf(diag.EDuplicateFld, f.Key.Sp, "field `%s` is given twice in %s `%s`", k, d.Kind, d.Name.Name).
 					Also(prev.Key.Sp, "first given here")
 				continue
@@ -136,6 +136,15 @@ func (c *checker) checkFields(all []*ast.Decl) {
 			seen[k] = f
 		}
 	}
+}
+
+// spec is a kind's field from the field table (the zero spec for a field
+// the kind does not take).
+func spec(kind, name string) *ast.FieldSpec {
+	if f, ok := ast.LookupField(kind, name); ok {
+		return f
+	}
+	return &ast.FieldSpec{Name: name}
 }
 
 // field returns the first field with the key (nil if absent).

@@ -15,14 +15,17 @@ import (
 // bring it.
 var notYet = map[string]string{}
 
-// corrections are the allowed `correction` values.
-var corrections = []string{"holm", "bh", "bonferroni", "none"}
-
-// windowPolicies say which units a window admits (`window_policy`).
-var windowPolicies = []string{"partial", "complete"}
-
-// relativeCIs are the ways to build a relative interval (`relative_ci`).
-var relativeCIs = []string{"fieller", "delta"}
+// The words of word fields, from the field table.
+var (
+	// corrections are the allowed `correction` values.
+	corrections = ast.Words(ast.KindExperiment, "correction")
+	// windowPolicies say which units a window admits (`window_policy`).
+	windowPolicies = ast.Words(ast.KindExperiment, "window_policy")
+	// relativeCIs are the ways to build a relative interval (`relative_ci`).
+	relativeCIs = ast.Words(ast.KindExperiment, "relative_ci")
+	// attributions are the ways to attribute a factorial effect.
+	attributions = ast.Words(ast.KindExperiment, "attribution")
+)
 
 // experiment checks an experiment declaration.
 func (c *checker) experiment(d *ast.Decl) *model.Experiment {
@@ -188,7 +191,7 @@ func (c *checker) factors(d *ast.Decl, e *model.Experiment) {
 		id := f.Value.(*ast.Ident)
 		switch {
 		case id.Name != "shapley":
-			c.badWord(id, "attribution method", []string{"shapley"})
+			c.badWord(id, "attribution method", attributions)
 		case len(e.Factors) == 0:
 			c.diags.Errorf(diag.EBadValue, id.Sp, "`attribution` needs factors").Hint(`add factor lines: factor ranker rank_arm baseline "v1"`)
 		default:

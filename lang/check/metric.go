@@ -32,7 +32,7 @@ func (c *checker) metric(d *ast.Decl) *model.Metric {
 		case "decrease":
 			m.Direction = model.Decrease
 		default:
-			c.badWord(id, "direction", []string{"increase", "decrease"})
+			c.badWord(id, "direction", ast.Words(ast.KindMetric, "direction"))
 		}
 	}
 	if f := field(d, "value"); f != nil {

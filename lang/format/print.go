@@ -32,7 +32,7 @@ func Value(key string, v ast.Value) string {
 		for i, s := range v.Items {
 			parts[i] = Quote(s.Value, s.Raw)
 		}
-		if key == "tags" || len(parts) == 0 {
+		if f, ok := ast.FieldNamed(key); ok && f.Bracketed || len(parts) == 0 {
 			return "[" + strings.Join(parts, ", ") + "]"
 		}
 		return strings.Join(parts, ", ")

@@ -150,9 +150,12 @@ func union(a, b *side) []string {
 	return out
 }
 
-// metadataFields are the fields that do not change what is computed.
-var metadataFields = map[string]bool{"title": true, "description": true, "owner": true, "tags": true,
-	"hypothesis": true, "format": true}
+// metadataField reports a field that does not change what is computed
+// (the field table's Metadata).
+func metadataField(name string) bool {
+	f, ok := ast.FieldNamed(name)
+	return ok && f.Metadata
+}
 
 // modelledFields are experiment fields whose meaning is compared on the
 // checked model; every other non-metadata field is compared on its
@@ -391,7 +394,7 @@ func fieldAspects(d *ast.Decl, skip map[string]bool) []aspect {
 	var keys []string
 	for _, f := range d.Fields {
 		k := f.Key.Name
-		if metadataFields[k] || skip[k] {
+		if metadataField(k) || skip[k] {
 			continue
 		}
 		if _, ok := byKey[k]; !ok {

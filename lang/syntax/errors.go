@@ -131,12 +131,12 @@ var rewriteCases = []rewriteCase{
 	{name: "unquoted reader argument", code: diag.ESyntax,
 		match: func(r *rewriter, a *at) bool {
 			p := r.prev(a).Value
-			return a.key == "from" && a.i > 0 && (p == "(" || p == ",") && a.tok.Type != tString && a.tok.Type != tRaw && !isCloser(a.tok.Value)
+			return fieldShape(a.key, ast.ShapeReader) && a.i > 0 && (p == "(" || p == ",") && a.tok.Type != tString && a.tok.Type != tRaw && !isCloser(a.tok.Value)
 		},
 		msg:  func(_ *rewriter, a *at) string { return "a reader's argument is a string; found " + describe(a.tok) },
 		hint: text(`quote the path, such as csv("data/events.csv")`)},
 	{name: "commas between columns", code: diag.ESyntax,
-		match: func(_ *rewriter, a *at) bool { return a.key == "columns" && a.tok.Value == "," },
+		match: func(_ *rewriter, a *at) bool { return fieldShape(a.key, ast.ShapeColumns) && a.tok.Value == "," },
 		msg:   text("unexpected `,` between columns"),
 		hint:  text("columns are `name type` pairs separated by spaces or new lines, without commas")},
 	// `sum(events.revenue) where ...`: a filter outside its aggregate.
@@ -147,8 +147,8 @@ var rewriteCases = []rewriteCase{
 	// `value count(x) count(y)`: two values without an operator.
 	{name: "two values without an operator", code: diag.ESyntax,
 		match: func(r *rewriter, a *at) bool {
-			return (a.key == "value" || a.key == "exposures") && a.i > 0 && a.tok.Pos.Line == r.prev(a).Pos.Line && a.tok.Type == tIdent &&
-				!isFieldKey(a.tok.Value) && diag.Closest(a.tok.Value, ast.AllowedFields[a.kind]) == "" && r.at(a.i+1).Value == "("
+			return fieldShape(a.key, ast.ShapeExpr, ast.ShapeExposures) && a.i > 0 && a.tok.Pos.Line == r.prev(a).Pos.Line && a.tok.Type == tIdent &&
+				!isFieldKey(a.tok.Value) && diag.Closest(a.tok.Value, ast.FieldNames(a.kind)) == "" && r.at(a.i+1).Value == "("
 		},
 		msg:  func(_ *rewriter, a *at) string { return "expected an operator before `" + a.tok.Value + "`" },
 		hint: text("a value is one expression: join its parts with an operator such as + - * /")},
@@ -228,7 +228,7 @@ func (r *rewriter) unexpected(a *at) *diag.Diagnostic {
 	tok, i, key := a.tok, a.i, a.key
 	d := r.list.Errorf(diag.ESyntax, a.sp, "unexpected %s", describe(tok))
 	alts := expectAlternatives(a.expect)
-	missingComma := i > 0 && i < len(r.toks) && r.toks[i-1].Value != "," && (listFields[key] || r.innermostOpen(i) == "[") &&
+	missingComma := i > 0 && i < len(r.toks) && r.toks[i-1].Value != "," && (listField(key) || r.innermostOpen(i) == "[") &&
 		isItem(tok) && isItem(r.toks[i-1])
 	if missingComma {
 		d.Hint("separate the items with commas")
@@ -242,15 +242,15 @@ func (r *rewriter) unexpected(a *at) *diag.Diagnostic {
 				words = append(words, w)
 			}
 		}
-		if key == "launch" {
+		if fieldShape(key, ast.ShapeLaunch) {
 			words = append(words, "improves", "within", "not", "require", "srm", "guardrails")
 		}
 		if s := diag.Closest(tok.Value, words); s != "" {
 			d.Hint("did you mean `%s`?", s)
 		}
 	}
-	if key != "" && key != "value" && fieldValueShapes[key] != "" {
-		d.Hint("`%s` takes %s", key, fieldValueShapes[key])
+	if key != "" && !fieldShape(key, ast.ShapeExpr) && fieldHint(key) != "" {
+		d.Hint("`%s` takes %s", key, fieldHint(key))
 	}
 	return d
 }
@@ -287,19 +287,15 @@ func (r *rewriter) innermostOpen(i int) string {
 func (r *rewriter) unknownField(i int, kind string) *diag.Diagnostic {
 	tok := r.toks[i]
 	d := r.list.Errorf(diag.EUnknownField, r.span(tok), "unknown field `%s` in %s", tok.Value, kind)
-	if s := diag.Closest(tok.Value, ast.AllowedFields[kind]); s != "" {
+	if s := diag.Closest(tok.Value, ast.FieldNames(kind)); s != "" {
 		return d.Hint("did you mean `%s`?", s)
 	}
 	// `primary a b`: a list missing its comma.
-	if key := r.currentField(i); listFields[key] && r.toks[i-1].Pos.Line == tok.Pos.Line {
+	if key := r.currentField(i); listField(key) && r.toks[i-1].Pos.Line == tok.Pos.Line {
 		return d.Hint("if `%s` continues the `%s` list, separate the items with commas", tok.Value, key)
 	}
-	return d.Hint("%s fields: %s", kind, strings.Join(ast.AllowedFields[kind], ", "))
+	return d.Hint("%s fields: %s", kind, strings.Join(ast.FieldNames(kind), ", "))
 }
-
-// listFields take comma-separated items.
-var listFields = map[string]bool{"primary": true, "secondary": true, "segment": true, "metrics": true,
-	"treatments": true, "allocation": true, "tags": true}
 
 // keyword reports misuse of `in` and `is`, which participle blames on the
 // keyword itself.
@@ -554,39 +550,33 @@ func expectedIn(msg string) string {
 	return msg[i+len("(expected ") : len(msg)-1]
 }
 
-// fieldValueShapes says what each field takes, for errors in its value.
-var fieldValueShapes = map[string]string{
-	"title": "a string", "description": "a string", "owner": "a string", "hypothesis": "a string",
-	"control": "a string such as \"control\"", "baseline": "a string", "start": "a date string such as \"2026-10-01\"",
-	"end": "a date string such as \"2026-10-31\"", "format": "a string",
-	"tags": "a list of strings such as [\"a\", \"b\"]", "treatments": "strings such as \"a\", \"b\"",
-	"value": "an expression", "time": "a column name", "unit": "a column name", "assignment": "a column name",
-	"cluster": "a column name", "split": "a column name", "segment": "column names separated by commas",
-	"attribution": "`shapley`", "timeline": "`day`, `week`, `exposure_day` or `exposure_week`", "direction": "`increase` or `decrease`",
-	"correction": "`holm`, `bh`, `bonferroni` or `none`", "relative_ci": "`fieller` or `delta`", "window_policy": "`partial` or `complete`", "judgments": "a source name", "runs": "a source name",
-	"query": "a column name", "item": "a column name", "relevance": "a column name", "score": "a column name",
-	"model": "a column name", "test": "`paired_t`, `permutation` or `bootstrap`", "missing_queries": "`skip` or `zero`",
-	"primary": "metric names separated by commas", "secondary": "metric names separated by commas",
-	"decompose": "metric names joined by `*`, such as a * b", "winsorize": "a percentage such as 99%",
-	"cap": "a number", "alpha": "a number such as 0.05", "window": "a duration such as 7d (m, h, d or w)",
-	"cuped": "a duration such as 14d (m, h, d or w)", "sequential": "`true` or `false`", "sequential_tuning": "a sample size such as 5000 (N*, where the confidence sequence is tightest)",
-	"allocation": "percentages such as 50%, 50%", "from": "a reader such as csv(\"data/x.csv\"), or sql \"\"\"...\"\"\"",
-	"columns": "{ name type ... }", "exposures": "a source name, optionally followed by `where` and a condition",
-	"guardrail": "a metric, `within` and a percentage, such as latency within 2%",
-	"factor":    "a name, a column, `baseline` and a string, such as ranker rank_arm baseline \"v1\"",
-	"metrics":   "offline metric names such as ndcg@10, mrr",
-	"launch":    "{ require ... }, one requirement per `require`: srm, guardrails, M improves, M within X% or M not worse",
+// fieldHint says what a field's value looks like (the field table's Hint).
+func fieldHint(key string) string {
+	if f, ok := ast.FieldNamed(key); ok {
+		return f.Hint
+	}
+	return ""
 }
 
-// stringFields take a string; nameFields a name or word.
-var (
-	stringFields = map[string]bool{"title": true, "description": true, "owner": true, "hypothesis": true,
-		"control": true, "baseline": true, "start": true, "end": true, "format": true}
-	nameFields = map[string]bool{"time": true, "unit": true, "assignment": true, "cluster": true, "split": true,
-		"attribution": true, "timeline": true, "direction": true, "correction": true, "relative_ci": true, "window_policy": true, "judgments": true,
-		"runs": true, "query": true, "item": true, "relevance": true, "score": true, "model": true, "test": true,
-		"missing_queries": true, "primary": true, "secondary": true, "segment": true}
-)
+// fieldShape reports whether a field's value has one of the shapes.
+func fieldShape(key string, shapes ...ast.Shape) bool {
+	f, ok := ast.FieldNamed(key)
+	if !ok {
+		return false
+	}
+	for _, s := range shapes {
+		if f.Shape == s {
+			return true
+		}
+	}
+	return false
+}
+
+// listField reports whether a field takes comma-separated items.
+func listField(key string) bool {
+	f, ok := ast.FieldNamed(key)
+	return ok && f.Shape.List()
+}
 
 // badFieldValue reports a field whose key parsed but whose value did not:
 // it points at the first token after the key. A number glued to a word
@@ -599,7 +589,7 @@ func (r *rewriter) badFieldValue(i int) *diag.Diagnostic {
 	if next.EOF() {
 		sp = r.f.SpanOf(len(r.f.Text), len(r.f.Text))
 	}
-	if k := key.Value; (k == "tags" || k == "treatments") && next.Value == "[" {
+	if k := key.Value; fieldShape(k, ast.ShapeStrings) && next.Value == "[" {
 		if item := r.at(i + 2); item.Type == tIdent || item.Type == tNumber {
 			return r.list.Errorf(diag.EBadValue, r.span(item), "`%s` takes a list of strings; found `%s`", k, item.Value).
 				Hint("quote the items: [\"%s\", ...]", item.Value)
@@ -614,7 +604,7 @@ func (r *rewriter) badFieldValue(i int) *diag.Diagnostic {
 			glued = true
 		}
 	}
-	d := r.list.Errorf(diag.EBadValue, sp, "`%s` takes %s; found %s", key.Value, fieldValueShapes[key.Value], found)
+	d := r.list.Errorf(diag.EBadValue, sp, "`%s` takes %s; found %s", key.Value, fieldHint(key.Value), found)
 	v := &badValue{key: key.Value, next: next, glued: glued, i: i}
 	for _, c := range badValueHints {
 		if c.match(v) {
@@ -636,7 +626,7 @@ type badValue struct {
 	i     int // the key's index in toks
 }
 
-func (v *badValue) durationField() bool { return v.key == "window" || v.key == "cuped" }
+func (v *badValue) durationField() bool { return fieldShape(v.key, ast.ShapeDuration) }
 
 // badValueHints are the hints for a bad field value, tried in order; the
 // first that matches gives the hint ("" for none).
@@ -649,7 +639,7 @@ var badValueHints = []struct {
 			return "a duration is a whole number and one unit letter: 30m, 12h, 7d or 2w"
 		}},
 	{func(v *badValue) bool { return v.durationField() && v.next.Type == tNumber }, durationHint},
-	{func(v *badValue) bool { return v.key == "winsorize" && v.next.Type == tNumber },
+	{func(v *badValue) bool { return fieldShape(v.key, ast.ShapePercent) && v.next.Type == tNumber },
 		func(_ *rewriter, v *badValue) string { return "write it as a percentage: " + v.next.Value + "%" }},
 	{func(v *badValue) bool {
 		return (v.key == "alpha" || v.key == "cap") && v.next.Type == symbols["Percent"]
@@ -662,14 +652,16 @@ var badValueHints = []struct {
 			return "write it as a number: " + strconv.FormatFloat(f/100, 'g', -1, 64)
 		}},
 	{func(v *badValue) bool {
-		return stringFields[v.key] && (v.next.Type == tIdent || v.next.Type == tNumber)
+		return fieldShape(v.key, ast.ShapeString) && (v.next.Type == tIdent || v.next.Type == tNumber)
 	},
 		func(_ *rewriter, v *badValue) string { return "quote it: " + v.key + " \"" + v.next.Value + "\"" }},
-	{func(v *badValue) bool { return nameFields[v.key] && v.next.Type == tString },
+	{func(v *badValue) bool {
+		return fieldShape(v.key, ast.ShapeName, ast.ShapeNames) && v.next.Type == tString
+	},
 		func(_ *rewriter, v *badValue) string {
 			return "drop the quotes: " + v.key + " " + strings.Trim(v.next.Value, `"`)
 		}},
-	{func(v *badValue) bool { return v.key == "sequential" && v.next.Type == tIdent },
+	{func(v *badValue) bool { return fieldShape(v.key, ast.ShapeBool) && v.next.Type == tIdent },
 		func(_ *rewriter, v *badValue) string {
 			if s := diag.Closest(v.next.Value, []string{"true", "false"}); s != "" {
 				return "did you mean `" + s + "`?"
@@ -786,13 +778,4 @@ func (r *rewriter) fieldPosition(i int) bool {
 	return prev.Value != "," && prev.Value != "(" && prev.Value != "." && prev.Value != "@"
 }
 
-func isFieldKey(s string) bool {
-	for _, fields := range ast.AllowedFields {
-		for _, f := range fields {
-			if f == s {
-				return true
-			}
-		}
-	}
-	return false
-}
+func isFieldKey(s string) bool { return ast.IsField(s) }

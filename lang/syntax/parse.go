@@ -28,7 +28,7 @@ const MaxDepth = 100
 // recursively.
 const MaxOperators = 10000
 
-var declKinds = []string{ast.KindSource, ast.KindMetric, ast.KindExperiment, ast.KindBenchmark}
+var declKinds = ast.Kinds()
 
 var (
 	symbols  = specLexer.Symbols()
