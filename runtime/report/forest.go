@@ -174,7 +174,9 @@ func (f *forest) panel(pn forestPanel, lay forestLayout, narrow bool, longest st
 	ys, ymax := positions(pn.Rows)
 	p := plot.New()
 	p.BackgroundColor = nil
-	p.X.Label.Text = pn.XLabel
+	// The label is centred under the data area, which the right-hand
+	// column narrows: wrapped to fit it.
+	p.X.Label.Text = wrapLabel(pn.XLabel, lay.font, lay.width-lay.gutter-24)
 	p.X.Label.TextStyle = textStyle(lay.font, colInk, draw.XCenter, draw.YBottom)
 	p.X.Tick.Label = textStyle(lay.font, colInk, draw.XCenter, draw.YTop)
 	p.X.Tick.Length = 4
@@ -200,7 +202,8 @@ func (f *forest) panel(pn forestPanel, lay forestLayout, narrow bool, longest st
 	}
 	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
 	p.Add(&forestLayer{rows: pn.Rows, ys: ys, lay: lay})
-	h := lay.rowH*vg.Length(ymax+1.2) + 3.2*lay.font + 10 + lay.heading + 6
+	extra := vg.Length(len(splitLines(p.X.Label.Text))-1) * lay.font * 1.2
+	h := lay.rowH*vg.Length(ymax+1.2) + 3.2*lay.font + 10 + lay.heading + 6 + extra
 	return p, h
 }
 
@@ -412,6 +415,11 @@ func (l *forestLayer) row(c draw.Canvas, p *plot.Plot, tx func(float64) vg.Lengt
 	s := r.Short
 	if s == "" {
 		s = r.Status
+	}
+	// Never past the canvas: shortened to the column's width.
+	sty := textStyle(l.lay.small, txt, draw.XLeft, draw.YCenter)
+	for len([]rune(s)) > 2 && sty.Width(s) > l.lay.gutter-14 {
+		s = truncate(s, len([]rune(s))-1)
 	}
 	c.FillText(textStyle(l.lay.small, txt, draw.XLeft, draw.YCenter), vg.Point{X: x, Y: y}, s)
 }

@@ -139,7 +139,7 @@ func attributionForest(t *Target, metric string) *forest {
 		}
 		rd := termReading(t, tm)
 		pn.Rows = append(pn.Rows, forestRow{Label: tm.Term, Estimate: float64(tm.Estimate), Lower: float64(tm.CILower),
-			Upper: float64(tm.CIUpper), Class: rd.Class, Status: rd.Label, Short: rd.Label,
+			Upper: float64(tm.CIUpper), Class: rd.Class, Status: rd.Label, Short: shortReading(rd.Label),
 			Figure: fmt.Sprintf("%s [%s, %s]", signed(sig(float64(tm.Estimate), 3)), signed(sig(float64(tm.CILower), 3)), signed(sig(float64(tm.CIUpper), 3)))})
 	}
 	if len(pn.Rows) == 0 {
@@ -185,4 +185,13 @@ func decompositionData(t *Target) (any, error) {
 		v.Rows = append(v.Rows, row)
 	}
 	return v, nil
+}
+
+// shortReading is a term's reading in a word or two, for the narrow
+// plot's right-hand column.
+func shortReading(label string) string {
+	if strings.HasPrefix(label, "no significant") {
+		return "n.s."
+	}
+	return label
 }
