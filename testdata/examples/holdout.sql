@@ -67,3 +67,56 @@ FROM "values"
 GROUP BY "variant"
 ORDER BY "variant";
 
+-- caliper: experiment homefeed_holdout_longrun, 1 metric(s), 1 source scan(s)
+WITH
+"src_exposures" AS (
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform" FROM read_csv('holdout/data/exposures.csv', header = true)
+),
+"src_events" AS (
+  SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('holdout/data/events.parquet')
+),
+"assignments" AS (
+  SELECT "user_id" AS "unit", min(CAST("variant" AS VARCHAR)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0"
+  FROM "src_exposures"
+  WHERE ("experiment" = 'homefeed_holdout')
+    AND "ts" IS NOT NULL
+    AND "variant" IS NOT NULL
+    AND "variant" <> ''
+    AND "user_id" IS NOT NULL
+    AND "user_id" <> ''
+  GROUP BY 1
+),
+"units" AS (
+  SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
+),
+"scan_1" AS (
+  SELECT u."unit",
+    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1"
+  FROM "units" u
+  JOIN "src_events" s ON s."user_id" = u."unit"
+  WHERE s."ts" >= u."t0"
+    AND s."ts" < u."t0" + INTERVAL '864000 seconds'
+  GROUP BY u."unit"
+),
+"per_unit" AS (
+  SELECT u."unit", u."variant",
+    coalesce(j1."a1", 0) AS "a1"
+  FROM "units" u
+  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+),
+"values_raw" AS (
+  SELECT "variant",
+    CAST("a1" AS BIGINT) AS "m1"
+  FROM "per_unit"
+),
+"values" AS (SELECT * FROM "values_raw")
+SELECT "variant",
+  count(*) AS "units",
+  count("m1") AS "m1_n",
+  coalesce(sum("m1"), 0) AS "m1_sum",
+  coalesce(sum("m1" * "m1"), 0) AS "m1_sumsq",
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+FROM "values"
+GROUP BY "variant"
+ORDER BY "variant";
+
