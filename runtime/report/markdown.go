@@ -184,6 +184,8 @@ func writeMarkdownTarget(w io.Writer, t *Target) {
 		fmt.Fprintf(w, "%s.\n", mdEscape(line))
 	}
 
+	writeMarkdownSplit(w, t)
+
 	// Data quality.
 	if isBenchmark(t) {
 		fmt.Fprintf(w, "\n**Data:** %s queries, compared in pairs (%s).\n", count(int64(t.Bench.Queries)), mdEscape(t.Bench.Test))
@@ -292,4 +294,56 @@ func writeMarkdownTimeline(w io.Writer, t *Target) {
 	for _, l := range t.LongRun {
 		fmt.Fprintf(w, "\n**%s (%s):** %s.\n", mdEscape(l.Metric), mdEscape(l.Variant), mdEscape(l.Sentence()))
 	}
+}
+
+// writeMarkdownSplit writes each metric per value of the split column
+// (`split C`), with the value's share of the lift where the metric adds up
+// over values, and why there are no shares otherwise.
+func writeMarkdownSplit(w io.Writer, t *Target) {
+	shares := map[string]string{}
+	var problems []string
+	for _, s := range t.SplitShares {
+		for _, p := range s.Parts {
+			if p.Share != nil {
+				shares[s.Metric+"\x00"+s.Variant+"\x00"+s.Split+"\x00"+p.Value] = fmt.Sprintf("%.0f%%", float64(*p.Share)*100)
+			}
+		}
+		if s.Problem != "" {
+			problems = append(problems, fmt.Sprintf("%s (%s): %s", s.Metric, s.Variant, s.Problem))
+		}
+	}
+	var rows []string
+	for _, r := range t.Results {
+		for _, col := range sortedKeys(r.Split) {
+			val := r.Split[col]
+			share := shares[r.Metric+"\x00"+r.Variant+"\x00"+col+"\x00"+val]
+			if share == "" {
+				share = "–"
+			}
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s = %s | %s / %s | %s | %s | %s |", mdCell(metricName(r)), mdCell(r.Variant),
+				mdCell(col), mdCell(val), count(r.Control.Units), count(r.Treatment.Units), effectCI(r), pvalues(r), share))
+		}
+	}
+	if len(rows) == 0 && len(problems) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n#### Split\n\n")
+	if len(rows) > 0 {
+		fmt.Fprintf(w, "| metric | variant | value | units (control / treatment) | lift [CI] | p | share of the lift |\n|---|---|---|--:|---|--:|--:|\n")
+		for _, row := range rows {
+			fmt.Fprintln(w, row)
+		}
+	}
+	for _, p := range problems {
+		fmt.Fprintf(w, "\n%s\n", mdEscape(p))
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -98,3 +98,34 @@ func TestChartSVGScales(t *testing.T) {
 		t.Error("a chart without a finite point rendered")
 	}
 }
+
+// Markdown has a split section: each metric per split value with its
+// share of the lift ("–" where the metric has no shares) and the reason
+// a metric has none; a target without a split has no such section.
+func TestMarkdownSplit(t *testing.T) {
+	rep := timelineFixture()
+	cal := rep.Targets[1]
+	home := result("saves", "primary", "t", 0.07, 0.03, 0.11, 0.001)
+	home.Split = map[string]string{"surface": "home"}
+	search := result("saves", "primary", "t", 0.03, -0.01, 0.07, 0.2)
+	search.Split = map[string]string{"surface": "search"}
+	rate := result("save_rate", "secondary", "t", 0.05, 0.01, 0.09, 0.01)
+	rate.Split = map[string]string{"surface": "home"}
+	cal.Results = append(cal.Results, home, search, rate)
+	cal.SplitShares = append(cal.SplitShares, &SplitShares{Metric: "save_rate", Variant: "t", Split: "surface", Kind: "ratio",
+		Problem: "a ratio's lift does not add up over values"})
+	var buf bytes.Buffer
+	if err := WriteMarkdown(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	md := buf.String()
+	for _, want := range []string{"#### Split", "| saves | t | surface = home | 1,000 / 1,000 | +7.00% [+3.00%, +11.0%] | 0.0010 | 70% |",
+		"| saves | t | surface = search |", "| save_rate | t | surface = home |", "| – |", "save_rate (t): a ratio"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Count(md, "#### Split") != 1 {
+		t.Errorf("want one split section (the target without a split has none):\n%s", md)
+	}
+}
