@@ -170,7 +170,8 @@ var chromiumFlags = []string{"--headless", "--no-sandbox", "--disable-gpu", "--d
 // every SVG text inside its viewBox (layoutProblems). Long test
 // (CALIPER_LONG=1); without Chromium it skips, except under CI=true where
 // it fails. UPDATE_SCREENSHOT=1 rewrites docs/report.png (the homefeed
-// report) and docs/timeline.png (the holdout report's timeline section)
+// report) and docs/timeline.png (the holdout example's exposure-age
+// timeline with its long-run fit)
 // from the desktop rendering.
 func TestReportInChromium(t *testing.T) {
 	testenv.NeedLong(t, "the HTML reports in headless Chromium")
@@ -261,7 +262,7 @@ func TestReportInChromium(t *testing.T) {
 				case "homefeed":
 					writeScreenshot(t, img, filepath.Join("..", "docs", "report.png"), 1400)
 				case "holdout":
-					writeScreenshot(t, b.sectionShot("#t-"+ex.target+"-timeline", size.w), filepath.Join("..", "docs", "timeline.png"), 1400)
+					writeScreenshot(t, b.sectionShot("#t-homefeed_holdout_longrun-timeline", size.w), filepath.Join("..", "docs", "timeline.png"), 1400)
 				}
 			}
 		}
