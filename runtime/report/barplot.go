@@ -113,6 +113,9 @@ func (l *barLayer) Plot(c draw.Canvas, p *plot.Plot) {
 			c.StrokeLine2(draw.LineStyle{Color: colRule, Width: 0.6}, tx(t.Value), c.Min.Y, tx(t.Value), c.Max.Y)
 		}
 	}
+	if p.X.Min <= 0 && p.X.Max >= 0 {
+		c.StrokeLine2(draw.LineStyle{Color: colInk, Width: 1}, tx(0), c.Min.Y, tx(0), c.Max.Y)
+	}
 	half := l.lay.rowH * 0.2
 	for i, b := range l.bp.Bars {
 		y := ty(float64(len(l.bp.Bars)-1-i)) - half*0.6
@@ -122,10 +125,14 @@ func (l *barLayer) Plot(c draw.Canvas, p *plot.Plot) {
 			fill = colBad
 		}
 		c.FillPolygon(fill, []vg.Point{{X: x0, Y: y - half}, {X: x1, Y: y - half}, {X: x1, Y: y + half}, {X: x0, Y: y + half}})
-		c.FillText(textStyle(l.lay.font, colInk, draw.XLeft, draw.YBottom), vg.Point{X: c.Min.X, Y: y + half + 2}, truncate(b.Label, l.lay.maxLabel))
+		// The label above the bar, on a white ground over the axis.
+		sty := textStyle(l.lay.font, colInk, draw.XLeft, draw.YBottom)
+		label := truncate(b.Label, l.lay.maxLabel)
+		pt := vg.Point{X: c.Min.X, Y: y + half + 2}
+		box := sty.Rectangle(label).Add(pt)
+		c.FillPolygon(color.White, []vg.Point{{X: box.Min.X - 2, Y: box.Min.Y}, {X: box.Max.X + 2, Y: box.Min.Y},
+			{X: box.Max.X + 2, Y: box.Max.Y}, {X: box.Min.X - 2, Y: box.Max.Y}})
+		c.FillText(sty, pt, label)
 		c.FillText(textStyle(l.lay.font, colInk, draw.XLeft, draw.YCenter), vg.Point{X: c.Max.X + 8, Y: y}, b.Text)
-	}
-	if p.X.Min <= 0 && p.X.Max >= 0 {
-		c.StrokeLine2(draw.LineStyle{Color: colInk, Width: 1}, tx(0), c.Min.Y, tx(0), c.Max.Y)
 	}
 }
