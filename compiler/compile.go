@@ -402,31 +402,15 @@ func (b *builder) units() string {
 // aggregate twice: over the analysis window (column aN) and over the
 // period before exposure (aN_pre).
 func (b *builder) scan(s *Scan) string {
-	var cols []string
 	post, pre := b.periodConds(s.Source)
-	for i, a := range s.Aggregates {
-		arg := ""
-		if a.Arg != nil {
-			arg = rowSQL(b.d, a.Arg, "s.")
-		}
-		var base []string
-		if a.Filter != nil {
-			base = append(base, rowSQL(b.d, a.Filter, "s."))
-		}
-		filter := strings.Join(append(append([]string{}, base...), post...), " AND ")
-		cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(s.Columns[i])))
+	var aggs []scanAgg
+	for k, a := range s.Aggregates {
+		aggs = append(aggs, scanAgg{agg: a, name: s.Columns[k], extra: post})
 		if b.cuped() {
-			filter := strings.Join(append(append([]string{}, base...), pre...), " AND ")
-			cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(preColumn(s.Columns[i]))))
+			aggs = append(aggs, scanAgg{agg: a, name: preColumn(s.Columns[k]), extra: pre})
 		}
 	}
-	where := b.windowConds(s.Source)
-	wh := ""
-	if len(where) > 0 {
-		wh = "\n  WHERE " + strings.Join(where, "\n    AND ")
-	}
-	return b.sqlf("%s AS (\n  SELECT u.\"unit\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY u.\"unit\"\n)",
-		b.ident(s.Alias), strings.Join(cols, ",\n"), b.ident(srcName(s.Source)), b.ident(b.e.Unit), wh)
+	return b.render(&unitScan{name: s.Alias, source: s.Source, where: b.windowConds(s.Source), groupBy: b.sqlf(`u."unit"`), aggs: aggs})
 }
 
 func (b *builder) cuped() bool { return b.e.Cuped > 0 }

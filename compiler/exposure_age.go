@@ -58,17 +58,7 @@ func (b *builder) exposureAgeSQL() string {
 	e := b.e
 	d := b.d
 	step := model.TimelineStep(e.Timeline)
-	x := e.Exposures
-	ts := b.ident(x.Time.Name)
-	ctes := b.sourceCTEs()
-	var where []string
-	if e.ExposureFilter != nil {
-		where = append(where, rowSQL(d, e.ExposureFilter, ""))
-	}
-	where = append(where, b.timeBounds(ts)...)
-	where = append(where, fmt.Sprintf("%s IS NOT NULL", b.ident(e.Assignment.Name)), fmt.Sprintf("%s IS NOT NULL", b.ident(e.Unit)))
-	ctes = append(ctes, b.sqlf("\"first_exposures\" AS (\n  SELECT %s AS \"unit\", %s AS \"variant\", min(%s) AS \"first_ts\"\n  FROM %s\n  WHERE %s\n  GROUP BY 1, 2\n)",
-		b.ident(e.Unit), b.text(b.ident(e.Assignment.Name)), d.Cast(ts, d.Types.Timestamp), b.ident(srcName(x)), strings.Join(where, "\n    AND ")))
+	ctes := append(b.sourceCTEs(), b.firstExposures())
 	ctes = append(ctes, b.sqlf("\"units\" AS (\n  SELECT \"unit\", min(\"variant\") AS \"variant\", min(\"first_ts\") AS \"t0\"\n  FROM \"first_exposures\"\n  GROUP BY 1\n  HAVING count(*) = 1\n)"))
 	horizon := b.lastRow()
 	if !e.End.IsZero() {
@@ -87,25 +77,13 @@ func (b *builder) exposureAgeSQL() string {
 	var joins, cols []string
 	for i, s := range b.plan.Scans {
 		alias := fmt.Sprintf("age_scan_%d", i+1)
-		var aggs []string
-		for k, a := range s.Aggregates {
-			arg, filter := "", ""
-			if a.Arg != nil {
-				arg = rowSQL(d, a.Arg, "s.")
-			}
-			if a.Filter != nil {
-				filter = rowSQL(d, a.Filter, "s.")
-			}
-			aggs = append(aggs, fmt.Sprintf("    %s AS %s", a.Func.SQL(d, arg, filter), b.ident(s.Columns[k])))
-			v := fmt.Sprintf("j%d.%s", i+1, b.ident(s.Columns[k]))
-			v = a.Func.OrEmpty(v)
-			cols = append(cols, fmt.Sprintf("    %s AS %s", v, b.ident(TimelineDaily+s.Columns[k])))
-		}
+		aggs := aggColumns(s, sameName)
+		cols = append(cols, b.joinBack(fmt.Sprintf("j%d", i+1), aggs, func(c string) string { return TimelineDaily + c })...)
 		sts := "s." + b.ident(s.Source.Time.Name)
-		conds := append([]string{fmt.Sprintf("%s >= u.\"t0\"", sts)}, b.windowConds(s.Source)...)
 		age := fmt.Sprintf("CAST(floor(%s / %d) AS %s)", fmt.Sprintf(d.Seconds, d.Cast(sts, d.Types.Timestamp), "u.\"t0\""), step, d.Types.Int)
-		ctes = append(ctes, b.sqlf("%s AS (\n  SELECT u.\"unit\", %s AS \"age\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"\n  WHERE %s\n  GROUP BY 1, 2\n)",
-			b.ident(alias), age, strings.Join(aggs, ",\n"), b.ident(srcName(s.Source)), b.ident(e.Unit), strings.Join(conds, "\n    AND ")))
+		ctes = append(ctes, b.render(&unitScan{name: alias, source: s.Source,
+			keys:  []string{b.sqlf(`%s AS "age"`, age)},
+			where: append([]string{fmt.Sprintf("%s >= u.\"t0\"", sts)}, b.windowConds(s.Source)...), groupBy: "1, 2", aggs: aggs}))
 		joins = append(joins, b.sqlf("  LEFT JOIN %s j%d ON j%d.\"unit\" = ua.\"unit\" AND j%d.\"age\" = ua.\"age\"", b.ident(alias), i+1, i+1, i+1))
 	}
 	ctes = append(ctes, b.sqlf("\"age_per_unit\" AS (\n  SELECT ua.\"unit\", ua.\"variant\", ua.\"age\",\n%s\n  FROM \"unit_ages\" ua\n%s\n)",

@@ -30,30 +30,15 @@ func (b *builder) splitSQL() string {
 		if s.Source.Column(col) == nil {
 			continue
 		}
-		var cols []string
-		for k, a := range s.Aggregates {
-			name := splitAggColumn(s.Columns[k])
-			splitCol[a.Key] = name
-			arg, filter := "", ""
-			if a.Arg != nil {
-				arg = rowSQL(b.d, a.Arg, "s.")
-			}
-			if a.Filter != nil {
-				filter = rowSQL(b.d, a.Filter, "s.")
-			}
-			cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(name)))
-			ref := fmt.Sprintf("j%d.%s", i+1, b.ident(name))
-			ref = a.Func.OrEmpty(ref)
-			perUnit = append(perUnit, fmt.Sprintf("    %s AS %s", ref, b.ident(name)))
+		aggs := aggColumns(s, splitAggColumn)
+		for _, c := range aggs {
+			splitCol[c.agg.Key] = c.name
 		}
 		alias := fmt.Sprintf("split_scan_%d", i+1)
-		where := b.windowConds(s.Source)
-		wh := ""
-		if len(where) > 0 {
-			wh = "\n  WHERE " + strings.Join(where, "\n    AND ")
-		}
-		ctes = append(ctes, b.sqlf("%s AS (\n  SELECT u.\"unit\", %s AS \"split\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY 1, 2\n)",
-			b.ident(alias), b.text("s."+b.ident(col)), strings.Join(cols, ",\n"), b.ident(srcName(s.Source)), b.ident(e.Unit), wh))
+		perUnit = append(perUnit, b.joinBack(fmt.Sprintf("j%d", i+1), aggs, sameName)...)
+		ctes = append(ctes, b.render(&unitScan{name: alias, source: s.Source,
+			keys:  []string{b.sqlf(`%s AS "split"`, b.text("s."+b.ident(col)))},
+			where: b.windowConds(s.Source), groupBy: "1, 2", aggs: aggs}))
 		keys = append(keys, b.sqlf("SELECT DISTINCT \"split\" FROM %s", b.ident(alias)))
 		joins = append(joins, b.sqlf("  LEFT JOIN %s j%d ON j%d.\"unit\" = u.\"unit\" AND j%d.\"split\" IS NOT DISTINCT FROM k.\"split\"", b.ident(alias), i+1, i+1, i+1))
 	}

@@ -55,83 +55,113 @@ func TimelineMetric(m *model.Metric) bool {
 // cut at each period's end, and all periods come from one scan per source.
 func (b *builder) timelineSQL() string {
 	e := b.e
-	d := b.d
 	step := int64(86400)
 	if e.Timeline == "week" {
 		step = 7 * 86400
 	}
-	x := e.Exposures
-	ts := b.ident(x.Time.Name)
-	ctes := b.sourceCTEs()
-	var where []string
-	if e.ExposureFilter != nil {
-		where = append(where, rowSQL(d, e.ExposureFilter, ""))
-	}
-	where = append(where, b.timeBounds(ts)...)
-	where = append(where, fmt.Sprintf("%s IS NOT NULL", b.ident(e.Assignment.Name)), fmt.Sprintf("%s IS NOT NULL", b.ident(e.Unit)))
-	ctes = append(ctes, b.sqlf("\"first_exposures\" AS (\n  SELECT %s AS \"unit\", %s AS \"variant\", min(%s) AS \"first_ts\"\n  FROM %s\n  WHERE %s\n  GROUP BY 1, 2\n)",
-		b.ident(e.Unit), b.text(b.ident(e.Assignment.Name)), d.Cast(ts, d.Types.Timestamp), b.ident(srcName(x)), strings.Join(where, "\n    AND ")))
-	origin := b.sqlf("(SELECT %s FROM \"first_exposures\")", fmt.Sprintf(d.TruncDay, b.sqlf(`min("first_ts")`)))
-	if !e.Start.IsZero() {
-		origin = b.instant(e.Start)
-	}
-	// Periods run from the origin to the last row of any source, and end
-	// before the experiment's end.
-	last := b.lastRow()
-	o := "o." + b.ident("origin")
-	lastPeriod := fmt.Sprintf("CAST(floor(%s / %d) AS %s)", fmt.Sprintf(d.Seconds, last, o), step, d.Types.Int)
-	if !e.End.IsZero() {
-		// The period holding the end's last instant: the one before the
-		// end when the end is a period boundary.
-		lastPeriod = fmt.Sprintf("least(%s, CAST(ceil(%s / %d) AS %s) - 1)", lastPeriod, fmt.Sprintf(d.Seconds, b.instant(e.End), o), step, d.Types.Int)
-	}
-	// At most MaxTimelinePeriods+1 periods: one sentinel date in the data
-	// must not make millions of them. A period numbered MaxTimelinePeriods
-	// in the result means the span was cut (the runtime refuses it).
-	lastPeriod = fmt.Sprintf("least(%s, %d)", lastPeriod, MaxTimelinePeriods)
-	k := d.SeriesValue
-	ctes = append(ctes, b.sqlf("\"periods\" AS (\n  SELECT %s AS \"period\", %s AS \"period_start\", %s AS \"period_end\"\n  FROM (SELECT %s AS \"origin\") o%s\n)",
-		k, d.Shift(o, k, step), d.Shift(o, "("+k+" + 1)", step), origin, fmt.Sprintf(d.Series, lastPeriod)))
-	ctes = append(ctes, b.sqlf("\"unit_periods\" AS (\n  SELECT f.\"unit\", p.\"period\", p.\"period_start\", p.\"period_end\", min(f.\"variant\") AS \"variant\", count(*) AS \"variants\", min(f.\"first_ts\") AS \"t0\"\n  FROM \"first_exposures\" f JOIN \"periods\" p ON f.\"first_ts\" < p.\"period_end\"\n  GROUP BY 1, 2, 3, 4\n)"))
-	ctes = append(ctes, b.sqlf("\"units\" AS (\n  SELECT \"unit\", \"variant\", min(\"t0\") AS \"t0\" FROM \"unit_periods\" WHERE \"variants\" = 1 GROUP BY 1, 2\n)"))
+	ctes := append(b.sourceCTEs(), b.firstExposures(), b.periods(step), b.unitPeriods(),
+		b.sqlf("\"units\" AS (\n  SELECT \"unit\", \"variant\", min(\"t0\") AS \"t0\" FROM \"unit_periods\" WHERE \"variants\" = 1 GROUP BY 1, 2\n)"))
 	// Per source: each unit's aggregates per period of the row.
 	var joins, cols []string
 	for i, s := range b.plan.Scans {
-		alias := fmt.Sprintf("tl_scan_%d", i+1)
-		var aggs []string
-		for k, a := range s.Aggregates {
-			arg, filter := "", ""
-			if a.Arg != nil {
-				arg = rowSQL(d, a.Arg, "s.")
-			}
-			if a.Filter != nil {
-				filter = rowSQL(d, a.Filter, "s.")
-			}
-			aggs = append(aggs, fmt.Sprintf("    %s AS %s", a.Func.SQL(d, arg, filter), b.ident(s.Columns[k])))
-			daily := fmt.Sprintf("j%d.%s", i+1, b.ident(s.Columns[k]))
-			cum := b.timelineCumulative(a, daily)
-			daily, cum = a.Func.OrEmpty(daily), a.Func.OrEmpty(cum)
-			cols = append(cols, fmt.Sprintf("    %s AS %s", daily, b.ident(TimelineDaily+s.Columns[k])),
-				fmt.Sprintf("    %s AS %s", cum, b.ident(TimelineCumulative+s.Columns[k])))
-		}
-		wh := ""
-		if w := b.windowConds(s.Source); len(w) > 0 {
-			wh = "\n  WHERE " + strings.Join(w, "\n    AND ")
-		}
-		sts := "s." + b.ident(s.Source.Time.Name)
-		ctes = append(ctes, b.sqlf("%s AS (\n  SELECT u.\"unit\", p.\"period\",\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"\n  JOIN \"periods\" p ON %s >= p.\"period_start\" AND %s < p.\"period_end\"%s\n  GROUP BY 1, 2\n)",
-			b.ident(alias), strings.Join(aggs, ",\n"), b.ident(srcName(s.Source)), b.ident(e.Unit), sts, sts, wh))
-		joins = append(joins, b.sqlf("  LEFT JOIN %s j%d ON j%d.\"unit\" = up.\"unit\" AND j%d.\"period\" = up.\"period\"", b.ident(alias), i+1, i+1, i+1))
+		scan, j := b.timelineScan(i, s)
+		ctes = append(ctes, b.render(scan))
+		joins = append(joins, b.sqlf("  LEFT JOIN %s %s ON %s.\"unit\" = up.\"unit\" AND %s.\"period\" = up.\"period\"", b.ident(scan.name), j, j, j))
+		cols = append(cols, b.timelinePerUnitCols(j, scan.aggs)...)
 	}
 	// Every period a unit is assigned in, with its rows of that period and
 	// its running totals; the window runs over all periods of the unit so
 	// periods without rows still carry the totals.
 	ctes = append(ctes, b.sqlf("\"tl_per_unit\" AS (\n  SELECT up.\"unit\", up.\"variant\", up.\"period\",\n%s\n  FROM \"unit_periods\" up\n%s\n  WHERE up.\"variants\" = 1\n)",
 		strings.Join(cols, ",\n"), strings.Join(joins, "\n")))
+	vals, sums := b.timelineValues()
+	ctes = append(ctes, b.sqlf("\"tl_values\" AS (\n  SELECT \"variant\", \"period\",\n%s\n  FROM \"tl_per_unit\"\n)", strings.Join(vals, ",\n")))
+	return fmt.Sprintf("-- caliper: experiment %s timeline by %s\n", dialect.CommentText(e.Name), dialect.CommentText(e.Timeline)) +
+		b.sqlf("WITH\n%s\nSELECT v.\"variant\", v.\"period\", %s(p.\"period_start\") AS \"period_start\", %s(p.\"period_end\") AS \"period_end\", count(*) AS \"units\",\n  %s,\n  (SELECT count(DISTINCT \"unit\") FROM \"unit_periods\" x WHERE x.\"variants\" > 1 AND x.\"period\" = v.\"period\") AS \"excluded_multiple_variants\"\nFROM \"tl_values\" v JOIN \"periods\" p USING (\"period\")\nGROUP BY v.\"variant\", v.\"period\"\nORDER BY v.\"period\", v.\"variant\"",
+			strings.Join(ctes, ",\n"), b.d.AnyValue, b.d.AnyValue, strings.Join(sums, ",\n  "))
+}
+
+// firstExposures: each unit's first exposure per variant (timelines assign
+// units per period from these).
+func (b *builder) firstExposures() string {
+	e, d := b.e, b.d
+	ts := b.ident(e.Exposures.Time.Name)
+	var where []string
+	if e.ExposureFilter != nil {
+		where = append(where, rowSQL(d, e.ExposureFilter, ""))
+	}
+	where = append(where, b.timeBounds(ts)...)
+	where = append(where, fmt.Sprintf("%s IS NOT NULL", b.ident(e.Assignment.Name)), fmt.Sprintf("%s IS NOT NULL", b.ident(e.Unit)))
+	return b.sqlf("\"first_exposures\" AS (\n  SELECT %s AS \"unit\", %s AS \"variant\", min(%s) AS \"first_ts\"\n  FROM %s\n  WHERE %s\n  GROUP BY 1, 2\n)",
+		b.ident(e.Unit), b.text(b.ident(e.Assignment.Name)), d.Cast(ts, d.Types.Timestamp), b.ident(srcName(e.Exposures)), strings.Join(where, "\n    AND "))
+}
+
+// periods numbers the timeline's periods of step seconds from the origin
+// (the experiment's start, or the day of the first exposure) to the last
+// row of any source, ending before the experiment's end.
+func (b *builder) periods(step int64) string {
+	e, d := b.e, b.d
+	origin := b.sqlf("(SELECT %s FROM \"first_exposures\")", fmt.Sprintf(d.TruncDay, b.sqlf(`min("first_ts")`)))
+	if !e.Start.IsZero() {
+		origin = b.instant(e.Start)
+	}
+	o := "o." + b.ident("origin")
+	k := d.SeriesValue
+	return b.sqlf("\"periods\" AS (\n  SELECT %s AS \"period\", %s AS \"period_start\", %s AS \"period_end\"\n  FROM (SELECT %s AS \"origin\") o%s\n)",
+		k, d.Shift(o, k, step), d.Shift(o, "("+k+" + 1)", step), origin, fmt.Sprintf(d.Series, b.lastPeriod(o, step)))
+}
+
+// lastPeriod is the number of the timeline's last period, from origin o.
+func (b *builder) lastPeriod(o string, step int64) string {
+	e, d := b.e, b.d
+	last := fmt.Sprintf("CAST(floor(%s / %d) AS %s)", fmt.Sprintf(d.Seconds, b.lastRow(), o), step, d.Types.Int)
+	if !e.End.IsZero() {
+		// The period holding the end's last instant: the one before the
+		// end when the end is a period boundary.
+		last = fmt.Sprintf("least(%s, CAST(ceil(%s / %d) AS %s) - 1)", last, fmt.Sprintf(d.Seconds, b.instant(e.End), o), step, d.Types.Int)
+	}
+	// At most MaxTimelinePeriods+1 periods: one sentinel date in the data
+	// must not make millions of them. A period numbered MaxTimelinePeriods
+	// in the result means the span was cut (the runtime refuses it).
+	return fmt.Sprintf("least(%s, %d)", last, MaxTimelinePeriods)
+}
+
+// unitPeriods assigns units per period as an analysis cut at the period's
+// end would: their variants seen before it (several: left out).
+func (b *builder) unitPeriods() string {
+	return b.sqlf("\"unit_periods\" AS (\n  SELECT f.\"unit\", p.\"period\", p.\"period_start\", p.\"period_end\", min(f.\"variant\") AS \"variant\", count(*) AS \"variants\", min(f.\"first_ts\") AS \"t0\"\n  FROM \"first_exposures\" f JOIN \"periods\" p ON f.\"first_ts\" < p.\"period_end\"\n  GROUP BY 1, 2, 3, 4\n)")
+}
+
+// timelineScan is scan i of a source per unit and period of the row, and
+// the alias that joins it back.
+func (b *builder) timelineScan(i int, s *Scan) (*unitScan, string) {
+	sts := "s." + b.ident(s.Source.Time.Name)
+	return &unitScan{name: fmt.Sprintf("tl_scan_%d", i+1), source: s.Source,
+		keys:  []string{b.sqlf(`p."period"`)},
+		joins: []string{b.sqlf("JOIN \"periods\" p ON %s >= p.\"period_start\" AND %s < p.\"period_end\"", sts, sts)},
+		where: b.windowConds(s.Source), groupBy: "1, 2", aggs: aggColumns(s, sameName)}, fmt.Sprintf("j%d", i+1)
+}
+
+// timelinePerUnitCols are a scan's aggregates per unit and period (d_)
+// and running up to the period (c_), joined back through alias j.
+func (b *builder) timelinePerUnitCols(j string, aggs []scanAgg) []string {
+	var cols []string
+	for _, c := range aggs {
+		daily := j + "." + b.ident(c.name)
+		cum := b.timelineCumulative(c.agg, daily)
+		cols = append(cols, fmt.Sprintf("    %s AS %s", c.agg.Func.OrEmpty(daily), b.ident(TimelineDaily+c.name)),
+			fmt.Sprintf("    %s AS %s", c.agg.Func.OrEmpty(cum), b.ident(TimelineCumulative+c.name)))
+	}
+	return cols
+}
+
+// timelineValues are the per-unit values of each timeline metric for the
+// period alone and cumulative (vals), and their per-arm sums (sums).
+func (b *builder) timelineValues() (vals, sums []string) {
+	d := b.d
 	fsum := func(expr, alias string) string {
 		return fmt.Sprintf("coalesce(%s(%s), 0) AS %s", d.FloatSum, expr, b.ident(alias))
 	}
-	var vals, sums []string
 	for _, mc := range b.plan.Metrics {
 		m := mc.Use.Metric
 		if !TimelineMetric(m) {
@@ -161,10 +191,7 @@ func (b *builder) timelineSQL() string {
 				fsum(v, pre+mc.Sum), fsum(v+" * "+v, pre+mc.SumSq))
 		}
 	}
-	ctes = append(ctes, b.sqlf("\"tl_values\" AS (\n  SELECT \"variant\", \"period\",\n%s\n  FROM \"tl_per_unit\"\n)", strings.Join(vals, ",\n")))
-	return fmt.Sprintf("-- caliper: experiment %s timeline by %s\n", dialect.CommentText(e.Name), dialect.CommentText(e.Timeline)) +
-		b.sqlf("WITH\n%s\nSELECT v.\"variant\", v.\"period\", %s(p.\"period_start\") AS \"period_start\", %s(p.\"period_end\") AS \"period_end\", count(*) AS \"units\",\n  %s,\n  (SELECT count(DISTINCT \"unit\") FROM \"unit_periods\" x WHERE x.\"variants\" > 1 AND x.\"period\" = v.\"period\") AS \"excluded_multiple_variants\"\nFROM \"tl_values\" v JOIN \"periods\" p USING (\"period\")\nGROUP BY v.\"variant\", v.\"period\"\nORDER BY v.\"period\", v.\"variant\"",
-			strings.Join(ctes, ",\n"), d.AnyValue, d.AnyValue, strings.Join(sums, ",\n  "))
+	return vals, sums
 }
 
 // timelineCumulative is the running value of a per-period aggregate over a

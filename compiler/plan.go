@@ -1,0 +1,97 @@
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/caliper-dev/caliper/lang/model"
+)
+
+// The plan's typed relations. A query is a list of named relations (CTEs)
+// and a final select; the relations below are built as values and
+// rendered for the dialect in one place each, so the main query, split,
+// timeline and exposure-age queries share their scans rather than each
+// printing its own.
+
+// scanAgg is one per-unit aggregate of a scan: the catalog aggregate, the
+// column it fills, and conditions ANDed after its own `where` (the CUPED
+// analysis or pre-exposure period).
+type scanAgg struct {
+	agg   *model.Aggregate
+	name  string
+	extra []string
+}
+
+// unitScan is one pass over a source grouped by unit and, for the derived
+// queries, one more key (a period, an exposure age, a split value):
+//
+//	name AS (SELECT u."unit"[, keys], aggregates FROM "units" u
+//	         JOIN source s ON s.unit = u."unit" [joins] [WHERE ...] GROUP BY ...)
+type unitScan struct {
+	name    string // the relation's name (unquoted)
+	source  *model.Source
+	keys    []string // select items after u."unit", in dialect SQL
+	joins   []string // further joins, in dialect SQL
+	where   []string
+	groupBy string // in dialect SQL
+	aggs    []scanAgg
+}
+
+// aggColumns are a scan's aggregates as they are named in the main query
+// (with rename applied to each column name, for derived queries).
+func aggColumns(s *Scan, rename func(string) string) []scanAgg {
+	out := make([]scanAgg, len(s.Aggregates))
+	for k, a := range s.Aggregates {
+		out[k] = scanAgg{agg: a, name: rename(s.Columns[k])}
+	}
+	return out
+}
+
+func sameName(s string) string { return s }
+
+// aggregate renders one aggregate column over the source's rows (alias s).
+func (b *builder) aggregate(c scanAgg) string {
+	a := c.agg
+	arg := ""
+	if a.Arg != nil {
+		arg = rowSQL(b.d, a.Arg, "s.")
+	}
+	var conds []string
+	if a.Filter != nil {
+		conds = append(conds, rowSQL(b.d, a.Filter, "s."))
+	}
+	filter := strings.Join(append(conds, c.extra...), " AND ")
+	return fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(c.name))
+}
+
+// render prints the scan as a CTE.
+func (b *builder) render(s *unitScan) string {
+	cols := make([]string, len(s.aggs))
+	for i, c := range s.aggs {
+		cols[i] = b.aggregate(c)
+	}
+	head := b.sqlf(`u."unit"`)
+	for _, k := range s.keys {
+		head += ", " + k
+	}
+	tail := ""
+	for _, j := range s.joins {
+		tail += "\n  " + j
+	}
+	if len(s.where) > 0 {
+		tail += "\n  WHERE " + strings.Join(s.where, "\n    AND ")
+	}
+	return b.sqlf("%s AS (\n  SELECT %s,\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY %s\n)",
+		b.ident(s.name), head, strings.Join(cols, ",\n"), b.ident(srcName(s.source)), b.ident(b.e.Unit), tail, s.groupBy)
+}
+
+// joinBack reads a scan's aggregate columns back through a LEFT JOIN (alias
+// j): a unit without rows gets each aggregate's empty value. rename names
+// each output column from the scan's.
+func (b *builder) joinBack(j string, aggs []scanAgg, rename func(string) string) []string {
+	out := make([]string, len(aggs))
+	for i, c := range aggs {
+		out[i] = fmt.Sprintf("    %s AS %s", c.agg.Func.OrEmpty(j+"."+b.ident(c.name)), b.ident(rename(c.name)))
+	}
+	return out
+}
