@@ -488,46 +488,18 @@ func (b *builder) aggRefPre(a *model.Aggregate) string { return b.ident(preColum
 // percentile over all units) and caps. With CUPED each value has a _pre
 // twin computed the same way from the pre-exposure aggregates.
 func (b *builder) values() string {
-	var cols []string
-	var capCols []string
+	var cols, capCols []string
 	for _, mc := range b.plan.Metrics {
 		m := mc.Use.Metric
-		capped := m.Winsorize != nil || m.Cap != nil
-		val := func(x model.UnitExpr, ref func(*model.Aggregate) string) string {
-			s := unitSQL(b.d, x, ref)
-			if exactType(x) && !capped {
-				if x.Type() == types.Bool {
-					return b.d.BoolToInt(s)
-				}
-				return b.d.Cast(s, b.d.Types.Int)
+		for i, col := range mc.values() {
+			x := m.Value
+			if i == 1 { // a ratio's denominator
+				x = m.Den
 			}
-			if x.Type() == types.Bool {
-				s = b.d.Cast(s, b.d.Types.Integer)
-			}
-			s = b.d.Cast(s, b.d.Types.Float)
-			if m.Cap != nil {
-				s = fmt.Sprintf("least(%s, %s)", s, strconv.FormatFloat(*m.Cap, 'g', -1, 64))
-			}
-			return s
+			cols = append(cols, b.valueColumns(m, col, x)...)
 		}
-		add := func(col string, x model.UnitExpr) {
-			b.exact[col] = x != nil && exactType(x) && !capped
-			cols = append(cols, fmt.Sprintf("    %s AS %s", val(x, b.aggRef), b.ident(col)))
-			if b.cuped() {
-				b.exact[preColumn(col)] = b.exact[col]
-				cols = append(cols, fmt.Sprintf("    %s AS %s", val(x, b.aggRefPre), b.ident(preColumn(col))))
-			}
-		}
-		switch m.Kind {
-		case model.Quantile:
-		case model.Ratio:
-			add(mc.Num(), m.Value)
-			add(mc.Den(), m.Den)
-		default:
-			add(mc.Value(), m.Value)
-			if m.Winsorize != nil {
-				capCols = append(capCols, fmt.Sprintf("%s AS %s", b.cap(mc.Value(), *m.Winsorize), b.ident(mc.capColumn())))
-			}
+		if m.Kind != model.Quantile && m.Kind != model.Ratio && m.Winsorize != nil {
+			capCols = append(capCols, fmt.Sprintf("%s AS %s", b.cap(mc.Value(), *m.Winsorize), b.ident(mc.capColumn())))
 		}
 	}
 	sel0 := b.ident("variant") + b.carry("")
@@ -538,6 +510,43 @@ func (b *builder) values() string {
 	if len(capCols) == 0 {
 		return raw + b.sqlf(",\n\"values\" AS (SELECT * FROM \"values_raw\")")
 	}
+	return raw + b.winsorized(capCols)
+}
+
+// valueColumns are the per-unit value column col of metric m, computed
+// from x over the aggregates, and its CUPED twin; they record whether the
+// column is integer-valued (exact sums).
+func (b *builder) valueColumns(m *model.Metric, col string, x model.UnitExpr) []string {
+	capped := m.Winsorize != nil || m.Cap != nil
+	val := func(ref func(*model.Aggregate) string) string {
+		s := unitSQL(b.d, x, ref)
+		if exactType(x) && !capped {
+			if x.Type() == types.Bool {
+				return b.d.BoolToInt(s)
+			}
+			return b.d.Cast(s, b.d.Types.Int)
+		}
+		if x.Type() == types.Bool {
+			s = b.d.Cast(s, b.d.Types.Integer)
+		}
+		s = b.d.Cast(s, b.d.Types.Float)
+		if m.Cap != nil {
+			s = fmt.Sprintf("least(%s, %s)", s, strconv.FormatFloat(*m.Cap, 'g', -1, 64))
+		}
+		return s
+	}
+	b.exact[col] = x != nil && exactType(x) && !capped
+	out := []string{fmt.Sprintf("    %s AS %s", val(b.aggRef), b.ident(col))}
+	if b.cuped() {
+		b.exact[preColumn(col)] = b.exact[col]
+		out = append(out, fmt.Sprintf("    %s AS %s", val(b.aggRefPre), b.ident(preColumn(col))))
+	}
+	return out
+}
+
+// winsorized caps winsorized metrics' values at their pooled percentiles
+// (capCols, one per metric): the "caps" and "values" relations.
+func (b *builder) winsorized(capCols []string) string {
 	sel := []string{b.ident("variant") + b.carry("")}
 	for _, mc := range b.plan.Metrics {
 		for _, n := range mc.values() {
@@ -560,7 +569,7 @@ func (b *builder) values() string {
 	if b.d.Quantile == "" {
 		from = ""
 	}
-	return raw + b.sqlf(",\n\"caps\" AS (\n  SELECT %s%s\n),\n\"values\" AS (\n  SELECT %s\n  FROM \"values_raw\" CROSS JOIN \"caps\" c\n)",
+	return b.sqlf(",\n\"caps\" AS (\n  SELECT %s%s\n),\n\"values\" AS (\n  SELECT %s\n  FROM \"values_raw\" CROSS JOIN \"caps\" c\n)",
 		strings.Join(capCols, ", "), from, strings.Join(sel, ", "))
 }
 
