@@ -2,6 +2,7 @@ package compiler_test
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -62,9 +63,28 @@ var literal = regexp.MustCompile(`'(?:[^'\\]|''|\\.)*'`)
 // leaks into the others, and backtick dialects have no double quotes.
 func TestDialectSpellings(t *testing.T) {
 	pkg := loadSpec(t, filepath.Join("..", "testdata", "dialects"))
+	// The corpus again with an exposure-age timeline (whose query no
+	// golden holds), so its SQL is checked in every dialect too.
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "dialects", "spec.cal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	age := strings.Replace(string(src), "timeline   day\n", "timeline   exposure_day\n", 1)
+	if age == string(src) {
+		t.Fatal("the dialect corpus no longer has `timeline   day`")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "spec.cal"), []byte(age), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	agePkg := loadSpec(t, dir)
 	duckOnly := []string{"fsum(", "arg_min(", "quantile_cont(", "epoch(", "range(0", "read_csv", "read_parquet", "VARCHAR", "DOUBLE)"}
 	for _, d := range dialect.All[1:] {
-		sql := literal.ReplaceAllString(compileAll(t, pkg, d), "''")
+		ageSQL := compileAll(t, agePkg, d)
+		if !strings.Contains(ageSQL, "age_scan_1") {
+			t.Fatalf("%s: the exposure-age corpus compiled no exposure-age query", d.Name)
+		}
+		sql := literal.ReplaceAllString(compileAll(t, pkg, d)+ageSQL, "''")
 		// The sql source's query is passed through as written.
 		sql = strings.ReplaceAll(sql, "SELECT user_id, ts, revenue FROM analytics.events WHERE event = ''", "")
 		for _, s := range duckOnly {

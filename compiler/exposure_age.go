@@ -59,20 +59,21 @@ func (b *builder) exposureAgeSQL() string {
 	d := b.d
 	step := model.TimelineStep(e.Timeline)
 	ctes := append(b.sourceCTEs(), b.firstExposures())
+	t0 := "u." + b.ident("t0")
 	ctes = append(ctes, b.sqlf("\"units\" AS (\n  SELECT \"unit\", min(\"variant\") AS \"variant\", min(\"first_ts\") AS \"t0\"\n  FROM \"first_exposures\"\n  GROUP BY 1\n  HAVING count(*) = 1\n)"))
 	horizon := b.lastRow()
 	if !e.End.IsZero() {
 		horizon = fmt.Sprintf("least(%s, %s)", horizon, b.instant(e.End))
 	}
 	h := "h." + b.ident("horizon")
-	maxAge := fmt.Sprintf("CAST(floor(%s / %d) AS %s) - 1", fmt.Sprintf(d.Seconds, h, `(SELECT min("t0") FROM "units")`), step, d.Types.Int)
+	maxAge := fmt.Sprintf("CAST(floor(%s / %d) AS %s) - 1", fmt.Sprintf(d.Seconds, h, b.sqlf(`(SELECT min("t0") FROM "units")`)), step, d.Types.Int)
 	if e.Window > 0 {
 		maxAge = fmt.Sprintf("least(%s, %d)", maxAge, e.Window/step-1)
 	}
 	ctes = append(ctes, b.sqlf("\"horizon\" AS (\n  SELECT %s AS \"horizon\"\n)", horizon))
 	k := d.SeriesValue
 	ctes = append(ctes, b.sqlf("\"ages\" AS (\n  SELECT %s AS \"age\"\n  FROM \"horizon\" h%s\n)", k, fmt.Sprintf(d.Series, maxAge)))
-	ctes = append(ctes, b.sqlf("\"unit_ages\" AS (\n  SELECT u.\"unit\", u.\"variant\", a.\"age\"\n  FROM \"units\" u\n  CROSS JOIN \"horizon\" h\n  JOIN \"ages\" a ON %s <= %s\n)", d.Shift("u.\"t0\"", "(a.\"age\" + 1)", step), h))
+	ctes = append(ctes, b.sqlf("\"unit_ages\" AS (\n  SELECT u.\"unit\", u.\"variant\", a.\"age\"\n  FROM \"units\" u\n  CROSS JOIN \"horizon\" h\n  JOIN \"ages\" a ON %s <= %s\n)", d.Shift(t0, b.sqlf(`(a."age" + 1)`), step), h))
 	// Per source: each unit's aggregates per age of the row.
 	var joins, cols []string
 	for i, s := range b.plan.Scans {
@@ -80,10 +81,10 @@ func (b *builder) exposureAgeSQL() string {
 		aggs := aggColumns(s, sameName)
 		cols = append(cols, b.joinBack(fmt.Sprintf("j%d", i+1), aggs, func(c string) string { return TimelineDaily + c })...)
 		sts := "s." + b.ident(s.Source.Time.Name)
-		age := fmt.Sprintf("CAST(floor(%s / %d) AS %s)", fmt.Sprintf(d.Seconds, d.Cast(sts, d.Types.Timestamp), "u.\"t0\""), step, d.Types.Int)
+		age := fmt.Sprintf("CAST(floor(%s / %d) AS %s)", fmt.Sprintf(d.Seconds, d.Cast(sts, d.Types.Timestamp), t0), step, d.Types.Int)
 		ctes = append(ctes, b.render(&unitScan{name: alias, source: s.Source,
 			keys:  []string{b.sqlf(`%s AS "age"`, age)},
-			where: append([]string{fmt.Sprintf("%s >= u.\"t0\"", sts)}, b.windowConds(s.Source)...), groupBy: "1, 2", aggs: aggs}))
+			where: append([]string{fmt.Sprintf("%s >= %s", sts, t0)}, b.windowConds(s.Source)...), groupBy: "1, 2", aggs: aggs}))
 		joins = append(joins, b.sqlf("  LEFT JOIN %s j%d ON j%d.\"unit\" = ua.\"unit\" AND j%d.\"age\" = ua.\"age\"", b.ident(alias), i+1, i+1, i+1))
 	}
 	ctes = append(ctes, b.sqlf("\"age_per_unit\" AS (\n  SELECT ua.\"unit\", ua.\"variant\", ua.\"age\",\n%s\n  FROM \"unit_ages\" ua\n%s\n)",
