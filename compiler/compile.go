@@ -401,7 +401,11 @@ func (b *builder) units() string {
 // With CUPED the scan also reads the pre-exposure period and computes each
 // aggregate twice: over the analysis window (column aN) and over the
 // period before exposure (aN_pre).
-func (b *builder) scan(s *Scan) string {
+func (b *builder) scan(s *Scan) string { return b.render(b.mainScan(s)) }
+
+// mainScan is the main query's scan of a source: each aggregate over the
+// analysis period and, with CUPED, over the period before exposure.
+func (b *builder) mainScan(s *Scan) *unitScan {
 	post, pre := b.periodConds(s.Source)
 	var aggs []scanAgg
 	for k, a := range s.Aggregates {
@@ -410,7 +414,7 @@ func (b *builder) scan(s *Scan) string {
 			aggs = append(aggs, scanAgg{agg: a, name: preColumn(s.Columns[k]), extra: pre})
 		}
 	}
-	return b.render(&unitScan{name: s.Alias, source: s.Source, where: b.windowConds(s.Source), groupBy: b.sqlf(`u."unit"`), aggs: aggs})
+	return &unitScan{name: s.Alias, source: s.Source, where: b.windowConds(s.Source), groupBy: b.sqlf(`u."unit"`), aggs: aggs}
 }
 
 func (b *builder) cuped() bool { return b.e.Cuped > 0 }
@@ -461,15 +465,7 @@ func (b *builder) perUnit() string {
 	var joins []string
 	for i, s := range b.plan.Scans {
 		alias := fmt.Sprintf("j%d", i+1)
-		for k, a := range s.Aggregates {
-			names := []string{s.Columns[k]}
-			if b.cuped() {
-				names = append(names, preColumn(s.Columns[k]))
-			}
-			for _, col := range names {
-				cols = append(cols, fmt.Sprintf("    %s AS %s", a.Func.OrEmpty(alias+"."+b.ident(col)), b.ident(col)))
-			}
-		}
+		cols = append(cols, b.joinBack(alias, b.mainScan(s).aggs, sameName)...)
 		joins = append(joins, b.sqlf("  LEFT JOIN %s %s ON %s.\"unit\" = u.\"unit\"", b.ident(s.Alias), alias, alias))
 	}
 	sel := b.sqlf("u.\"unit\", u.\"variant\"") + b.carry("u.")
