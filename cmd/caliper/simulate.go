@@ -21,14 +21,18 @@ func simulateCmd(_ *bool) *cobra.Command {
 		fmt.Fprintf(&long, "  %-10s %s\n", s, s.Planted())
 	}
 	fmt.Fprintf(&long, "  %-10s %s\n", simulate.ScenarioInterleaving, simulate.DefaultInterleaving(1, 1).Planted())
+	fmt.Fprintf(&long, "  %-10s %s\n", simulate.ScenarioOffPolicy, simulate.DefaultOffPolicy(1, 1).Planted())
 	cmd := &cobra.Command{
-		Use:   "simulate --scenario aa|ab|factorial|cluster|decay|interleaving --out DIR",
+		Use:   "simulate --scenario aa|ab|factorial|cluster|decay|interleaving|offpolicy --out DIR",
 		Short: "write synthetic experiment data with a planted effect",
 		Long:  long.String(),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if scenario == string(simulate.ScenarioInterleaving) {
 				return simulateInterleaving(cmd, out, format, units, seed)
+			}
+			if scenario == string(simulate.ScenarioOffPolicy) {
+				return simulateOffPolicy(cmd, out, format, units, seed)
 			}
 			s, err := simulate.ParseScenario(scenario)
 			if err != nil {
@@ -51,7 +55,7 @@ func simulateCmd(_ *bool) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&scenario, "scenario", "ab", "aa, ab, factorial, cluster, decay or interleaving")
+	cmd.Flags().StringVar(&scenario, "scenario", "ab", "aa, ab, factorial, cluster, decay, interleaving or offpolicy")
 	cmd.Flags().IntVar(&units, "units", 10000, "units (users) in the scenario's experiment")
 	cmd.Flags().IntVar(&days, "days", 14, "days of events; first exposures spread over the first half")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
@@ -73,5 +77,20 @@ func simulateInterleaving(cmd *cobra.Command, out, format string, units int, see
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "scenario interleaving: %d users, %d interleaved rows\n  %s\n  %s\n  %s\n  %s\nplanted: %s\n",
 		units, f.Rows, f.Interleaved, f.Exposures, f.Events, f.Spec, cfg.Planted())
+	return nil
+}
+
+// simulateOffPolicy writes the off-policy scenario (CSV only).
+func simulateOffPolicy(cmd *cobra.Command, out, format string, units int, seed uint64) error {
+	if format != "csv" {
+		return fmt.Errorf("the offpolicy scenario writes csv only, not %q", format)
+	}
+	cfg := simulate.DefaultOffPolicy(units, seed)
+	f, err := simulate.WriteOffPolicy(out, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "scenario offpolicy: %d users, %d logged decisions, %d candidate rows\n  %s\n  %s\n  %s\nplanted: %s\n",
+		units, f.Decisions, f.CandidateRows, f.Logged, f.Candidates, f.Spec, cfg.Planted())
 	return nil
 }
