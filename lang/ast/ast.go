@@ -28,6 +28,8 @@ const (
 	KindMetric     = "metric"
 	KindExperiment = "experiment"
 	KindBenchmark  = "benchmark"
+	// KindInterleaving compares rankers from one merged list per session.
+	KindInterleaving = "interleaving"
 )
 
 // Decl is a top-level declaration: `kind name { fields }`.
@@ -177,6 +179,14 @@ type Factor struct {
 	Sp       source.Span
 }
 
+// Credit is an interleaving's `credit NAME EXPR`: what each shown item
+// earns the team that contributed it.
+type Credit struct {
+	Name *Ident
+	X    Expr
+	Sp   source.Span
+}
+
 // Launch is `launch { require ... }`.
 type Launch struct {
 	Requires []*Require
@@ -189,6 +199,8 @@ const (
 	VerbImproves = "improves"  // `require M improves`
 	VerbWithin   = "within"    // `require M within X%`
 	VerbNotWorse = "not worse" // `require M not worse`
+	// VerbPreferred is an interleaving's `require M preferred`.
+	VerbPreferred = "preferred"
 )
 
 // Require is one launch requirement.
@@ -216,6 +228,7 @@ func (*MetricRefList) valueNode() {}
 func (*Guardrail) valueNode()     {}
 func (*Factor) valueNode()        {}
 func (*Launch) valueNode()        {}
+func (*Credit) valueNode()        {}
 
 // Span implementations.
 func (n *Ident) Span() source.Span         { return n.Sp }
@@ -236,6 +249,7 @@ func (n *MetricRefList) Span() source.Span { return n.Sp }
 func (n *Guardrail) Span() source.Span     { return n.Sp }
 func (n *Factor) Span() source.Span        { return n.Sp }
 func (n *Launch) Span() source.Span        { return n.Sp }
+func (n *Credit) Span() source.Span        { return n.Sp }
 func (n *Require) Span() source.Span       { return n.Sp }
 func (n *ColumnDecl) Span() source.Span    { return source.Join(n.Name.Sp, n.Type.Sp) }
 

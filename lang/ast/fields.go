@@ -34,11 +34,12 @@ const (
 	ShapeFactor                  // name column baseline "v"
 	ShapeMetricRefs              // offline metric names, such as ndcg@10
 	ShapeLaunch                  // { require ... }
+	ShapeCredit                  // a name and an expression: clicks clicked
 )
 
 var shapeNames = [...]string{"string", "strings", "expression", "name", "names", "product", "percentage",
 	"number", "duration", "bool", "percentages", "reader", "columns", "exposures", "guardrail", "factor",
-	"metric list", "launch block"}
+	"metric list", "launch block", "credit"}
 
 func (s Shape) String() string {
 	if int(s) < len(shapeNames) {
@@ -194,6 +195,27 @@ var Decls = []*DeclSpec{
 		{Name: "missing_queries", Shape: ShapeName, Words: []string{"skip", "zero"}, Default: "skip", Hint: "`skip` or `zero`",
 			Doc: "judged queries a model has no run for: left out, or scored 0"},
 		fLaunch,
+	}},
+	{Kind: KindInterleaving, Doc: "which ranker users prefer, from sessions that showed one list merged from two rankers (team draft)", Fields: []*FieldSpec{
+		fTitle, fOwner, fDescription, fTags,
+		{Name: "rows", Shape: ShapeName, Required: true, Hint: "a source name",
+			Doc: "the source of shown items: one row per item, with the team (ranker) that contributed it"},
+		column("unit", "the analysis unit column (a user): sessions of one unit are correlated"),
+		column("session", "the session column: one merged list, compared as a win, a loss or a tie"),
+		column("team", "the string column naming the ranker that contributed each row (empty or null: no credit)"),
+		{Name: "position", Shape: ShapeName, Hint: "a column name",
+			Doc: "the item's position in the list, for the first-position check (`require srm`); default: the rows' time column"},
+		{Name: "baseline", Shape: ShapeString, Hint: "a string", Doc: "the baseline ranker's team value; every other value is a treatment"},
+		{Name: "treatments", Shape: ShapeStrings, Hint: "strings such as \"a\", \"b\"",
+			Doc: "only these treatments (sessions of other team values are counted, reported and left out)"},
+		{Name: "credit", Shape: ShapeCredit, Required: true, Repeatable: true, Hint: "a name and a per-row expression, such as clicks clicked",
+			Doc: "what each row earns its team: `credit NAME EXPR`, a bool or number per row, summed per session and team; one line each"},
+		{Name: "test", Shape: ShapeName, Words: []string{"unit", "sign"}, Default: "unit", Hint: "`unit` or `sign`",
+			Doc: "how the preference share is tested: `unit` (the delta method over units) or `sign` (the exact binomial test over sessions)"},
+		fAlpha,
+		{Name: "launch", Shape: ShapeLaunch,
+			Hint: "{ require ... }, one requirement per `require`: srm, M preferred or M not worse",
+			Doc:  "launch criteria, one `require` per line: `srm` (first positions balanced), `M preferred`, `M not worse`"},
 	}},
 }
 

@@ -148,6 +148,11 @@ func (c *checker) benchmarkLaunch(d *ast.Decl, b *model.Benchmark) {
 				Hint("require ndcg@10 improves, require recall@100 within 1%%, or require mrr not worse (srm and guardrails are for experiments)")
 			continue
 		}
+		if r.Verb == ast.VerbPreferred {
+			c.diags.Errorf(diag.EBadValue, r.Sp, "`preferred` is an interleaving's requirement").
+				Hint("in a benchmark: require ndcg@10 improves, require recall@100 within 1%%, or require mrr not worse")
+			continue
+		}
 		ref, ok := c.offlineRef(r.Target)
 		if !ok {
 			continue

@@ -91,6 +91,12 @@ func Check(dir string, files []*ast.File, opt Options) (*model.Package, diag.Lis
 			if opt.TargetFile == "" || c.file[d] == opt.TargetFile {
 				c.pkg.BenchmarkTargets = append(c.pkg.BenchmarkTargets, b)
 			}
+		case ast.KindInterleaving:
+			il := c.interleaving(d)
+			c.pkg.Interleavings = append(c.pkg.Interleavings, il)
+			if opt.TargetFile == "" || c.file[d] == opt.TargetFile {
+				c.pkg.InterleavingTargets = append(c.pkg.InterleavingTargets, il)
+			}
 		}
 	}
 	if !c.diags.HasErrors() && !opt.SyntaxErrors { // warnings are noise next to errors

@@ -324,6 +324,11 @@ func (c *checker) launch(d *ast.Decl, e *model.Experiment) {
 			}
 			continue
 		}
+		if r.Verb == ast.VerbPreferred {
+			c.diags.Errorf(diag.EBadValue, r.Sp, "`preferred` is an interleaving's requirement").
+				Hint("in an experiment: require %s improves, require %s within 2%%, or require %s not worse", name, name, name)
+			continue
+		}
 		m := c.metricRef(r.Target.Name)
 		if m == nil {
 			continue

@@ -58,6 +58,12 @@ const (
 	EDataEmpty    Code = "E0511" // the (filtered) exposures have no rows
 )
 
+// Interleavings (E042x).
+const (
+	ECredit     Code = "E0420" // a credit that is not a per-row bool or number, declared twice, or srm on unordered rows
+	ETeamColumn Code = "E0421" // team column not a string, or a team value that cannot be one (baseline among treatments, empty)
+)
+
 // Warnings (W0xxx).
 const (
 	WUnusedSource   Code = "W0001" // source used by nothing

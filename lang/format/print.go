@@ -84,6 +84,8 @@ func Value(key string, v ast.Value) string {
 		return strings.Join(parts, ", ")
 	case *ast.Guardrail:
 		return refText(v.Metric) + " within " + v.Within.Text
+	case *ast.Credit:
+		return identText(v.Name) + " " + Expr(v.X)
 	case *ast.Factor:
 		return identText(v.Name) + " " + identText(v.Column) + " baseline " + Quote(v.Baseline.Value, v.Baseline.Raw)
 	case *ast.Launch:
@@ -108,6 +110,8 @@ func requireText(r *ast.Require) string {
 		s += " within " + r.Within.Text
 	case ast.VerbNotWorse:
 		s += " not worse"
+	case ast.VerbPreferred:
+		s += " preferred"
 	}
 	return s
 }

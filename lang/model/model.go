@@ -24,6 +24,9 @@ type Package struct {
 	// those of one file; BenchmarkTargets likewise.
 	Targets          []*Experiment
 	BenchmarkTargets []*Benchmark
+	// Interleavings and the selected InterleavingTargets (interleaving.go).
+	Interleavings       []*Interleaving
+	InterleavingTargets []*Interleaving
 }
 
 // Benchmark is a checked offline evaluation of ranking models: every
@@ -249,6 +252,9 @@ const (
 	RequireWithin     RequirementKind = "within"
 	RequireNotWorse   RequirementKind = "not worse"
 	RequireGuardrails RequirementKind = "guardrails"
+	// RequirePreferred is an interleaving's `require C preferred`: the
+	// preference share under credit C is significantly above 1/2.
+	RequirePreferred RequirementKind = "preferred"
 )
 
 // Requirement is one launch requirement.
@@ -257,8 +263,10 @@ type Requirement struct {
 	Metric *Metric // for improves, within, not worse (experiments)
 	// Offline names a benchmark metric, such as ndcg@10 (benchmarks).
 	Offline string
-	Within  float64 // for within, as a fraction
-	Span    source.Span
+	// Credit names an interleaving's credit (preferred, not worse).
+	Credit string
+	Within float64 // for within, as a fraction
+	Span   source.Span
 }
 
 // DefaultLaunch is the rule without a launch block: srm, every primary

@@ -146,6 +146,9 @@ func (c *converter) field(f *cstField) *ast.Field {
 			l.Requires = append(l.Requires, c.require(r))
 		}
 		return mk("launch", l)
+	case f.Credit != nil:
+		cr := f.Credit
+		return mk("credit", &ast.Credit{Name: c.name(cr.Name), X: c.expr(cr.X), Sp: c.span(cr.Pos, cr.EndPos)})
 	}
 	return nil
 }
@@ -164,6 +167,8 @@ func (c *converter) require(r *cstRequire) *ast.Require {
 	switch {
 	case r.Improves:
 		out.Verb = ast.VerbImproves
+	case r.Prefers:
+		out.Verb = ast.VerbPreferred
 	case r.Within != nil:
 		out.Verb = ast.VerbWithin
 		out.Within = c.percent(r.Within)

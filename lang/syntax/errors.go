@@ -158,7 +158,7 @@ var rewriteCases = []rewriteCase{
 		},
 		build: func(r *rewriter, a *at) *diag.Diagnostic {
 			if isFieldKey(a.tok.Value) {
-				return r.badFieldValue(a.i)
+				return r.badFieldValue(a.i, a.kind)
 			}
 			return r.unknownField(a.i, a.kind)
 		}},
@@ -243,14 +243,14 @@ func (r *rewriter) unexpected(a *at) *diag.Diagnostic {
 			}
 		}
 		if fieldShape(key, ast.ShapeLaunch) {
-			words = append(words, "improves", "within", "not", "require", "srm", "guardrails")
+			words = append(words, "improves", "within", "not", "require", "srm", "guardrails", "preferred")
 		}
 		if s := diag.Closest(tok.Value, words); s != "" {
 			d.Hint("did you mean `%s`?", s)
 		}
 	}
-	if key != "" && !fieldShape(key, ast.ShapeExpr) && fieldHint(key) != "" {
-		d.Hint("`%s` takes %s", key, fieldHint(key))
+	if key != "" && !fieldShape(key, ast.ShapeExpr) && fieldHint(a.kind, key) != "" {
+		d.Hint("`%s` takes %s", key, fieldHint(a.kind, key))
 	}
 	return d
 }
@@ -551,7 +551,12 @@ func expectedIn(msg string) string {
 }
 
 // fieldHint says what a field's value looks like (the field table's Hint).
-func fieldHint(key string) string {
+// A word field's hint is its kind's (`test` takes other words in a
+// benchmark than in an interleaving), when the kind is known.
+func fieldHint(kind, key string) string {
+	if f, ok := ast.LookupField(kind, key); ok {
+		return f.Hint
+	}
 	if f, ok := ast.FieldNamed(key); ok {
 		return f.Hint
 	}
@@ -581,7 +586,7 @@ func listField(key string) bool {
 // badFieldValue reports a field whose key parsed but whose value did not:
 // it points at the first token after the key. A number glued to a word
 // (`7days`) is shown whole.
-func (r *rewriter) badFieldValue(i int) *diag.Diagnostic {
+func (r *rewriter) badFieldValue(i int, kind string) *diag.Diagnostic {
 	key := r.toks[i]
 	next := r.at(i + 1)
 	found := describe(next)
@@ -604,7 +609,7 @@ func (r *rewriter) badFieldValue(i int) *diag.Diagnostic {
 			glued = true
 		}
 	}
-	d := r.list.Errorf(diag.EBadValue, sp, "`%s` takes %s; found %s", key.Value, fieldHint(key.Value), found)
+	d := r.list.Errorf(diag.EBadValue, sp, "`%s` takes %s; found %s", key.Value, fieldHint(kind, key.Value), found)
 	v := &badValue{key: key.Value, next: next, glued: glued, i: i}
 	for _, c := range badValueHints {
 		if c.match(v) {

@@ -44,7 +44,7 @@ type cstFile struct {
 type cstDecl struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Kind   string      `parser:"@('source' | 'metric' | 'experiment' | 'benchmark')"`
+	Kind   string      `parser:"@('source' | 'metric' | 'experiment' | 'benchmark' | 'interleaving')"`
 	Name   *cstName    `parser:"@@ '{'"`
 	Fields []*cstField `parser:"@@* '}'"`
 }
@@ -95,7 +95,7 @@ type cstField struct {
 
 	Value *cstExpr `parser:"| 'value' @@"`
 
-	IdentKey string   `parser:"| @('time' | 'unit' | 'assignment' | 'cluster' | 'split' | 'attribution' | 'timeline' | 'direction' | 'correction' | 'relative_ci' | 'window_policy' | 'judgments' | 'runs' | 'query' | 'item' | 'relevance' | 'score' | 'model' | 'test' | 'missing_queries')"`
+	IdentKey string   `parser:"| @('time' | 'unit' | 'assignment' | 'cluster' | 'split' | 'attribution' | 'timeline' | 'direction' | 'correction' | 'relative_ci' | 'window_policy' | 'judgments' | 'runs' | 'query' | 'item' | 'relevance' | 'score' | 'model' | 'test' | 'missing_queries' | 'rows' | 'session' | 'team' | 'position')"`
 	Ident    *cstName `parser:"  @@"`
 
 	NamesKey string     `parser:"| @('primary' | 'secondary' | 'segment')"`
@@ -130,6 +130,15 @@ type cstField struct {
 	Metrics []*cstMetricRef `parser:"| 'metrics' @@ ( ',' @@ )*"`
 
 	Launch *cstLaunch `parser:"| 'launch' @@"`
+
+	Credit *cstCredit `parser:"| 'credit' @@"`
+}
+
+type cstCredit struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   *cstName `parser:"@@"`
+	X      *cstExpr `parser:"@@"`
 }
 
 type cstFrom struct {
@@ -191,6 +200,7 @@ type cstRequire struct {
 	EndPos   lexer.Position
 	Target   *cstMetricRef `parser:"'require' @@"`
 	Improves bool          `parser:"( @'improves'"`
+	Prefers  bool          `parser:"| @'preferred'"`
 	Within   *cstPercent   `parser:"| 'within' @@"`
 	NotWorse bool          `parser:"| @'not' 'worse' )?"`
 }

@@ -468,10 +468,19 @@ func isDeclKind(s string) bool {
 	return false
 }
 
+// kindList names the declaration kinds in prose: "a, b or c".
+func kindList() string {
+	n := len(declKinds)
+	if n < 2 {
+		return strings.Join(declKinds, "")
+	}
+	return strings.Join(declKinds[:n-1], ", ") + " or " + declKinds[n-1]
+}
+
 // reportStray reports the first token of text that is not a declaration.
 func reportStray(f *source.File, t lexer.Token, diags *diag.List) {
 	d := diags.Errorf(diag.EUnknownDecl, f.SpanOf(t.Pos.Offset, t.Pos.Offset+len(t.Value)),
-		"expected a declaration (source, metric, experiment or benchmark), found `%s`", t.Value)
+		"expected a declaration (%s), found `%s`", kindList(), t.Value)
 	if s := diag.Closest(t.Value, declKinds); s != "" {
 		d.Hint("did you mean `%s`?", s)
 	} else if t.Value == "}" {
