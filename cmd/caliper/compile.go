@@ -30,7 +30,7 @@ func compileCmd(all *bool) *cobra.Command {
 		Use:   "compile PATH",
 		Short: "print the SQL each experiment runs, in any dialect",
 		Long: `Print the SQL each experiment runs: its main query and, for split and
-timeline experiments, their queries. --dialect picks the SQL dialect
+timeline experiments, their queries; then each interleaving's query. --dialect picks the SQL dialect
 (duckdb, postgres, spark, bigquery, snowflake, trino). Outside DuckDB the
 sources must be tables or queries of the database (from table("schema.t")
 or sql """..."""): files are read by DuckDB only. The main query's result,
@@ -78,6 +78,17 @@ saved as CSV or JSON, is what caliper analyze reads.`,
 					first = false
 					fmt.Fprintf(cmd.OutOrStdout(), "%s;\n", q)
 				}
+			}
+			for _, il := range res.Package.InterleavingTargets {
+				plan, err := compiler.CompileInterleaving(il, d)
+				if err != nil {
+					return err
+				}
+				if !first {
+					fmt.Fprintln(cmd.OutOrStdout())
+				}
+				first = false
+				fmt.Fprintf(cmd.OutOrStdout(), "%s;\n", plan.SQL)
 			}
 			return nil
 		},
