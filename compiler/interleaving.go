@@ -230,7 +230,9 @@ func sessionCols(p *InterleavingPlan, q func(string) string) string {
 
 // describe lists the query's result columns.
 func (p *InterleavingPlan) describe() {
-	num := func(name, meaning string) ResultColumn { return ResultColumn{Name: name, Meaning: meaning, Type: Number} }
+	num := func(name, meaning string) ResultColumn {
+		return ResultColumn{Name: name, Meaning: meaning, Type: Number}
+	}
 	cols := Columns{
 		{Name: ColILStatus, Meaning: "the sessions' status: compared, other_team, several_treatments or no_treatment", Type: Text},
 		{Name: ColILVariant, Meaning: "the treatment's team value (NULL for several_treatments and no_treatment)", Type: Text, Nullable: true},
