@@ -42,7 +42,9 @@ func Data(dir string, events int) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		os.Remove(f.Spec) // the benchmarks use their own specs
+		if err := os.Remove(f.Spec); err != nil { // the benchmarks use their own specs
+			return 0, err
+		}
 		rows = f.EventRows
 	}
 	for _, n := range []int{1, 5, 50} {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/dialect"
+	"github.com/caliper-dev/caliper/internal/errs"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
@@ -62,15 +63,15 @@ p-values, the sample-ratio check and launch decisions.`,
 			}
 			tab, err := readStats(stats, plan)
 			if err != nil { // a data error: the file, not the command line
-				fmt.Fprintf(cmd.ErrOrStderr(), "error: %v\n", err)
+				errf(cmd.ErrOrStderr(), "error: %v\n", err)
 				return exitError{exitSpec}
 			}
 			if problems := runtime.StatsMismatch(e, want, tab.Columns, statsVariants(tab)); len(problems) > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "error: %s does not fit experiment %s's query:\n", stats, e.Name)
+				errf(cmd.ErrOrStderr(), "error: %s does not fit experiment %s's query:\n", stats, e.Name)
 				for _, p := range problems {
-					fmt.Fprintf(cmd.ErrOrStderr(), "  - %s\n", p)
+					errf(cmd.ErrOrStderr(), "  - %s\n", p)
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "  = help: run the query `caliper compile %s` prints for %s, and save its whole result\n", spec, e.Name)
+				errf(cmd.ErrOrStderr(), "  = help: run the query `caliper compile %s` prints for %s, and save its whole result\n", spec, e.Name)
 				return exitError{exitSpec}
 			}
 			t, err := runtime.Analyze(plan, tab)
@@ -285,13 +286,13 @@ func sortStats(tab *engine.Table, p *compiler.Plan) {
 // describePlan compiles e for DuckDB and returns the columns its query
 // returns, read by describing the query on empty tables of the sources'
 // declared columns (no data is read).
-func describePlan(pkg *model.Package, e *model.Experiment) (*compiler.Plan, []runtime.ResultColumn, error) {
+func describePlan(pkg *model.Package, e *model.Experiment) (_ *compiler.Plan, _ []runtime.ResultColumn, err error) {
 	ctx := context.Background()
 	eng, err := engine.OpenDuckDB("")
 	if err != nil {
 		return nil, nil, err
 	}
-	defer eng.Close()
+	defer errs.Close(eng, &err)
 	restore, err := runtime.EmptySources(ctx, eng, pkg.Sources)
 	if err != nil {
 		return nil, nil, err

@@ -30,7 +30,7 @@ there are errors, whatever the format.`,
 					return err
 				}
 				p := res.Package
-				fmt.Fprintf(cmd.OutOrStdout(), "ok: %d source(s), %d metric(s), %d experiment(s), %d benchmark(s)\n",
+				outf(cmd.OutOrStdout(), "ok: %d source(s), %d metric(s), %d experiment(s), %d benchmark(s)\n",
 					len(p.Sources), len(p.Metrics), len(p.Experiments), len(p.Benchmarks))
 				return nil
 			case "json", "sarif", "github":
@@ -53,7 +53,7 @@ there are errors, whatever the format.`,
 				if *all {
 					limit = 0
 				}
-				diag.WriteGitHub(out, res.Diags, limit)
+				err = diag.WriteGitHub(out, res.Diags, limit)
 			}
 			if err != nil {
 				return err

@@ -37,8 +37,32 @@ var commands = []func(all *bool) *cobra.Command{checkCmd, compileCmd, runCmd, po
 // to the terminal raw.
 func Main(args []string, stdout, stderr io.Writer) int {
 	so, se := safetext.NewWriter(stdout), safetext.NewWriter(stderr)
-	defer func() { _ = so.Flush(); _ = se.Flush() }()
-	stdout, stderr = so, se
+	code := execute(args, so, se)
+	// Output that could not be written (a full disk, a closed pipe) is a
+	// failure, never exit 0. Both writers keep their first error (outf,
+	// errf), so flushing them checks every write.
+	if err := so.Flush(); err != nil {
+		errf(se, "caliper: cannot write the output: %v\n", err)
+		if code == exitOK || code == exitGate {
+			code = exitUsage
+		}
+	}
+	if err := se.Flush(); err != nil && code == exitOK {
+		code = exitUsage
+	}
+	return code
+}
+
+// outf prints to w, the standard output of Main (cmd.OutOrStdout()): a
+// safetext.Writer, whose first write error is sticky and is checked when
+// Main flushes it.
+func outf(w io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }
+
+// errf prints to w, the standard error of Main (cmd.ErrOrStderr()),
+// checked the same way as outf.
+func errf(w io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }
+
+func execute(args []string, stdout, stderr io.Writer) int {
 	root := &cobra.Command{
 		Use:           "caliper",
 		Short:         "Caliper: declarative metrics, experiments and launch decisions",
@@ -63,7 +87,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &ee):
 		return ee.code
 	default:
-		fmt.Fprintf(stderr, "caliper: %v\n", err)
+		errf(stderr, "caliper: %v\n", err)
 		return exitUsage
 	}
 }
@@ -101,5 +125,6 @@ func printDiags(cmd *cobra.Command, res *lang.Result, diags diag.List, all bool)
 	if all {
 		limit = 0
 	}
-	diag.Render(cmd.ErrOrStderr(), res.Files, diags, diag.RenderOptions{Limit: limit})
+	// Main checks the writes (errf).
+	_ = diag.Render(cmd.ErrOrStderr(), res.Files, diags, diag.RenderOptions{Limit: limit})
 }

@@ -73,10 +73,10 @@ saved as CSV or JSON, is what caliper analyze reads.`,
 						continue
 					}
 					if !first {
-						fmt.Fprintln(cmd.OutOrStdout())
+						outf(cmd.OutOrStdout(), "\n")
 					}
 					first = false
-					fmt.Fprintf(cmd.OutOrStdout(), "%s;\n", q)
+					outf(cmd.OutOrStdout(), "%s;\n", q)
 				}
 			}
 			for _, il := range res.Package.InterleavingTargets {
@@ -121,8 +121,7 @@ func (f *engineFlags) open(ctx context.Context) (engine.Engine, error) {
 
 // checkQueries parses the targets' sql sources with an in-memory DuckDB's
 // parser: each must be exactly one read-only query.
-func checkQueries(res *lang.Result) diag.List {
-	var diags diag.List
+func checkQueries(res *lang.Result) (diags diag.List) {
 	var eng *engine.DuckDB
 	for _, s := range runtime.TargetSources(res.Package) {
 		if s.Reader == nil || !s.Reader.Query {
@@ -134,7 +133,11 @@ func checkQueries(res *lang.Result) diag.List {
 				diags.Errorf(diag.EQuery, s.ArgSpan, "cannot open DuckDB to parse the sql source: %v", err)
 				return diags
 			}
-			defer eng.Close()
+			defer func() {
+				if err := eng.Close(); err != nil {
+					diags.Errorf(diag.EQuery, s.ArgSpan, "cannot close DuckDB after parsing the sql source: %v", err)
+				}
+			}()
 			if err := engine.Confine(eng, nil); err != nil {
 				diags.Errorf(diag.EQuery, s.ArgSpan, "%v", err)
 				return diags

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/internal/errs"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
@@ -36,7 +38,7 @@ with git show, and NEW is PATH in the working tree.`,
 			}
 			return cobra.ExactArgs(2)(cmd, args)
 		},
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			if format != "table" && format != "json" {
 				return fmt.Errorf("unknown format %q (supported: table, json)", format)
 			}
@@ -54,7 +56,7 @@ with git show, and NEW is PATH in the working tree.`,
 				if err != nil {
 					return err
 				}
-				defer cleanup()
+				defer errs.Do(cleanup, &err)
 				oldRes = lang.Load(dir)
 				// Show the old side's files as REV:path.
 				oldRes, err = checked(cmd, oldRes, *all, strings.NewReplacer(dir, rev+":"+filepath.ToSlash(filepath.Clean(path))))
@@ -108,18 +110,19 @@ func checked(cmd *cobra.Command, res *lang.Result, all bool, rename *strings.Rep
 	if all {
 		limit = 0
 	}
-	diag.Render(&buf, res.Files, res.Diags.Errors(), diag.RenderOptions{Limit: limit})
+	_ = diag.Render(&buf, res.Files, // a bytes.Buffer: no write fails
+		res.Diags.Errors(), diag.RenderOptions{Limit: limit})
 	text := buf.String()
 	if rename != nil {
 		text = rename.Replace(text)
 	}
-	fmt.Fprint(cmd.ErrOrStderr(), text)
+	errf(cmd.ErrOrStderr(), "%s", text)
 	return nil, exitError{exitSpec}
 }
 
 // gitFolder writes the .cal files of folder path as of revision rev into
 // a temporary folder (git show REV:path/file.cal).
-func gitFolder(rev, path string) (string, func(), error) {
+func gitFolder(rev, path string) (string, func() error, error) {
 	prefix := filepath.ToSlash(filepath.Clean(path))
 	if prefix == "." {
 		prefix = ""
@@ -134,7 +137,7 @@ func gitFolder(rev, path string) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	cleanup := func() { os.RemoveAll(dir) }
+	cleanup := func() error { return os.RemoveAll(dir) }
 	n := 0
 	for _, name := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		if !strings.HasSuffix(name, ".cal") {
@@ -142,18 +145,15 @@ func gitFolder(rev, path string) (string, func(), error) {
 		}
 		text, err := git("show", rev+":./"+prefix+filepath.Base(name))
 		if err != nil {
-			cleanup()
-			return "", nil, err
+			return "", nil, errors.Join(err, cleanup())
 		}
 		if err := os.WriteFile(filepath.Join(dir, filepath.Base(name)), text, 0o644); err != nil {
-			cleanup()
-			return "", nil, err
+			return "", nil, errors.Join(err, cleanup())
 		}
 		n++
 	}
 	if n == 0 {
-		cleanup()
-		return "", nil, fmt.Errorf("no .cal files in %s at %s", path, rev)
+		return "", nil, errors.Join(fmt.Errorf("no .cal files in %s at %s", path, rev), cleanup())
 	}
 	return dir, cleanup, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -51,7 +50,7 @@ CI can run caliper fmt -l.`,
 						failed = true
 						continue
 					}
-					fmt.Fprint(out, formatted)
+					outf(out, "%s", formatted)
 					continue
 				}
 				if err := lang.CheckPath(arg); err != nil {
@@ -78,10 +77,10 @@ CI can run caliper fmt -l.`,
 						unformatted = true
 					}
 					if list && changed {
-						fmt.Fprintln(out, name)
+						outf(out, "%s\n", name)
 					}
 					if diff && changed {
-						fmt.Fprint(out, format.Diff(name+" (original)", name+" (formatted)", text, formatted))
+						outf(out, "%s", format.Diff(name+" (original)", name+" (formatted)", text, formatted))
 					}
 					if write && changed {
 						st, err := os.Stat(name)
@@ -93,7 +92,7 @@ CI can run caliper fmt -l.`,
 						}
 					}
 					if !write && !list && !diff {
-						fmt.Fprint(out, formatted)
+						outf(out, "%s", formatted)
 					}
 				}
 			}
@@ -112,7 +111,7 @@ CI can run caliper fmt -l.`,
 func renderFile(w io.Writer, name, text string, diags diag.List, limit int) {
 	files := source.NewSet()
 	files.Add(name, text)
-	diag.Render(w, files, diags, diag.RenderOptions{Limit: limit})
+	_ = diag.Render(w, files, diags, diag.RenderOptions{Limit: limit}) // Main checks the writes (errf)
 }
 
 // calFiles lists the .cal files of a path: the file itself, or those

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caliper-dev/caliper/internal/errs"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/result"
@@ -78,14 +80,14 @@ func storeRun(cmd *cobra.Command, location string, res *lang.Result, rep *result
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }() // on the error path; the success path checks Close below
 	if err := st.Append(context.Background(), run); err != nil {
 		return fmt.Errorf("results store %s: %w", location, err)
 	}
 	if err := st.Close(); err != nil {
 		return fmt.Errorf("results store %s: %w", location, err)
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "stored run %s (%d results) in %s\n", run.ID, len(run.Rows), location)
+	errf(cmd.ErrOrStderr(), "stored run %s (%d results) in %s\n", run.ID, len(run.Rows), location)
 	return nil
 }
 
@@ -99,7 +101,7 @@ one row per run, metric and variant (overall results; segment, split and
 timeline rows stay in the store), oldest first. PATH is the spec folder:
 runs made with its current .cal files are marked.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			if format != "table" && format != "json" {
 				return fmt.Errorf("unknown format %q (supported: table, json)", format)
 			}
@@ -114,7 +116,7 @@ runs made with its current .cal files are marked.`,
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer errs.Close(st, &err)
 			entries, err := st.History(context.Background(), store.Query{Target: target, Metric: metric})
 			if err != nil {
 				return fmt.Errorf("results store %s: %w", location, err)
@@ -142,8 +144,8 @@ runs made with its current .cal files are marked.`,
 	cmd.Flags().StringVar(&location, "store", "", "results store written by run --store")
 	cmd.Flags().StringVar(&metric, "metric", "", "only this metric")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
-	cmd.MarkFlagRequired("target")
-	cmd.MarkFlagRequired("store")
+	_ = cmd.MarkFlagRequired("target") // fails only for an undefined flag
+	_ = cmd.MarkFlagRequired("store")
 	return cmd
 }
 
@@ -203,7 +205,8 @@ func writeHistoryJSON(w io.Writer, target, current string, entries []store.Entry
 	return enc.Encode(doc)
 }
 
-func writeHistoryTable(w io.Writer, target, location, current string, entries []store.Entry) error {
+func writeHistoryTable(out io.Writer, target, location, current string, entries []store.Entry) error {
+	w := bufio.NewWriter(out) // its first write error is sticky: Flush returns it
 	runs := 0
 	for i, e := range entries {
 		if i == 0 || e.Run.ID != entries[i-1].Run.ID {
@@ -252,11 +255,13 @@ func writeHistoryTable(w io.Writer, target, location, current string, entries []
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", e.Run.Time.UTC().Format("2006-01-02 15:04:05"), spec,
 			r.Metric, r.Variant, abs, rel, p, decision)
 	}
-	tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
 	if marked {
 		fmt.Fprintln(w, "\n* made with the spec at PATH as it is now")
 	}
-	return nil
+	return w.Flush()
 }
 
 func fnum(v *float64) string {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caliper-dev/caliper/internal/errs"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
@@ -23,7 +24,7 @@ func powerCmd(all *bool) *cobra.Command {
 		Use:   "power PATH --target EXP --mde 2%",
 		Short: "units and days each metric needs to detect a relative effect, from the data's variance (or --baseline/--sd)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			lift, err := parsePercent(mde)
 			if err != nil {
 				return err
@@ -78,7 +79,7 @@ func powerCmd(all *bool) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				defer eng.Close()
+				defer errs.Close(eng, &err)
 				if err := engine.Confine(eng, specRoots(res)); err != nil {
 					return err
 				}

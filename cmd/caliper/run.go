@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caliper-dev/caliper/internal/errs"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/report"
@@ -23,7 +24,7 @@ func runCmd(all *bool) *cobra.Command {
 		Use:   "run PATH",
 		Short: "run every experiment on its data and report effects",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			if _, err := dialectFor(target); err != nil {
 				return err
 			}
@@ -45,7 +46,7 @@ func runCmd(all *bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
+			defer errs.Close(eng, &err)
 			if err := engine.Confine(eng, specRoots(res)); err != nil {
 				return err
 			}

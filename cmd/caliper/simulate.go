@@ -50,7 +50,7 @@ func simulateCmd(_ *bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "scenario %s: %d units in %s (+%d in search_v9), %d event rows\n  %s\n  %s\n  %s\nplanted: %s\n",
+			outf(cmd.OutOrStdout(), "scenario %s: %d units in %s (+%d in search_v9), %d event rows\n  %s\n  %s\n  %s\nplanted: %s\n",
 				s, units, s.Experiment(), cfg.OtherUsers, files.EventRows, files.Exposures, files.Events, files.Spec, s.Planted())
 			return nil
 		},
@@ -75,7 +75,7 @@ func simulateInterleaving(cmd *cobra.Command, out, format string, units int, see
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "scenario interleaving: %d users, %d interleaved rows\n  %s\n  %s\n  %s\n  %s\nplanted: %s\n",
+	outf(cmd.OutOrStdout(), "scenario interleaving: %d users, %d interleaved rows\n  %s\n  %s\n  %s\n  %s\nplanted: %s\n",
 		units, f.Rows, f.Interleaved, f.Exposures, f.Events, f.Spec, cfg.Planted())
 	return nil
 }

@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/caliper-dev/caliper/internal/errs"
 	"github.com/caliper-dev/caliper/internal/testenv"
 )
 
@@ -65,7 +66,11 @@ func StartServer(t testing.TB, settings ...string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	t.Cleanup(func() {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Error(err)
+		}
+	})
 	if owner != nil {
 		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
 			t.Fatal(err)
@@ -148,11 +153,11 @@ func fileExists(p string) bool {
 }
 
 // freePort asks the kernel for a free loopback port.
-func freePort() (int, error) {
+func freePort() (_ int, err error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
+	defer errs.Close(l, &err)
 	return l.Addr().(*net.TCPAddr).Port, nil
 }

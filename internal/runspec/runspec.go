@@ -50,7 +50,11 @@ func Run(t testing.TB, dir string, opt runtime.Options) (*result.Report, diag.Li
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer eng.Close()
+	defer func() {
+		if err := eng.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	rep, diags := runtime.RunWith(context.Background(), eng, res.Package, opt)
 	return rep, diags, res
 }

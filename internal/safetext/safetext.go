@@ -97,10 +97,13 @@ func Text(s string) string { return Escape(s, "\t\n") }
 
 // Writer escapes what is written through it like Text, except that a
 // carriage return directly before a newline is kept (CRLF text). Writes
-// may split characters; incomplete ones wait for the next write.
+// may split characters; incomplete ones wait for the next write. Its
+// first write error is sticky: every later Write and Flush return it, so
+// a caller may check only Flush.
 type Writer struct {
 	w       io.Writer
 	pending []byte
+	err     error
 }
 
 // NewWriter returns a Writer that writes the escaped text to w.
@@ -113,6 +116,9 @@ func NewWriter(w io.Writer) *Writer {
 
 // Write escapes p and writes it. It reports len(p) on success.
 func (w *Writer) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
 	buf := append(w.pending, p...)
 	w.pending = nil
 	var out []byte
@@ -159,19 +165,22 @@ func (w *Writer) Write(p []byte) (int, error) {
 		w.pending = append([]byte(nil), buf[i:]...)
 	}
 	if _, err := w.w.Write(out); err != nil {
+		w.err = err
 		return 0, err
 	}
 	return len(p), nil
 }
 
 // Flush writes what a Write held back (a final carriage return or an
-// incomplete character), escaped.
+// incomplete character), escaped, and returns the first write error.
 func (w *Writer) Flush() error {
-	if len(w.pending) == 0 {
-		return nil
+	if w.err != nil || len(w.pending) == 0 {
+		return w.err
 	}
 	p := w.pending
 	w.pending = nil
-	_, err := io.WriteString(w.w, Escape(string(p), ""))
-	return err
+	if _, err := io.WriteString(w.w, Escape(string(p), "")); err != nil {
+		w.err = err
+	}
+	return w.err
 }

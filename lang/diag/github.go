@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -13,13 +14,15 @@ import (
 //	::error file=specs/exp.cal,line=12,col=14,endLine=12,endColumn=21,title=E0202::unknown metric `save_rat`
 //
 // Hints follow the message on their own lines. Columns are 1-based and
-// endColumn is inclusive. Limit works as for Render (0: all).
-func WriteGitHub(w io.Writer, list List, limit int) {
+// endColumn is inclusive. Limit works as for Render (0: all). It returns
+// w's first write error.
+func WriteGitHub(out io.Writer, list List, limit int) error {
+	w := bufio.NewWriter(out)
 	list = list.Sort()
 	for n, d := range list {
 		if limit > 0 && n == limit {
 			fmt.Fprintf(w, "::notice title=caliper::%s\n", ghData(fmt.Sprintf("%d more diagnostic(s) not shown (use --all to see every one)", len(list)-n)))
-			return
+			break
 		}
 		cmd := "error"
 		if d.Severity == Warning {
@@ -47,6 +50,7 @@ func WriteGitHub(w io.Writer, list List, limit int) {
 		}
 		fmt.Fprintf(w, "::%s %s::%s\n", cmd, strings.Join(props, ","), ghData(msg))
 	}
+	return w.Flush()
 }
 
 // ghData escapes a workflow command's message.

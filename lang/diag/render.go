@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -25,23 +26,27 @@ type RenderOptions struct {
 //	12 |   secondary  save_rat
 //	   |              ^^^^^^^^
 //	   = help: did you mean `save_rate`?
-func Render(w io.Writer, files *source.Set, list List, opt RenderOptions) {
+//
+// It returns w's first write error.
+func Render(out io.Writer, files *source.Set, list List, opt RenderOptions) error {
+	w := bufio.NewWriter(out)
 	list = list.Sort()
 	shown := 0
 	for _, d := range list {
 		if opt.Limit > 0 && shown == opt.Limit {
 			fmt.Fprintf(w, "... and %d more (use --all to see every one)\n", len(list)-shown)
-			return
+			break
 		}
 		renderOne(w, files, d)
 		shown++
 	}
+	return w.Flush()
 }
 
 // Text from a spec or its data (names, values, source lines) is shown
 // with control and escape characters escaped (internal/safetext), so a
 // diagnostic never drives the terminal it is printed on.
-func renderOne(w io.Writer, files *source.Set, d *Diagnostic) {
+func renderOne(w *bufio.Writer, files *source.Set, d *Diagnostic) {
 	fmt.Fprintf(w, "%s[%s]: %s\n", d.Severity, d.Code, safetext.Text(d.Message))
 	// The gutter is as wide as the line number, so arrows, bars and notes
 	// line up.
@@ -64,7 +69,7 @@ func renderOne(w io.Writer, files *source.Set, d *Diagnostic) {
 	fmt.Fprintln(w)
 }
 
-func snippet(w io.Writer, f *source.File, s source.Span) {
+func snippet(w *bufio.Writer, f *source.File, s source.Span) {
 	line := f.Line(s.Start.Line)
 	num := fmt.Sprint(s.Start.Line)
 	pad := strings.Repeat(" ", len(num))

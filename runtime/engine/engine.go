@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -19,6 +20,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/caliper-dev/caliper/dialect"
+	"github.com/caliper-dev/caliper/internal/errs"
 )
 
 // Engine runs queries.
@@ -142,8 +144,7 @@ func OpenDuckDBWith(path string, opt DuckDBOptions) (*DuckDB, error) {
 	db.SetMaxOpenConns(1)
 	for _, s := range sets {
 		if _, err := db.Exec(s); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("duckdb setting %s: %w", strings.TrimPrefix(s, "SET "), err)
+			return nil, errors.Join(fmt.Errorf("duckdb setting %s: %w", strings.TrimPrefix(s, "SET "), err), db.Close())
 		}
 	}
 	return &DuckDB{db: db, tempDir: opt.TempDir}, nil
@@ -156,12 +157,12 @@ func (d *DuckDB) Dialect() *dialect.Dialect { return dialect.DuckDB }
 func (d *DuckDB) DB() *sql.DB { return d.db }
 
 // Query implements Engine.
-func (d *DuckDB) Query(ctx context.Context, query string) (*Table, error) {
+func (d *DuckDB) Query(ctx context.Context, query string) (_ *Table, err error) {
 	rows, err := d.db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer errs.Close(rows, &err)
 	cols, err := rows.Columns()
 	if err != nil {
 		return nil, err

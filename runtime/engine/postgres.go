@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -49,8 +50,7 @@ func OpenPostgres(ctx context.Context, url string) (*Postgres, error) {
 	p := &Postgres{conn: conn}
 	for _, s := range postgresSession {
 		if err := p.Exec(ctx, s); err != nil {
-			conn.Close(ctx)
-			return nil, fmt.Errorf("postgres session %q: %w", s, err)
+			return nil, errors.Join(fmt.Errorf("postgres session %q: %w", s, err), conn.Close(ctx))
 		}
 	}
 	return p, nil

@@ -29,7 +29,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	return bw.Flush()
 }
 
-func writeMarkdownTarget(w io.Writer, t *Target) {
+func writeMarkdownTarget(w *bufio.Writer, t *Target) {
 	heading := fmt.Sprintf("`%s`", t.Name)
 	if t.Title != "" {
 		heading = mdEscape(t.Title) + " (" + heading + ")"
@@ -269,7 +269,7 @@ func mdCell(s string) string {
 
 // writeMarkdownTimeline writes the effect per exposure age (or the
 // cumulative effect per calendar period) and the long-run fit.
-func writeMarkdownTimeline(w io.Writer, t *Target) {
+func writeMarkdownTimeline(w *bufio.Writer, t *Target) {
 	if len(t.Timeline) == 0 && len(t.LongRun) == 0 {
 		return
 	}
@@ -299,7 +299,7 @@ func writeMarkdownTimeline(w io.Writer, t *Target) {
 // writeMarkdownSplit writes each metric per value of the split column
 // (`split C`), with the value's share of the lift where the metric adds up
 // over values, and why there are no shares otherwise.
-func writeMarkdownSplit(w io.Writer, t *Target) {
+func writeMarkdownSplit(w *bufio.Writer, t *Target) {
 	shares := map[string]string{}
 	var problems []string
 	for _, s := range t.SplitShares {

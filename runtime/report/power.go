@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,7 +16,8 @@ func WritePowerJSON(w io.Writer, p *Power) error {
 }
 
 // WritePowerTable writes a power analysis as a text table.
-func WritePowerTable(w io.Writer, p *Power) error {
+func WritePowerTable(out io.Writer, p *Power) error {
+	w := bufio.NewWriter(out)
 	fmt.Fprintf(w, "power for experiment %s: relative MDE %s, alpha %g, power %g, %d arms\n\n",
 		p.Experiment, pct(p.MDE), float64(p.Alpha), float64(p.Power), p.Arms)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -31,11 +33,13 @@ func WritePowerTable(w io.Writer, p *Power) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s (%s)\t\n", e.Metric, e.Kind, e.Method, num(e.Mean), num(e.StdDev),
 			opt(e.UnitsPerArm, whole), opt(e.Days, whole), opt(e.CurrentMDE, pct), opt(e.CurrentUnitsPerArm, whole))
 	}
-	tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
 	for _, e := range p.Metrics {
 		if e.Note != "" {
 			fmt.Fprintf(w, "note: %s: %s\n", e.Metric, e.Note)
 		}
 	}
-	return nil
+	return w.Flush()
 }

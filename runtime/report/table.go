@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
@@ -9,17 +10,20 @@ import (
 )
 
 // WriteTable writes the report as aligned text for a terminal.
+// Writes go through a bufio.Writer, whose first error is sticky and is
+// returned by its Flush.
 func WriteTable(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
 	for i, t := range r.Targets {
 		if i > 0 {
-			fmt.Fprintln(w)
+			fmt.Fprintln(bw)
 		}
-		writeTarget(w, t)
+		writeTarget(bw, t)
 	}
-	return nil
+	return bw.Flush()
 }
 
-func writeTarget(w io.Writer, t *Target) {
+func writeTarget(w *bufio.Writer, t *Target) {
 	if t.Bench != nil {
 		writeBenchmark(w, t)
 		return
@@ -125,7 +129,7 @@ func writeTarget(w io.Writer, t *Target) {
 }
 
 // writeResults prints one table of results.
-func writeResults(w io.Writer, results []*Result, segments bool) {
+func writeResults(w *bufio.Writer, results []*Result, segments bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := "metric\trole\tvariant\tcontrol\ttreatment\tabs. effect [CI]\trel. effect [CI]\tp\t"
 	if segments {
@@ -160,7 +164,7 @@ func writeResults(w io.Writer, results []*Result, segments bool) {
 		}
 		fmt.Fprintln(tw, row)
 	}
-	tw.Flush()
+	_ = tw.Flush() // its errors are w's, sticky and returned by WriteTable
 	var ns noteList
 	for _, r := range results {
 		label := fmt.Sprintf("%s (%s%s)", r.Metric, r.Variant, segmentSuffix(r.Segment))
@@ -213,7 +217,7 @@ func fmtP(p Num) string {
 
 // writeBenchmark prints a benchmark target: scores per model and the
 // paired comparisons with the baseline.
-func writeBenchmark(w io.Writer, t *Target) {
+func writeBenchmark(w *bufio.Writer, t *Target) {
 	b := t.Bench
 	title := t.Name
 	if t.Title != "" {
@@ -242,7 +246,7 @@ func writeBenchmark(w io.Writer, t *Target) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", r.Model, r.Metric, num(r.Value), num(r.BaselineValue), delta, rel, p, r.Queries)
 	}
-	tw.Flush()
+	_ = tw.Flush() // its errors are w's, sticky and returned by WriteTable
 	var ns noteList
 	for _, r := range b.Results {
 		for _, n := range r.Notes {
@@ -255,7 +259,7 @@ func writeBenchmark(w io.Writer, t *Target) {
 	writeDecisions(w, t)
 }
 
-func writeDecisions(w io.Writer, t *Target) {
+func writeDecisions(w *bufio.Writer, t *Target) {
 	for _, d := range t.Decisions {
 		fmt.Fprintf(w, "\ndecision for %s: %s\n", d.Variant, strings.ToUpper(d.Outcome))
 		for _, r := range d.Reasons {
@@ -265,7 +269,7 @@ func writeDecisions(w io.Writer, t *Target) {
 }
 
 // writeFactorial prints a factorial design's effects and attribution.
-func writeFactorial(w io.Writer, t *Target) {
+func writeFactorial(w *bufio.Writer, t *Target) {
 	if len(t.Effects) == 0 {
 		return
 	}
@@ -279,20 +283,20 @@ func writeFactorial(w io.Writer, t *Target) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s [%s, %s]\t%s\t\n", e.Metric, e.Term, num(e.Estimate), num(e.CILower), num(e.CIUpper), fmtP(e.PValue))
 	}
-	tw.Flush()
+	_ = tw.Flush() // its errors are w's, sticky and returned by WriteTable
 	if len(t.Attribution) > 0 {
 		fmt.Fprintln(w, "\nShapley attribution of the all-new effect:")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, a := range t.Attribution {
 			fmt.Fprintf(tw, "%s\t%s\t%s [%s, %s]\t\n", a.Metric, a.Term, num(a.Estimate), num(a.CILower), num(a.CIUpper))
 		}
-		tw.Flush()
+		_ = tw.Flush() // its errors are w's, sticky and returned by WriteTable
 	}
 }
 
 // writeTimeline prints the cumulative effect per period (calendar
 // timelines) or the effect per exposure age, and the long-run fit.
-func writeTimeline(w io.Writer, t *Target) {
+func writeTimeline(w *bufio.Writer, t *Target) {
 	if len(t.Timeline) == 0 && len(t.LongRun) == 0 {
 		return
 	}
@@ -325,7 +329,7 @@ func writeTimeline(w io.Writer, t *Target) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t\n", r.Metric, r.Variant, *r.Period, col, rel, p)
 	}
-	tw.Flush()
+	_ = tw.Flush() // its errors are w's, sticky and returned by WriteTable
 	for _, l := range t.LongRun {
 		fmt.Fprintf(w, "%s (%s): %s\n", l.Metric, l.Variant, l.Sentence())
 	}

@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -356,8 +357,7 @@ func writeLines(path, header string, body func(w *bufio.Writer)) error {
 	w.WriteString(header + "\n")
 	body(w)
 	if err := w.Flush(); err != nil {
-		fh.Close()
-		return err
+		return errors.Join(err, fh.Close())
 	}
 	return fh.Close()
 }

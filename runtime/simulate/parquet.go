@@ -5,17 +5,18 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/caliper-dev/caliper/internal/errs"
 	"github.com/caliper-dev/caliper/runtime/engine"
 )
 
 // ToParquet converts a CSV file to Parquet with embedded DuckDB, keeping
 // row order (one thread), so the output is reproducible.
-func ToParquet(csvPath, parquetPath string) error {
+func ToParquet(csvPath, parquetPath string) (err error) {
 	eng, err := engine.OpenDuckDB("")
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
+	defer errs.Close(eng, &err)
 	q := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 	ctx := context.Background()
 	if _, err := eng.Query(ctx, "SET threads = 1"); err != nil {

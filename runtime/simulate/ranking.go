@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/caliper-dev/caliper/internal/errs"
 )
 
 // RankingConfig is an offline-evaluation data set: queries with graded
@@ -37,7 +39,7 @@ func DefaultRanking() RankingConfig {
 
 // WriteRanking writes qrels.csv (query_id, doc_id, relevance) and
 // runs.csv (model, query_id, doc_id, score) into dir.
-func WriteRanking(dir string, cfg RankingConfig) error {
+func WriteRanking(dir string, cfg RankingConfig) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -45,12 +47,12 @@ func WriteRanking(dir string, cfg RankingConfig) error {
 	if err != nil {
 		return err
 	}
-	defer qf.Close()
+	defer errs.Close(qf, &err)
 	rf, err := os.Create(filepath.Join(dir, "runs.csv"))
 	if err != nil {
 		return err
 	}
-	defer rf.Close()
+	defer errs.Close(rf, &err)
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x51ed27))
 	q, r := bufio.NewWriter(qf), bufio.NewWriter(rf)
 	q.WriteString("query_id,doc_id,relevance\n")

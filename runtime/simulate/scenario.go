@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/caliper-dev/caliper/internal/errs"
 )
 
 // Scenario is a named simulation with a documented planted effect, in the
@@ -225,7 +227,7 @@ const SpecFile = "simulated.cal"
 // sources read them and whose experiments analyse them, so that
 // `caliper run dir` works. Parquet files are converted from CSV (in a
 // temporary folder inside dir, removed afterwards).
-func WriteScenario(dir string, s Scenario, cfg Config, format Format) (*Files, error) {
+func WriteScenario(dir string, s Scenario, cfg Config, format Format) (_ *Files, err error) {
 	if _, err := ParseFormat(string(format)); err != nil {
 		return nil, err
 	}
@@ -243,7 +245,7 @@ func WriteScenario(dir string, s Scenario, cfg Config, format Format) (*Files, e
 		if err != nil {
 			return nil, err
 		}
-		defer os.RemoveAll(tmp)
+		defer errs.Do(func() error { return os.RemoveAll(tmp) }, &err)
 		c, err := Write(tmp, cfg)
 		if err != nil {
 			return nil, err

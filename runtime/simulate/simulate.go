@@ -31,6 +31,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/caliper-dev/caliper/internal/errs"
 )
 
 // Config is a simulation's size and planted effects.
@@ -90,7 +92,7 @@ type Files struct {
 }
 
 // Write generates the data into dir as exposures.csv and events.csv.
-func Write(dir string, cfg Config) (*Files, error) {
+func Write(dir string, cfg Config) (_ *Files, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -99,12 +101,12 @@ func Write(dir string, cfg Config) (*Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer xf.Close()
+	defer errs.Close(xf, &err)
 	ef, err := os.Create(f.Events)
 	if err != nil {
 		return nil, err
 	}
-	defer ef.Close()
+	defer errs.Close(ef, &err)
 	g := &gen{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		x: bufio.NewWriterSize(xf, 1<<20), e: bufio.NewWriterSize(ef, 1<<20)}
 	g.x.WriteString("user_id,ts,experiment,variant,country,platform,emb_arm,ret_arm,rank_arm")

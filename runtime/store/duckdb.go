@@ -17,6 +17,8 @@ import (
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+
+	"github.com/caliper-dev/caliper/internal/errs"
 )
 
 // schema creates the tables of SchemaVersion. `results` rows belong to
@@ -150,7 +152,7 @@ func openDuckDB(path string, readOnly bool) (*DuckDB, error) {
 	}
 	if err != nil {
 		if db != nil {
-			db.Close()
+			err = errors.Join(err, db.Close())
 		}
 		if isLockError(err) {
 			holder := "another process"
@@ -164,8 +166,7 @@ func openDuckDB(path string, readOnly bool) (*DuckDB, error) {
 	db.SetMaxOpenConns(1)
 	s := &DuckDB{db: db, path: key}
 	if err := s.init(readOnly); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("results store %s: %w", path, err)
+		return nil, errors.Join(fmt.Errorf("results store %s: %w", path, err), db.Close())
 	}
 	open[key] = true
 	return s, nil
@@ -227,7 +228,7 @@ func (s *DuckDB) migrate2(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // after Commit, a no-op (sql.ErrTxDone); before it, the error returned is the first one
 	for _, q := range []string{
 		`ALTER TABLE results ADD COLUMN rel_method VARCHAR`,
 		`ALTER TABLE results ADD COLUMN rel_gap_lower DOUBLE`,
@@ -250,7 +251,7 @@ func (s *DuckDB) create(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // after Commit, a no-op (sql.ErrTxDone); before it, the error returned is the first one
 	for _, q := range schema {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("create schema: %w", err)
@@ -273,7 +274,7 @@ func NewRunID(t time.Time) string {
 
 // Append implements Store. It fills run.ID (when empty), run.Seq and
 // run.Time (when zero).
-func (s *DuckDB) Append(ctx context.Context, run *Run) error {
+func (s *DuckDB) Append(ctx context.Context, run *Run) (err error) {
 	if run.Time.IsZero() {
 		run.Time = time.Now()
 	}
@@ -293,7 +294,7 @@ func (s *DuckDB) Append(ctx context.Context, run *Run) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // after Commit, a no-op (sql.ErrTxDone); before it, the error returned is the first one
 	var seq int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM runs`).Scan(&seq); err != nil {
 		return err
@@ -308,7 +309,7 @@ func (s *DuckDB) Append(ctx context.Context, run *Run) error {
 	if err != nil {
 		return err
 	}
-	defer stmt.Close()
+	defer errs.Close(stmt, &err)
 	for i, r := range run.Rows {
 		if _, err := stmt.ExecContext(ctx, run.ID, i, r.Target, r.TargetKind, r.Metric, r.MetricKind, r.Role, r.Direction,
 			r.Variant, r.Control, r.Segment, r.Split, nullInt(r.Period), nullString(r.Timeline), nullString(r.PeriodStart),
@@ -332,13 +333,13 @@ func (s *DuckDB) Append(ctx context.Context, run *Run) error {
 }
 
 // Runs lists the stored runs (without rows), oldest first.
-func (s *DuckDB) Runs(ctx context.Context) ([]*Run, error) {
+func (s *DuckDB) Runs(ctx context.Context) (_ []*Run, err error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT run_id, seq, run_time, caliper_version, spec_path, spec_hash,
 		data_fingerprint, data_sources, targets FROM runs ORDER BY seq`)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer errs.Close(rows, &err)
 	var out []*Run
 	for rows.Next() {
 		r, err := scanRun(rows)
@@ -367,7 +368,7 @@ func scanRun(sc scanner, extra ...any) (*Run, error) {
 }
 
 // History implements Store.
-func (s *DuckDB) History(ctx context.Context, q Query) ([]Entry, error) {
+func (s *DuckDB) History(ctx context.Context, q Query) (_ []Entry, err error) {
 	query := `SELECT r.run_id, r.seq, r.run_time, r.caliper_version, r.spec_path, r.spec_hash, r.data_fingerprint,
 		r.data_sources, r.targets,
 		x.target, x.target_kind, x.metric, x.metric_kind, x.role, x.direction, x.variant, x.control, x.segment,
@@ -381,7 +382,7 @@ func (s *DuckDB) History(ctx context.Context, q Query) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer errs.Close(rows, &err)
 	var out []Entry
 	runs := map[string]*Run{}
 	for rows.Next() {

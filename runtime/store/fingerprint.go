@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/caliper-dev/caliper/internal/errs"
 	"github.com/caliper-dev/caliper/lang/model"
 )
 
@@ -32,8 +33,8 @@ func SpecHash(files []SpecFile) string {
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	h := sha256.New()
 	for _, f := range files {
-		fmt.Fprintf(h, "%s\x00%d\x00", filepath.Base(f.Name), len(f.Text))
-		io.WriteString(h, f.Text)
+		h.Write(fmt.Appendf(nil, "%s\x00%d\x00", filepath.Base(f.Name), len(f.Text))) // a hash.Hash never fails
+		h.Write([]byte(f.Text))
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -152,12 +153,12 @@ func Fingerprint(dir string, sources []*model.Source) (string, []DataSource, err
 	return hex.EncodeToString(sum[:]), out, nil
 }
 
-func fileSource(name string) (DataSource, error) {
+func fileSource(name string) (_ DataSource, err error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return DataSource{}, err
 	}
-	defer f.Close()
+	defer errs.Close(f, &err)
 	st, err := f.Stat()
 	if err != nil {
 		return DataSource{}, err

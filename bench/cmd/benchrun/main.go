@@ -36,6 +36,7 @@ import (
 	"github.com/caliper-dev/caliper/bench"
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/dialect"
+	"github.com/caliper-dev/caliper/internal/errs"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
@@ -68,7 +69,7 @@ func main() {
 // Data is generated in a child too: Go starts children with vfork, and
 // Linux carries the parent's peak RSS over exec into the child's
 // ru_maxrss, so the measuring process must stay small.
-func child(what string, args []string) error {
+func child(what string, args []string) (err error) {
 	dir := args[0]
 	if what == "gen" {
 		if len(args) != 2 {
@@ -86,7 +87,7 @@ func child(what string, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
+	defer errs.Close(eng, &err)
 	ctx := context.Background()
 	if what == "fused" {
 		_, err := eng.Query(ctx, bench.Fused(dir))
