@@ -85,10 +85,10 @@ saved as CSV or JSON, is what caliper analyze reads.`,
 					return err
 				}
 				if !first {
-					fmt.Fprintln(cmd.OutOrStdout())
+					outf(cmd.OutOrStdout(), "\n")
 				}
 				first = false
-				fmt.Fprintf(cmd.OutOrStdout(), "%s;\n", plan.SQL)
+				outf(cmd.OutOrStdout(), "%s;\n", plan.SQL)
 			}
 			return nil
 		},

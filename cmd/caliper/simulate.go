@@ -90,7 +90,7 @@ func simulateOffPolicy(cmd *cobra.Command, out, format string, units int, seed u
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "scenario offpolicy: %d users, %d logged decisions, %d candidate rows\n  %s\n  %s\n  %s\nplanted: %s\n",
+	outf(cmd.OutOrStdout(), "scenario offpolicy: %d users, %d logged decisions, %d candidate rows\n  %s\n  %s\n  %s\nplanted: %s\n",
 		units, f.Decisions, f.CandidateRows, f.Logged, f.Candidates, f.Spec, cfg.Planted())
 	return nil
 }
