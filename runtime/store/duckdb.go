@@ -376,9 +376,9 @@ func (s *DuckDB) History(ctx context.Context, q Query) (_ []Entry, err error) {
 		x.estimate, x.ci_lower, x.ci_upper, x.std_error, x.rel_estimate, x.rel_ci_lower, x.rel_ci_upper,
 		x.rel_std_error, x.p_value, x.p_value_adjusted, x.significant, x.method, x.alpha, x.decision, ` + s.schema2Columns() + `
 	FROM results x JOIN runs r USING (run_id)
-	WHERE x.target = ? AND (? = '' OR x.metric = ?)
+	WHERE (? = '' OR x.target = ?) AND (? = '' OR x.metric = ?)
 	ORDER BY r.seq, x.ord`
-	rows, err := s.db.QueryContext(ctx, query, q.Target, q.Metric, q.Metric)
+	rows, err := s.db.QueryContext(ctx, query, q.Target, q.Target, q.Metric, q.Metric)
 	if err != nil {
 		return nil, err
 	}

@@ -28,8 +28,9 @@ const SchemaVersion = 2
 type Store interface {
 	// Append writes one run and its rows atomically.
 	Append(ctx context.Context, run *Run) error
-	// History returns the rows of the target named in q, with their runs,
-	// oldest run first and in report order within a run.
+	// History returns the rows of the target named in q (every target's
+	// when q.Target is ""), with their runs, oldest run first and in report
+	// order within a run.
 	History(ctx context.Context, q Query) ([]Entry, error)
 	// Runs lists the stored runs (without their rows), oldest first.
 	Runs(ctx context.Context) ([]*Run, error)
@@ -130,6 +131,8 @@ func (r *Row) Overall() bool { return r.Segment == "" && r.Split == "" && r.Peri
 
 // Query selects history rows.
 type Query struct {
+	// Target, when set, keeps that target's rows only ("" reads every
+	// target's, as `caliper portfolio` does).
 	Target string
 	// Metric, when set, keeps that metric's rows only.
 	Metric string

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/caliper-dev/caliper/runtime/portfolio"
+	"github.com/caliper-dev/caliper/runtime/report"
+	"github.com/caliper-dev/caliper/runtime/store"
+)
+
+// portfolioFormats are the writers of portfolio --format.
+var portfolioFormats = map[string]func(io.Writer, *portfolio.Portfolio) error{
+	"table":    report.PortfolioTable,
+	"json":     report.PortfolioJSON,
+	"markdown": report.PortfolioMarkdown,
+	"html":     report.PortfolioHTML,
+}
+
+func portfolioCmd(*bool) *cobra.Command {
+	var location, since, until, metric, holdout, format string
+	var replicates int
+	var seed uint64
+	cmd := &cobra.Command{
+		Use:   "portfolio --store FILE",
+		Short: "review every experiment in a results store: meta-analysis, shipped impact, leak, metric health",
+		Long: `Review the experiments stored by ` + "`caliper run --store`" + ` (the latest run of each
+target): per metric, the meta-analysis of its effects across experiments
+(fixed effect, random effects by DerSimonian–Laird and REML), the summed
+effect of the shipped launches with the winner's-curse correction (Lee &
+Shen 2018) and its bootstrap interval, the gap to a long-running holdout
+(a target whose control is "holdout"), and the metric's health.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			write, ok := portfolioFormats[format]
+			if !ok {
+				return fmt.Errorf("unknown format %q (supported: table, json, markdown, html)", format)
+			}
+			opts := portfolio.Options{Store: location, Metric: metric, Holdout: holdout, Replicates: replicates, Seed: seed}
+			var err error
+			if opts.Since, err = parseDate("--since", since); err != nil {
+				return err
+			}
+			if opts.Until, err = parseDate("--until", until); err != nil {
+				return err
+			}
+			if _, err := os.Stat(location); err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "caliper: results store %s does not exist: store runs with `caliper run PATH --store %s`\n", location, location)
+				return exitError{exitSpec}
+			}
+			st, err := store.OpenReadOnly(location)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			entries, err := st.History(context.Background(), store.Query{})
+			if err != nil {
+				return fmt.Errorf("results store %s: %w", location, err)
+			}
+			p, err := portfolio.Build(entries, opts)
+			if errors.Is(err, portfolio.ErrRefused) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "caliper: %v\n", err)
+				return exitError{exitSpec}
+			}
+			if err != nil {
+				return err
+			}
+			return write(cmd.OutOrStdout(), p)
+		},
+	}
+	cmd.Flags().StringVar(&location, "store", "", "results store written by run --store")
+	cmd.Flags().StringVar(&since, "since", "", "only runs made on or after this date (YYYY-MM-DD or RFC 3339, UTC)")
+	cmd.Flags().StringVar(&until, "until", "", "only runs made before this date (YYYY-MM-DD or RFC 3339, UTC)")
+	cmd.Flags().StringVar(&metric, "metric", "", "only this metric")
+	cmd.Flags().StringVar(&holdout, "holdout", "", "the target whose control is the long-running holdout (default: every target whose control variant is \"holdout\")")
+	cmd.Flags().IntVar(&replicates, "replicates", 2000, "bootstrap draws for the corrected impact's interval")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the bootstrap")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json, markdown or html")
+	cmd.MarkFlagRequired("store")
+	return cmd
+}
+
+func parseDate(flag, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s %q: want a date YYYY-MM-DD or an RFC 3339 time", flag, s)
+	}
+	return t.UTC(), nil
+}
