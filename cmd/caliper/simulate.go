@@ -13,6 +13,7 @@ func simulateCmd(_ *bool) *cobra.Command {
 	var scenario, out, format string
 	var units, days int
 	var seed uint64
+	var pretrend float64
 	var long strings.Builder
 	long.WriteString("Write synthetic exposures and events with a planted, documented effect, in the\n" +
 		"homefeed example's schema, plus a spec (" + simulate.SpecFile + ") that analyses them:\n" +
@@ -22,14 +23,18 @@ func simulateCmd(_ *bool) *cobra.Command {
 	}
 	fmt.Fprintf(&long, "  %-10s %s\n", simulate.ScenarioInterleaving, simulate.DefaultInterleaving(1, 1).Planted())
 	fmt.Fprintf(&long, "  %-10s %s\n", simulate.ScenarioOffPolicy, simulate.DefaultOffPolicy(1, 1).Planted())
+	fmt.Fprintf(&long, "  %-10s %s; --pretrend X plants a violation of parallel trends\n", simulate.ScenarioRollout, simulate.DefaultRollout(40, 1).Planted())
 	cmd := &cobra.Command{
-		Use:   "simulate --scenario aa|ab|factorial|cluster|decay|interleaving|offpolicy --out DIR",
+		Use:   "simulate --scenario aa|ab|factorial|cluster|decay|interleaving|offpolicy|rollout --out DIR",
 		Short: "write synthetic experiment data with a planted effect",
 		Long:  long.String(),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if scenario == string(simulate.ScenarioInterleaving) {
 				return simulateInterleaving(cmd, out, format, units, seed)
+			}
+			if scenario == string(simulate.ScenarioRollout) {
+				return simulateRollout(cmd, out, format, units, seed, pretrend, cmd.Flags().Changed("units"))
 			}
 			if scenario == string(simulate.ScenarioOffPolicy) {
 				return simulateOffPolicy(cmd, out, format, units, seed)
@@ -55,12 +60,13 @@ func simulateCmd(_ *bool) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&scenario, "scenario", "ab", "aa, ab, factorial, cluster, decay, interleaving or offpolicy")
+	cmd.Flags().StringVar(&scenario, "scenario", "ab", "aa, ab, factorial, cluster, decay, interleaving, offpolicy or rollout")
 	cmd.Flags().IntVar(&units, "units", 10000, "units (users) in the scenario's experiment")
 	cmd.Flags().IntVar(&days, "days", 14, "days of events; first exposures spread over the first half")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
 	cmd.Flags().StringVar(&out, "out", "", "folder to write into (created if missing)")
 	cmd.Flags().StringVar(&format, "format", "csv", "data format: csv or parquet")
+	cmd.Flags().Float64Var(&pretrend, "pretrend", 0, "rollout: a violation of parallel trends, added to adopting markets' save rate per week (e.g. 0.002)")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }
@@ -92,5 +98,25 @@ func simulateOffPolicy(cmd *cobra.Command, out, format string, units int, seed u
 	}
 	outf(cmd.OutOrStdout(), "scenario offpolicy: %d users, %d logged decisions, %d candidate rows\n  %s\n  %s\n  %s\nplanted: %s\n",
 		units, f.Decisions, f.CandidateRows, f.Logged, f.Candidates, f.Spec, cfg.Planted())
+	return nil
+}
+
+// simulateRollout writes the rollout scenario (CSV only); --units is the
+// number of markets (default 40).
+func simulateRollout(cmd *cobra.Command, out, format string, units int, seed uint64, pretrend float64, unitsSet bool) error {
+	if format != "csv" {
+		return fmt.Errorf("the rollout scenario writes csv only, not %q", format)
+	}
+	if !unitsSet {
+		units = 40
+	}
+	cfg := simulate.DefaultRollout(units, seed)
+	cfg.PreTrend = pretrend
+	f, err := simulate.WriteRollout(out, cfg)
+	if err != nil {
+		return err
+	}
+	outf(cmd.OutOrStdout(), "scenario rollout: %d markets, %d rows\n  %s\n  %s\nplanted: %s\n",
+		units, f.Rows, f.Panel, f.Spec, cfg.Planted())
 	return nil
 }
