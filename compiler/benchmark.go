@@ -15,18 +15,20 @@ type BenchmarkPlan struct {
 	SQL       string
 }
 
-// CompileBenchmark builds a benchmark's per-query query (compiler/rank),
-// reading the judgments and the runs through their typed relations. The
-// ranking SQL is written for DuckDB only for now: other dialects are an
-// error.
+// CompileBenchmark builds a benchmark's per-query query (compiler/rank) in
+// dialect d, reading the judgments and the runs through their typed
+// relations. Dialects without Benchmarks (the warehouses, for now) are an
+// error, and so are file sources outside DuckDB.
 func CompileBenchmark(b *model.Benchmark, d *dialect.Dialect) (*BenchmarkPlan, error) {
-	if !d.Benchmarks {
-		return nil, fmt.Errorf("benchmark %s: offline benchmarks compile for DuckDB only (not yet for %s)", b.Name, d.Title)
+	for _, s := range []*model.Source{b.Judgments, b.Runs} {
+		if err := CheckReader(s, d); err != nil {
+			return nil, fmt.Errorf("benchmark %s: %w", b.Name, err)
+		}
 	}
 	rb := &rank.Benchmark{Name: b.Name,
 		Judgments: Relation(b.Judgments, d), Runs: Relation(b.Runs, d),
 		Query: b.Query, Item: b.Item, Relevance: b.Relevance, Score: b.Score, Model: b.Model,
-		Metrics: b.Metrics, MissingZero: b.MissingZero}
+		Metrics: b.Metrics, MissingZero: b.MissingZero, Dialect: d}
 	sql, err := rank.PerQuerySQL(rb)
 	if err != nil {
 		return nil, err

@@ -125,8 +125,47 @@ func TestDialectFileSourceError(t *testing.T) {
 		}
 	}
 	bench := loadSpec(t, filepath.Join("..", "examples", "offline"))
-	if _, err := compiler.CompileBenchmark(bench.BenchmarkTargets[0], dialect.Postgres); err == nil || !strings.Contains(err.Error(), "DuckDB only") {
-		t.Errorf("benchmark for postgres: want a DuckDB-only error, got %v", err)
+	if _, err := compiler.CompileBenchmark(bench.BenchmarkTargets[0], dialect.Postgres); err == nil || !strings.Contains(err.Error(), "source qrels reads files with csv(") {
+		t.Errorf("benchmark with file sources for postgres: want an error naming the file source, got %v", err)
+	}
+}
+
+// Offline benchmarks compile for the dialects with Benchmarks (DuckDB and
+// PostgreSQL); the others are an error naming them. PostgreSQL's SQL is a
+// golden file next to DuckDB's (testdata/offline), and uses none of
+// DuckDB's spellings.
+func TestBenchmarkDialects(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "examples", "offline", "benchmark.cal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := regexp.MustCompile(`from csv\("data/(\w+)\.csv"\)`).ReplaceAll(src, []byte(`from table("offline.$1")`))
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "benchmark.cal"), tables, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := loadSpec(t, dir).BenchmarkTargets[0]
+	for _, d := range dialect.All {
+		plan, err := compiler.CompileBenchmark(b, d)
+		if !d.Benchmarks {
+			if err == nil || !strings.Contains(err.Error(), "compile for DuckDB and PostgreSQL only (not yet for "+d.Title+")") {
+				t.Errorf("%s: want an error naming the dialects, got %v", d.Name, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", d.Name, err)
+		}
+		if d != dialect.Postgres {
+			continue
+		}
+		golden.Check(t, filepath.Join("..", "testdata", "offline", "benchmark_per_query.postgres.sql"), []byte(plan.SQL))
+		sql := literal.ReplaceAllString(plan.SQL, "''")
+		for _, s := range []string{"UNPIVOT", "error(", "log2(", "VARCHAR", "DOUBLE)"} {
+			if strings.Contains(sql, s) {
+				t.Errorf("PostgreSQL benchmark SQL contains DuckDB's %q", s)
+			}
+		}
 	}
 }
 

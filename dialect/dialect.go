@@ -56,8 +56,13 @@ type Dialect struct {
 	BoolToBigint bool
 	// SubqueryAlias: a subquery in FROM needs an alias.
 	SubqueryAlias bool
-	// Benchmarks: the offline benchmark SQL (compiler/rank) runs on it.
+	// Benchmarks: the offline benchmark SQL (compiler/rank) runs on it;
+	// it then needs Log2 and Raise, and ByteOrder where text does not
+	// compare byte by byte.
 	Benchmarks bool
+	// Unpivot: the engine has UNPIVOT ... INCLUDE NULLS; without it, a
+	// row's columns turn into rows by CROSS JOIN LATERAL (VALUES ...).
+	Unpivot bool
 
 	// FloatSum sums floating-point values, compensated where the engine
 	// has it (DuckDB's fsum), so results do not depend on summation order.
@@ -96,6 +101,18 @@ type Dialect struct {
 	// Describe lists the columns of relation %s, with column_name and
 	// column_type columns; "" when the runtime reads the catalog instead.
 	Describe string
+	// Log2 is the base-2 logarithm of %s (nDCG's discount).
+	Log2 string
+	// Raise is a boolean expression that fails the query with the text
+	// %s (an SQL expression) in its error message: the benchmark SQL's
+	// checks for duplicate documents. The text must not be a valid
+	// value of the expression's type (Caliper's messages start with a
+	// word, "benchmark").
+	Raise string
+	// ByteOrder is the text expression %s ordered and compared byte by
+	// byte (C's strcmp), as trec_eval breaks ties between documents; ""
+	// where text already sorts that way.
+	ByteOrder string
 	// Functions override the standard library's scalar lowerings, by
 	// function name: fmt formats over the arguments' SQL.
 	Functions map[string]string
@@ -113,7 +130,7 @@ var DuckDB = &Dialect{
 	IdentQuote: `"`, IdentEscape: `""`,
 	Types:   Types{Int: "BIGINT", Integer: "INTEGER", Float: "DOUBLE", Bool: "BOOLEAN", String: "VARCHAR", Timestamp: "TIMESTAMP", Date: "DATE"},
 	Instant: "TIMESTAMPTZ",
-	Files:   true, Filter: true, BoolToBigint: true, Benchmarks: true,
+	Files:   true, Filter: true, BoolToBigint: true, Benchmarks: true, Unpivot: true,
 	FloatSum:    "fsum",
 	AnyValue:    "any_value",
 	BoolOr:      "bool_or",
@@ -126,6 +143,8 @@ var DuckDB = &Dialect{
 	SeriesValue: "k",
 	TryCast:     "TRY_CAST(%[1]s AS %[2]s)",
 	Describe:    "DESCRIBE SELECT * FROM %s",
+	Log2:        "log2(%s)",
+	Raise:       "error(%s)",
 }
 
 // Postgres is PostgreSQL's dialect (run for real in the tests).
@@ -134,7 +153,7 @@ var Postgres = &Dialect{
 	IdentQuote: `"`, IdentEscape: `""`,
 	Types:   Types{Int: "BIGINT", Integer: "INTEGER", Float: "DOUBLE PRECISION", Bool: "BOOLEAN", String: "TEXT", Timestamp: "TIMESTAMP", Date: "DATE"},
 	Instant: "TIMESTAMPTZ",
-	Filter:  true, SubqueryAlias: true,
+	Filter:  true, SubqueryAlias: true, Benchmarks: true,
 	FloatSum:    "sum",
 	AnyValue:    "min", // any_value needs PostgreSQL 16
 	BoolOr:      "bool_or",
@@ -145,6 +164,11 @@ var Postgres = &Dialect{
 	TruncDay:    "date_trunc('day', %s)",
 	Series:      ", generate_series(0, %s) r(k)",
 	SeriesValue: "k",
+	Log2:        "(ln(%s) / ln(2))", // no log2 for double precision
+	// No function raises an error; a cast of the message to boolean fails
+	// with it ("invalid input syntax for type boolean: \"benchmark ...\"").
+	Raise:     "CAST(%s AS BOOLEAN)",
+	ByteOrder: `%s COLLATE "C"`, // the database's collation may be a locale's
 }
 
 // Spark is Spark SQL's dialect (Spark 3.4+, Databricks).

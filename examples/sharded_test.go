@@ -71,8 +71,8 @@ func tabled(t *testing.T) []exampleTables {
 	return out
 }
 
-// Every example's experiments, and the dialect corpus, give DuckDB's
-// results on a sharded PostgreSQL: a coordinator and two shards, each
+// Every example's experiments and benchmarks, and the dialect corpus, give
+// DuckDB's results on a sharded PostgreSQL: a coordinator and two shards, each
 // table hash-partitioned by its unit (user_id; query_id for the offline
 // judgments and runs) into foreign tables on the shards (postgres_fdw).
 // The PostgreSQL dialect is the one every PostgreSQL runs; the session is
@@ -129,19 +129,20 @@ func TestShardedPostgresMatchesDuckDB(t *testing.T) {
 		t.Fatal(dialects.Diags.Err())
 	}
 	specs := append(examples, exampleTables{name: "dialects", pkg: dialects.Package})
-	experiments := 0
+	experiments, benchmarks := 0, 0
 	for _, ex := range specs {
-		if len(ex.pkg.Targets) == 0 {
+		if len(ex.pkg.Targets)+len(ex.pkg.BenchmarkTargets) == 0 {
 			continue
 		}
 		experiments += len(ex.pkg.Targets)
+		benchmarks += len(ex.pkg.BenchmarkTargets)
 		t.Run(ex.name, func(t *testing.T) {
 			compareQueries(t, ex.name, ex.pkg, duck, pg, tol)
 			compareReports(t, ex.name, runReport(t, duck, ex.pkg), runReport(t, pg, ex.pkg), tol)
 		})
 	}
-	if experiments < 8 {
-		t.Fatalf("only %d experiments compared", experiments)
+	if experiments < 8 || benchmarks < 1 {
+		t.Fatalf("only %d experiments and %d benchmarks compared", experiments, benchmarks)
 	}
 
 	// Scatter-gather: every main query reads each shard through an

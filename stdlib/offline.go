@@ -42,7 +42,10 @@ import (
 // those two aggregates and {num_rel} for the number of relevant (>= 1)
 // judged documents of the query. {k} is the cutoff; {cut} and {ideal_cut}
 // are the conditions "{rank} <= {k}" and "{ideal_rank} <= {k}", or TRUE
-// when the metric is used without a cutoff.
+// when the metric is used without a cutoff. {discount} and
+// {ideal_discount} are nDCG's discounts log2({rank} + 1) and
+// log2({ideal_rank} + 1), and {float} the floating-point type, in the
+// dialect's spelling.
 //
 // Values must be 0, never NULL, for a query without relevant documents, as
 // in trec_eval. When a model retrieved no judged document for a query the
@@ -116,7 +119,7 @@ var offlineCatalog = []*OfflineMetric{
 			"still divided by all relevant documents).",
 		TrecEval:     "map",
 		TrecEvalCut:  "map_cut",
-		RunAggregate: "sum(CASE WHEN {relevant} AND {cut} THEN CAST({rel_so_far} AS DOUBLE) / {rank} ELSE 0 END)",
+		RunAggregate: "sum(CASE WHEN {relevant} AND {cut} THEN CAST({rel_so_far} AS {float}) / {rank} ELSE 0 END)",
 		Value:        "CASE WHEN {num_rel} > 0 THEN {run} / {num_rel} ELSE 0 END",
 	},
 	{
@@ -135,8 +138,8 @@ var offlineCatalog = []*OfflineMetric{
 			"(trec_eval ndcg; ndcg@k is ndcg_cut_k).",
 		TrecEval:       "ndcg",
 		TrecEvalCut:    "ndcg_cut",
-		RunAggregate:   "sum(CASE WHEN {cut} THEN {gain} / log2({rank} + 1) ELSE 0 END)",
-		IdealAggregate: "sum(CASE WHEN {ideal_cut} THEN {ideal_gain} / log2({ideal_rank} + 1) ELSE 0 END)",
+		RunAggregate:   "sum(CASE WHEN {cut} THEN {gain} / {discount} ELSE 0 END)",
+		IdealAggregate: "sum(CASE WHEN {ideal_cut} THEN {ideal_gain} / {ideal_discount} ELSE 0 END)",
 		Value:          "CASE WHEN {ideal} > 0 THEN {run} / {ideal} ELSE 0 END",
 	},
 	{
@@ -145,7 +148,7 @@ var offlineCatalog = []*OfflineMetric{
 		Doc:          "Relevant documents in the top k divided by k, even when fewer than k were retrieved (trec_eval P_k).",
 		TrecEvalCut:  "P",
 		RunAggregate: "sum(CASE WHEN {relevant} AND {cut} THEN 1 ELSE 0 END)",
-		Value:        "CAST({run} AS DOUBLE) / {k}",
+		Value:        "CAST({run} AS {float}) / {k}",
 	},
 	{
 		Name:         "recall",
@@ -153,7 +156,7 @@ var offlineCatalog = []*OfflineMetric{
 		Doc:          "Relevant documents in the top k divided by all relevant judged documents, 0 when there are none (trec_eval recall_k).",
 		TrecEvalCut:  "recall",
 		RunAggregate: "sum(CASE WHEN {relevant} AND {cut} THEN 1 ELSE 0 END)",
-		Value:        "CASE WHEN {num_rel} > 0 THEN CAST({run} AS DOUBLE) / {num_rel} ELSE 0 END",
+		Value:        "CASE WHEN {num_rel} > 0 THEN CAST({run} AS {float}) / {num_rel} ELSE 0 END",
 	},
 }
 
@@ -371,6 +374,9 @@ func (r OfflineRef) Lower(d *dialect.Dialect) (OfflineLowering, error) {
 	if err := r.check(); err != nil {
 		return OfflineLowering{}, err
 	}
+	if !d.Benchmarks {
+		return OfflineLowering{}, fmt.Errorf("offline metrics do not compile for %s yet", d.Title)
+	}
 	cut, idealCut := "TRUE", "TRUE"
 	k := strconv.Itoa(r.K)
 	if r.K > 0 {
@@ -387,6 +393,9 @@ func (r OfflineRef) Lower(d *dialect.Dialect) (OfflineLowering, error) {
 		"{cut}", cut,
 		"{ideal_cut}", idealCut,
 		"{k}", k,
+		"{discount}", fmt.Sprintf(d.Log2, d.Ident(OfflineColRank)+" + 1"),
+		"{ideal_discount}", fmt.Sprintf(d.Log2, d.Ident(OfflineColIdealRank)+" + 1"),
+		"{float}", d.Types.Float,
 	)
 	return OfflineLowering{
 		RunAggregate:   rep.Replace(m.RunAggregate),

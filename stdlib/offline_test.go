@@ -147,6 +147,20 @@ func TestOfflineLower(t *testing.T) {
 	if want := `sum(CASE WHEN "rank" <= 10 THEN "gain" / log2("rank" + 1) ELSE 0 END)`; l.RunAggregate != want {
 		t.Errorf("ndcg@10 run aggregate = %s, want %s", l.RunAggregate, want)
 	}
+	// PostgreSQL has no log2 for double precision, and spells DOUBLE its
+	// own way.
+	mapRef, _ := ParseOffline("map@5")
+	for ref, want := range map[OfflineRef]string{
+		{Metric: ndcg, K: 10}: `sum(CASE WHEN "rank" <= 10 THEN "gain" / (ln("rank" + 1) / ln(2)) ELSE 0 END)`,
+		mapRef:                `sum(CASE WHEN "relevant" AND "rank" <= 5 THEN CAST("rel_so_far" AS DOUBLE PRECISION) / "rank" ELSE 0 END)`,
+	} {
+		if l, err := ref.Lower(dialect.Postgres); err != nil || l.RunAggregate != want {
+			t.Errorf("%s for PostgreSQL = %s, %v; want %s", ref, l.RunAggregate, err, want)
+		}
+	}
+	if _, err := (OfflineRef{Metric: ndcg}).Lower(dialect.Spark); err == nil || !strings.Contains(err.Error(), "Spark SQL") {
+		t.Errorf("Lower for Spark: want an error naming it, got %v", err)
+	}
 	if _, err := (OfflineRef{}).Lower(d); err == nil {
 		t.Error("Lower of an empty ref succeeded")
 	}

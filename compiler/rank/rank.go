@@ -1,6 +1,9 @@
 // Package rank compiles a benchmark (offline evaluation of ranking models
-// against relevance judgments) to one DuckDB query that scores every model
-// on every query with trec_eval's rules, and summarizes the per-query scores.
+// against relevance judgments) to one SQL query that scores every model on
+// every query with trec_eval's rules, and summarizes the per-query scores.
+// The query is written in a dialect (DuckDB by default; PostgreSQL too),
+// whose spellings it takes from the dialect's value: types, log2, raising
+// an error, byte-order comparison of text, unpivoting.
 //
 // The rules, from trec_eval v9.0.8 (usnistgov/trec_eval: form_res_rels.c,
 // trec_eval.c, m_*.c) and STATS-REFERENCE.md §14:
@@ -50,14 +53,17 @@ type Benchmark struct {
 	// MissingZero scores judged queries missing from a model's run as 0 on
 	// every metric, like trec_eval -c, instead of leaving them out.
 	MissingZero bool
+	// Dialect is the SQL dialect of the query and of the two relations;
+	// nil is DuckDB. It must have Benchmarks.
+	Dialect *dialect.Dialect
 }
 
 // Output columns of PerQuerySQL and MeanSQL.
 const (
-	ColModel   = "model"    // the model (VARCHAR)
-	ColQuery   = "query_id" // the query (VARCHAR); PerQuerySQL only
+	ColModel   = "model"    // the model (text)
+	ColQuery   = "query_id" // the query (text); PerQuerySQL only
 	ColMetric  = "metric"   // the metric's canonical name, e.g. "ndcg@10"
-	ColValue   = "value"    // the per-query value or the mean (DOUBLE)
+	ColValue   = "value"    // the per-query value or the mean (floating point)
 	ColQueries = "num_q"    // queries averaged over (BIGINT); MeanSQL only
 )
 
@@ -83,6 +89,10 @@ func (b *Benchmark) Validate() error {
 	if len(b.Metrics) == 0 {
 		return fmt.Errorf("benchmark %s: no metrics", b.Name)
 	}
+	d := b.dialect()
+	if !d.Benchmarks {
+		return fmt.Errorf("benchmark %s: offline benchmarks compile for %s only (not yet for %s)", b.Name, benchmarkDialects(), d.Title)
+	}
 	seen := map[string]bool{}
 	for _, m := range b.Metrics {
 		if m.Metric == nil {
@@ -93,14 +103,33 @@ func (b *Benchmark) Validate() error {
 			return fmt.Errorf("benchmark %s: metric %s is listed twice", b.Name, name)
 		}
 		seen[name] = true
-		if _, err := m.Lower(dialect.DuckDB); err != nil {
+		if _, err := m.Lower(d); err != nil {
 			return fmt.Errorf("benchmark %s: %w", b.Name, err)
 		}
 	}
 	return nil
 }
 
-// PerQuerySQL returns one DuckDB query with a row (model, query_id, metric,
+// dialect is the benchmark's dialect, DuckDB when unset.
+func (b *Benchmark) dialect() *dialect.Dialect {
+	if b.Dialect == nil {
+		return dialect.DuckDB
+	}
+	return b.Dialect
+}
+
+// benchmarkDialects names the dialects with Benchmarks, for messages.
+func benchmarkDialects() string {
+	var names []string
+	for _, d := range dialect.All {
+		if d.Benchmarks {
+			names = append(names, d.Title)
+		}
+	}
+	return strings.Join(names, " and ")
+}
+
+// PerQuerySQL returns one query with a row (model, query_id, metric,
 // value) for every model, every query trec_eval would average over, and
 // every metric, ordered by model, query and metric. The run is read once:
 // one window ranks it, and one aggregation per (model, query) computes all
@@ -114,11 +143,11 @@ func PerQuerySQL(b *Benchmark) (string, error) {
 	p.writeHeader(&s)
 	p.writeScored(&s)
 	p.writeUnpivot(&s)
-	fmt.Fprintf(&s, "ORDER BY %s, %s, %s\n", p.id(ColModel), p.id(ColQuery), p.id(ColMetric))
+	fmt.Fprintf(&s, "ORDER BY %s, %s, %s\n", p.bytes(p.id(ColModel)), p.bytes(p.id(ColQuery)), p.bytes(p.id(ColMetric)))
 	return s.String(), nil
 }
 
-// MeanSQL returns one DuckDB query with a row (model, metric, num_q, value)
+// MeanSQL returns one query with a row (model, metric, num_q, value)
 // per model and metric: the mean over queries of PerQuerySQL's values and
 // the number of queries averaged, which is trec_eval's num_q.
 func MeanSQL(b *Benchmark) (string, error) {
@@ -134,7 +163,7 @@ func MeanSQL(b *Benchmark) (string, error) {
 	s.WriteString(")\n")
 	fmt.Fprintf(&s, "SELECT %s, %s, count(*) AS %s, avg(%s) AS %s\nFROM %s\nGROUP BY %s, %s\nORDER BY %s, %s\n",
 		p.id(ColModel), p.id(ColMetric), p.id(ColQueries), p.id(ColValue), p.id(ColValue),
-		p.id("per_query_metric"), p.id(ColModel), p.id(ColMetric), p.id(ColModel), p.id(ColMetric))
+		p.id("per_query_metric"), p.id(ColModel), p.id(ColMetric), p.bytes(p.id(ColModel)), p.bytes(p.id(ColMetric)))
 	return s.String(), nil
 }
 
@@ -155,7 +184,7 @@ type plannedMetric struct {
 	value string
 }
 
-// newPlan validates b and lowers its metrics for DuckDB.
+// newPlan validates b and lowers its metrics for its dialect.
 func newPlan(b *Benchmark) (*plan, error) {
 	if b == nil {
 		return nil, fmt.Errorf("no benchmark")
@@ -163,7 +192,7 @@ func newPlan(b *Benchmark) (*plan, error) {
 	if err := b.Validate(); err != nil {
 		return nil, err
 	}
-	p := &plan{b: b, d: dialect.DuckDB}
+	p := &plan{b: b, d: b.dialect()}
 	for _, ref := range b.Metrics {
 		low, err := ref.Lower(p.d)
 		if err != nil {
@@ -174,7 +203,7 @@ func newPlan(b *Benchmark) (*plan, error) {
 		if low.IdealAggregate != "" {
 			ideal = p.id("i" + strconv.Itoa(indexOrAdd(&p.idlAggs, low.IdealAggregate)))
 		}
-		value := "CAST(" + low.ValueOf(run, ideal, p.id("num_rel")) + " AS DOUBLE)"
+		value := p.d.Cast(low.ValueOf(run, ideal, p.id("num_rel")), p.float())
 		p.metrics = append(p.metrics, plannedMetric{name: ref.String(), value: value})
 		p.relSo = p.relSo || ref.Metric.UsesRelSoFar()
 	}
@@ -197,6 +226,22 @@ func (p *plan) id(name string) string { return p.d.Ident(name) }
 
 // str quotes a string literal.
 func (p *plan) str(s string) string { return p.d.String(s) }
+
+// float and text are the dialect's floating-point and text types.
+func (p *plan) float() string { return p.d.Types.Float }
+func (p *plan) text() string  { return p.d.Types.String }
+
+// bytes is text expression e ordered and compared byte by byte.
+func (p *plan) bytes(e string) string {
+	if p.d.ByteOrder == "" {
+		return e
+	}
+	return fmt.Sprintf(p.d.ByteOrder, e)
+}
+
+// raise is a boolean expression failing the query with message msg (an
+// SQL text expression).
+func (p *plan) raise(msg string) string { return fmt.Sprintf(p.d.Raise, msg) }
 
 // writeHeader writes the provenance comment.
 func (p *plan) writeHeader(s *strings.Builder) {
@@ -246,9 +291,9 @@ func (p *plan) writeScored(s *strings.Builder) {
 // writeJudgments normalizes the judgments: text ids, the relevance.
 func (p *plan) writeJudgments(s *strings.Builder) {
 	b := p.b
-	fmt.Fprintf(s, "%s AS (\n  SELECT CAST(%s AS VARCHAR) AS %s, CAST(%s AS VARCHAR) AS %s, %s AS %s\n  FROM (\n%s\n  ) AS %s\n)",
+	fmt.Fprintf(s, "%s AS (\n  SELECT %s AS %s, %s AS %s, %s AS %s\n  FROM (\n%s\n  ) AS %s\n)",
 		p.id("judgments"),
-		p.id(b.Query), p.id("query_id"), p.id(b.Item), p.id("doc_id"), p.id(b.Relevance), p.id("relevance"),
+		p.d.Cast(p.id(b.Query), p.text()), p.id("query_id"), p.d.Cast(p.id(b.Item), p.text()), p.id("doc_id"), p.id(b.Relevance), p.id("relevance"),
 		indent(strings.TrimSpace(b.Judgments), "    "), p.id("judgments_source"))
 }
 
@@ -257,12 +302,12 @@ func (p *plan) writeJudgments(s *strings.Builder) {
 // relevance.
 func (p *plan) writeQueries(s *strings.Builder) {
 	q := p.id("query_id")
-	check := fmt.Sprintf("CASE WHEN count(*) <> count(DISTINCT %s) THEN error(%s || %s) "+
-		"WHEN count(%s) <> count(*) THEN error(%s || %s) ELSE TRUE END",
-		p.id("doc_id"), p.str(p.errPrefix()+"a document is judged twice, or has no id, for query "), q,
-		p.id("relevance"), p.str(p.errPrefix()+"a judgment has no relevance for query "), q)
-	fmt.Fprintf(s, ",\n%s AS (\n  SELECT %s, count(*) FILTER (WHERE %s >= 1) AS %s\n  FROM %s\n  GROUP BY %s\n  HAVING %s\n)",
-		p.id("queries"), q, p.id("relevance"), p.id("num_rel"), p.id("judgments"), q, check)
+	check := fmt.Sprintf("CASE WHEN count(*) <> count(DISTINCT %s) THEN %s "+
+		"WHEN count(%s) <> count(*) THEN %s ELSE TRUE END",
+		p.id("doc_id"), p.raise(p.str(p.errPrefix()+"a document is judged twice, or has no id, for query ")+" || "+q),
+		p.id("relevance"), p.raise(p.str(p.errPrefix()+"a judgment has no relevance for query ")+" || "+q))
+	fmt.Fprintf(s, ",\n%s AS (\n  SELECT %s, %s AS %s\n  FROM %s\n  GROUP BY %s\n  HAVING %s\n)",
+		p.id("queries"), q, p.d.Aggregate("count", "*", p.id("relevance")+" >= 1"), p.id("num_rel"), p.id("judgments"), q, check)
 }
 
 // writeIdeal writes the ideal aggregates per query.
@@ -271,8 +316,8 @@ func (p *plan) writeIdeal(s *strings.Builder) {
 	for i, a := range p.idlAggs {
 		fmt.Fprintf(s, ",\n    %s AS %s", a, p.id("i"+strconv.Itoa(i)))
 	}
-	fmt.Fprintf(s, "\n  FROM (\n    SELECT %s, CAST(%s AS DOUBLE) AS %s, row_number() OVER (PARTITION BY %s ORDER BY %s DESC) AS %s\n",
-		p.id("query_id"), p.id("relevance"), p.id(stdlib.OfflineColIdealGain),
+	fmt.Fprintf(s, "\n  FROM (\n    SELECT %s, %s AS %s, row_number() OVER (PARTITION BY %s ORDER BY %s DESC) AS %s\n",
+		p.id("query_id"), p.d.Cast(p.id("relevance"), p.float()), p.id(stdlib.OfflineColIdealGain),
 		p.id("query_id"), p.id("relevance"), p.id(stdlib.OfflineColIdealRank))
 	fmt.Fprintf(s, "    FROM %s\n    WHERE %s > 0\n  ) AS %s\n  GROUP BY %s\n)",
 		p.id("judgments"), p.id("relevance"), p.id("ideal_ranking"), p.id("query_id"))
@@ -282,10 +327,10 @@ func (p *plan) writeIdeal(s *strings.Builder) {
 // judged queries.
 func (p *plan) writeRun(s *strings.Builder) {
 	b := p.b
-	fmt.Fprintf(s, ",\n%s AS (\n  SELECT CAST(%s AS VARCHAR) AS %s, CAST(%s AS VARCHAR) AS %s, CAST(%s AS VARCHAR) AS %s, CAST(%s AS DOUBLE) AS %s\n  FROM (\n%s\n  ) AS %s\n)",
+	fmt.Fprintf(s, ",\n%s AS (\n  SELECT %s AS %s, %s AS %s, %s AS %s, %s AS %s\n  FROM (\n%s\n  ) AS %s\n)",
 		p.id("all_runs"),
-		p.id(b.Model), p.id("model"), p.id(b.Query), p.id("query_id"), p.id(b.Item), p.id("doc_id"),
-		p.id(b.Score), p.id("score"),
+		p.d.Cast(p.id(b.Model), p.text()), p.id("model"), p.d.Cast(p.id(b.Query), p.text()), p.id("query_id"),
+		p.d.Cast(p.id(b.Item), p.text()), p.id("doc_id"), p.d.Cast(p.id(b.Score), p.float()), p.id("score"),
 		indent(strings.TrimSpace(b.Runs), "    "), p.id("runs_source"))
 	fmt.Fprintf(s, ",\n%s AS (\n  SELECT * FROM %s WHERE %s IN (SELECT %s FROM %s)\n)",
 		p.id("run"), p.id("all_runs"), p.id("query_id"), p.id("query_id"), p.id("queries"))
@@ -305,15 +350,15 @@ func (p *plan) writeRanked(s *strings.Builder) {
 	relevant := fmt.Sprintf("%s.%s >= 1", j, p.id("relevance"))
 	fmt.Fprintf(s, ",\n%s AS (\n  SELECT %s.%s, %s.%s, %s.%s,\n", p.id("ranked"),
 		k, p.id("model"), k, p.id("query_id"), k, p.id(stdlib.OfflineColRank))
-	fmt.Fprintf(s, "    CAST(greatest(%s.%s, 0) AS DOUBLE) AS %s,\n", j, p.id("relevance"), p.id(stdlib.OfflineColGain))
+	fmt.Fprintf(s, "    %s AS %s,\n", p.d.Cast("greatest("+j+"."+p.id("relevance")+", 0)", p.float()), p.id(stdlib.OfflineColGain))
 	fmt.Fprintf(s, "    %s AS %s", relevant, p.id(stdlib.OfflineColRelevant))
 	if p.relSo {
-		fmt.Fprintf(s, ",\n    count(*) FILTER (WHERE %s) OVER (PARTITION BY %s.%s, %s.%s ORDER BY %s.%s ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS %s",
-			relevant, k, p.id("model"), k, p.id("query_id"), k, p.id(stdlib.OfflineColRank), p.id(stdlib.OfflineColRelSoFar))
+		fmt.Fprintf(s, ",\n    %s OVER (PARTITION BY %s.%s, %s.%s ORDER BY %s.%s ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS %s",
+			p.d.Aggregate("count", "*", relevant), k, p.id("model"), k, p.id("query_id"), k, p.id(stdlib.OfflineColRank), p.id(stdlib.OfflineColRelSoFar))
 	}
 	fmt.Fprintf(s, "\n  FROM (\n    SELECT %s, %s, %s,\n", p.id("model"), p.id("query_id"), p.id("doc_id"))
 	fmt.Fprintf(s, "      row_number() OVER (PARTITION BY %s, %s ORDER BY %s DESC, %s DESC) AS %s\n",
-		p.id("model"), p.id("query_id"), p.id("score"), p.id("doc_id"), p.id(stdlib.OfflineColRank))
+		p.id("model"), p.id("query_id"), p.id("score"), p.bytes(p.id("doc_id")), p.id(stdlib.OfflineColRank))
 	fmt.Fprintf(s, "    FROM %s\n  ) AS %s\n", p.id("run"), k)
 	fmt.Fprintf(s, "  JOIN %s AS %s ON %s.%s = %s.%s AND %s.%s = %s.%s\n)",
 		p.id("judgments"), j, j, p.id("query_id"), k, p.id("query_id"), j, p.id("doc_id"), k, p.id("doc_id"))
@@ -335,7 +380,7 @@ func (p *plan) writePerQuery(s *strings.Builder) {
 func (p *plan) writeAnswered(s *strings.Builder) {
 	m, q, pq := p.id("model"), p.id("query_id"), p.id("p")
 	what := func(msg string) string {
-		return fmt.Sprintf("error(%s || %s || %s || %s)", p.str(p.errPrefix()+"model "), m, p.str(msg), q)
+		return p.raise(fmt.Sprintf("%s || %s || %s || %s", p.str(p.errPrefix()+"model "), m, p.str(msg), q))
 	}
 	fmt.Fprintf(s, ",\n%s AS (\n  SELECT %s, %s\n  FROM %s\n  GROUP BY %s, %s\n", p.id("checked"), m, q, p.id("run"), m, q)
 	fmt.Fprintf(s, "  HAVING CASE WHEN count(%s) <> count(*) THEN %s WHEN count(DISTINCT %s) <> count(*) THEN %s ELSE TRUE END\n)",
@@ -378,15 +423,28 @@ func (p *plan) writeScoredCTE(s *strings.Builder) {
 	s.WriteString("\n)\n")
 }
 
-// writeUnpivot writes the SELECT turning the metric columns into rows.
+// writeUnpivot writes the SELECT turning the metric columns into rows:
+// UNPIVOT where the dialect has it, else a lateral join to one VALUES row
+// per metric.
 func (p *plan) writeUnpivot(s *strings.Builder) {
-	cols := make([]string, len(p.metrics))
-	for i, m := range p.metrics {
-		cols[i] = p.id(m.name)
+	if p.d.Unpivot {
+		cols := make([]string, len(p.metrics))
+		for i, m := range p.metrics {
+			cols[i] = p.id(m.name)
+		}
+		fmt.Fprintf(s, "SELECT %s, %s, %s, %s\nFROM %s UNPIVOT INCLUDE NULLS (%s FOR %s IN (%s))\n",
+			p.id(ColModel), p.id(ColQuery), p.id(ColMetric), p.id(ColValue),
+			p.id("scored"), p.id(ColValue), p.id(ColMetric), strings.Join(cols, ", "))
+		return
 	}
-	fmt.Fprintf(s, "SELECT %s, %s, %s, %s\nFROM %s UNPIVOT INCLUDE NULLS (%s FOR %s IN (%s))\n",
-		p.id(ColModel), p.id(ColQuery), p.id(ColMetric), p.id(ColValue),
-		p.id("scored"), p.id(ColValue), p.id(ColMetric), strings.Join(cols, ", "))
+	sc, u := p.id("s"), p.id("u")
+	rows := make([]string, len(p.metrics))
+	for i, m := range p.metrics {
+		rows[i] = fmt.Sprintf("(%s, %s.%s)", p.str(m.name), sc, p.id(m.name))
+	}
+	fmt.Fprintf(s, "SELECT %s.%s, %s.%s, %s.%s, %s.%s\nFROM %s AS %s\nCROSS JOIN LATERAL (VALUES %s) AS %s(%s, %s)\n",
+		sc, p.id(ColModel), sc, p.id(ColQuery), u, p.id(ColMetric), u, p.id(ColValue),
+		p.id("scored"), sc, strings.Join(rows, ", "), u, p.id(ColMetric), p.id(ColValue))
 }
 
 // errPrefix starts every error message the query can raise.
