@@ -144,6 +144,10 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 		return nil, refuse("no experiment target %q in results store %s (asked for with --holdout)", opts.Holdout, opts.Store)
 	}
 	p.Decisions = decisions(p.Experiments)
+	p.Velocity = velocity(entries, func(r *store.Run) bool {
+		t := r.Time
+		return (opts.Since.IsZero() || !t.Before(opts.Since)) && (opts.Until.IsZero() || t.Before(opts.Until))
+	}, p.Experiments)
 
 	sort.Strings(metricOrder)
 	enough := 0

@@ -127,6 +127,17 @@ func TestBuildFixture(t *testing.T) {
 		t.Errorf("conversion MDE %v outside its possible range", mde)
 	}
 
+	// Velocity: checkout_v2 decided 14 days after its first timeline
+	// start, price_display 21; per month by first stored run (checkout_v2's
+	// old run is in June).
+	v := p.Velocity
+	if v.MedianDaysToDecision == nil || float64(*v.MedianDaysToDecision) != 17.5 || v.Measured != 2 {
+		t.Errorf("median days to decision %v over %d, want 17.5 over 2", v.MedianDaysToDecision, v.Measured)
+	}
+	if v.PerMonth["2026-06"] != 1 || v.PerMonth["2026-07"] != 3 || v.PerMonth["2026-08"] != 4 {
+		t.Errorf("experiments per month %v", v.PerMonth)
+	}
+
 	// Same seed, same figures.
 	again := build(t, portfolio.Options{})
 	if *metric(t, again, "conversion").Impact.Relative.CILower != *rel.CILower {

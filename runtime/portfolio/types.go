@@ -18,6 +18,7 @@ type Portfolio struct {
 	RunsRead    int           `json:"runs_read"`
 	Experiments []*Experiment `json:"experiments"`
 	Decisions   Decisions     `json:"decisions"`
+	Velocity    Velocity      `json:"velocity"`
 	Metrics     []*Metric     `json:"metrics"`
 	Notes       []string      `json:"notes"`
 }

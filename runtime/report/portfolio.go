@@ -20,6 +20,7 @@ func PortfolioTable(w io.Writer, p *portfolio.Portfolio) error {
 	fmt.Fprintf(w, "portfolio of results store %s\n", p.Store)
 	fmt.Fprintf(w, "%s\n", pfScope(p))
 	fmt.Fprintf(w, "decisions: %s\n", pfDecisions(p.Decisions))
+	fmt.Fprintf(w, "velocity: %s\n", pfVelocity(p.Velocity))
 	if h := pfHoldoutTarget(p); h != "" {
 		fmt.Fprintf(w, "holdout: %s\n", h)
 	}
@@ -308,4 +309,28 @@ func pfFlag(f string, h *portfolio.Health) string {
 		return "moves against the primary in " + strings.Join(h.AgainstPrimary, ", ")
 	}
 	return f
+}
+
+// pfVelocity writes experiments per month (by first stored run) and the
+// median time to decision.
+func pfVelocity(v portfolio.Velocity) string {
+	var months []string
+	for m := range v.PerMonth {
+		months = append(months, m)
+	}
+	sort.Strings(months)
+	var parts []string
+	for _, m := range months {
+		parts = append(parts, fmt.Sprintf("%s %d", m, v.PerMonth[m]))
+	}
+	s := "experiments per month (first stored run) " + strings.Join(parts, ", ")
+	if len(parts) == 0 {
+		s = "experiments per month " + Undefined
+	}
+	if v.MedianDaysToDecision != nil {
+		s += fmt.Sprintf("; median %s days from first exposure to decision (over %d experiment(s) with a calendar timeline)", plain(float64(*v.MedianDaysToDecision)), v.Measured)
+	} else {
+		s += "; days to decision " + Undefined + " (" + v.DaysReason + ")"
+	}
+	return s
 }

@@ -16,7 +16,7 @@ import (
 // metrics' sensitivity.
 func PortfolioHTML(w io.Writer, p *portfolio.Portfolio) error {
 	page := pfPage{CSS: template.CSS(htmlCSS), Store: p.Store, Scope: pfScope(p), Decisions: pfDecisions(p.Decisions),
-		Holdout: pfHoldoutTarget(p), Level: pfPct(p), Notes: p.Notes}
+		Holdout: pfHoldoutTarget(p), Level: pfPct(p), Notes: p.Notes, Velocity: pfVelocity(p.Velocity)}
 	for _, m := range p.Metrics {
 		v := pfMetricView{Name: m.Name, ID: "metric-" + svgID(m.Name, 0), Paragraphs: pfParagraphs(p, m), Impact: pfImpactRows(m)}
 		if meta := m.Meta.Relative; meta.NotEstimable == "" {
@@ -58,11 +58,11 @@ func PortfolioHTML(w io.Writer, p *portfolio.Portfolio) error {
 }
 
 type pfPage struct {
-	CSS                                     template.CSS
-	Store, Scope, Decisions, Holdout, Level string
-	Metrics                                 []pfMetricView
-	Health                                  []pfHealthRow
-	Notes                                   []string
+	CSS                                               template.CSS
+	Store, Scope, Decisions, Holdout, Level, Velocity string
+	Metrics                                           []pfMetricView
+	Health                                            []pfHealthRow
+	Notes                                             []string
 }
 
 type pfMetricView struct {
@@ -154,7 +154,7 @@ var pfTmpl = template.Must(template.New("portfolio").Parse(`<!doctype html>
 <header class="head">
 <p class="eyebrow">Investment review of <code>{{.Store}}</code></p>
 <h1>What the launches delivered, and where value leaks</h1>
-<p class="meta"><span>{{.Scope}}</span><span>Decisions: {{.Decisions}}</span>{{if .Holdout}}<span>Holdout: <strong>{{.Holdout}}</strong></span>{{end}}<span>{{.Level}} intervals</span></p>
+<p class="meta"><span>{{.Scope}}</span><span>Decisions: {{.Decisions}}</span><span>Velocity: {{.Velocity}}</span>{{if .Holdout}}<span>Holdout: <strong>{{.Holdout}}</strong></span>{{end}}<span>{{.Level}} intervals</span></p>
 </header>
 {{- range .Metrics}}
 <section id="{{.ID}}">

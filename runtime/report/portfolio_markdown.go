@@ -13,7 +13,7 @@ import (
 // launches with the cumulative impact against the holdout.
 func PortfolioMarkdown(w io.Writer, p *portfolio.Portfolio) error {
 	fmt.Fprintf(w, "# Portfolio review: %s\n\n", mdEscape(p.Store))
-	fmt.Fprintf(w, "%s. Decisions: %s.\n", mdEscape(pfScope(p)), mdEscape(pfDecisions(p.Decisions)))
+	fmt.Fprintf(w, "%s. Decisions: %s. Velocity: %s.\n", mdEscape(pfScope(p)), mdEscape(pfDecisions(p.Decisions)), mdEscape(pfVelocity(p.Velocity)))
 	if h := pfHoldoutTarget(p); h != "" {
 		fmt.Fprintf(w, "Long-running holdout: %s.\n", mdEscape(h))
 	}

@@ -68,6 +68,17 @@ func Runs() []*store.Run {
 		for _, e := range x.effects {
 			run.Rows = append(run.Rows, row(x, e, scale))
 		}
+		// Two experiments have a calendar timeline (their first period
+		// starts 14 and 21 days before the run): the only first-exposure
+		// time a store keeps.
+		if lead, ok := map[string]int{"checkout_v2": 14, "price_display": 21}[x.target]; ok {
+			tl := row(x, x.effects[0], scale)
+			k := 1
+			tl.Period, tl.Timeline = &k, "cumulative"
+			tl.PeriodStart = at.AddDate(0, 0, -lead).Format("2006-01-02 15:04:05")
+			tl.PeriodEnd = at.Format("2006-01-02 15:04:05")
+			run.Rows = append(run.Rows, tl)
+		}
 		runs = append(runs, run)
 	}
 	xs := experiments()
