@@ -30,6 +30,8 @@ const (
 	KindBenchmark  = "benchmark"
 	// KindInterleaving compares rankers from one merged list per session.
 	KindInterleaving = "interleaving"
+	// KindCounterfactual is an off-policy evaluation from logged data.
+	KindCounterfactual = "counterfactual"
 )
 
 // Decl is a top-level declaration: `kind name { fields }`.
@@ -187,6 +189,13 @@ type Credit struct {
 	Sp   source.Span
 }
 
+// Policy is a counterfactual's `policy greedy` or `policy softmax T`.
+type Policy struct {
+	Kind        *Ident
+	Temperature *NumberLit // softmax only
+	Sp          source.Span
+}
+
 // Launch is `launch { require ... }`.
 type Launch struct {
 	Requires []*Require
@@ -229,6 +238,7 @@ func (*Guardrail) valueNode()     {}
 func (*Factor) valueNode()        {}
 func (*Launch) valueNode()        {}
 func (*Credit) valueNode()        {}
+func (*Policy) valueNode()        {}
 
 // Span implementations.
 func (n *Ident) Span() source.Span         { return n.Sp }
@@ -250,6 +260,7 @@ func (n *Guardrail) Span() source.Span     { return n.Sp }
 func (n *Factor) Span() source.Span        { return n.Sp }
 func (n *Launch) Span() source.Span        { return n.Sp }
 func (n *Credit) Span() source.Span        { return n.Sp }
+func (n *Policy) Span() source.Span        { return n.Sp }
 func (n *Require) Span() source.Span       { return n.Sp }
 func (n *ColumnDecl) Span() source.Span    { return source.Join(n.Name.Sp, n.Type.Sp) }
 

@@ -79,6 +79,11 @@ func DumpValue(v Value) string {
 		return strings.Join(parts, ", ")
 	case *Guardrail:
 		return refText(v.Metric) + " within " + v.Within.Text
+	case *Policy:
+		if v.Temperature == nil {
+			return identText(v.Kind)
+		}
+		return identText(v.Kind) + " " + v.Temperature.Text
 	case *Factor:
 		return identText(v.Name) + " " + identText(v.Column) + " baseline " + strconv.Quote(v.Baseline.Value)
 	case *Launch:

@@ -35,11 +35,12 @@ const (
 	ShapeMetricRefs              // offline metric names, such as ndcg@10
 	ShapeLaunch                  // { require ... }
 	ShapeCredit                  // a name and an expression: clicks clicked
+	ShapePolicy                  // greedy, or softmax and a temperature
 )
 
 var shapeNames = [...]string{"string", "strings", "expression", "name", "names", "product", "percentage",
 	"number", "duration", "bool", "percentages", "reader", "columns", "exposures", "guardrail", "factor",
-	"metric list", "launch block", "credit"}
+	"metric list", "launch block", "credit", "policy"}
 
 func (s Shape) String() string {
 	if int(s) < len(shapeNames) {
@@ -216,6 +217,32 @@ var Decls = []*DeclSpec{
 		{Name: "launch", Shape: ShapeLaunch,
 			Hint: "{ require ... }, one requirement per `require`: srm, M preferred or M not worse",
 			Doc:  "launch criteria, one `require` per line: `srm` (first positions balanced), `M preferred`, `M not worse`"},
+	}},
+	{Kind: KindCounterfactual, Doc: "what a new ranker would have earned, from decisions logged by a stochastic policy (off-policy evaluation)", Fields: []*FieldSpec{
+		fTitle, fOwner, fDescription, fTags,
+		{Name: "logs", Shape: ShapeName, Required: true, Hint: "a source name",
+			Doc: "the source of logged decisions: one row per request, with the action shown, its propensity and the reward"},
+		column("unit", "the analysis unit column of the logs (users): intervals are over units"),
+		column("request", "the request column, in the logs and the candidates (a logged request id appears once)"),
+		column("action", "the action (item) column, in the logs and the candidates"),
+		column("propensity", "the logging policy's probability of the logged action (a float column of the logs)"),
+		column("reward", "the numeric reward column of the logs"),
+		{Name: "candidates", Shape: ShapeName, Required: true, Hint: "a source name",
+			Doc: "the source of the models' scores: every candidate action of each request, per model"},
+		column("model", "the candidates' model column"),
+		column("score", "the candidates' numeric score column"),
+		{Name: "policy", Shape: ShapePolicy, Default: "greedy", Hint: "`greedy`, or `softmax` and a temperature such as softmax 1.0",
+			Doc: "how scores become action probabilities: `greedy` (the argmax, ties split evenly) or `softmax T` (exp(score/T) over the request's candidates)"},
+		column("reward_model", "a numeric column of the candidates: the predicted reward of each request and action (needed by `dr`)"),
+		{Name: "estimators", Shape: ShapeNames, Default: "ips, snips (and dr with reward_model)",
+			Hint: "estimators separated by commas: ips, snips, dr",
+			Doc:  "`ips` (inverse propensity scoring), `snips` (self-normalised) and `dr` (doubly robust, needs `reward_model`)"},
+		{Name: "clip", Shape: ShapeNumber, Hint: "a number above 0 such as 50",
+			Doc: "clip importance weights above this value (counted in the diagnostics); default no clipping"},
+		fAlpha,
+		{Name: "min_ess", Shape: ShapeNumber, Default: "100", Hint: "a number such as 100",
+			Doc: "no launch decision for a model whose effective sample size is below this"},
+		fLaunch,
 	}},
 }
 

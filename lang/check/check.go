@@ -97,6 +97,12 @@ func Check(dir string, files []*ast.File, opt Options) (*model.Package, diag.Lis
 			if opt.TargetFile == "" || c.file[d] == opt.TargetFile {
 				c.pkg.InterleavingTargets = append(c.pkg.InterleavingTargets, il)
 			}
+		case ast.KindCounterfactual:
+			cf := c.counterfactual(d)
+			c.pkg.Counterfactuals = append(c.pkg.Counterfactuals, cf)
+			if opt.TargetFile == "" || c.file[d] == opt.TargetFile {
+				c.pkg.CounterfactualTargets = append(c.pkg.CounterfactualTargets, cf)
+			}
 		}
 	}
 	if !c.diags.HasErrors() && !opt.SyntaxErrors { // warnings are noise next to errors

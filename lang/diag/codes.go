@@ -64,6 +64,13 @@ const (
 	ETeamColumn Code = "E0421" // team column not a string, or a team value that cannot be one (baseline among treatments, empty)
 )
 
+// Counterfactuals (E043x).
+const (
+	ECfColumnType  Code = "E0430" // a counterfactual column of the wrong type (propensity not float, reward or score not numeric, ...)
+	ECfRewardModel Code = "E0431" // the dr estimator without a reward_model
+	ECfPolicy      Code = "E0432" // a policy that is not greedy or softmax with a temperature above 0
+)
+
 // Warnings (W0xxx).
 const (
 	WUnusedSource   Code = "W0001" // source used by nothing

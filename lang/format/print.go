@@ -86,6 +86,11 @@ func Value(key string, v ast.Value) string {
 		return refText(v.Metric) + " within " + v.Within.Text
 	case *ast.Credit:
 		return identText(v.Name) + " " + Expr(v.X)
+	case *ast.Policy:
+		if v.Temperature == nil {
+			return identText(v.Kind)
+		}
+		return identText(v.Kind) + " " + v.Temperature.Text
 	case *ast.Factor:
 		return identText(v.Name) + " " + identText(v.Column) + " baseline " + Quote(v.Baseline.Value, v.Baseline.Raw)
 	case *ast.Launch:

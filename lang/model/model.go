@@ -27,6 +27,10 @@ type Package struct {
 	// Interleavings and the selected InterleavingTargets (interleaving.go).
 	Interleavings       []*Interleaving
 	InterleavingTargets []*Interleaving
+	// Counterfactuals are every counterfactual; CounterfactualTargets
+	// those selected to run.
+	Counterfactuals       []*Counterfactual
+	CounterfactualTargets []*Counterfactual
 }
 
 // Benchmark is a checked offline evaluation of ranking models: every

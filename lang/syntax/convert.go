@@ -140,6 +140,12 @@ func (c *converter) field(f *cstField) *ast.Field {
 		}
 		l.Sp = source.Join(l.Items[0].Sp, l.Items[len(l.Items)-1].Sp)
 		return mk("metrics", l)
+	case f.Policy != nil:
+		p := &ast.Policy{Kind: c.name(f.Policy.Kind), Sp: c.span(f.Policy.Pos, f.Policy.EndPos)}
+		if f.Policy.Temperature != nil {
+			p.Temperature = c.number(f.Policy.Temperature)
+		}
+		return mk("policy", p)
 	case f.Launch != nil:
 		l := &ast.Launch{Sp: c.span(f.Launch.Pos, f.Launch.EndPos)}
 		for _, r := range f.Launch.Requires {

@@ -16,7 +16,7 @@ var grammarShapes = map[string]ast.Shape{
 	"NamesKey": ast.ShapeNames, "Decompose": ast.ShapeProduct, "PctKey": ast.ShapePercent, "NumKey": ast.ShapeNumber,
 	"DurKey": ast.ShapeDuration, "BoolKey": ast.ShapeBool, "Allocation": ast.ShapePercents, "From": ast.ShapeReader,
 	"Columns": ast.ShapeColumns, "Exposures": ast.ShapeExposures, "Guardrail": ast.ShapeGuardrail,
-	"Factor": ast.ShapeFactor, "Metrics": ast.ShapeMetricRefs, "Launch": ast.ShapeLaunch, "Credit": ast.ShapeCredit,
+	"Factor": ast.ShapeFactor, "Metrics": ast.ShapeMetricRefs, "Launch": ast.ShapeLaunch, "Credit": ast.ShapeCredit, "Policy": ast.ShapePolicy,
 }
 
 // TestGrammarMatchesFieldTable: the grammar parses exactly the fields of

@@ -44,7 +44,7 @@ type cstFile struct {
 type cstDecl struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Kind   string      `parser:"@('source' | 'metric' | 'experiment' | 'benchmark' | 'interleaving')"`
+	Kind   string      `parser:"@('source' | 'metric' | 'experiment' | 'benchmark' | 'interleaving' | 'counterfactual')"`
 	Name   *cstName    `parser:"@@ '{'"`
 	Fields []*cstField `parser:"@@* '}'"`
 }
@@ -95,10 +95,10 @@ type cstField struct {
 
 	Value *cstExpr `parser:"| 'value' @@"`
 
-	IdentKey string   `parser:"| @('time' | 'unit' | 'assignment' | 'cluster' | 'split' | 'attribution' | 'timeline' | 'direction' | 'correction' | 'relative_ci' | 'window_policy' | 'judgments' | 'runs' | 'query' | 'item' | 'relevance' | 'score' | 'model' | 'test' | 'missing_queries' | 'rows' | 'session' | 'team' | 'position')"`
+	IdentKey string   `parser:"| @('time' | 'unit' | 'assignment' | 'cluster' | 'split' | 'attribution' | 'timeline' | 'direction' | 'correction' | 'relative_ci' | 'window_policy' | 'judgments' | 'runs' | 'query' | 'item' | 'relevance' | 'score' | 'model' | 'test' | 'missing_queries' | 'rows' | 'session' | 'team' | 'position' | 'logs' | 'request' | 'action' | 'propensity' | 'reward' | 'candidates' | 'reward_model')"`
 	Ident    *cstName `parser:"  @@"`
 
-	NamesKey string     `parser:"| @('primary' | 'secondary' | 'segment')"`
+	NamesKey string     `parser:"| @('primary' | 'secondary' | 'segment' | 'estimators')"`
 	Names    []*cstName `parser:"  @@ ( ',' @@ )*"`
 
 	Decompose []*cstName `parser:"| 'decompose' @@ ( '*' @@ )+"`
@@ -106,7 +106,7 @@ type cstField struct {
 	PctKey string      `parser:"| @'winsorize'"`
 	Pct    *cstPercent `parser:"  @@"`
 
-	NumKey string     `parser:"| @('cap' | 'alpha' | 'sequential_tuning')"`
+	NumKey string     `parser:"| @('cap' | 'alpha' | 'sequential_tuning' | 'clip' | 'min_ess')"`
 	Num    *cstNumber `parser:"  @@"`
 
 	DurKey string       `parser:"| @('window' | 'cuped')"`
@@ -132,6 +132,8 @@ type cstField struct {
 	Launch *cstLaunch `parser:"| 'launch' @@"`
 
 	Credit *cstCredit `parser:"| 'credit' @@"`
+
+	Policy *cstPolicy `parser:"| 'policy' @@"`
 }
 
 type cstCredit struct {
@@ -139,6 +141,13 @@ type cstCredit struct {
 	EndPos lexer.Position
 	Name   *cstName `parser:"@@"`
 	X      *cstExpr `parser:"@@"`
+}
+
+type cstPolicy struct {
+	Pos         lexer.Position
+	EndPos      lexer.Position
+	Kind        *cstName   `parser:"@@"`
+	Temperature *cstNumber `parser:"@@?"`
 }
 
 type cstFrom struct {
