@@ -69,6 +69,13 @@ func TestExamples(t *testing.T) {
 				}
 				sql.WriteString(plan.SQL + ";\n\n")
 			}
+			for _, il := range res.Package.InterleavingTargets {
+				plan, err := compiler.CompileInterleaving(il, dialect.DuckDB)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sql.WriteString(plan.SQL + ";\n\n")
+			}
 			golden.Check(t, gold+".sql", sql.Bytes())
 			eng, err := engine.OpenDuckDB("")
 			if err != nil {

@@ -89,6 +89,24 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 		}
 		rep.Targets = append(rep.Targets, t)
 	}
+	for _, il := range pkg.InterleavingTargets {
+		plan, err := compiler.CompileInterleaving(il, d)
+		if err != nil {
+			diags.Errorf(diag.EQuery, il.Span, "%v", err)
+			continue
+		}
+		t, err := RunInterleaving(ctx, eng, plan)
+		if err != nil {
+			diags.Errorf(diag.EQuery, il.Span, "%v", err)
+			continue
+		}
+		id := interleavingDiags(il, t)
+		diags = append(diags, id...)
+		if id.HasErrors() {
+			continue
+		}
+		rep.Targets = append(rep.Targets, t)
+	}
 	return rep, diags
 }
 
@@ -167,6 +185,9 @@ func TargetSources(pkg *model.Package) []*model.Source {
 	for _, b := range pkg.BenchmarkTargets {
 		add(b.Judgments)
 		add(b.Runs)
+	}
+	for _, il := range pkg.InterleavingTargets {
+		add(il.Rows)
 	}
 	for _, e := range pkg.Targets {
 		add(e.Exposures)

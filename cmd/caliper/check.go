@@ -30,8 +30,12 @@ there are errors, whatever the format.`,
 					return err
 				}
 				p := res.Package
-				outf(cmd.OutOrStdout(), "ok: %d source(s), %d metric(s), %d experiment(s), %d benchmark(s)\n",
+				outf(cmd.OutOrStdout(), "ok: %d source(s), %d metric(s), %d experiment(s), %d benchmark(s)",
 					len(p.Sources), len(p.Metrics), len(p.Experiments), len(p.Benchmarks))
+				if n := len(p.Interleavings); n > 0 {
+					outf(cmd.OutOrStdout(), ", %d interleaving(s)", n)
+				}
+				outf(cmd.OutOrStdout(), "\n")
 				return nil
 			case "json", "sarif", "github":
 			default:

@@ -133,6 +133,9 @@ var Catalog = []Info{
 	{Code: WWindowPastData, Severity: Warning, Name: "window-past-data", Summary: "Some units' analysis windows (or the experiment's `end`) run past the last timestamp in the data.",
 		Help:    "Those units are analysed over part of their window, which biases metrics that accumulate over time. The warning gives their number and share, and the report's `coverage` has them; add `window_policy complete` to analyse only units whose whole window is observed, or wait for more data. Found at run time.",
 		Example: "warning[W0007]: experiment `homefeed_holdout`: the window runs past the data for 2879 of 2939 units (98.0%); the data end at 2026-10-28 23:59:09\n  --> holdout/holdout.cal:64:14\n   |\n64 |   window     28d\n   |              ^^^\n   = help: those units are analysed over part of their window: add `window_policy complete` to analyse only units whose whole window is observed, or wait for more data\n"},
+	{Code: WOtherTeams, Severity: Warning, Name: "interleaving-left-out", Summary: "Some interleaved sessions are left out: they compare the baseline with a team value that is not a listed treatment, with several treatments, or hold the baseline's items only.",
+		Help:    "A session compares the baseline with one treatment. The counts per reason (and per team value) are in the result's `left_out`; list the rankers compared with `treatments`, or check the team column's values.",
+		Example: "warning[W0020]: interleaving `hf_ranker_v3_il`: sessions left out of the comparison: 12 against team \"v4\"\n  --> interleaving/ranker.cal:30:14\n   |\n30 |   treatments \"v3\"\n   |              ^^^^\n   = help: a session compares the baseline with one treatment; list the compared rankers with `treatments` (other teams' sessions are counted in the results' left_out)\n"},
 }
 
 // Lookup returns the catalogue entry of a code.

@@ -80,4 +80,5 @@ const (
 	WNoWindow       Code = "W0005" // experiment without a window
 	WClusterLike    Code = "W0006" // data suggest a coarser randomization unit
 	WWindowPastData Code = "W0007" // windows or end run past the last timestamp in the data
+	WOtherTeams     Code = "W0020" // interleaved sessions left out: other team values, several treatments, or no treatment
 )

@@ -60,6 +60,9 @@ type benchmarkJSON struct {
 // MarshalJSON writes experiments with their fields and benchmarks with
 // theirs (kind "benchmark": baseline, queries, scores, results).
 func (t *Target) MarshalJSON() ([]byte, error) {
+	if t.Kind == KindInterleaving && t.Interleaving != nil {
+		return t.marshalInterleaving()
+	}
 	if t.Kind != "benchmark" || t.Bench == nil {
 		type plain Target
 		return json.Marshal((*plain)(t))

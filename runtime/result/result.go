@@ -65,6 +65,9 @@ type Target struct {
 	Coverage *Coverage `json:"coverage,omitempty"`
 	// Bench holds a benchmark's results (Kind "benchmark").
 	Bench *Bench `json:"-"`
+	// Interleaving holds an interleaving's results (Kind "interleaving",
+	// interleaving.go).
+	Interleaving *Interleaving `json:"-"`
 }
 
 // Coverage is how much of the units' analysis windows the data covers.

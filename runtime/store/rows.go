@@ -17,6 +17,10 @@ func Rows(rep *result.Report) []Row {
 		for _, d := range t.Decisions {
 			decision[d.Variant] = d.Outcome
 		}
+		if x := t.Interleaving; t.Kind == result.KindInterleaving && x != nil {
+			rows = append(rows, interleavingRows(t, x, decision)...)
+			continue
+		}
 		if b := t.Bench; t.Kind == "benchmark" && b != nil {
 			for _, r := range b.Results {
 				row := Row{
@@ -146,4 +150,28 @@ func toEffect(est, lo, hi, se *float64) *result.Effect {
 		return result.Num(*p)
 	}
 	return &result.Effect{Estimate: v(est), CILower: v(lo), CIUpper: v(hi), StdError: v(se)}
+}
+
+// interleavingRows stores an interleaving's preferences: one row per
+// credit (the metric) and treatment, the treatment's value and estimate
+// the preference share with its interval (the control's value is 1/2, no
+// preference), units on both sides the units compared.
+func interleavingRows(t *result.Target, x *result.Interleaving, decision map[string]string) []Row {
+	var rows []Row
+	half := 0.5
+	for _, r := range x.Results {
+		row := Row{
+			Target: t.Name, TargetKind: t.Kind, Metric: r.Credit, MetricKind: "preference",
+			Direction: "increase", Variant: r.Variant, Control: x.Baseline,
+			ControlUnits: r.Units, TreatmentUnits: r.Units, ControlValue: &half,
+			PValue: nptr(r.PValue), Significant: r.Significant, Method: r.Method,
+			Alpha: float64(t.Alpha), Decision: decision[r.Variant],
+		}
+		if r.Share != nil {
+			row.TreatmentValue = fptr(r.Share.Estimate)
+		}
+		row.Estimate, row.CILower, row.CIUpper, row.StdError = effect(r.Share)
+		rows = append(rows, row)
+	}
+	return rows
 }

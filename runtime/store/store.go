@@ -89,9 +89,9 @@ type Run struct {
 // split value or period. Nil figures were not estimated.
 type Row struct {
 	Target     string
-	TargetKind string // experiment | benchmark
+	TargetKind string // experiment | benchmark | interleaving
 	Metric     string
-	MetricKind string // mean, proportion, ratio, quantile; offline for benchmarks
+	MetricKind string // mean, proportion, ratio, quantile; offline for benchmarks; preference for interleavings (the credit)
 	Role       string // primary, secondary, guardrail; "" for benchmarks
 	Direction  string
 	Variant    string // treatment variant or benchmark model

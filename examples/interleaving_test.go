@@ -1,0 +1,111 @@
+package examples
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/caliper-dev/caliper/lang"
+	"github.com/caliper-dev/caliper/runtime"
+	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/runtime/result"
+)
+
+// rShare is one test's share, interval and p-value in expected_run.json.
+type rShare struct {
+	Share, SE, Lower, Upper, P float64
+}
+
+type rCredit struct {
+	Units, Sessions, Wins, Losses, Ties int64
+	Unit, Sign                          rShare
+	Mean                                struct{ Estimate, Lower, Upper, P, DF float64 }
+}
+
+// The interleaving example's run matches R on the same rows
+// (testdata/interleaving/run.R, from the raw rows: per-session credit
+// sums, the delta method over users by hand, binom.test, t.test) to 1e-6:
+// the compiled query's sufficient statistics and the statistics on them.
+func TestInterleavingExampleAgainstR(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "interleaving", "expected_run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	res := lang.Load("interleaving")
+	if res.Diags.HasErrors() {
+		t.Fatal(res.Diags.Err())
+	}
+	eng, err := engine.OpenDuckDB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	rep, diags := runtime.Run(context.Background(), eng, res.Package)
+	if diags.HasErrors() {
+		t.Fatal(diags.Err())
+	}
+	close := func(what string, got result.Num, want float64) {
+		t.Helper()
+		if d := math.Abs(float64(got) - want); d > 1e-6*math.Max(1e-3, math.Abs(want)) {
+			t.Errorf("%s = %.12g, R %.12g", what, float64(got), want)
+		}
+	}
+	checked := 0
+	for _, tg := range rep.Targets {
+		x := tg.Interleaving
+		if x == nil {
+			continue
+		}
+		for _, r := range x.Results {
+			var c rCredit
+			if err := json.Unmarshal(want[r.Credit], &c); err != nil {
+				t.Fatal(err)
+			}
+			name := tg.Name + " " + r.Credit
+			if r.Units != c.Units || r.Sessions != c.Sessions || r.Wins != c.Wins || r.Losses != c.Losses || r.Ties != c.Ties {
+				t.Errorf("%s: units %d sessions %d wins %d losses %d ties %d, R %+v", name, r.Units, r.Sessions, r.Wins, r.Losses, r.Ties, c)
+			}
+			s := c.Unit
+			if x.Test == "sign" {
+				s = c.Sign
+			} else {
+				close(name+" std error", r.Share.StdError, s.SE)
+			}
+			close(name+" share", r.Share.Estimate, s.Share)
+			close(name+" lower", r.Share.CILower, s.Lower)
+			close(name+" upper", r.Share.CIUpper, s.Upper)
+			close(name+" p", *r.PValue, s.P)
+			close(name+" mean preference", r.MeanPreference.Estimate, c.Mean.Estimate)
+			close(name+" mean lower", r.MeanPreference.CILower, c.Mean.Lower)
+			close(name+" mean upper", r.MeanPreference.CIUpper, c.Mean.Upper)
+			close(name+" mean p", *r.MeanPValue, c.Mean.P)
+			close(name+" mean df", *r.MeanDF, c.Mean.DF)
+			checked++
+		}
+		var fp struct {
+			Baseline, Treatment int64
+			P                   float64
+		}
+		if err := json.Unmarshal(want["first_positions"], &fp); err != nil {
+			t.Fatal(err)
+		}
+		if len(x.FirstPositions) != 1 {
+			t.Fatalf("%s: first positions %+v", tg.Name, x.FirstPositions)
+		}
+		f := x.FirstPositions[0]
+		if f.Baseline != fp.Baseline || f.Treatment != fp.Treatment {
+			t.Errorf("%s: first positions %d/%d, R %d/%d", tg.Name, f.Baseline, f.Treatment, fp.Baseline, fp.Treatment)
+		}
+		close(tg.Name+" first-position p", *f.PValue, fp.P)
+	}
+	if checked != 4 {
+		t.Errorf("checked %d credit results, want 4 (two interleavings, two credits)", checked)
+	}
+}

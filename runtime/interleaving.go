@@ -1,0 +1,231 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/lang/ast"
+	"github.com/caliper-dev/caliper/lang/diag"
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/runtime/decide"
+	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/runtime/result"
+	"github.com/caliper-dev/caliper/runtime/stats"
+)
+
+// RunInterleaving executes an interleaving's query and analyses it.
+func RunInterleaving(ctx context.Context, eng engine.Engine, p *compiler.InterleavingPlan) (*result.Target, error) {
+	tab, err := eng.Query(ctx, p.SQL)
+	if err != nil {
+		return nil, fmt.Errorf("interleaving %s: %w", p.Interleaving.Name, err)
+	}
+	return AnalyzeInterleaving(p, tab)
+}
+
+// ilRow is one row of an interleaving's result: sessions of one status and
+// treatment, with one PreferenceMoments per credit.
+type ilRow struct {
+	status, variant string
+	units, sessions float64
+	firstB, firstT  float64
+	moments         []stats.PreferenceMoments
+}
+
+// AnalyzeInterleaving turns an interleaving's result table into its
+// target: preference per credit and treatment, the first-position check
+// per treatment, the sessions left out, and the launch decisions.
+func AnalyzeInterleaving(p *compiler.InterleavingPlan, tab *engine.Table) (*result.Target, error) {
+	il := p.Interleaving
+	rs, err := readResults(fmt.Sprintf("the result of interleaving %s", il.Name), tab, p.Columns)
+	if err != nil {
+		return nil, err
+	}
+	var rows []*ilRow
+	for _, row := range tab.Rows {
+		r, err := readILRow(rs, p, row)
+		if err != nil {
+			return nil, fmt.Errorf("interleaving %s: %w", il.Name, err)
+		}
+		rows = append(rows, r)
+	}
+	test, _ := stats.ParsePreferenceTest(il.Test)
+	x := &result.Interleaving{Baseline: il.Baseline, Test: test.String(), Results: []*result.Preference{}}
+	for _, c := range il.Credits {
+		x.Credits = append(x.Credits, c.Name)
+	}
+	compared := map[string]*ilRow{}
+	for _, r := range rows {
+		if r.status == compiler.StatusCompared {
+			compared[r.variant] = r
+			continue
+		}
+		x.LeftOut = append(x.LeftOut, &result.LeftOut{Status: r.status, Team: r.variant, Sessions: int64(r.sessions), Units: int64(r.units)})
+	}
+	sort.SliceStable(x.LeftOut, func(i, j int) bool {
+		a, b := x.LeftOut[i], x.LeftOut[j]
+		if a.Status != b.Status {
+			return a.Status < b.Status
+		}
+		return a.Team < b.Team
+	})
+	// The treatments: those listed (a listed one without sessions is
+	// reported as not estimable), else every team value compared.
+	variants := append([]string(nil), il.Treatments...)
+	if len(variants) == 0 {
+		for v := range compared {
+			variants = append(variants, v)
+		}
+		sort.Strings(variants)
+	}
+	empty := &ilRow{moments: make([]stats.PreferenceMoments, len(il.Credits))}
+	for j, c := range il.Credits {
+		for _, v := range variants {
+			r := compared[v]
+			if r == nil {
+				r = empty
+			}
+			x.Results = append(x.Results, preference(c.Name, v, r.moments[j], test, il.Alpha))
+		}
+	}
+	if p.FirstPositions {
+		for _, v := range variants {
+			r := compared[v]
+			if r == nil {
+				r = empty
+			}
+			x.FirstPositions = append(x.FirstPositions, firstPositionCheck(v, r.firstB, r.firstT))
+		}
+	}
+	t := &result.Target{Kind: result.KindInterleaving, Name: il.Name, Title: il.Title, Owner: il.Owner,
+		Alpha: result.Num(il.Alpha), Interleaving: x}
+	decide.DecideInterleaving(il, t)
+	return t, nil
+}
+
+func readILRow(rs *results, p *compiler.InterleavingPlan, row []any) (*ilRow, error) {
+	r := &ilRow{}
+	var err error
+	if r.status, _, err = rs.text(row, compiler.ColILStatus); err != nil {
+		return nil, err
+	}
+	if r.variant, _, err = rs.text(row, compiler.ColILVariant); err != nil {
+		return nil, err
+	}
+	num := func(name string) float64 {
+		if err != nil {
+			return 0
+		}
+		var v float64
+		v, _, err = rs.num(row, name)
+		return v
+	}
+	r.units, r.sessions = num(compiler.ColILUnits), num(compiler.ColILSessions)
+	if p.FirstPositions {
+		r.firstB, r.firstT = num(compiler.ColILFirstBaseline), num(compiler.ColILFirstTreatment)
+	}
+	for _, cc := range p.Credits {
+		m := stats.PreferenceMoments{Units: r.units, Sessions: r.sessions,
+			Wins: num(cc.Wins), Losses: num(cc.Losses), SumSqWins: num(cc.SqWins), SumSqDecided: num(cc.SqDecided),
+			SumWinsDec: num(cc.WinsDecided), SumPref: num(cc.Pref), SumSqPref: num(cc.SqPref)}
+		m.Ties = m.Sessions - m.Wins - m.Losses
+		r.moments = append(r.moments, m)
+	}
+	return r, err
+}
+
+// preference analyses one credit and treatment.
+func preference(credit, variant string, m stats.PreferenceMoments, test stats.PreferenceTest, alpha float64) *result.Preference {
+	a := stats.ComparePreference(m, test, alpha)
+	out := &result.Preference{Credit: credit, Variant: variant, Units: int64(a.Units), Sessions: int64(a.Sessions),
+		Wins: int64(a.Wins), Losses: int64(a.Losses), Ties: int64(a.Ties), Method: a.Method, MeanMethod: "t_units"}
+	if a.ShareEstimable() {
+		out.Share = effect(a.Share)
+		out.PValue = result.NumPtr(a.PValue)
+		out.Significant = a.PValue < alpha
+	} else {
+		out.NotEstimable = a.ShareProblem
+	}
+	if a.MeanProblem == "" {
+		out.MeanPreference = effect(a.MeanPreference)
+		out.MeanPValue = result.NumPtr(a.MeanPValue)
+		out.MeanDF = result.NumPtr(a.MeanDF)
+	} else {
+		out.MeanNotEstimable = a.MeanProblem
+	}
+	return out
+}
+
+// firstPositionCheck is the interleaving's sample-ratio check for one
+// treatment.
+func firstPositionCheck(variant string, b, t float64) *result.FirstPositions {
+	out := &result.FirstPositions{Variant: variant, Baseline: int64(b), Treatment: int64(t)}
+	if b+t < 1 {
+		out.NotEstimable = "no session whose first position is one team's alone"
+		return out
+	}
+	s := stats.FirstPositionSRM(b, t)
+	out.PValue = result.NumPtr(s.PValue)
+	out.Passed = s.PValue >= stats.SRMThreshold
+	return out
+}
+
+// interleavingDiags reports what the data leave out of an interleaving:
+// sessions against other team values, with several treatments or none
+// (a warning), and no compared session at all (an error).
+func interleavingDiags(il *model.Interleaving, t *result.Target) diag.List {
+	var diags diag.List
+	x := t.Interleaving
+	if x == nil {
+		return diags
+	}
+	var parts []string
+	for _, l := range x.LeftOut {
+		what := map[string]string{compiler.StatusSeveral: "with several treatments", compiler.StatusNoTreatment: "with the baseline's items only"}[l.Status]
+		if l.Status == compiler.StatusOtherTeam {
+			what = fmt.Sprintf("against team %q", l.Team)
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", l.Sessions, what))
+	}
+	anyCompared := false
+	for _, r := range x.Results {
+		if r.Sessions > 0 {
+			anyCompared = true
+		}
+	}
+	if !anyCompared {
+		dg := diags.Errorf(diag.EDataVariant, il.Span, "interleaving `%s`: no session compares the baseline %q with a treatment", il.Name, il.Baseline)
+		if len(parts) > 0 {
+			dg.Hint("sessions left out: %s", strings.Join(parts, ", "))
+		} else {
+			dg.Hint("check `baseline` against the values of `%s` in the rows", il.Team.Name)
+		}
+		return diags
+	}
+	if len(parts) > 0 {
+		span := il.Span
+		for _, key := range []string{"team", "treatments"} {
+			if f := ilField(il, key); f != nil {
+				span = f.Value.Span()
+			}
+		}
+		diags.Warnf(diag.WOtherTeams, span, "interleaving `%s`: sessions left out of the comparison: %s", il.Name, strings.Join(parts, ", ")).
+			Hint("a session compares the baseline with one treatment; list the compared rankers with `treatments` (other teams' sessions are counted in the results' left_out)")
+	}
+	return diags
+}
+
+// ilField returns an interleaving's field (nil if absent).
+func ilField(il *model.Interleaving, key string) *ast.Field {
+	if il.Decl == nil {
+		return nil
+	}
+	for _, f := range il.Decl.Fields {
+		if f.Key.Name == key {
+			return f
+		}
+	}
+	return nil
+}
