@@ -32,7 +32,8 @@ type PowerOptions struct {
 // a relative change of opt.MDE, the days to reach them, and the relative
 // MDE of the sample at hand. Means use R's power.t.test, proportions R's
 // power.prop.test, ratios the normal approximation with their
-// delta-method variance; quantiles are not planned (noted). The current MDE
+// delta-method variance; quantiles are not planned (noted, with their mean
+// and SD null; an error when --metric names one). The current MDE
 // is the same formula solved for the effect, so feeding units_per_arm back
 // in returns the requested MDE. With opt.Baseline no query runs.
 func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt PowerOptions) (*result.Power, diag.List) {
@@ -101,6 +102,10 @@ func Power(ctx context.Context, eng engine.Engine, e *model.Experiment, opt Powe
 		if opt.Metric != "" && mc.Use.Metric.Name != opt.Metric {
 			continue
 		}
+		if opt.Metric != "" && mc.Use.Metric.Kind == model.Quantile {
+			diags.Errorf(diag.EQuery, e.Span, "metric %s: %s", opt.Metric, quantilePower)
+			return nil, diags
+		}
 		pe, err := powerEntry(rs.reader(control), mc, opt.Alpha, opt, out.Arms)
 		if err != nil {
 			diags.Errorf(diag.EQuery, e.Span, "%v", err)
@@ -122,7 +127,7 @@ func powerEntry(rr *rowReader, mc *compiler.MetricColumns, alpha float64, opt Po
 	switch m.Kind {
 	case model.Quantile:
 		pe.Method = "none"
-		pe.Note = "power analysis for quantile metrics is not supported"
+		pe.Note = quantilePower
 		return pe, nil
 	case model.Ratio:
 		r := ratioMoments(rr, mc)
@@ -139,6 +144,13 @@ func powerEntry(rr *rowReader, mc *compiler.MetricColumns, alpha float64, opt Po
 			return undefinedPower(pe, rr, "the control has no units with a value: its mean is not defined")
 		}
 		variance, n = mm.Var(), mm.N
+	}
+	if n < 2 {
+		// Both variances read 0 below two units: not a standard deviation.
+		pe.Method = "none"
+		pe.Mean = result.NumPtr(mean)
+		pe.Note = "the control has fewer than two units: its standard deviation is not defined"
+		return pe, rr.err
 	}
 	cur := result.Num(n)
 	pe.CurrentUnitsPerArm = &cur
@@ -171,7 +183,7 @@ func planEntry(pe *result.PowerEntry, kind model.Kind, mean, variance float64, n
 			return stats.RelativeMDETTest(mean, math.Sqrt(variance), n, alpha, opt.Power)
 		}
 	}
-	pe.Mean, pe.StdDev = result.Num(mean), result.Num(math.Sqrt(variance))
+	pe.Mean, pe.StdDev = result.NumPtr(mean), result.NumPtr(math.Sqrt(variance))
 	if err != nil {
 		pe.Note = err.Error()
 	} else {
@@ -224,7 +236,8 @@ func planWithoutData(e *model.Experiment, opt PowerOptions) (*result.Power, diag
 	var variance float64
 	switch {
 	case m.Kind == model.Quantile:
-		pe.Method, pe.Note = "none", "power analysis for quantile metrics is not supported"
+		diags.Errorf(diag.EQuery, e.Span, "metric %s: %s", m.Name, quantilePower)
+		return nil, diags
 	case m.Kind == model.Proportion:
 		if !(mean > 0 && mean < 1) {
 			diags.Errorf(diag.EQuery, e.Span, "--baseline of proportion %s must be a share in (0, 1), such as 0.05; got %g", m.Name, mean)
@@ -237,15 +250,20 @@ func planWithoutData(e *model.Experiment, opt PowerOptions) (*result.Power, diag
 	default:
 		variance = *opt.SD * *opt.SD
 	}
-	if pe.Method == "" {
-		planEntry(pe, m.Kind, mean, variance, nil, opt.Alpha, opt, out.Arms)
-	}
+	planEntry(pe, m.Kind, mean, variance, nil, opt.Alpha, opt, out.Arms)
 	out.Metrics = append(out.Metrics, pe)
 	return out, diags
 }
 
+// quantilePower says why quantile metrics get no plan.
+const quantilePower = "power analysis is not supported for quantile metrics: " +
+	"the formulas here need a mean and a per-unit standard deviation, and a quantile's standard error " +
+	"depends on the outcome's density at that quantile and on the events per unit, so no mean, SD or sample size is given " +
+	"(plan a mean or proportion of the same outcome instead, such as the share of events above a threshold)"
+
 // undefinedPower is the entry of a metric whose control value is not
-// defined: no sample size can be computed from it.
+// defined: no sample size can be computed from it, and its mean and SD are
+// null.
 func undefinedPower(pe *result.PowerEntry, rr *rowReader, why string) (*result.PowerEntry, error) {
 	pe.Method = "none"
 	pe.Note = why

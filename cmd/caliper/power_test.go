@@ -38,7 +38,7 @@ func TestPowerSelfConsistent(t *testing.T) {
 			if e.CurrentMDE == nil || e.CurrentUnitsPerArm == nil {
 				continue
 			}
-			mean, sd, mde, a := float64(e.Mean), float64(e.StdDev), float64(*e.CurrentMDE), float64(p.Alpha)
+			mean, sd, mde, a := float64(*e.Mean), float64(*e.StdDev), float64(*e.CurrentMDE), float64(p.Alpha)
 			var n float64
 			var err error
 			switch e.Method {

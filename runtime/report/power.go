@@ -29,8 +29,15 @@ func WritePowerTable(out io.Writer, p *Power) error {
 		return f(*n)
 	}
 	whole := func(n Num) string { return fmt.Sprintf("%.0f", float64(n)) }
+	// A mean or SD that is not defined is Undefined, never 0.
+	defined := func(n *Num) string {
+		if n == nil {
+			return Undefined
+		}
+		return num(*n)
+	}
 	for _, e := range p.Metrics {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s (%s)\t\n", e.Metric, e.Kind, e.Method, num(e.Mean), num(e.StdDev),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s (%s)\t\n", e.Metric, e.Kind, e.Method, defined(e.Mean), defined(e.StdDev),
 			opt(e.UnitsPerArm, whole), opt(e.Days, whole), opt(e.CurrentMDE, pct), opt(e.CurrentUnitsPerArm, whole))
 	}
 	if err := tw.Flush(); err != nil {

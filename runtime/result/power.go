@@ -20,9 +20,12 @@ type PowerEntry struct {
 	// normal (delta-method variance, for ratios).
 	Method string `json:"method"`
 	// Mean and StdDev are the control arm's observed value and per-unit
-	// standard deviation (or the --baseline and --sd planned without data).
-	Mean   Num `json:"mean"`
-	StdDev Num `json:"std_dev"`
+	// standard deviation (or the --baseline and --sd planned without data);
+	// for a ratio, the delta-method standard deviation. Null when not
+	// defined (a quantile metric, a control without units, fewer than two
+	// units for an SD): Note says why. Never 0 for a missing value.
+	Mean   *Num `json:"mean"`
+	StdDev *Num `json:"std_dev"`
 	// UnitsPerArm is the sample each arm needs (rounded up).
 	UnitsPerArm *Num `json:"units_per_arm,omitempty"`
 	// Days is how long reaching it takes at UnitsPerDay.
