@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 
 	"github.com/caliper-dev/caliper/runtime/portfolio"
 )
@@ -18,7 +19,7 @@ func PortfolioHTML(w io.Writer, p *portfolio.Portfolio) error {
 	page := pfPage{CSS: template.CSS(htmlCSS), Store: p.Store, Scope: pfScope(p), Decisions: pfDecisions(p.Decisions),
 		Holdout: pfHoldoutTarget(p), Level: pfPct(p), Notes: p.Notes, Velocity: pfVelocity(p.Velocity)}
 	for _, m := range p.Metrics {
-		v := pfMetricView{Name: m.Name, ID: "metric-" + svgID(m.Name, 0), Paragraphs: pfParagraphs(p, m), Impact: pfImpactRows(m)}
+		v := pfMetricView{Name: m.Name, ID: "metric-" + strings.Trim(idClean.ReplaceAllString(strings.ToLower(m.Name), "-"), "-"), Paragraphs: pfParagraphs(p, m), Impact: pfImpactRows(m)}
 		if meta := m.Meta.Relative; meta.NotEstimable == "" {
 			for _, fit := range []*portfolio.Pooled{meta.FixedEffect, meta.DerSimonianLaird, meta.REML} {
 				v.Meta = append(v.Meta, [5]string{pfModel(fit.Method), pfEstimateCI(fit.Estimate, fit.CILower, fit.CIUpper, lift),
