@@ -32,6 +32,9 @@ const (
 	KindInterleaving = "interleaving"
 	// KindCounterfactual is an off-policy evaluation from logged data.
 	KindCounterfactual = "counterfactual"
+	// KindRollout estimates a launch's effect from groups adopting it at
+	// different times (difference in differences).
+	KindRollout = "rollout"
 )
 
 // Decl is a top-level declaration: `kind name { fields }`.

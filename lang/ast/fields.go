@@ -244,6 +244,27 @@ var Decls = []*DeclSpec{
 			Doc: "no launch decision for a model whose effective sample size is below this"},
 		fLaunch,
 	}},
+	{Kind: KindRollout, Doc: "a launch without a holdout: groups (markets, surfaces) adopt a change at different times, and difference in differences estimates its effect", Fields: []*FieldSpec{
+		fTitle, fOwner, fDescription, fTags,
+		{Name: "rows", Shape: ShapeName, Required: true, Hint: "a source name",
+			Doc: "the source of the panel's rows (it needs a time column); metrics are computed per group and period from it"},
+		column("group", "the group column (a market, a surface): the unit that adopts, and the cluster of every interval"),
+		column("adopted", "the timestamp of the group's adoption (empty: never); the same on every row of a group"),
+		{Name: "period", Shape: ShapeName, Words: []string{"day", "week"}, Default: "week", Hint: "`day` or `week`",
+			Doc: "the panel's period: UTC days, or weeks from Monday 00:00 UTC; the period that holds the adoption instant is event time 0"},
+		{Name: "pre", Shape: ShapeDuration, Required: true, Hint: "a duration of whole periods such as 8w",
+			Doc: "the event times before adoption reported (placebos and the pre-trend test): -pre .. -1"},
+		{Name: "post", Shape: ShapeDuration, Required: true, Hint: "a duration of whole periods such as 8w",
+			Doc: "the event times after adoption reported and averaged into the overall effect: 0 .. post-1"},
+		{Name: "comparison", Shape: ShapeName, Words: []string{"not_yet", "never"}, Default: "not_yet", Hint: "`not_yet` or `never`",
+			Doc: "the comparison groups of each period: groups not yet treated, or groups never treated"},
+		{Name: "primary", Shape: ShapeNames, Hint: "metric names separated by commas", Doc: "the metrics the decision rests on"},
+		{Name: "secondary", Shape: ShapeNames, Hint: "metric names separated by commas", Doc: "further metrics, reported"},
+		fAlpha,
+		{Name: "launch", Shape: ShapeLaunch,
+			Hint: "{ require ... }, one requirement per `require`: M improves, M within X% or M not worse",
+			Doc:  "launch criteria, one `require` per line: `M improves`, `M within X%`, `M not worse`; a failed pre-trend test makes the outcome inconclusive"},
+	}},
 }
 
 var (

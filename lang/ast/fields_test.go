@@ -59,7 +59,7 @@ func TestFieldTables(t *testing.T) {
 	if got := Words(KindExperiment, "correction"); !slices.Equal(got, []string{"holm", "bh", "bonferroni", "none"}) {
 		t.Errorf("correction words = %v", got)
 	}
-	if !slices.Equal(Kinds(), []string{KindSource, KindMetric, KindExperiment, KindBenchmark, KindInterleaving, KindCounterfactual}) {
+	if !slices.Equal(Kinds(), []string{KindSource, KindMetric, KindExperiment, KindBenchmark, KindInterleaving, KindCounterfactual, KindRollout}) {
 		t.Errorf("kinds = %v", Kinds())
 	}
 }

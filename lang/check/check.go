@@ -103,6 +103,12 @@ func Check(dir string, files []*ast.File, opt Options) (*model.Package, diag.Lis
 			if opt.TargetFile == "" || c.file[d] == opt.TargetFile {
 				c.pkg.CounterfactualTargets = append(c.pkg.CounterfactualTargets, cf)
 			}
+		case ast.KindRollout:
+			r := c.rollout(d)
+			c.pkg.Rollouts = append(c.pkg.Rollouts, r)
+			if opt.TargetFile == "" || c.file[d] == opt.TargetFile {
+				c.pkg.RolloutTargets = append(c.pkg.RolloutTargets, r)
+			}
 		}
 	}
 	if !c.diags.HasErrors() && !opt.SyntaxErrors { // warnings are noise next to errors

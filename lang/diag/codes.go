@@ -71,6 +71,12 @@ const (
 	ECfPolicy      Code = "E0432" // a policy that is not greedy or softmax with a temperature above 0
 )
 
+// Rollouts (E044x).
+const (
+	ERolloutTime   Code = "E0440" // rows without a time column, adopted not a timestamp, pre/post not whole periods
+	ERolloutMetric Code = "E0441" // a rollout metric that reads another source than its rows, or is a quantile
+)
+
 // Warnings (W0xxx).
 const (
 	WUnusedSource   Code = "W0001" // source used by nothing

@@ -31,6 +31,9 @@ type Package struct {
 	// those selected to run.
 	Counterfactuals       []*Counterfactual
 	CounterfactualTargets []*Counterfactual
+	// Rollouts and the selected RolloutTargets (rollout.go).
+	Rollouts       []*Rollout
+	RolloutTargets []*Rollout
 }
 
 // Benchmark is a checked offline evaluation of ranking models: every

@@ -107,7 +107,7 @@ func Diff(old, new *lang.Result, opt Options) *Result {
 	return res
 }
 
-var kindOrder = map[string]int{ast.KindSource: 0, ast.KindMetric: 1, ast.KindExperiment: 2, ast.KindBenchmark: 3, ast.KindInterleaving: 4, ast.KindCounterfactual: 5}
+var kindOrder = map[string]int{ast.KindSource: 0, ast.KindMetric: 1, ast.KindExperiment: 2, ast.KindBenchmark: 3, ast.KindInterleaving: 4, ast.KindCounterfactual: 5, ast.KindRollout: 6}
 
 // aspect is one named part of a declaration's meaning or metadata, with
 // its canonical value (compared) and its text (shown).
@@ -209,7 +209,7 @@ func index(r *lang.Result, opt Options) *side {
 		}
 	}
 	for k, d := range decls {
-		if _, done := s.entities[k]; !done && (d.Kind == ast.KindBenchmark || d.Kind == ast.KindInterleaving || d.Kind == ast.KindCounterfactual) {
+		if _, done := s.entities[k]; !done && (d.Kind == ast.KindBenchmark || d.Kind == ast.KindInterleaving || d.Kind == ast.KindCounterfactual || d.Kind == ast.KindRollout) {
 			add(&entity{kind: d.Kind, name: d.Name.Name, decl: d, meaning: fieldAspects(d, nil)})
 		}
 	}

@@ -44,7 +44,7 @@ type cstFile struct {
 type cstDecl struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Kind   string      `parser:"@('source' | 'metric' | 'experiment' | 'benchmark' | 'interleaving' | 'counterfactual')"`
+	Kind   string      `parser:"@('source' | 'metric' | 'experiment' | 'benchmark' | 'interleaving' | 'counterfactual' | 'rollout')"`
 	Name   *cstName    `parser:"@@ '{'"`
 	Fields []*cstField `parser:"@@* '}'"`
 }
@@ -95,7 +95,7 @@ type cstField struct {
 
 	Value *cstExpr `parser:"| 'value' @@"`
 
-	IdentKey string   `parser:"| @('time' | 'unit' | 'assignment' | 'cluster' | 'split' | 'attribution' | 'timeline' | 'direction' | 'correction' | 'relative_ci' | 'window_policy' | 'judgments' | 'runs' | 'query' | 'item' | 'relevance' | 'score' | 'model' | 'test' | 'missing_queries' | 'rows' | 'session' | 'team' | 'position' | 'logs' | 'request' | 'action' | 'propensity' | 'reward' | 'candidates' | 'reward_model')"`
+	IdentKey string   `parser:"| @('time' | 'unit' | 'assignment' | 'cluster' | 'split' | 'attribution' | 'timeline' | 'direction' | 'correction' | 'relative_ci' | 'window_policy' | 'judgments' | 'runs' | 'query' | 'item' | 'relevance' | 'score' | 'model' | 'test' | 'missing_queries' | 'rows' | 'session' | 'team' | 'position' | 'logs' | 'request' | 'action' | 'propensity' | 'reward' | 'candidates' | 'reward_model' | 'group' | 'adopted' | 'period' | 'comparison')"`
 	Ident    *cstName `parser:"  @@"`
 
 	NamesKey string     `parser:"| @('primary' | 'secondary' | 'segment' | 'estimators')"`
@@ -109,7 +109,7 @@ type cstField struct {
 	NumKey string     `parser:"| @('cap' | 'alpha' | 'sequential_tuning' | 'clip' | 'min_ess')"`
 	Num    *cstNumber `parser:"  @@"`
 
-	DurKey string       `parser:"| @('window' | 'cuped')"`
+	DurKey string       `parser:"| @('window' | 'cuped' | 'pre' | 'post')"`
 	Dur    *cstDuration `parser:"  @@"`
 
 	BoolKey string `parser:"| @'sequential'"`
