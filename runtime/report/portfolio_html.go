@@ -174,7 +174,7 @@ var pfTmpl = template.Must(template.New("portfolio").Parse(`<!doctype html>
 </tbody></table>
 {{- end}}
 {{- if .Meta}}
-<table><thead><tr><th scope="col">Meta-analysis (relative lift)</th><th scope="col">Estimate [CI]</th><th scope="col">τ²</th><th scope="col">I²</th><th scope="col">Prediction interval</th></tr></thead><tbody>
+<table><thead><tr><th scope="col">Meta-analysis (relative lift)</th><th scope="col">Estimate [CI]</th><th scope="col">Between-experiment variance (tau²)</th><th scope="col">I²</th><th scope="col">Prediction interval</th></tr></thead><tbody>
 {{- range .Meta}}
 <tr><td>{{index . 0}}</td><td>{{index . 1}}</td><td>{{index . 2}}</td><td>{{index . 3}}</td><td>{{index . 4}}</td></tr>
 {{- end}}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/caliper-dev/caliper/runtime/portfolio"
@@ -122,7 +123,10 @@ func pfParagraphs(p *portfolio.Portfolio, m *portfolio.Metric) []string {
 		out = append(out, fmt.Sprintf("No shipped impact on %s: %s.", name, imp.NotEstimable))
 	} else if c := imp.Relative; c != nil && c.NotEstimable == "" {
 		s := fmt.Sprintf("The %d shipped launch(es) add up to %s on %s as measured when each was decided.", imp.Shipped, lift(*c.Naive), name)
-		if c.Corrected != nil {
+		if c.Corrected != nil && math.Abs(float64(*c.Bias)) < 0.0001 {
+			s += fmt.Sprintf(" Launches are picked because their estimates came out high, but these cleared the bar by so far that the selection bias is negligible (under 0.01%%): corrected they add %s (%s CI %s).",
+				lift(*c.Corrected), level, pfInterval(c.CILower, c.CIUpper, lift))
+		} else if c.Corrected != nil {
 			s += fmt.Sprintf(" Launches are picked because their estimates came out high, so that sum overstates them by about %s; corrected for the selection they add %s (%s CI %s).",
 				lift(*c.Bias), lift(*c.Corrected), level, pfInterval(c.CILower, c.CIUpper, lift))
 		} else {
