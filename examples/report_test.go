@@ -122,6 +122,17 @@ func checkHTML(t *testing.T, rep *result.Report) {
 				}
 			}
 		}
+		// An interleaving draws a preference plot per credit with an
+		// estimable share.
+		if x := tg.Interleaving; x != nil {
+			credits := map[string]bool{}
+			for _, p := range x.Results {
+				if p.Share != nil {
+					credits[p.Credit] = true
+				}
+			}
+			plots += len(credits)
+		}
 		plots += len(variants) + len(attributed) + len(timelines) + shares
 	}
 	// Each plot comes in a wide and a narrow rendering.

@@ -91,6 +91,9 @@ func targetTitle(t *Target) string {
 }
 
 func newHTMLTarget(t *Target) (*htmlTarget, error) {
+	if isInterleaving(t) {
+		return newInterleavingHTMLTarget(t)
+	}
 	v := &htmlTarget{Target: t, ID: "t-" + idClean.ReplaceAllString(t.Name, "-"), Heading: targetTitle(t),
 		KindLabel: kindLabel(t.Kind), CI: ciLabel(t), Versus: "Control", Against: control(t)}
 	if isBenchmark(t) {

@@ -30,6 +30,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 }
 
 func writeMarkdownTarget(w *bufio.Writer, t *Target) {
+	if isInterleaving(t) {
+		writeInterleavingMarkdown(w, t)
+		return
+	}
 	heading := fmt.Sprintf("`%s`", t.Name)
 	if t.Title != "" {
 		heading = mdEscape(t.Title) + " (" + heading + ")"

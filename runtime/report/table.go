@@ -24,6 +24,10 @@ func WriteTable(w io.Writer, r *Report) error {
 }
 
 func writeTarget(w *bufio.Writer, t *Target) {
+	if isInterleaving(t) {
+		writeInterleavingTable(w, t)
+		return
+	}
 	if t.Bench != nil {
 		writeBenchmark(w, t)
 		return
