@@ -132,3 +132,19 @@ func TestPortfolioExamples(t *testing.T) {
 	}
 	_ = os.Remove(path)
 }
+
+// simulate --scenario portfolio writes a store that portfolio reviews.
+func TestSimulatePortfolio(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run("simulate", "--scenario", "portfolio", "--out", dir, "--replicates", "20")
+	if code != 0 || !strings.Contains(out, "over 20 replicates") || !strings.Contains(out, "true sum of the shipped lifts") {
+		t.Fatalf("simulate: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run("portfolio", "--store", filepath.Join(dir, "portfolio.duckdb"), "--replicates", "200")
+	if code != 0 || !strings.Contains(out, "holdout portfolio_holdout (relative)") {
+		t.Errorf("portfolio: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := run("simulate", "--scenario", "portfolio", "--out", dir, "--replicates", "0"); code == 0 || !strings.Contains(errs, "exists") {
+		t.Errorf("second simulate into the same folder: exit %d, %s", code, errs)
+	}
+}

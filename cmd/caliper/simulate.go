@@ -14,6 +14,7 @@ func simulateCmd(_ *bool) *cobra.Command {
 	var units, days int
 	var seed uint64
 	var pretrend float64
+	var replicates int
 	var long strings.Builder
 	long.WriteString("Write synthetic exposures and events with a planted, documented effect, in the\n" +
 		"homefeed example's schema, plus a spec (" + simulate.SpecFile + ") that analyses them:\n" +
@@ -23,9 +24,10 @@ func simulateCmd(_ *bool) *cobra.Command {
 	}
 	fmt.Fprintf(&long, "  %-10s %s\n", simulate.ScenarioInterleaving, simulate.DefaultInterleaving(1, 1).Planted())
 	fmt.Fprintf(&long, "  %-10s %s\n", simulate.ScenarioOffPolicy, simulate.DefaultOffPolicy(1, 1).Planted())
+	fmt.Fprintf(&long, "  %-10s %s (a results store, portfolio.duckdb; --replicates N reports the winner's curse over N replicates)\n", simulate.ScenarioPortfolio, simulate.DefaultPortfolio(1).Planted())
 	fmt.Fprintf(&long, "  %-10s %s; --pretrend X plants a violation of parallel trends\n", simulate.ScenarioRollout, simulate.DefaultRollout(40, 1).Planted())
 	cmd := &cobra.Command{
-		Use:   "simulate --scenario aa|ab|factorial|cluster|decay|interleaving|offpolicy|rollout --out DIR",
+		Use:   "simulate --scenario aa|ab|factorial|cluster|decay|interleaving|offpolicy|rollout|portfolio --out DIR",
 		Short: "write synthetic experiment data with a planted effect",
 		Long:  long.String(),
 		Args:  cobra.NoArgs,
@@ -38,6 +40,9 @@ func simulateCmd(_ *bool) *cobra.Command {
 			}
 			if scenario == string(simulate.ScenarioOffPolicy) {
 				return simulateOffPolicy(cmd, out, format, units, seed)
+			}
+			if scenario == string(simulate.ScenarioPortfolio) {
+				return simulatePortfolio(cmd, out, seed, replicates)
 			}
 			s, err := simulate.ParseScenario(scenario)
 			if err != nil {
@@ -60,12 +65,13 @@ func simulateCmd(_ *bool) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&scenario, "scenario", "ab", "aa, ab, factorial, cluster, decay, interleaving, offpolicy or rollout")
+	cmd.Flags().StringVar(&scenario, "scenario", "ab", "aa, ab, factorial, cluster, decay, interleaving, offpolicy, rollout or portfolio")
 	cmd.Flags().IntVar(&units, "units", 10000, "units (users) in the scenario's experiment")
 	cmd.Flags().IntVar(&days, "days", 14, "days of events; first exposures spread over the first half")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
 	cmd.Flags().StringVar(&out, "out", "", "folder to write into (created if missing)")
 	cmd.Flags().StringVar(&format, "format", "csv", "data format: csv or parquet")
+	cmd.Flags().IntVar(&replicates, "replicates", 200, "portfolio: replicates over which the winner's-curse bias is reported (0: none)")
 	cmd.Flags().Float64Var(&pretrend, "pretrend", 0, "rollout: a violation of parallel trends, added to adopting markets' save rate per week (e.g. 0.002)")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
