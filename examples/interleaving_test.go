@@ -12,6 +12,7 @@ import (
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/result"
+	"github.com/caliper-dev/caliper/runtime/simulate"
 )
 
 // rShare is one test's share, interval and p-value in expected_run.json.
@@ -29,6 +30,7 @@ type rCredit struct {
 // (testdata/interleaving/run.R, from the raw rows: per-session credit
 // sums, the delta method over users by hand, binom.test, t.test) to 1e-6:
 // the compiled query's sufficient statistics and the statistics on them.
+// The planted preference lies inside the intervals.
 func TestInterleavingExampleAgainstR(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join("..", "testdata", "interleaving", "expected_run.json"))
 	if err != nil {
@@ -104,6 +106,18 @@ func TestInterleavingExampleAgainstR(t *testing.T) {
 			t.Errorf("%s: first positions %d/%d, R %d/%d", tg.Name, f.Baseline, f.Treatment, fp.Baseline, fp.Treatment)
 		}
 		close(tg.Name+" first-position p", *f.PValue, fp.P)
+	}
+	// The simulator's planted click share (Monte Carlo over 50,000
+	// sessions) lies inside both tests' intervals.
+	planted := simulate.DefaultInterleaving(500, 18).PlantedValues(50000).ClickShare
+	for _, tg := range rep.Targets {
+		if x := tg.Interleaving; x != nil {
+			for _, r := range x.Results {
+				if r.Credit == "clicks" && !(float64(r.Share.CILower) <= planted && planted <= float64(r.Share.CIUpper)) {
+					t.Errorf("%s: the planted click share %.4f is outside [%.4f, %.4f]", tg.Name, planted, float64(r.Share.CILower), float64(r.Share.CIUpper))
+				}
+			}
+		}
 	}
 	if checked != 4 {
 		t.Errorf("checked %d credit results, want 4 (two interleavings, two credits)", checked)
