@@ -3,12 +3,17 @@ package examples
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/caliper-dev/caliper/internal/pgtest"
 	"github.com/caliper-dev/caliper/lang"
+	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/result"
@@ -122,4 +127,79 @@ func TestInterleavingExampleAgainstR(t *testing.T) {
 	if checked != 4 {
 		t.Errorf("checked %d credit results, want 4 (two interleavings, two credits)", checked)
 	}
+}
+
+// interleavingTables loads the interleaving example's data into DuckDB as
+// tables of schema analytics, and returns the example's spec with its
+// sources read from those tables.
+func interleavingTables(t *testing.T) (*engine.DuckDB, *model.Package) {
+	t.Helper()
+	duck, err := engine.OpenDuckDB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { duck.Close() })
+	duckExec(t, duck, "CREATE SCHEMA analytics")
+	for _, name := range []string{"interleaved", "ab_exposures", "ab_events"} {
+		duckExec(t, duck, fmt.Sprintf("CREATE TABLE analytics.%s AS SELECT * FROM read_csv('interleaving/data/%s.csv')", name, name))
+	}
+	src, err := os.ReadFile(filepath.Join("interleaving", "ranker.cal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = regexp.MustCompile(`from csv\("data/(\w+)\.csv"\)`).ReplaceAll(src, []byte(`from table("analytics.$1")`))
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ranker.cal"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := lang.Load(dir)
+	if res.Diags.HasErrors() {
+		t.Fatal(res.Diags.Err())
+	}
+	return duck, res.Package
+}
+
+// The interleavings' SQL gives the same results with the dialects'
+// fallbacks (plain sums, booleans cast through INTEGER, aliased
+// subqueries) as with DuckDB's own spellings, and as from the files.
+func TestInterleavingFallbacksOnDuckDB(t *testing.T) {
+	duck, pkg := interleavingTables(t)
+	want := runReport(t, duck, pkg)
+	compareReports(t, "interleaving", want, runReport(t, withDialect{duck, fallbacks()}, pkg), 1e-9)
+	files := lang.Load("interleaving")
+	compareReports(t, "interleaving files", want, runReport(t, duck, files.Package), 1e-9)
+}
+
+// The interleavings give DuckDB's results on PostgreSQL, to 1e-9: the
+// compiled PostgreSQL query run on a throwaway server.
+func TestInterleavingPostgresMatchesDuckDB(t *testing.T) {
+	url := pgtest.Start(t)
+	ctx := context.Background()
+	pg, err := engine.OpenPostgres(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	duck, pkg := interleavingTables(t)
+	if err := pg.Exec(ctx, "CREATE SCHEMA analytics"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"interleaved", "ab_exposures", "ab_events"} {
+		table := "analytics." + name
+		if err := pg.Exec(ctx, fmt.Sprintf("CREATE TABLE %s (%s)", table, strings.Join(pgColumns(t, duck, table), ", "))); err != nil {
+			t.Fatal(err)
+		}
+		copyTable(t, duck, pg, table, filepath.Join("interleaving", "data", name+".csv"), table)
+	}
+	want, got := runReport(t, duck, pkg), runReport(t, pg, pkg)
+	n := 0
+	for _, tg := range got.Targets {
+		if tg.Interleaving != nil {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("%d interleavings ran on PostgreSQL, want 2", n)
+	}
+	compareReports(t, "interleaving", want, got, 1e-9)
 }
