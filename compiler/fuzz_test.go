@@ -60,7 +60,7 @@ var (
 
 // FuzzCompile: any spec that checks compiles for every dialect without a
 // panic, and the DuckDB queries (main, split, timeline, benchmarks) are
-// valid SQL: EXPLAIN accepts them on empty tables of the sources' declared
+// valid SQL (interleavings' too): EXPLAIN accepts them on empty tables of the sources' declared
 // columns (the readers replaced, so no data is read).
 func FuzzCompile(f *testing.F) {
 	for _, s := range compileSeeds(f) {
@@ -82,6 +82,9 @@ func FuzzCompile(f *testing.F) {
 			}
 			for _, b := range pkg.BenchmarkTargets {
 				_, _ = compiler.CompileBenchmark(b, d)
+			}
+			for _, il := range pkg.InterleavingTargets {
+				_, _ = compiler.CompileInterleaving(il, d)
 			}
 		}
 		fuzzOnce.Do(func() { fuzzEng, fuzzErr = engine.OpenDuckDB("") })
@@ -117,6 +120,13 @@ func FuzzCompile(f *testing.F) {
 				t.Fatalf("benchmark %s checks but does not compile for DuckDB: %v", b.Name, err)
 			}
 			explain("benchmark "+b.Name, plan.SQL)
+		}
+		for _, il := range pkg.InterleavingTargets {
+			plan, err := compiler.CompileInterleaving(il, dialect.DuckDB)
+			if err != nil {
+				t.Fatalf("interleaving %s checks but does not compile for DuckDB: %v", il.Name, err)
+			}
+			explain("interleaving "+il.Name, plan.SQL)
 		}
 	})
 }
