@@ -97,7 +97,7 @@ func (b *builder) describe() {
 		}
 		p.SplitColumns = split
 	}
-	if p.TimelineSQL != "" && model.ExposureAge(e.Timeline) {
+	if p.TimelineSQL != "" && e.Timeline.ExposureAge() {
 		tl := Columns{cols[0], num(ColAge, "exposure age (periods since the unit's first exposure)"),
 			num(ColLaterAge, "the later age of the pair: the row's units are those covering it"), cols[1], cols[2]}
 		for _, mc := range p.Metrics {

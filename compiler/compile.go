@@ -130,9 +130,9 @@ func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
 		p.SplitSQL = b.splitSQL()
 	}
 	switch {
-	case model.ExposureAge(e.Timeline):
+	case e.Timeline.ExposureAge():
 		p.TimelineSQL = b.exposureAgeSQL()
-	case e.Timeline != "":
+	case e.Timeline != model.NoTimeline:
 		p.TimelineSQL = b.timelineSQL()
 	}
 	if b.hasCoverage() {

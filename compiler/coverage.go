@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/caliper-dev/caliper/dialect"
+	"github.com/caliper-dev/caliper/lang/model"
 )
 
 // Coverage result columns (Plan.CoverageSQL).
@@ -69,7 +70,7 @@ func (b *builder) hasCoverage() bool {
 // completeOnly reports whether units whose window is not wholly observed
 // are left out (`window_policy complete`).
 func (b *builder) completeOnly() bool {
-	return b.e.WindowPolicy == "complete" && b.hasCoverage()
+	return b.e.WindowPolicy == model.WindowComplete && b.hasCoverage()
 }
 
 // coverageSQL counts the units whose analysis window ends after the last

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/lang/types"
 )
@@ -57,7 +58,7 @@ func ExposureAgeMoments(m *model.Metric) bool {
 func (b *builder) exposureAgeSQL() string {
 	e := b.e
 	d := b.d
-	step := model.TimelineStep(e.Timeline)
+	step := e.Timeline.Step()
 	ctes := append(b.sourceCTEs(), b.firstExposures())
 	t0 := "u." + b.ident("t0")
 	ctes = append(ctes, b.sqlf("\"units\" AS (\n  SELECT \"unit\", min(\"variant\") AS \"variant\", min(\"first_ts\") AS \"t0\"\n  FROM \"first_exposures\"\n  GROUP BY 1\n  HAVING count(*) = 1\n)"))
@@ -126,7 +127,7 @@ func (b *builder) exposureAgeSQL() string {
 		}
 	}
 	ctes = append(ctes, b.sqlf("\"age_values\" AS (\n  SELECT \"unit\", \"variant\", \"age\",\n%s\n  FROM \"age_per_unit\"\n)", strings.Join(vals, ",\n")))
-	return fmt.Sprintf("-- caliper: experiment %s timeline by %s\n", e.Name, e.Timeline) +
+	return fmt.Sprintf("-- caliper: experiment %s timeline by %s\n", dialect.CommentText(e.Name), e.Timeline) +
 		b.sqlf("WITH\n%s\nSELECT a.\"variant\", a.\"age\", l.\"age\" AS \"later_age\", count(*) AS \"units\",\n  %s,\n  (SELECT count(*) FROM (SELECT \"unit\" FROM \"first_exposures\" GROUP BY 1 HAVING count(*) > 1) x) AS \"excluded_multiple_variants\"\nFROM \"age_values\" a\nJOIN \"age_values\" l ON l.\"unit\" = a.\"unit\" AND l.\"age\" >= a.\"age\"\nGROUP BY a.\"variant\", a.\"age\", l.\"age\"\nORDER BY a.\"age\", l.\"age\", a.\"variant\"",
 			strings.Join(ctes, ",\n"), strings.Join(sums, ",\n  "))
 }

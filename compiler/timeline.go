@@ -55,10 +55,7 @@ func TimelineMetric(m *model.Metric) bool {
 // cut at each period's end, and all periods come from one scan per source.
 func (b *builder) timelineSQL() string {
 	e := b.e
-	step := int64(86400)
-	if e.Timeline == "week" {
-		step = 7 * 86400
-	}
+	step := e.Timeline.Step()
 	ctes := append(b.sourceCTEs(), b.firstExposures(), b.periods(step), b.unitPeriods(),
 		b.sqlf("\"units\" AS (\n  SELECT \"unit\", \"variant\", min(\"t0\") AS \"t0\" FROM \"unit_periods\" WHERE \"variants\" = 1 GROUP BY 1, 2\n)"))
 	// Per source: each unit's aggregates per period of the row.
@@ -76,7 +73,7 @@ func (b *builder) timelineSQL() string {
 		strings.Join(cols, ",\n"), strings.Join(joins, "\n")))
 	vals, sums := b.timelineValues()
 	ctes = append(ctes, b.sqlf("\"tl_values\" AS (\n  SELECT \"variant\", \"period\",\n%s\n  FROM \"tl_per_unit\"\n)", strings.Join(vals, ",\n")))
-	return fmt.Sprintf("-- caliper: experiment %s timeline by %s\n", dialect.CommentText(e.Name), dialect.CommentText(e.Timeline)) +
+	return fmt.Sprintf("-- caliper: experiment %s timeline by %s\n", dialect.CommentText(e.Name), e.Timeline) +
 		b.sqlf("WITH\n%s\nSELECT v.\"variant\", v.\"period\", %s(p.\"period_start\") AS \"period_start\", %s(p.\"period_end\") AS \"period_end\", count(*) AS \"units\",\n  %s,\n  (SELECT count(DISTINCT \"unit\") FROM \"unit_periods\" x WHERE x.\"variants\" > 1 AND x.\"period\" = v.\"period\") AS \"excluded_multiple_variants\"\nFROM \"tl_values\" v JOIN \"periods\" p USING (\"period\")\nGROUP BY v.\"variant\", v.\"period\"\nORDER BY v.\"period\", v.\"variant\"",
 			strings.Join(ctes, ",\n"), b.d.AnyValue, b.d.AnyValue, strings.Join(sums, ",\n  "))
 }

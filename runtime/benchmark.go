@@ -53,7 +53,7 @@ func queryValues(tab *engine.Table) ([]rank.QueryValue, error) {
 func AnalyzeBenchmark(p *compiler.BenchmarkPlan, values []rank.QueryValue, perQuery bool) *result.Target {
 	b := p.Benchmark
 	t := &result.Target{Kind: "benchmark", Name: b.Name, Title: b.Title, Owner: b.Owner, Alpha: result.Num(b.Alpha),
-		Bench: &result.Bench{Baseline: b.Baseline, Test: b.Test, Scores: []*result.Score{}, Results: []*result.BenchResult{}}}
+		Bench: &result.Bench{Baseline: b.Baseline, Test: b.Test.String(), Scores: []*result.Score{}, Results: []*result.BenchResult{}}}
 	models := map[string]bool{}
 	for _, m := range rank.Means(values) {
 		models[m.Model] = true
@@ -78,7 +78,7 @@ func AnalyzeBenchmark(p *compiler.BenchmarkPlan, values []rank.QueryValue, perQu
 		}
 	}
 	sort.Strings(names)
-	method, _ := stats.ParsePairedMethod(b.Test)
+	method := pairedMethods[b.Test]
 	for _, model := range names {
 		for _, metric := range b.Metrics {
 			t.Bench.Results = append(t.Bench.Results, pairedResult(values, metric.String(), b.Baseline, model, method, b.Alpha))

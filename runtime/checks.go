@@ -3,12 +3,10 @@ package runtime
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/dialect"
-	"github.com/caliper-dev/caliper/lang/ast"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/lang/source"
@@ -161,11 +159,11 @@ func CheckExposures(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 		}
 	}
 	if _, ok := units[e.Control]; !ok {
-		missing(fieldSpan(e, "control", ""), "control", e.Control)
+		missing(e.Spans.Control, "control", e.Control)
 	}
 	for _, tr := range e.Treatments {
 		if _, ok := units[tr]; !ok {
-			missing(fieldSpan(e, "treatments", tr), "treatment", tr)
+			missing(e.TreatmentSpan(tr), "treatment", tr)
 		}
 	}
 	if diags.HasErrors() {
@@ -180,7 +178,7 @@ func CheckExposures(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 		}
 	}
 	if len(treatments) == 0 {
-		diags.Errorf(diag.EDataVariant, fieldSpan(e, "control", ""), "experiment `%s`: the exposures have only the control %q: there is no treatment to compare", e.Name, e.Control).
+		diags.Errorf(diag.EDataVariant, e.Spans.Control, "experiment `%s`: the exposures have only the control %q: there is no treatment to compare", e.Name, e.Control).
 			Hint("check the exposures' filter and data; the exposures have %s%s", list, blanks(out))
 	}
 	return out, diags
@@ -215,7 +213,7 @@ func variantList(vs []string, units map[string]int64) string {
 // most frequent values of the columns it reads.
 func emptyFilter(ctx context.Context, eng engine.Engine, d *dialect.Dialect, e *model.Experiment, rel string) diag.List {
 	var diags diag.List
-	span, names := filterSpan(e)
+	span, names := e.Spans.Filter, e.Spans.FilterColumns
 	dg := diags.Errorf(diag.EDataEmpty, span, "experiment `%s`: no exposure row matches the filter", e.Name)
 	var hints []string
 	for _, name := range names {
@@ -253,51 +251,5 @@ func emptyFilter(ctx context.Context, eng engine.Engine, d *dialect.Dialect, e *
 	return diags
 }
 
-// field returns an experiment declaration's field.
-func declField(e *model.Experiment, key string) *ast.Field {
-	if e.Decl == nil {
-		return nil
-	}
-	for _, f := range e.Decl.Fields {
-		if f.Key != nil && f.Key.Name == key {
-			return f
-		}
-	}
-	return nil
-}
-
-// fieldSpan is the span of a field's value (of the list item equal to
-// item, when given), or the experiment's.
-func fieldSpan(e *model.Experiment, key, item string) source.Span {
-	f := declField(e, key)
-	if f == nil || f.Value == nil {
-		return e.Span
-	}
-	if l, ok := f.Value.(*ast.StringList); ok && item != "" {
-		for _, it := range l.Items {
-			if it.Value == item {
-				return it.Sp
-			}
-		}
-	}
-	return f.Value.Span()
-}
-
 // exposuresSpan is the span of the `exposures` field's value.
-func exposuresSpan(e *model.Experiment) source.Span { return fieldSpan(e, "exposures", "") }
-
-// filterSpan is the span of the exposures' `where` expression and the
-// plain column names it reads.
-func filterSpan(e *model.Experiment) (source.Span, []string) {
-	f := declField(e, "exposures")
-	if f == nil {
-		return e.Span, nil
-	}
-	x, ok := f.Value.(*ast.Exposures)
-	if !ok || x.Where == nil {
-		return f.Value.Span(), nil
-	}
-	names := ast.PlainNames(x.Where)
-	sort.Strings(names)
-	return x.Where.Span(), names
-}
+func exposuresSpan(e *model.Experiment) source.Span { return e.Spans.Exposures }

@@ -66,7 +66,7 @@ func runCoverage(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *re
 	if rr.err != nil {
 		return rr.err
 	}
-	c := &result.Coverage{Policy: p.Experiment.WindowPolicy, Units: int64(units), IncompleteUnits: int64(incomplete)}
+	c := &result.Coverage{Policy: p.Experiment.WindowPolicy.String(), Units: int64(units), IncompleteUnits: int64(incomplete)}
 	if units > 0 {
 		c.Share = result.Num(incomplete / units)
 	}
@@ -411,9 +411,7 @@ func compare(e *model.Experiment, rs *results, mc *compiler.MetricColumns, c, tr
 	if e.Sequential && cmp.Estimable() {
 		cmp = stats.Sequential(cmp, ca.Units+ta.Units, e.Alpha, e.SequentialTuning)
 	}
-	if m, ok := stats.ParseRelativeMethod(e.RelativeCI); ok {
-		cmp = cmp.WithRelative(m)
-	}
+	cmp = cmp.WithRelative(relativeMethods[e.RelativeCI])
 	res.Method = cmp.Method
 	res.Control, res.Treatment = reportArm(ca), reportArm(ta)
 	if !cmp.Estimable() {
@@ -541,11 +539,8 @@ func effect(e stats.Effect) *result.Effect {
 // Guardrails and segment rows are not corrected. Significance follows the
 // adjusted p-value.
 func correct(e *model.Experiment, t *result.Target) {
-	t.Correction = e.Correction
-	method, ok := stats.ParseCorrection(e.Correction)
-	if !ok {
-		return
-	}
+	t.Correction = e.Correction.String()
+	method := correctionMethods[e.Correction]
 	for _, role := range []model.Role{model.Primary, model.Secondary} {
 		var fam []*result.Result
 		for _, r := range t.Results {

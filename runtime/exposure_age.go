@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/lang/model"
@@ -55,7 +54,7 @@ func analyzeExposureAge(p *compiler.Plan, tab *engine.Table, t *result.Target) e
 		}
 		return &armStats{variant: v}
 	}
-	unit := strings.TrimPrefix(e.Timeline, "exposure_")
+	unit := e.Timeline.Unit()
 	plain := *e
 	plain.Cuped, plain.Sequential = 0, false
 	for _, mc := range p.Metrics {

@@ -130,9 +130,9 @@ func emptyArms(e *model.Experiment, t *result.Target) diag.List {
 		if t.Units[v] > 0 {
 			continue
 		}
-		role, span := "treatment", fieldSpan(e, "treatments", v)
+		role, span := "treatment", e.TreatmentSpan(v)
 		if v == e.Control {
-			role, span = "control", fieldSpan(e, "control", "")
+			role, span = "control", e.Spans.Control
 		}
 		diags.Errorf(diag.EDataVariant, span, "experiment `%s`: the %s %q has no units left to analyse", e.Name, role, v).
 			Hint("excluded: %s", excludedList(t.Excluded))
@@ -159,12 +159,12 @@ func excludedList(ex map[string]int64) string {
 func coverageWarning(e *model.Experiment, t *result.Target) diag.List {
 	var diags diag.List
 	c := t.Coverage
-	if c == nil || c.IncompleteUnits == 0 || e.WindowPolicy == "complete" {
+	if c == nil || c.IncompleteUnits == 0 || e.WindowPolicy == model.WindowComplete {
 		return diags
 	}
-	span, what := fieldSpan(e, "window", ""), "window"
+	span, what := e.Spans.Window, "window"
 	if e.Window == 0 {
-		span, what = fieldSpan(e, "end", ""), "end"
+		span, what = e.Spans.End, "end"
 	}
 	diags.Warnf(diag.WWindowPastData, span, "experiment `%s`: the %s runs past the data for %d of %d units (%.1f%%); the data end at %s",
 		e.Name, what, c.IncompleteUnits, c.Units, 100*float64(c.Share), c.DataEnd).

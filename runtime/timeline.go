@@ -26,14 +26,14 @@ func runTimeline(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *re
 	if ki := tab.Index(compiler.ColPeriod); ki >= 0 {
 		for _, row := range tab.Rows {
 			if k, ok := row[ki].(int64); ok && k >= compiler.MaxTimelinePeriods {
-				return &LimitError{Span: timelineSpan(p.Experiment), Msg: fmt.Sprintf(
+				return &LimitError{Span: p.Experiment.Spans.Timeline, Msg: fmt.Sprintf(
 					"experiment %s: the timeline spans more than %d %s periods, from the first exposure to the last time in the data (limit: timeline periods, %d)",
 					p.Experiment.Name, compiler.MaxTimelinePeriods, p.Experiment.Timeline, compiler.MaxTimelinePeriods),
 					Hint: "a far-off date in the data (a sentinel such as 2999-12-31) stretches the timeline: filter it out, set the experiment's `end`, or use `timeline week`"}
 			}
 		}
 	}
-	if model.ExposureAge(p.Experiment.Timeline) {
+	if p.Experiment.Timeline.ExposureAge() {
 		return analyzeExposureAge(p, tab, t)
 	}
 	return analyzeTimeline(p, tab, t)
@@ -46,19 +46,6 @@ type LimitError struct {
 }
 
 func (e *LimitError) Error() string { return e.Msg }
-
-// timelineSpan is the position of an experiment's timeline field (or of
-// its name).
-func timelineSpan(e *model.Experiment) source.Span {
-	if e.Decl != nil {
-		for _, f := range e.Decl.Fields {
-			if f.Key.Name == "timeline" {
-				return f.Sp
-			}
-		}
-	}
-	return e.Span
-}
 
 // prefixed returns a metric's column names with a timeline prefix.
 func prefixed(mc *compiler.MetricColumns, pre string) *compiler.MetricColumns {

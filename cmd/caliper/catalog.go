@@ -36,7 +36,7 @@ self-contained page) or json.`,
 			if err != nil {
 				return err
 			}
-			return write(catalog.Build(res.Package))
+			return write(catalog.Build(res.Package, res.ASTs))
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown, html or json")

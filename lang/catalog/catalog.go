@@ -78,9 +78,21 @@ func (m Metric) Label() string {
 	return m.Name
 }
 
-// Build makes the catalogue of a checked package.
-func Build(pkg *model.Package) *Catalog {
+// Build makes the catalogue of a checked package; files are its syntax,
+// whose metric declarations give each definition's canonical text.
+func Build(pkg *model.Package, files []*ast.File) *Catalog {
 	c := &Catalog{Dir: pkg.Dir, Metrics: []Metric{}}
+	decls := map[string]*ast.Decl{}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			if d.Kind != ast.KindMetric || d.Name == nil {
+				continue
+			}
+			if _, dup := decls[d.Name.Name]; !dup {
+				decls[d.Name.Name] = d
+			}
+		}
+	}
 	byName := map[string]int{}
 	for _, m := range pkg.Metrics {
 		e := Metric{Name: m.Name, Title: m.Title, Owner: m.Owner, Description: m.Description,
@@ -93,8 +105,8 @@ func Build(pkg *model.Package) *Catalog {
 		if m.Cap != nil {
 			e.Cap = strconv.FormatFloat(*m.Cap, 'g', -1, 64)
 		}
-		if m.Decl != nil {
-			for _, f := range m.Decl.Fields {
+		if d := decls[m.Name]; d != nil {
+			for _, f := range d.Fields {
 				switch f.Key.Name {
 				case "value":
 					e.Definition = format.Value("value", f.Value)
@@ -133,7 +145,7 @@ func Build(pkg *model.Package) *Catalog {
 	c.Benchmarks = []Benchmark{}
 	for _, b := range pkg.Benchmarks {
 		e := Benchmark{Name: b.Name, Title: b.Title, Owner: b.Owner, Description: b.Description,
-			Baseline: b.Baseline, Metrics: []string{}, Test: b.Test, File: b.Span.File, Line: b.Span.Start.Line}
+			Baseline: b.Baseline, Metrics: []string{}, Test: b.Test.String(), File: b.Span.File, Line: b.Span.Start.Line}
 		if b.Judgments != nil {
 			e.Judgments = b.Judgments.Name
 		}

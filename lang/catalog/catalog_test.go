@@ -57,7 +57,7 @@ func build(t *testing.T) *Catalog {
 	if res.Diags.HasErrors() {
 		t.Fatal(res.Diags.Err())
 	}
-	return Build(res.Package)
+	return Build(res.Package, res.ASTs)
 }
 
 func TestBuild(t *testing.T) {

@@ -10,17 +10,12 @@ import (
 	"github.com/caliper-dev/caliper/stdlib"
 )
 
-// The words of a benchmark's word fields, from the field table.
-var (
-	// pairedTests are the allowed `test` values of a benchmark.
-	pairedTests = ast.Words(ast.KindBenchmark, "test")
-	// missingQueries are the `missing_queries` policies.
-	missingQueries = ast.Words(ast.KindBenchmark, "missing_queries")
-)
+// missingQueries are the `missing_queries` policies, from the field table.
+var missingQueries = ast.Words(ast.KindBenchmark, "missing_queries")
 
 // benchmark checks a benchmark declaration.
 func (c *checker) benchmark(d *ast.Decl) *model.Benchmark {
-	b := &model.Benchmark{Name: d.Name.Name, Span: d.Name.Sp, Decl: d, Alpha: 0.05, Test: "paired_t",
+	b := &model.Benchmark{Name: d.Name.Name, Span: d.Name.Sp, Alpha: 0.05,
 		Title: stringField(d, "title"), Owner: stringField(d, "owner"), Description: stringField(d, "description")}
 	src := func(key string) *model.Source {
 		f := field(d, key)
@@ -83,10 +78,10 @@ func (c *checker) benchmark(d *ast.Decl) *model.Benchmark {
 	}
 	if f := field(d, "test"); f != nil {
 		id := f.Value.(*ast.Ident)
-		if contains(pairedTests, id.Name) {
-			b.Test = id.Name
+		if v, ok := model.ParsePairedTest(id.Name); ok {
+			b.Test = v
 		} else {
-			c.badWord(id, "paired test", pairedTests)
+			c.badWord(id, "paired test", model.PairedTestWords)
 		}
 	}
 	if f := field(d, "missing_queries"); f != nil {

@@ -37,6 +37,9 @@ type checker struct {
 	diags diag.List
 	decls map[string]*ast.Decl // by name, all kinds
 	file  map[*ast.Decl]string // file of each decl
+	// declOf is each checked metric's and experiment's declaration (the
+	// model keeps spans, not syntax).
+	declOf map[any]*ast.Decl
 
 	sources  map[string]*model.Source
 	metrics  map[string]*model.Metric
@@ -49,7 +52,7 @@ type checker struct {
 // Check checks the files of one spec folder.
 func Check(dir string, files []*ast.File, opt Options) (*model.Package, diag.List) {
 	c := &checker{
-		dir: dir, decls: map[string]*ast.Decl{}, file: map[*ast.Decl]string{},
+		dir: dir, decls: map[string]*ast.Decl{}, file: map[*ast.Decl]string{}, declOf: map[any]*ast.Decl{},
 		sources: map[string]*model.Source{}, metrics: map[string]*model.Metric{},
 		checking: map[string]bool{}, used: map[string]bool{},
 		pkg:   &model.Package{Dir: dir},
@@ -343,7 +346,7 @@ func (c *checker) lint() {
 	described := map[*model.Metric]bool{}
 	directed := map[*model.Metric]bool{}
 	for _, e := range c.pkg.Experiments {
-		if e.Decl != nil && field(e.Decl, "window") == nil {
+		if d := c.declOf[e]; d != nil && field(d, "window") == nil {
 			c.diags.Warnf(diag.WNoWindow, e.Span, "experiment `%s` has no window", e.Name).
 				Hint("without one, each unit counts from its first exposure to the end of the data; add a per-unit window such as `window 7d`")
 		}
@@ -355,7 +358,7 @@ func (c *checker) lint() {
 				c.diags.Warnf(diag.WNoDescription, m.Span, "metric `%s` is the primary metric of experiment `%s` but has no description", m.Name, e.Name).
 					Also(u.Span, "primary metric of `%s`", e.Name).
 					Hint(`a primary metric decides launches: say what it measures, description "..."`)
-			case u.Role == model.Guardrail && m.Decl != nil && field(m.Decl, "direction") == nil && !directed[m]:
+			case u.Role == model.Guardrail && c.declOf[m] != nil && field(c.declOf[m], "direction") == nil && !directed[m]:
 				directed[m] = true
 				c.diags.Warnf(diag.WNoDirection, m.Span, "metric `%s` is a guardrail of experiment `%s` but does not declare its direction", m.Name, e.Name).
 					Also(u.Span, "guardrail of `%s`", e.Name).

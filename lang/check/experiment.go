@@ -1,6 +1,7 @@
 package check
 
 import (
+	"sort"
 	"time"
 
 	"github.com/caliper-dev/caliper/lang/ast"
@@ -15,23 +16,13 @@ import (
 // bring it.
 var notYet = map[string]string{}
 
-// The words of word fields, from the field table.
-var (
-	// corrections are the allowed `correction` values.
-	corrections = ast.Words(ast.KindExperiment, "correction")
-	// windowPolicies say which units a window admits (`window_policy`).
-	windowPolicies = ast.Words(ast.KindExperiment, "window_policy")
-	// relativeCIs are the ways to build a relative interval (`relative_ci`).
-	relativeCIs = ast.Words(ast.KindExperiment, "relative_ci")
-	// attributions are the ways to attribute a factorial effect.
-	attributions = ast.Words(ast.KindExperiment, "attribution")
-)
-
 // experiment checks an experiment declaration.
 func (c *checker) experiment(d *ast.Decl) *model.Experiment {
-	e := &model.Experiment{Name: d.Name.Name, Span: d.Name.Sp, Decl: d, Alpha: 0.05,
+	e := &model.Experiment{Name: d.Name.Name, Span: d.Name.Sp, Alpha: 0.05,
 		Title: stringField(d, "title"), Owner: stringField(d, "owner"),
 		Hypothesis: stringField(d, "hypothesis"), Description: stringField(d, "description")}
+	e.Spans = experimentSpans(d)
+	c.declOf[e] = d
 	for _, f := range d.Fields {
 		if what, ok := notYet[f.Key.Name]; ok {
 			c.diags.Errorf(diag.ENotSupported, f.Key.Sp, "`%s` (%s) is not supported yet", f.Key.Name, what).
@@ -80,37 +71,35 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 			e.Alpha = n.Value
 		}
 	}
-	e.Correction = "holm"
 	if f := field(d, "correction"); f != nil {
 		id := f.Value.(*ast.Ident)
-		if contains(corrections, id.Name) {
-			e.Correction = id.Name
+		if v, ok := model.ParseCorrection(id.Name); ok {
+			e.Correction = v
 		} else {
-			c.badWord(id, "correction", corrections)
+			c.badWord(id, "correction", model.CorrectionWords)
 		}
 	}
-	e.WindowPolicy = "partial"
 	if f := field(d, "window_policy"); f != nil {
 		id := f.Value.(*ast.Ident)
+		v, ok := model.ParseWindowPolicy(id.Name)
 		switch {
-		case !contains(windowPolicies, id.Name):
-			c.badWord(id, "window_policy", windowPolicies)
-		case id.Name == "complete" && e.Window == 0:
+		case !ok:
+			c.badWord(id, "window_policy", model.WindowPolicyWords)
+		case v == model.WindowComplete && e.Window == 0:
 			c.diags.Errorf(diag.EBadValue, id.Sp, "`window_policy complete` needs a `window`: without one, every unit's window runs to the end of the data").
 				Hint("add a window such as `window 7d`, or remove `window_policy`")
-		case id.Name == "complete" && (e.Exposures == nil || e.Exposures.Time == nil):
+		case v == model.WindowComplete && (e.Exposures == nil || e.Exposures.Time == nil):
 			c.diags.Errorf(diag.ENoTime, id.Sp, "`window_policy complete` needs a `time` column on the exposures")
 		default:
-			e.WindowPolicy = id.Name
+			e.WindowPolicy = v
 		}
 	}
-	e.RelativeCI = "fieller"
 	if f := field(d, "relative_ci"); f != nil {
 		id := f.Value.(*ast.Ident)
-		if contains(relativeCIs, id.Name) {
-			e.RelativeCI = id.Name
+		if v, ok := model.ParseRelativeCI(id.Name); ok {
+			e.RelativeCI = v
 		} else {
-			c.badWord(id, "relative_ci", relativeCIs)
+			c.badWord(id, "relative_ci", model.RelativeCIWords)
 		}
 	}
 	if f := field(d, "sequential"); f != nil {
@@ -156,6 +145,42 @@ func (c *checker) experiment(d *ast.Decl) *model.Experiment {
 	return e
 }
 
+// experimentSpans locates the fields diagnostics point at after checking
+// (each at the experiment's name when absent).
+func experimentSpans(d *ast.Decl) model.ExperimentSpans {
+	at := d.Name.Sp
+	sp := model.ExperimentSpans{Control: at, Treatments: at, Exposures: at, Window: at, End: at, Filter: at, Timeline: at}
+	value := func(key string, to *source.Span) {
+		if f := field(d, key); f != nil && f.Value != nil {
+			*to = f.Value.Span()
+		}
+	}
+	value("control", &sp.Control)
+	value("treatments", &sp.Treatments)
+	value("exposures", &sp.Exposures)
+	value("window", &sp.Window)
+	value("end", &sp.End)
+	sp.Filter = sp.Exposures
+	if f := field(d, "treatments"); f != nil {
+		if l, ok := f.Value.(*ast.StringList); ok {
+			for _, it := range l.Items {
+				sp.TreatmentItems = append(sp.TreatmentItems, it.Sp)
+			}
+		}
+	}
+	if f := field(d, "exposures"); f != nil {
+		if x, ok := f.Value.(*ast.Exposures); ok && x.Where != nil {
+			sp.Filter = x.Where.Span()
+			sp.FilterColumns = ast.PlainNames(x.Where)
+			sort.Strings(sp.FilterColumns)
+		}
+	}
+	if f := field(d, "timeline"); f != nil {
+		sp.Timeline = f.Sp
+	}
+	return sp
+}
+
 // factors checks `factor NAME C baseline "v"` lines and `attribution`.
 func (c *checker) factors(d *ast.Decl, e *model.Experiment) {
 	seen := map[string]bool{}
@@ -189,13 +214,14 @@ func (c *checker) factors(d *ast.Decl, e *model.Experiment) {
 	}
 	if f := field(d, "attribution"); f != nil {
 		id := f.Value.(*ast.Ident)
+		v, ok := model.ParseAttribution(id.Name)
 		switch {
-		case id.Name != "shapley":
-			c.badWord(id, "attribution method", attributions)
+		case !ok:
+			c.badWord(id, "attribution method", model.AttributionWords)
 		case len(e.Factors) == 0:
 			c.diags.Errorf(diag.EBadValue, id.Sp, "`attribution` needs factors").Hint(`add factor lines: factor ranker rank_arm baseline "v1"`)
 		default:
-			e.Attribution = id.Name
+			e.Attribution = v
 		}
 	}
 }
@@ -234,14 +260,15 @@ func (c *checker) timeline(d *ast.Decl, e *model.Experiment) {
 		return
 	}
 	id := f.Value.(*ast.Ident)
-	if !model.TimelinePeriod(id.Name) {
-		c.badWord(id, "timeline period", model.TimelinePeriods)
+	tl, ok := model.ParseTimeline(id.Name)
+	if !ok {
+		c.badWord(id, "timeline period", model.TimelineWords)
 		return
 	}
 	if e.Exposures == nil {
 		return
 	}
-	ok := e.Exposures.Time != nil
+	ok = e.Exposures.Time != nil
 	for _, s := range experimentSources(e) {
 		ok = ok && s.Time != nil
 	}
@@ -253,7 +280,7 @@ func (c *checker) timeline(d *ast.Decl, e *model.Experiment) {
 		c.diags.Errorf(diag.ENotSupported, f.Key.Sp, "`timeline` together with `factor`, `cluster` or `segment` is not supported yet")
 		return
 	}
-	e.Timeline = id.Name
+	e.Timeline = tl
 }
 
 // components adds the factors of decomposed metrics, so their values are

@@ -16,9 +16,10 @@ func (c *checker) metric(d *ast.Decl) *model.Metric {
 	if m, ok := c.metrics[d.Name.Name]; ok {
 		return m
 	}
-	m := &model.Metric{Name: d.Name.Name, Span: d.Name.Sp, Decl: d, Direction: model.Increase,
+	m := &model.Metric{Name: d.Name.Name, Span: d.Name.Sp, Direction: model.Increase,
 		Title: stringField(d, "title"), Description: stringField(d, "description"),
 		Owner: stringField(d, "owner"), Format: stringField(d, "format")}
+	c.declOf[m] = d
 	c.checking[m.Name] = true
 	if f := field(d, "tags"); f != nil {
 		for _, s := range f.Value.(*ast.StringList).Items {

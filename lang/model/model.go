@@ -7,7 +7,6 @@ package model
 import (
 	"time"
 
-	"github.com/caliper-dev/caliper/lang/ast"
 	"github.com/caliper-dev/caliper/lang/source"
 	"github.com/caliper-dev/caliper/lang/types"
 	"github.com/caliper-dev/caliper/stdlib"
@@ -52,8 +51,8 @@ type Benchmark struct {
 	Query, Item, Relevance, Score, Model string
 	Baseline                             string
 	Metrics                              []stdlib.OfflineRef
-	// Test is paired_t (default), permutation or bootstrap.
-	Test  string
+	// Test is the paired test over queries.
+	Test  PairedTest
 	Alpha float64
 	// MissingZero scores judged queries a model did not answer as 0
 	// (`missing_queries zero`, trec_eval -c) instead of skipping them.
@@ -61,7 +60,6 @@ type Benchmark struct {
 	// Launch holds the requirements (their Offline names the metric); nil
 	// means every metric must not get worse.
 	Launch []*Requirement
-	Decl   *ast.Decl
 }
 
 // Source is a relation of facts.
@@ -151,8 +149,6 @@ type Metric struct {
 	Cap *float64
 	// Decompose lists the factors of a multiplicative decomposition.
 	Decompose []*Metric
-	// Decl is the declaration, for tools that print specs.
-	Decl *ast.Decl
 }
 
 // Label is the metric's title, or its name.
@@ -190,24 +186,18 @@ type Experiment struct {
 	Allocation     []float64
 	// Window is the per-unit analysis window in seconds (0: to the end).
 	Window int64
-	// WindowPolicy is "partial" (default: units whose window runs past
-	// the data are analysed over the part observed, with a warning) or
-	// "complete" (only units whose whole window is observed).
-	WindowPolicy string
+	// WindowPolicy says which units the window admits.
+	WindowPolicy WindowPolicy
 	// Start and End bound the exposures and events to [Start, End): UTC
 	// instants, zero when absent.
 	Start, End time.Time
 	Alpha      float64
 	// Metrics in report order, each with its role.
 	Metrics []*MetricUse
-	// Correction is the multiple-testing correction of secondary metrics
-	// ("holm" by default; "bh", "bonferroni", "none").
-	Correction string
-	// RelativeCI is how relative intervals are built: "fieller" (default;
-	// the inversion of each result's own test, so it agrees with the
-	// p-value) or "delta" (the symmetric delta-method interval other
-	// platforms report).
-	RelativeCI string
+	// Correction is the multiple-testing correction of secondary metrics.
+	Correction Correction
+	// RelativeCI is how relative intervals are built.
+	RelativeCI RelativeCI
 	// Sequential asks for always-valid intervals and p-values, tightest at
 	// SequentialTuning units (N*, default 5000).
 	Sequential       bool
@@ -223,19 +213,47 @@ type Experiment struct {
 	// Factors make the experiment a 2^k factorial design: each unit's cell
 	// is read from the factors' exposure columns (no assignment/control).
 	Factors []*Factor
-	// Attribution is "shapley" to split the all-new effect by component.
-	Attribution string
+	// Attribution splits the all-new effect by component.
+	Attribution Attribution
 	// Cluster is the randomization unit when coarser than the unit.
 	Cluster *Column
 	// Split is a column of the metrics' rows (e.g. surface): each metric is
 	// also reported per value, with its share of the lift.
 	Split string
-	// Timeline is "day" or "week": effects per period since the start,
-	// for the period alone and cumulative; or "exposure_day" or
-	// "exposure_week": effects by days (weeks) since each unit's first
-	// exposure, with the long-run fit.
-	Timeline string
-	Decl     *ast.Decl
+	// Timeline asks for effects per period since the start, for the
+	// period alone and cumulative, or by exposure age, with the long-run
+	// fit.
+	Timeline Timeline
+	// Spans locate the fields for diagnostics after checking.
+	Spans ExperimentSpans
+}
+
+// ExperimentSpans locate an experiment's fields in its spec, for the
+// diagnostics raised after checking (the data checks, run limits) without
+// the syntax tree. A field the spec does not write is located at the
+// experiment's name.
+type ExperimentSpans struct {
+	// The values of control, treatments, exposures, window and end.
+	Control, Treatments, Exposures, Window, End source.Span
+	// TreatmentItems are the treatments' items, parallel to Treatments.
+	TreatmentItems []source.Span
+	// Filter is the exposures' `where` (else the exposures' value), and
+	// FilterColumns the plain names it reads outside calls, sorted.
+	Filter        source.Span
+	FilterColumns []string
+	// Timeline is the whole `timeline` line.
+	Timeline source.Span
+}
+
+// TreatmentSpan is where treatment v is written: its item of
+// `treatments`, else the list, else the experiment's name.
+func (e *Experiment) TreatmentSpan(v string) source.Span {
+	for i, t := range e.Treatments {
+		if t == v && i < len(e.Spans.TreatmentItems) {
+			return e.Spans.TreatmentItems[i]
+		}
+	}
+	return e.Spans.Treatments
 }
 
 // Factor is one two-level component of a factorial design.
@@ -518,35 +536,4 @@ func (e *Experiment) MetricSources() []*Source {
 		}
 	}
 	return out
-}
-
-// TimelinePeriods are the values of `timeline`: calendar periods since the
-// start, and exposure ages (periods since each unit's first exposure).
-var TimelinePeriods = []string{"day", "week", "exposure_day", "exposure_week"}
-
-// TimelinePeriod reports whether name is a value of `timeline`.
-func TimelinePeriod(name string) bool {
-	for _, p := range TimelinePeriods {
-		if p == name {
-			return true
-		}
-	}
-	return false
-}
-
-// ExposureAge reports whether a timeline is by exposure age.
-func ExposureAge(timeline string) bool {
-	return timeline == "exposure_day" || timeline == "exposure_week"
-}
-
-// TimelineStep is a timeline period's length in seconds (0 without a
-// timeline).
-func TimelineStep(timeline string) int64 {
-	switch timeline {
-	case "day", "exposure_day":
-		return 86400
-	case "week", "exposure_week":
-		return 7 * 86400
-	}
-	return 0
 }

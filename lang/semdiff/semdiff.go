@@ -199,13 +199,13 @@ func index(r *lang.Result, opt Options) *side {
 		}
 	}
 	for _, m := range pkg.Metrics {
-		if m.Decl != nil {
-			add(metricEntity(m))
+		if d := decls[entityKey(ast.KindMetric, m.Name)]; d != nil {
+			add(metricEntity(m, d))
 		}
 	}
 	for _, e := range pkg.Experiments {
-		if e.Decl != nil {
-			add(experimentEntity(e, opt))
+		if d := decls[entityKey(ast.KindExperiment, e.Name)]; d != nil {
+			add(experimentEntity(e, d, opt))
 		}
 	}
 	for k, d := range decls {
@@ -237,10 +237,10 @@ func sourceMeaning(s *model.Source) []aspect {
 	}
 }
 
-func metricEntity(m *model.Metric) *entity {
-	e := &entity{kind: ast.KindMetric, name: m.Name, decl: m.Decl}
+func metricEntity(m *model.Metric, d *ast.Decl) *entity {
+	e := &entity{kind: ast.KindMetric, name: m.Name, decl: d}
 	valueText := ""
-	for _, f := range m.Decl.Fields {
+	for _, f := range d.Fields {
 		if v, ok := f.Value.(*ast.ExprValue); ok && f.Key.Name == "value" {
 			valueText = format.Value("value", v)
 			// Metrics it builds on (names outside aggregates).
@@ -328,8 +328,8 @@ func unitString(u model.UnitExpr) string {
 	return fmt.Sprintf("%T", u)
 }
 
-func experimentEntity(e *model.Experiment, opt Options) *entity {
-	ent := &entity{kind: ast.KindExperiment, name: e.Name, decl: e.Decl}
+func experimentEntity(e *model.Experiment, d *ast.Decl, opt Options) *entity {
+	ent := &entity{kind: ast.KindExperiment, name: e.Name, decl: d}
 	exposures := ""
 	if e.Exposures != nil {
 		exposures = e.Exposures.Name
@@ -347,7 +347,7 @@ func experimentEntity(e *model.Experiment, opt Options) *entity {
 		alloc = append(alloc, strconv.FormatFloat(a, 'g', -1, 64))
 	}
 	field := func(key string) string {
-		for _, f := range e.Decl.Fields {
+		for _, f := range d.Fields {
 			if f.Key.Name == key {
 				return format.Value(key, f.Value)
 			}
@@ -378,7 +378,7 @@ func experimentEntity(e *model.Experiment, opt Options) *entity {
 		ent.deps = append(ent.deps, entityKey(ast.KindMetric, u.Metric.Name))
 	}
 	ent.meaning = append(ent.meaning, aspect{name: "metrics", key: strings.Join(roles, "; "), shown: strings.Join(roles, "; ")})
-	ent.meaning = append(ent.meaning, fieldAspects(e.Decl, modelledFields)...)
+	ent.meaning = append(ent.meaning, fieldAspects(d, modelledFields)...)
 	if opt.SQL != nil {
 		if sql, err := opt.SQL(e); err == nil {
 			ent.meaning = append(ent.meaning, aspect{name: "compiled SQL", key: sql})
