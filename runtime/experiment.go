@@ -102,8 +102,8 @@ type slice struct {
 func Analyze(p *compiler.Plan, tab *engine.Table) (*result.Target, error) {
 	e := p.Experiment
 	t := &result.Target{Kind: "experiment", Name: e.Name, Title: e.Title, Hypothesis: e.Hypothesis, Owner: e.Owner,
-		Control: e.Control, Alpha: result.Num(e.Alpha), Sequential: e.Sequential,
-		Units: map[string]int64{}, Excluded: map[string]int64{"multiple_variants": 0}, Results: []*result.Result{}}
+		Alpha: result.Num(e.Alpha), Experiment: result.Experiment{Control: e.Control, Sequential: e.Sequential,
+			Units: map[string]int64{}, Excluded: map[string]int64{"multiple_variants": 0}, Results: []*result.Result{}}}
 	rs, err := readResults(fmt.Sprintf("the result of experiment %s", e.Name), tab, p.Columns)
 	if err != nil {
 		return nil, err

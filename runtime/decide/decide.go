@@ -263,7 +263,7 @@ func DecideBenchmark(b *model.Benchmark, t *result.Target) {
 	sort.Strings(models)
 	t.Decisions = nil
 	for _, m := range models {
-		view := &result.Target{Results: byModel[m]}
+		view := &result.Target{Experiment: result.Experiment{Results: byModel[m]}}
 		d := &result.Decision{Variant: m, Reasons: []string{}}
 		worst := holds
 		for _, r := range rules {

@@ -61,7 +61,7 @@ func TestDecide(t *testing.T) {
 	for _, c := range cases {
 		e := *exp
 		e.Launch = c.launch
-		tg := &result.Target{Control: "c", Units: map[string]int64{"c": 10, "t": 10}, SRM: c.srm, Results: c.results}
+		tg := &result.Target{Experiment: result.Experiment{Control: "c", Units: map[string]int64{"c": 10, "t": 10}, SRM: c.srm, Results: c.results}}
 		Decide(&e, tg)
 		if len(tg.Decisions) != 1 {
 			t.Fatalf("%s: %d decisions", c.name, len(tg.Decisions))
@@ -105,7 +105,7 @@ func TestNotEstimableNeverShips(t *testing.T) {
 	} {
 		e := &model.Experiment{Alpha: 0.05, Launch: c.launch, Metrics: []*model.MetricUse{
 			{Metric: saves, Role: model.Primary}, {Metric: guard, Role: model.Guardrail, Within: 0.02}}}
-		tg := &result.Target{Control: "c", SRM: srmOK, Results: c.results}
+		tg := &result.Target{Experiment: result.Experiment{Control: "c", SRM: srmOK, Results: c.results}}
 		Decide(e, tg)
 		d := tg.Decisions[0]
 		joined := strings.Join(d.Reasons, "\n")

@@ -185,6 +185,18 @@ func decisionFor(t *Target, variant string) *Decision {
 // isBenchmark reports whether t is an offline benchmark.
 func isBenchmark(t *Target) bool { return t.Kind == "benchmark" && t.Bench != nil }
 
+// kindOf is the kind a target is rendered as: its Kind, except that a
+// benchmark or interleaving without its payload is drawn as an experiment. Each format
+// looks it up in its table of kinds (markdownSections, tableWriters,
+// htmlKinds); a kind missing from a table is drawn as an experiment.
+func kindOf(t *Target) string {
+	switch {
+	case t.Kind == "benchmark" && t.Bench == nil, t.Kind == kindInterleaving && t.Interleaving == nil:
+		return "experiment"
+	}
+	return t.Kind
+}
+
 // comparisons returns what the renderers read of a target: its results.
 // A benchmark's paired comparisons are adapted to the same shape (the
 // baseline in the control's place, each model a treatment, the delta as

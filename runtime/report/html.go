@@ -91,17 +91,20 @@ func targetTitle(t *Target) string {
 }
 
 func newHTMLTarget(t *Target) (*htmlTarget, error) {
-	if isInterleaving(t) {
-		return newInterleavingHTMLTarget(t)
+	kind, ok := htmlKinds[kindOf(t)]
+	if !ok {
+		kind = htmlKinds["experiment"]
+	}
+	if kind.draw != nil {
+		return kind.draw(t)
 	}
 	v := &htmlTarget{Target: t, ID: "t-" + idClean.ReplaceAllString(t.Name, "-"), Heading: targetTitle(t),
 		KindLabel: kindLabel(t.Kind), CI: ciLabel(t), Versus: "Control", Against: control(t)}
-	if isBenchmark(t) {
-		v.Versus = "Baseline"
-		v.Facts = []string{count(int64(t.Bench.Queries)) + " queries", "test " + t.Bench.Test}
+	if kind.header != nil {
+		kind.header(v)
 	}
 	v.Verdicts = newVerdicts(t)
-	for _, s := range sections {
+	for _, s := range kind.sections {
 		data, err := s.data(t)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %s section: %w", t.Kind, t.Name, s.id, err)
@@ -147,6 +150,32 @@ type section struct {
 // deltas of models against a baseline) use the same sections:
 // comparisons adapts their results, so the forest plot and the tables
 // serve both kinds.
+// htmlKind is how a target kind is drawn: its own header facts (nil for
+// none) and its sections, in order; or, for a kind with a layout of its
+// own, draw makes the whole target.
+type htmlKind struct {
+	draw     func(t *Target) (*htmlTarget, error)
+	header   func(v *htmlTarget)
+	sections []section
+}
+
+// htmlKinds are the target kinds' drawings. A kind missing here is drawn
+// as an experiment; a new kind adds one line.
+var htmlKinds = map[string]htmlKind{
+	"experiment":     {sections: sections},
+	"benchmark":      {header: benchmarkHeader, sections: sections},
+	kindInterleaving: {draw: newInterleavingHTMLTarget},
+}
+
+// benchmarkHeader compares with the baseline model and says how many
+// queries were compared, and how.
+func benchmarkHeader(v *htmlTarget) {
+	v.Versus = "Baseline"
+	v.Facts = []string{count(int64(v.Bench.Queries)) + " queries", "test " + v.Bench.Test}
+}
+
+// sections are an experiment's (and a benchmark's) sections; each one's
+// data is nil when the target has nothing to show there.
 var sections = []section{
 	{"summary", "Summary", summaryData},
 	{"effects", "Effects", effectsData},

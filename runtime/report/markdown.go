@@ -29,11 +29,40 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	return bw.Flush()
 }
 
+// mdTarget is a target as its Markdown sections read it: the treatments
+// and the overall results (by role) are worked out once.
+type mdTarget struct {
+	*Target
+	vs      []string
+	results []*Result
+}
+
+// A mdSection writes one part of a target (nothing when it has none).
+type mdSection func(w *bufio.Writer, t *mdTarget)
+
+// markdownSections are each target kind's sections, in order. A kind
+// missing here is written as an experiment; a new kind adds one line.
+var markdownSections = map[string][]mdSection{
+	"experiment": {mdHeading, mdExperimentMeta, mdVerdicts, mdMetrics, mdGuardrails, mdDecompositions, mdAttribution,
+		mdSegments, mdSplit, mdDataQuality, mdTimeline, mdNotes},
+	"benchmark":      {mdHeading, mdBenchmarkMeta, mdVerdicts, mdMetrics, mdGuardrails, mdBenchmarkData, mdNotes},
+	kindInterleaving: {func(w *bufio.Writer, t *mdTarget) { writeInterleavingMarkdown(w, t.Target) }},
+}
+
 func writeMarkdownTarget(w *bufio.Writer, t *Target) {
-	if isInterleaving(t) {
-		writeInterleavingMarkdown(w, t)
-		return
+	secs, ok := markdownSections[kindOf(t)]
+	if !ok {
+		secs = markdownSections["experiment"]
 	}
+	m := &mdTarget{Target: t, vs: treatments(t), results: overall(t)}
+	sort.SliceStable(m.results, func(i, j int) bool { return roleRank(m.results[i].Role) < roleRank(m.results[j].Role) })
+	for _, s := range secs {
+		s(w, m)
+	}
+}
+
+// mdHeading writes the kind, title and name, and the hypothesis.
+func mdHeading(w *bufio.Writer, t *mdTarget) {
 	heading := fmt.Sprintf("`%s`", t.Name)
 	if t.Title != "" {
 		heading = mdEscape(t.Title) + " (" + heading + ")"
@@ -42,89 +71,104 @@ func writeMarkdownTarget(w *bufio.Writer, t *Target) {
 	if t.Hypothesis != "" {
 		fmt.Fprintf(w, "\n> %s\n", mdEscape(t.Hypothesis))
 	}
+}
+
+// mdMeta writes the line of facts: the owner, the kind's own facts, the
+// interval and alpha.
+func mdMeta(w *bufio.Writer, t *mdTarget, facts ...string) {
 	var meta []string
 	if t.Owner != "" {
 		meta = append(meta, "owner: "+mdEscape(t.Owner))
 	}
-	if isBenchmark(t) {
-		meta = append(meta, fmt.Sprintf("baseline: `%s`", t.Bench.Baseline), fmt.Sprintf("%s queries, %s", count(int64(t.Bench.Queries)), t.Bench.Test))
-	} else {
-		meta = append(meta, fmt.Sprintf("control: `%s`", t.Control))
-	}
-	meta = append(meta, ciLabel(t)+" (α = "+strconv.FormatFloat(Round(float64(t.Alpha)), 'g', -1, 64)+")")
+	meta = append(meta, facts...)
+	meta = append(meta, ciLabel(t.Target)+" (α = "+strconv.FormatFloat(Round(float64(t.Alpha)), 'g', -1, 64)+")")
 	fmt.Fprintf(w, "\n%s\n", strings.Join(meta, " · "))
+}
 
-	// Verdicts, one paragraph per treatment.
-	vs := treatments(t)
-	if len(vs) == 0 {
+func mdExperimentMeta(w *bufio.Writer, t *mdTarget) {
+	mdMeta(w, t, fmt.Sprintf("control: `%s`", t.Control))
+}
+
+func mdBenchmarkMeta(w *bufio.Writer, t *mdTarget) {
+	mdMeta(w, t, fmt.Sprintf("baseline: `%s`", t.Bench.Baseline), fmt.Sprintf("%s queries, %s", count(int64(t.Bench.Queries)), t.Bench.Test))
+}
+
+// mdVerdicts writes one paragraph per treatment: the verdict, a summary
+// and the reasons that decided it.
+func mdVerdicts(w *bufio.Writer, t *mdTarget) {
+	if len(t.vs) == 0 {
 		fmt.Fprintf(w, "\n**No treatment to compare:** %s.\n", noDecision)
 	}
-	for _, v := range vs {
-		label, _, mark := verdict(t, v)
-		fmt.Fprintf(w, "\n**%s: %s %s** — %s\n", mdEscape(v), mark, label, mdEscape(summary(t, v)))
-		if d := decisionFor(t, v); d != nil && len(d.Reasons) > 0 {
+	for _, v := range t.vs {
+		label, _, mark := verdict(t.Target, v)
+		fmt.Fprintf(w, "\n**%s: %s %s** — %s\n", mdEscape(v), mark, label, mdEscape(summary(t.Target, v)))
+		if d := decisionFor(t.Target, v); d != nil && len(d.Reasons) > 0 {
 			fmt.Fprintln(w)
 			for _, reason := range d.Reasons {
 				fmt.Fprintf(w, "- %s\n", mdEscape(reason))
 			}
 		}
 	}
+}
 
-	// Metrics.
-	results := overall(t)
-	sort.SliceStable(results, func(i, j int) bool { return roleRank(results[i].Role) < roleRank(results[j].Role) })
-	if len(results) > 0 {
-		multi, roles := len(vs) > 1, hasRoles(results)
-		a, b := armLabels(t)
-		head, rule := "| Metric |", "|---|"
+// mdMetrics writes the table of metrics: role, arms, lift with its
+// interval, p-value and reading.
+func mdMetrics(w *bufio.Writer, t *mdTarget) {
+	if len(t.results) == 0 {
+		return
+	}
+	multi, roles := len(t.vs) > 1, hasRoles(t.results)
+	a, b := armLabels(t.Target)
+	head, rule := "| Metric |", "|---|"
+	if roles {
+		head += " Role |"
+		rule += "---|"
+	}
+	if multi {
+		head += " " + variantLabel(t.Target) + " |"
+		rule += "---|"
+	}
+	head += fmt.Sprintf(" %s | %s | Lift [%s] | p | Reading |", a, b, ciLabel(t.Target))
+	rule += "--:|--:|---|--:|---|"
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, head)
+	fmt.Fprintln(w, rule)
+	for _, r := range t.results {
+		rd := read(r)
+		name := mdCell(metricName(r))
+		if r.Direction == "decrease" {
+			name += " (lower is better)"
+		}
+		role := r.Role
+		if r.Within != nil {
+			role += ", within " + within(r)
+		}
+		row := fmt.Sprintf("| %s |", name)
 		if roles {
-			head += " Role |"
-			rule += "---|"
+			row += " " + role + " |"
 		}
 		if multi {
-			head += " " + variantLabel(t) + " |"
-			rule += "---|"
+			row += " " + mdCell(r.Variant) + " |"
 		}
-		head += fmt.Sprintf(" %s | %s | Lift [%s] | p | Reading |", a, b, ciLabel(t))
-		rule += "--:|--:|---|--:|---|"
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, head)
-		fmt.Fprintln(w, rule)
-		for _, r := range results {
-			rd := read(r)
-			name := mdCell(metricName(r))
-			if r.Direction == "decrease" {
-				name += " (lower is better)"
-			}
-			role := r.Role
-			if r.Within != nil {
-				role += ", within " + within(r)
-			}
-			row := fmt.Sprintf("| %s |", name)
-			if roles {
-				row += " " + role + " |"
-			}
-			if multi {
-				row += " " + mdCell(r.Variant) + " |"
-			}
-			ctl, trt := armValue(r.Kind, r.Control), armValue(r.Kind, r.Treatment)
-			if r.Absolute == nil {
-				ctl, trt = mdNA(r.Kind, r.Control), mdNA(r.Kind, r.Treatment)
-			}
-			row += fmt.Sprintf(" %s | %s | %s | %s | %s %s |", ctl, trt, effectCI(r), mdCell(pvalues(r)), rd.Mark, rd.Label)
-			fmt.Fprintln(w, row)
+		ctl, trt := armValue(r.Kind, r.Control), armValue(r.Kind, r.Treatment)
+		if r.Absolute == nil {
+			ctl, trt = mdNA(r.Kind, r.Control), mdNA(r.Kind, r.Treatment)
 		}
+		row += fmt.Sprintf(" %s | %s | %s | %s | %s %s |", ctl, trt, effectCI(r), mdCell(pvalues(r)), rd.Mark, rd.Label)
+		fmt.Fprintln(w, row)
 	}
+}
 
-	// Guardrails.
+// mdGuardrails writes the guardrails' status on one line.
+func mdGuardrails(w *bufio.Writer, t *mdTarget) {
 	var guards []string
-	for _, r := range results {
+	for _, r := range t.results {
 		if r.Role != "guardrail" {
 			continue
 		}
 		rd := read(r)
 		g := fmt.Sprintf("%s %s %s", mdCell(r.Metric), rd.Mark, rd.Label)
-		if multi := len(vs) > 1; multi {
+		if multi := len(t.vs) > 1; multi {
 			g = fmt.Sprintf("%s (%s) %s %s", mdCell(r.Metric), mdCell(r.Variant), rd.Mark, rd.Label)
 		}
 		guards = append(guards, g)
@@ -132,8 +176,10 @@ func writeMarkdownTarget(w *bufio.Writer, t *Target) {
 	if len(guards) > 0 {
 		fmt.Fprintf(w, "\n**Guardrails:** %s.\n", strings.Join(guards, "; "))
 	}
+}
 
-	// Designs: decompositions and factorial attribution, a line each.
+// mdDecompositions writes each overall decomposition on a line.
+func mdDecompositions(w *bufio.Writer, t *mdTarget) {
 	for _, d := range t.Decompositions {
 		if len(d.Segment) > 0 {
 			continue
@@ -148,6 +194,11 @@ func writeMarkdownTarget(w *bufio.Writer, t *Target) {
 		}
 		fmt.Fprintf(w, "\n**Decomposition of %s (%s):** %s = %s.\n", mdCell(d.Metric), mdCell(d.Variant), lift(d.Lift), mdEscape(strings.Join(fs, " × ")))
 	}
+}
+
+// mdAttribution writes a factorial design's Shapley attribution of the
+// all-new effect, a line per metric.
+func mdAttribution(w *bufio.Writer, t *mdTarget) {
 	var attributed []string
 	for _, tm := range t.Attribution {
 		if tm.Metric != "" && !contains(attributed, tm.Metric) {
@@ -164,48 +215,56 @@ func writeMarkdownTarget(w *bufio.Writer, t *Target) {
 				parts = append(parts, fmt.Sprintf("%s: %s", tm.Term, tm.Problem))
 				continue
 			}
-			rd := termReading(t, tm)
+			rd := termReading(t.Target, tm)
 			parts = append(parts, fmt.Sprintf("%s %s [%s, %s] %s %s", tm.Term, signed(sig(float64(tm.Estimate), 3)),
 				signed(sig(float64(tm.CILower), 3)), signed(sig(float64(tm.CIUpper), 3)), rd.Mark, rd.Label))
 		}
 		fmt.Fprintf(w, "\n**Attribution of the all-new effect on %s (Shapley):** %s.\n", mdCell(m), mdEscape(strings.Join(parts, "; ")))
 	}
+}
 
-	// Segments: a pointer, the details belong to the HTML report.
-	if seg := segmented(t); len(seg) > 0 || len(t.Heterogeneity) > 0 {
-		var flagged []string
-		for _, h := range t.Heterogeneity {
-			if h.Problem == "" && h.PValue < t.Alpha {
-				flagged = append(flagged, fmt.Sprintf("%s (%s) by %s: %s", h.Metric, h.Variant, h.Segment, pIs("p", h.PValue)))
-			}
-		}
-		line := fmt.Sprintf("\n**Segments:** %d per-segment %s (see the HTML report)", len(seg), plural(len(seg), "result", "results"))
-		if len(flagged) > 0 {
-			line += "; the effect differs between segments for " + strings.Join(flagged, ", ")
-		} else if len(t.Heterogeneity) > 0 {
-			line += "; no significant difference between segments"
-		}
-		fmt.Fprintf(w, "%s.\n", mdEscape(line))
+// mdSegments writes a pointer to the segments: the details belong to the
+// HTML report.
+func mdSegments(w *bufio.Writer, t *mdTarget) {
+	seg := segmented(t.Target)
+	if len(seg) == 0 && len(t.Heterogeneity) == 0 {
+		return
 	}
+	var flagged []string
+	for _, h := range t.Heterogeneity {
+		if h.Problem == "" && h.PValue < t.Alpha {
+			flagged = append(flagged, fmt.Sprintf("%s (%s) by %s: %s", h.Metric, h.Variant, h.Segment, pIs("p", h.PValue)))
+		}
+	}
+	line := fmt.Sprintf("\n**Segments:** %d per-segment %s (see the HTML report)", len(seg), plural(len(seg), "result", "results"))
+	if len(flagged) > 0 {
+		line += "; the effect differs between segments for " + strings.Join(flagged, ", ")
+	} else if len(t.Heterogeneity) > 0 {
+		line += "; no significant difference between segments"
+	}
+	fmt.Fprintf(w, "%s.\n", mdEscape(line))
+}
 
-	writeMarkdownSplit(w, t)
-
-	// Data quality.
-	if isBenchmark(t) {
-		fmt.Fprintf(w, "\n**Data:** %s queries, compared in pairs (%s).\n", count(int64(t.Bench.Queries)), mdEscape(t.Bench.Test))
+// mdDataQuality writes the sample ratio, units per arm and exclusions.
+func mdDataQuality(w *bufio.Writer, t *mdTarget) {
+	_, srm := srmSummary(t.SRM)
+	dq := fmt.Sprintf("**Data quality:** sample ratio %s; units: %s", srm, armCounts(t.Target))
+	if ex := exclusions(t.Target); len(ex) > 0 {
+		dq += "; excluded: " + strings.Join(ex, ", ")
 	} else {
-		_, srm := srmSummary(t.SRM)
-		dq := fmt.Sprintf("**Data quality:** sample ratio %s; units: %s", srm, armCounts(t))
-		if ex := exclusions(t); len(ex) > 0 {
-			dq += "; excluded: " + strings.Join(ex, ", ")
-		} else {
-			dq += "; no units excluded"
-		}
-		fmt.Fprintf(w, "\n%s.\n", mdEscape(dq))
+		dq += "; no units excluded"
 	}
-	writeMarkdownTimeline(w, t)
+	fmt.Fprintf(w, "\n%s.\n", mdEscape(dq))
+}
 
-	if ns := notes(t); len(ns) > 0 {
+// mdBenchmarkData says how many queries were compared, and how.
+func mdBenchmarkData(w *bufio.Writer, t *mdTarget) {
+	fmt.Fprintf(w, "\n**Data:** %s queries, compared in pairs (%s).\n", count(int64(t.Bench.Queries)), mdEscape(t.Bench.Test))
+}
+
+// mdNotes writes the target's notes as a list.
+func mdNotes(w *bufio.Writer, t *mdTarget) {
+	if ns := notes(t.Target); len(ns) > 0 {
 		fmt.Fprintln(w, "\n**Notes:**")
 		for _, n := range ns {
 			fmt.Fprintf(w, "- %s\n", mdEscape(n))
@@ -271,9 +330,9 @@ func mdCell(s string) string {
 	return strings.ReplaceAll(mdEscape(s), "|", `\|`)
 }
 
-// writeMarkdownTimeline writes the effect per exposure age (or the
-// cumulative effect per calendar period) and the long-run fit.
-func writeMarkdownTimeline(w *bufio.Writer, t *Target) {
+// mdTimeline writes the effect per exposure age (or the cumulative
+// effect per calendar period) and the long-run fit.
+func mdTimeline(w *bufio.Writer, t *mdTarget) {
 	if len(t.Timeline) == 0 && len(t.LongRun) == 0 {
 		return
 	}
@@ -300,10 +359,10 @@ func writeMarkdownTimeline(w *bufio.Writer, t *Target) {
 	}
 }
 
-// writeMarkdownSplit writes each metric per value of the split column
-// (`split C`), with the value's share of the lift where the metric adds up
-// over values, and why there are no shares otherwise.
-func writeMarkdownSplit(w *bufio.Writer, t *Target) {
+// mdSplit writes each metric per value of the split column (`split C`),
+// with the value's share of the lift where the metric adds up over
+// values, and why there are no shares otherwise.
+func mdSplit(w *bufio.Writer, t *mdTarget) {
 	shares := map[string]string{}
 	var problems []string
 	for _, s := range t.SplitShares {

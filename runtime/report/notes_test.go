@@ -4,19 +4,20 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	res "github.com/caliper-dev/caliper/runtime/result"
 )
 
 // A note repeated for several results is printed once, naming them all;
 // a target note repeated is printed once.
 func TestNotesPrintedOnce(t *testing.T) {
 	zero := "zero variance in both arms: the effect cannot be tested"
-	tg := &Target{Kind: "experiment", Name: "e", Control: "control",
-		Notes: []string{"coverage", "coverage"},
-		Results: []*Result{
+	tg := &Target{Kind: "experiment", Name: "e", Notes: []string{"coverage", "coverage"},
+		Experiment: res.Experiment{Control: "control", Results: []*Result{
 			{Metric: "a", Variant: "t1", Notes: []string{zero}},
 			{Metric: "a", Variant: "t2", Notes: []string{zero, "other"}},
 			{Metric: "b", Variant: "t1", Notes: []string{zero}},
-		}}
+		}}}
 	var tab, md bytes.Buffer
 	if err := WriteTable(&tab, &Report{Targets: []*Target{tg}}); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	res "github.com/caliper-dev/caliper/runtime/result"
 )
 
 func numP(v float64) *Num { n := Num(v); return &n }
@@ -32,18 +34,19 @@ func fixture() *Report {
 	seg := result("saves", "primary", "a", 0.05, 0.01, 0.09, 0.01)
 	seg.Segment = map[string]string{"country": "US"}
 	t := &Target{Kind: "experiment", Name: "exp_x", Title: "Experiment <X> | test", Hypothesis: "A & B", Owner: "team-x",
-		Control: "control", Alpha: 0.05, Units: map[string]int64{"control": 1000, "a": 1000, "b": 990},
-		Excluded: map[string]int64{"multiple_variants": 12, "other_variants": 0},
-		SRM:      &SRM{ChiSquare: 0.1, DF: 2, PValue: 0.95, Passed: true, Expected: []Num{1.0 / 3, 1.0 / 3, 1.0 / 3}},
-		Results: []*Result{
-			result("saves", "primary", "a", 0.05, 0.02, 0.08, 0.001),
-			result("saves", "primary", "b", -0.04, -0.07, -0.01, 0.01),
-			lat("a", -0.01, -0.03, 0.01, 0.3),
-			lat("b", 0.05, 0.03, 0.07, 0.0001),
-			zero, seg,
+		Alpha: 0.05, Notes: []string{"something to know"}, Experiment: res.Experiment{
+			Control: "control", Units: map[string]int64{"control": 1000, "a": 1000, "b": 990},
+			Excluded: map[string]int64{"multiple_variants": 12, "other_variants": 0},
+			SRM:      &SRM{ChiSquare: 0.1, DF: 2, PValue: 0.95, Passed: true, Expected: []Num{1.0 / 3, 1.0 / 3, 1.0 / 3}},
+			Results: []*Result{
+				result("saves", "primary", "a", 0.05, 0.02, 0.08, 0.001),
+				result("saves", "primary", "b", -0.04, -0.07, -0.01, 0.01),
+				lat("a", -0.01, -0.03, 0.01, 0.3),
+				lat("b", 0.05, 0.03, 0.07, 0.0001),
+				zero, seg,
+			},
+			Heterogeneity: []*Heterogeneity{{Metric: "saves", Variant: "a", Segment: "country", Q: 5, DF: 2, PValue: 0.08, I2: 0.6}},
 		},
-		Heterogeneity: []*Heterogeneity{{Metric: "saves", Variant: "a", Segment: "country", Q: 5, DF: 2, PValue: 0.08, I2: 0.6}},
-		Notes:         []string{"something to know"},
 	}
 	return &Report{Targets: []*Target{t}}
 }

@@ -23,20 +23,67 @@ func WriteTable(w io.Writer, r *Report) error {
 	return bw.Flush()
 }
 
+// tableWriters write each target kind as text. A kind missing here is
+// written as an experiment; a new kind adds one line.
+var tableWriters = map[string]func(*bufio.Writer, *Target){
+	"benchmark":      writeBenchmark,
+	kindInterleaving: writeInterleavingTable,
+}
+
 func writeTarget(w *bufio.Writer, t *Target) {
-	if isInterleaving(t) {
-		writeInterleavingTable(w, t)
+	if write, ok := tableWriters[kindOf(t)]; ok {
+		write(w, t)
 		return
 	}
-	if t.Bench != nil {
-		writeBenchmark(w, t)
-		return
-	}
+	writeExperiment(w, t)
+}
+
+// writeExperiment prints an experiment: its header (units, exclusions,
+// sample ratio, notes), then its sections.
+func writeExperiment(w *bufio.Writer, t *Target) {
 	title := t.Name
 	if t.Title != "" {
 		title += " — " + t.Title
 	}
 	fmt.Fprintf(w, "%s %s\n", t.Kind, title)
+	writeUnits(w, t)
+	if t.SRM != nil {
+		status := "passed"
+		if !t.SRM.Passed {
+			status = "FAILED"
+		}
+		over := ""
+		if t.Clustered != "" {
+			over = ", counting " + t.Clustered + " clusters"
+		}
+		fmt.Fprintf(w, "sample ratio: p = %s (%s%s)\n", fmtP(t.SRM.PValue), status, over)
+	}
+	for _, n := range unique(t.Notes) {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	fmt.Fprintln(w)
+	var overall, segmented, split []*Result
+	for _, r := range t.Results {
+		switch {
+		case r.Segment != nil:
+			segmented = append(segmented, r)
+		case r.Split != nil:
+			split = append(split, r)
+		default:
+			overall = append(overall, r)
+		}
+	}
+	writeResults(w, overall, false)
+	writeFactorial(w, t)
+	writeDecompositions(w, t)
+	writeSplit(w, t, split)
+	writeTimeline(w, t)
+	writeSegments(w, t, segmented)
+	writeDecisions(w, t)
+}
+
+// writeUnits prints the units per arm (with clusters) and the exclusions.
+func writeUnits(w *bufio.Writer, t *Target) {
 	var arms []string
 	for v := range t.Units {
 		arms = append(arms, v)
@@ -66,34 +113,10 @@ func writeTarget(w *bufio.Writer, t *Target) {
 		fmt.Fprintf(w, "; excluded: %s", strings.Join(ex, ", "))
 	}
 	fmt.Fprintln(w)
-	if t.SRM != nil {
-		status := "passed"
-		if !t.SRM.Passed {
-			status = "FAILED"
-		}
-		over := ""
-		if t.Clustered != "" {
-			over = ", counting " + t.Clustered + " clusters"
-		}
-		fmt.Fprintf(w, "sample ratio: p = %s (%s%s)\n", fmtP(t.SRM.PValue), status, over)
-	}
-	for _, n := range unique(t.Notes) {
-		fmt.Fprintf(w, "note: %s\n", n)
-	}
-	fmt.Fprintln(w)
-	var overall, segmented, split []*Result
-	for _, r := range t.Results {
-		switch {
-		case r.Segment != nil:
-			segmented = append(segmented, r)
-		case r.Split != nil:
-			split = append(split, r)
-		default:
-			overall = append(overall, r)
-		}
-	}
-	writeResults(w, overall, false)
-	writeFactorial(w, t)
+}
+
+// writeDecompositions prints each decomposition's factors and shares.
+func writeDecompositions(w *bufio.Writer, t *Target) {
 	for _, d := range t.Decompositions {
 		var parts []string
 		for _, f := range d.Factors {
@@ -104,21 +127,31 @@ func writeTarget(w *bufio.Writer, t *Target) {
 			fmt.Fprintf(w, "note: %s\n", d.Problem)
 		}
 	}
-	if len(split) > 0 {
-		fmt.Fprintln(w, "\nby split value:")
-		writeResults(w, split, true)
-		for _, s := range t.SplitShares {
-			if !s.Additive {
-				continue
-			}
-			var parts []string
-			for _, p := range s.Parts {
-				parts = append(parts, fmt.Sprintf("%s %.0f%%", p.Value, float64(*p.Share)*100))
-			}
-			fmt.Fprintf(w, "share of %s's lift (%s) by %s: %s\n", s.Metric, s.Variant, s.Split, strings.Join(parts, ", "))
-		}
+}
+
+// writeSplit prints the results per split value and each value's share of
+// the lift.
+func writeSplit(w *bufio.Writer, t *Target, split []*Result) {
+	if len(split) == 0 {
+		return
 	}
-	writeTimeline(w, t)
+	fmt.Fprintln(w, "\nby split value:")
+	writeResults(w, split, true)
+	for _, s := range t.SplitShares {
+		if !s.Additive {
+			continue
+		}
+		var parts []string
+		for _, p := range s.Parts {
+			parts = append(parts, fmt.Sprintf("%s %.0f%%", p.Value, float64(*p.Share)*100))
+		}
+		fmt.Fprintf(w, "share of %s's lift (%s) by %s: %s\n", s.Metric, s.Variant, s.Split, strings.Join(parts, ", "))
+	}
+}
+
+// writeSegments prints the results per segment and the heterogeneity
+// tests.
+func writeSegments(w *bufio.Writer, t *Target, segmented []*Result) {
 	if len(segmented) > 0 {
 		fmt.Fprintln(w, "\nby segment:")
 		writeResults(w, segmented, true)
@@ -129,7 +162,6 @@ func writeTarget(w *bufio.Writer, t *Target) {
 			fmt.Fprintf(w, "heterogeneity: %s (%s) across %s: Q = %.3g, df = %g, p = %s\n", h.Metric, h.Variant, h.Segment, float64(h.Q), float64(h.DF), fmtP(h.PValue))
 		}
 	}
-	writeDecisions(w, t)
 }
 
 // writeResults prints one table of results.

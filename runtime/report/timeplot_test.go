@@ -7,13 +7,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	res "github.com/caliper-dev/caliper/runtime/result"
 )
 
 // timelineFixture: an exposure-age timeline of 10 ages with a long-run
 // fit (one age with an unbounded interval), a calendar timeline of 6
 // periods, and split shares.
 func timelineFixture() *Report {
-	ex := &Target{Kind: "experiment", Name: "longrun", Control: "control", Alpha: 0.05}
+	ex := &Target{Kind: "experiment", Name: "longrun", Alpha: 0.05, Experiment: res.Experiment{Control: "control"}}
 	for d := 0; d < 10; d++ {
 		rel := 0.03 + 0.12*math.Exp(-float64(d)/2)
 		r := result("saves", "primary", "t", rel, rel-0.02, rel+0.02, 0.01)
@@ -28,7 +30,7 @@ func timelineFixture() *Report {
 	ex.LongRun = []*LongRun{{Metric: "saves", Variant: "t", Scale: "relative", Unit: "day", Periods: 10,
 		Asymptote: &Effect{Estimate: 0.03, CILower: 0.01, CIUpper: 0.05}, Trend: &Effect{Estimate: 0.12, CILower: 0.08, CIUpper: 0.16},
 		Tau: &tau, TrendP: &p, Pattern: "novelty"}}
-	cal := &Target{Kind: "experiment", Name: "calendar", Control: "control", Alpha: 0.05}
+	cal := &Target{Kind: "experiment", Name: "calendar", Alpha: 0.05, Experiment: res.Experiment{Control: "control"}}
 	for k := 0; k < 6; k++ {
 		per := result("saves", "primary", "t", 0.05, -0.05, 0.15, 0.3)
 		cum := result("saves", "primary", "t", 0.05, 0.0, 0.10, 0.04)

@@ -46,3 +46,6 @@ var (
 	Round  = res.Round
 	NumPtr = res.NumPtr
 )
+
+// kindInterleaving is an interleaving target's Kind.
+const kindInterleaving = res.KindInterleaving

@@ -57,20 +57,43 @@ type benchmarkJSON struct {
 	Notes     []string       `json:"notes,omitempty"`
 }
 
-// MarshalJSON writes experiments with their fields and benchmarks with
-// theirs (kind "benchmark": baseline, queries, scores, results).
-func (t *Target) MarshalJSON() ([]byte, error) {
-	if t.Kind == KindInterleaving && t.Interleaving != nil {
+// targetJSON writes each target kind in its own JSON shape; nil bytes
+// (the kind's payload is missing) write the target with every field of
+// Target, as does a kind missing here. A new kind adds one line.
+var targetJSON = map[string]func(*Target) ([]byte, error){
+	"experiment": func(t *Target) ([]byte, error) { return json.Marshal(experimentShape(t)) },
+	"benchmark": func(t *Target) ([]byte, error) {
+		if t.Bench == nil {
+			return nil, nil
+		}
+		return json.Marshal(benchmarkShape(t))
+	},
+	KindInterleaving: func(t *Target) ([]byte, error) {
+		if t.Interleaving == nil {
+			return nil, nil
+		}
 		return t.marshalInterleaving()
+	},
+}
+
+// MarshalJSON writes each kind with its own fields (targetJSON):
+// experiments with theirs, benchmarks with theirs (baseline, queries,
+// scores, results), interleavings with theirs.
+func (t *Target) MarshalJSON() ([]byte, error) {
+	if write := targetJSON[t.Kind]; write != nil {
+		if b, err := write(t); b != nil || err != nil {
+			return b, err
+		}
 	}
-	if t.Kind != "benchmark" || t.Bench == nil {
-		type plain Target
-		return json.Marshal((*plain)(t))
-	}
+	type plain Target
+	return json.Marshal((*plain)(t))
+}
+
+func benchmarkShape(t *Target) *benchmarkJSON {
 	b := t.Bench
-	return json.Marshal(&benchmarkJSON{Kind: t.Kind, Name: t.Name, Title: t.Title, Owner: t.Owner,
+	return &benchmarkJSON{Kind: t.Kind, Name: t.Name, Title: t.Title, Owner: t.Owner,
 		Baseline: b.Baseline, Test: b.Test, Alpha: t.Alpha, Queries: b.Queries, Scores: b.Scores, Results: b.Results,
-		Decisions: t.Decisions, PerQuery: b.PerQuery, Notes: t.Notes})
+		Decisions: t.Decisions, PerQuery: b.PerQuery, Notes: t.Notes}
 }
 
 // Bench holds a benchmark target's results.

@@ -1,8 +1,10 @@
 // Package result holds the results of a run as plain data: the JSON output
 // contract's types. Field names are the contract: keys may be added, never
-// renamed. Decisions (runtime/decide) and the results store (runtime/store)
-// read and write these types; runtime/report renders them (table, Markdown,
-// HTML, JSON) and is the only package that draws plots.
+// renamed. A Target has what every kind shares and one payload per kind
+// (Experiment, Bench, ...), each written in its own JSON shape
+// (targetJSON). Decisions (runtime/decide) and the results store
+// (runtime/store) read and write these types; runtime/report renders them
+// (table, Markdown, HTML, JSON) and is the only package that draws plots.
 package result
 
 import (
@@ -17,52 +19,24 @@ type Report struct {
 	Targets []*Target `json:"targets"`
 }
 
-// Target is one experiment's results.
+// Target is one target's results: what every kind has (kind, name,
+// title, alpha, launch decisions, notes), and its kind's payload. An
+// experiment's payload is Experiment, embedded (its fields read as the
+// target's); each other kind's is its own struct in this package
+// (<kind>.go), hung on Target by one pointer field. Its JSON shape is
+// per kind (MarshalJSON, targetJSON).
 type Target struct {
-	Kind       string           `json:"kind"`
-	Name       string           `json:"name"`
-	Title      string           `json:"title,omitempty"`
-	Hypothesis string           `json:"hypothesis,omitempty"`
-	Owner      string           `json:"owner,omitempty"`
-	Control    string           `json:"control"`
-	Alpha      Num              `json:"alpha"`
-	Units      map[string]int64 `json:"units"`
-	Excluded   map[string]int64 `json:"excluded"`
-	SRM        *SRM             `json:"srm"`
-	Results    []*Result        `json:"results"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	Title      string `json:"title,omitempty"`
+	Hypothesis string `json:"hypothesis,omitempty"`
+	Owner      string `json:"owner,omitempty"`
+	Alpha      Num    `json:"alpha"`
 	// Decisions holds one launch outcome per treatment.
 	Decisions []*Decision `json:"decisions,omitempty"`
-	// Heterogeneity tests, per metric, treatment and segment column,
-	// whether the effect differs between segments (Cochran's Q).
-	Heterogeneity []*Heterogeneity `json:"heterogeneity,omitempty"`
-	// Correction is the multiple-testing correction of secondary metrics.
-	Correction string `json:"correction,omitempty"`
-	// Sequential is set when intervals and p-values are always valid.
-	Sequential bool     `json:"sequential,omitempty"`
-	Notes      []string `json:"notes,omitempty"`
-	// Decompositions split decomposed metrics' lifts between factors.
-	Decompositions []*Decomposition `json:"decompositions,omitempty"`
-	// A factorial design's factors, cells (per metric), effects (main
-	// effects and interactions of the saturated model) and Shapley
-	// attribution of the all-new effect.
-	Factors     []*FactorInfo `json:"factors,omitempty"`
-	Cells       []*Cell       `json:"cells,omitempty"`
-	Effects     []*Term       `json:"effects,omitempty"`
-	Attribution []*Term       `json:"attribution,omitempty"`
-	// Clustered names the cluster column of a cluster-randomized analysis;
-	// Clusters counts the clusters per arm (the sample-ratio check counts
-	// them, not units).
-	Clustered string           `json:"clustered_by,omitempty"`
-	Clusters  map[string]int64 `json:"clusters,omitempty"`
-	// Timeline holds per-period and cumulative results (`timeline`), and
-	// LongRun the fitted long-run effect per metric and treatment.
-	Timeline []*Result  `json:"timeline,omitempty"`
-	LongRun  []*LongRun `json:"long_run,omitempty"`
-	// SplitShares give each split value's share of a metric's lift.
-	SplitShares []*SplitShares `json:"split_shares,omitempty"`
-	// Coverage says how many units' analysis windows (or the experiment's
-	// end) run past the last timestamp in the data.
-	Coverage *Coverage `json:"coverage,omitempty"`
+	Notes     []string    `json:"notes,omitempty"`
+	// Experiment is an experiment's results (Kind "experiment").
+	Experiment
 	// Bench holds a benchmark's results (Kind "benchmark").
 	Bench *Bench `json:"-"`
 	// Interleaving holds an interleaving's results (Kind "interleaving",

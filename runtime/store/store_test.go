@@ -245,7 +245,7 @@ func TestRows(t *testing.T) {
 	n := func(v float64) *result.Num { x := result.Num(v); return &x }
 	k := 2
 	rep := &result.Report{Targets: []*result.Target{
-		{Kind: "experiment", Name: "e", Control: "c", Alpha: 0.05,
+		{Kind: "experiment", Name: "e", Alpha: 0.05, Experiment: result.Experiment{Control: "c",
 			Results: []*result.Result{
 				{Metric: "m", Kind: "mean", Role: "primary", Direction: "increase", Variant: "t",
 					Control: result.Arm{Units: 10, Mean: result.NumPtr(1)}, Treatment: result.Arm{Units: 11, Mean: result.NumPtr(2)},
@@ -255,7 +255,7 @@ func TestRows(t *testing.T) {
 				{Metric: "m", Kind: "mean", Role: "primary", Direction: "increase", Variant: "t",
 					Segment: map[string]string{"b": "2", "a": "1"}, Method: "welch_t"},
 			},
-			Timeline:  []*result.Result{{Metric: "m", Variant: "t", Period: &k, Timeline: "period", PeriodStart: "s", PeriodEnd: "e"}},
+			Timeline: []*result.Result{{Metric: "m", Variant: "t", Period: &k, Timeline: "period", PeriodStart: "s", PeriodEnd: "e"}}},
 			Decisions: []*result.Decision{{Variant: "t", Outcome: result.Ship}}},
 		{Kind: "benchmark", Name: "b", Alpha: 0.1, Bench: &result.Bench{Baseline: "v1", Results: []*result.BenchResult{
 			{Model: "v2", Metric: "mrr", Value: 0.9, BaselineValue: 0.8, Delta: n(0.1), CILower: n(0.05), CIUpper: n(0.15),
