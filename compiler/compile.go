@@ -1,8 +1,13 @@
-// Package compiler turns a checked experiment into one SQL query that
-// reduces rows to per-variant sufficient statistics. It follows the
-// architecture's two rules: one scan per source (every metric on a source
-// is a FILTER column of one GROUP BY unit), and rows stay in the engine
-// (the query returns a handful of sums per variant).
+// Package compiler turns a checked experiment into a plan and its SQL:
+// queries that reduce rows to per-variant sufficient statistics (the main
+// query, and for some designs split, timeline and coverage queries). The
+// plan's relations (per-unit scans and their aggregates, plan.go) are
+// typed values rendered for the dialect; every result column is named
+// once (names.go) and described in the plan's Columns, through which the
+// runtime reads the results. It follows the architecture's two rules: one
+// scan per source (every metric on a source is a FILTER column of one
+// GROUP BY unit), and rows stay in the engine (the query returns a
+// handful of sums per variant).
 package compiler
 
 import (

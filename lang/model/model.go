@@ -1,7 +1,8 @@
 // Package model is the checked, resolved and typed form of a spec folder:
 // the contract between the checker and the compiler. Nothing downstream of
-// the checker reads syntax; every name here is resolved and every
-// expression typed.
+// the checker reads syntax; every name here is resolved, every expression
+// typed, the word fields are enums (enums.go), start and end are instants,
+// and positions are spans (never syntax nodes).
 package model
 
 import (
