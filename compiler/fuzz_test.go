@@ -11,17 +11,18 @@ import (
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/dialect"
+	"github.com/caliper-dev/caliper/internal/testenv"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/engine"
 )
 
 // compileSeeds are the seeds of FuzzCompile: every spec folder under
-// examples and testdata as one text (its .cal files joined), and every
-// .cal file alone.
+// testenv.SeedRoots (a smoke set; all of examples and testdata in long
+// runs) as one text (its .cal files joined), and every .cal file alone.
 func compileSeeds(f *testing.F) []string {
 	folders := map[string][]string{}
-	for _, root := range []string{"../examples", "../testdata"} {
+	for _, root := range testenv.SeedRoots("../") {
 		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".cal") {
 				text, err := os.ReadFile(path)

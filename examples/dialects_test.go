@@ -16,6 +16,7 @@ import (
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/internal/pgtest"
+	"github.com/caliper-dev/caliper/internal/testenv"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime"
@@ -373,9 +374,7 @@ func fallbacks() *dialect.Dialect {
 
 // Every fallback of the dialects gives DuckDB's results on DuckDB.
 func TestDialectFallbacksOnDuckDB(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the dialect corpus twice")
-	}
+	testenv.NeedLong(t, "runs the dialect corpus twice, with and without the fallbacks")
 	eng := duckTables(t)
 	pkg := tableSpecs(t)["dialects"]
 	low := withDialect{eng, fallbacks()}

@@ -14,6 +14,7 @@ import (
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/internal/golden"
+	"github.com/caliper-dev/caliper/internal/testenv"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/format"
@@ -40,6 +41,7 @@ func exampleDirs(t *testing.T) []string {
 }
 
 func TestExamples(t *testing.T) {
+	testenv.SkipShort(t, "runs every example")
 	for _, dir := range exampleDirs(t) {
 		t.Run(dir, func(t *testing.T) {
 			res := lang.Load(dir)

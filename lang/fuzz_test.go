@@ -12,16 +12,17 @@ import (
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/internal/safetext"
+	"github.com/caliper-dev/caliper/internal/testenv"
 	"github.com/caliper-dev/caliper/lang/diag"
 )
 
-// seedFiles are the fuzz seeds: every .cal file under testdata and
-// examples, and the regression inputs kept in Go's corpus format under
+// seedFiles are the fuzz seeds: the .cal files of testenv.SeedRoots (a
+// smoke set; every spec under testdata and examples in long runs), and the regression inputs kept in Go's corpus format under
 // testdata/fuzz/<target>/ (the repository's shared testdata, so `go test`
 // reads them as seeds here rather than from the package folder).
 func seedFiles(f *testing.F, target string) []string {
 	var out []string
-	for _, root := range []string{"../testdata", "../examples"} {
+	for _, root := range testenv.SeedRoots("../") {
 		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".cal") {
 				text, err := os.ReadFile(path)

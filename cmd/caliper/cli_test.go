@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/caliper-dev/caliper/internal/testenv"
 )
 
 func run(args ...string) (int, string, string) {
@@ -49,6 +51,7 @@ func TestCLI(t *testing.T) {
 }
 
 func TestRunJSONContract(t *testing.T) {
+	testenv.SkipShort(t, "runs the homefeed example")
 	code, out, errs := run("run", "../../examples/homefeed", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)

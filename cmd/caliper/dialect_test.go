@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/caliper-dev/caliper/internal/confine"
+	"github.com/caliper-dev/caliper/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,6 +62,7 @@ func TestCompileDialects(t *testing.T) {
 // analyze reads the compiled query's result saved as CSV or JSON (rows in
 // any order) and reports what run reports.
 func TestAnalyzeStats(t *testing.T) {
+	testenv.SkipShort(t, "runs the homefeed example twice")
 	dir := t.TempDir()
 	data, err := filepath.Abs("../../examples/homefeed/data")
 	if err != nil {

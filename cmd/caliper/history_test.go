@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/caliper-dev/caliper/internal/testenv"
 	"github.com/caliper-dev/caliper/runtime/store"
 )
 
@@ -130,6 +131,7 @@ func historyFigures(t *testing.T, out string) [][]figures {
 // history prints, for every target, metric and variant, exactly the
 // figures each run printed.
 func TestStoreHistory(t *testing.T) {
+	testenv.SkipShort(t, "runs and stores the three examples")
 	db := filepath.Join(t.TempDir(), "results.duckdb")
 	compared := map[string]int{}
 	lastOut := map[string]string{}

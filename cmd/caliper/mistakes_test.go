@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/caliper-dev/caliper/internal/golden"
+	"github.com/caliper-dev/caliper/internal/testenv"
 )
 
 // TestMistakes walks testdata/mistakes: one folder per user mistake or bad
@@ -16,6 +17,7 @@ import (
 // stdout and stderr with expected.golden. No case may succeed: a mistake
 // that exits 0, or prints a verdict, is a plausible wrong answer.
 func TestMistakes(t *testing.T) {
+	testenv.SkipShort(t, "runs the mistakes corpus")
 	root, err := filepath.Abs("../../testdata/mistakes")
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,31 @@ func Long() bool {
 	return os.Getenv("CALIPER_LONG") == "1" || os.Getenv("CI") == "true"
 }
 
+// SeedRoots are the folders whose .cal files seed the fuzz tests: a smoke
+// set (the examples, the language contract and the dialect corpus) in the
+// quick suite, every spec of testdata and examples when long tests run.
+// Paths are relative to the module root; prefix is prepended to each.
+func SeedRoots(prefix string) []string {
+	roots := []string{"examples", "testdata/language", "testdata/dialects"}
+	if Long() {
+		roots = []string{"testdata", "examples"}
+	}
+	out := make([]string, len(roots))
+	for i, r := range roots {
+		out[i] = prefix + r
+	}
+	return out
+}
+
+// SkipShort skips t under `go test -short`, unless long tests run: for
+// tests that run whole example folders, slower than a -short run wants.
+func SkipShort(t testing.TB, what string) {
+	t.Helper()
+	if testing.Short() && !Long() {
+		t.Skipf("%s: skipped under -short", what)
+	}
+}
+
 // NeedLong skips t unless long tests run, saying what it skips.
 func NeedLong(t testing.TB, what string) {
 	t.Helper()

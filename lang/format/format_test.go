@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/caliper-dev/caliper/internal/golden"
+	"github.com/caliper-dev/caliper/internal/testenv"
 	"github.com/caliper-dev/caliper/lang/ast"
 	"github.com/caliper-dev/caliper/lang/source"
 	"github.com/caliper-dev/caliper/lang/syntax"
@@ -135,7 +136,12 @@ func TestExpr(t *testing.T) {
 // FuzzFormat: any input either is refused with diagnostics or formats to
 // an equivalent, idempotent result with its comments.
 func FuzzFormat(f *testing.F) {
-	for _, path := range specFiles(f) {
+	// Every spec file is TestRoundTripCorpus's; as seeds, in long runs.
+	var specs []string
+	if testenv.Long() {
+		specs = specFiles(f)
+	}
+	for _, path := range specs {
 		text, err := os.ReadFile(path)
 		if err != nil {
 			f.Fatal(err)
