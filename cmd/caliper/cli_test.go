@@ -17,6 +17,11 @@ func run(args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// tiny is a one-experiment spec with 60 users: the CLI tests run it
+// where the example does not matter (the homefeed example takes ten
+// times as long).
+const tiny = "../../testdata/cli/tiny"
+
 func TestCLI(t *testing.T) {
 	const ex = "../../examples/homefeed"
 	bad := filepath.Join(t.TempDir(), "bad.cal")
@@ -36,9 +41,9 @@ func TestCLI(t *testing.T) {
 		{[]string{"check", bad}, 1, "", "did you mean `save_rate`?"},
 		{[]string{"compile", ex}, 0, `GROUP BY u."unit"`, ""},
 		{[]string{"compile", ex, "--target", "oracle"}, 2, "", "unknown target"},
-		{[]string{"run", ex}, 0, "saves_per_user", ""},
+		{[]string{"run", tiny}, 0, "saves_per_user", ""},
 		{[]string{"run", ex, "--format", "yaml"}, 2, "", "unknown format"},
-		{[]string{"run", ex, "--gate"}, 3, "decision for treatment: INCONCLUSIVE", ""},
+		{[]string{"run", tiny, "--gate"}, 3, "decision for treatment: INCONCLUSIVE", ""},
 		{[]string{"run", "no/such/folder"}, 2, "", "no/such/folder does not exist: PATH is a spec folder or a .cal file"},
 		{[]string{"frobnicate"}, 2, "", "unknown command"},
 	}

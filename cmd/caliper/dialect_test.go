@@ -47,8 +47,8 @@ func TestCompileDialects(t *testing.T) {
 		{[]string{"run", "../../examples/homefeed", "--threads", "-1"}, 2, "", "--threads must be between 1 and 4 per core"},
 		{[]string{"run", "../../examples/homefeed", "--memory-limit", "lots"}, 2, "", "--memory-limit must be a positive size with a unit"},
 		{[]string{"run", "../../examples/homefeed", "--engine", "postgres://nobody@127.0.0.1:1/x", "--threads", "2"}, 2, "", "DuckDB settings"},
-		{[]string{"run", "../../examples/homefeed", "--threads", "1", "--memory-limit", "1GB", "--temp-dir", t.TempDir()}, 0, "saves_per_user", ""},
-		{[]string{"power", "../../examples/homefeed", "--target", "hf_ranker_v2", "--mde", "5%", "--threads", "1"}, 0, "saves_per_user", ""},
+		{[]string{"run", tiny, "--threads", "1", "--memory-limit", "1GB", "--temp-dir", t.TempDir()}, 0, "saves_per_user", ""},
+		{[]string{"power", tiny, "--target", "tiny", "--mde", "5%", "--threads", "1"}, 0, "saves_per_user", ""},
 		{[]string{"run", "../../examples/homefeed", "--target", "postgres"}, 2, "", "the engine is duckdb"},
 	}
 	for _, c := range cases {

@@ -9,9 +9,9 @@ import (
 
 // TestRunReportFormats checks --format markdown and html, and --out.
 func TestRunReportFormats(t *testing.T) {
-	const ex = "../../examples/homefeed"
+	const ex = tiny
 	code, out, errs := run("run", ex, "--format", "markdown")
-	if code != 0 || !strings.HasPrefix(out, "### Experiment Homefeed ranker v2 (`hf_ranker_v2`)") || !strings.Contains(out, "| Metric | Role |") {
+	if code != 0 || !strings.HasPrefix(out, "### Experiment Tiny (`tiny`)") || !strings.Contains(out, "| Metric | Role |") {
 		t.Fatalf("run --format markdown: exit %d\n%s\n%s", code, out, errs)
 	}
 	file := filepath.Join(t.TempDir(), "report.html")
