@@ -24,6 +24,8 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/caliper-dev/caliper/runtime/stats"
+
+	"github.com/caliper-dev/caliper/internal/testenv"
 )
 
 // bandConfidence is the probability mass of the acceptance bands.
@@ -99,9 +101,10 @@ func checkAtMost(t *testing.T, r rate, p float64) {
 	}
 }
 
-// replicates returns R (a fifth with -short).
+// replicates returns R when long tests run (CALIPER_LONG=1, CI), a fifth
+// in the quick suite (the binomial bounds widen with fewer replicates).
 func replicates(r int) int {
-	if testing.Short() {
+	if !testenv.Long() {
 		return r / 5
 	}
 	return r
