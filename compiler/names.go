@@ -117,3 +117,10 @@ func nameMetric(i int, u *model.MetricUse, cuped, clustered bool) *MetricColumns
 	}
 	return mc
 }
+
+// rolloutColumns name rollout metric j's (from 0) cell columns: its value
+// (a ratio's numerator) and a ratio's denominator.
+func rolloutColumns(j int) (value, den string) {
+	s := metricStem(j)
+	return s + "_value", s + "_den"
+}

@@ -78,6 +78,13 @@ func TestExamples(t *testing.T) {
 				}
 				sql.WriteString(plan.SQL + ";\n\n")
 			}
+			for _, r := range res.Package.RolloutTargets {
+				plan, err := compiler.CompileRollout(r, dialect.DuckDB)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sql.WriteString(plan.SQL + ";\n\n")
+			}
 			golden.Check(t, gold+".sql", sql.Bytes())
 			eng, err := engine.OpenDuckDB("")
 			if err != nil {

@@ -134,10 +134,25 @@ func checkHTML(t *testing.T, rep *result.Report) {
 			plots += len(credits)
 		}
 		plots += len(variants) + len(attributed) + len(timelines) + shares
+		// A rollout: an event-study plot per metric with a finite
+		// relative effect at some event time.
+		if x := tg.Rollout; x != nil {
+			for _, m := range x.Metrics {
+				for _, e := range m.EventStudy {
+					if e.Relative != nil && !e.Relative.Unbounded {
+						plots++
+						break
+					}
+				}
+				if !strings.Contains(page, html.EscapeString(m.Metric)) {
+					t.Errorf("HTML report lacks the metric %s of %s", m.Metric, tg.Name)
+				}
+			}
+		}
 	}
 	// Each plot comes in a wide and a narrow rendering.
 	if n := strings.Count(page, "<svg "); n != 2*plots {
-		t.Errorf("HTML report has %d <svg> elements, want %d (a wide and a narrow plot per compared treatment, attributed metric, timeline and split with shares)", n, 2*plots)
+		t.Errorf("HTML report has %d <svg> elements, want %d (a wide and a narrow plot per compared treatment, attributed metric, timeline, split with shares and rollout metric)", n, 2*plots)
 	}
 	if n := strings.Count(page, `<svg viewBox="0 0 `); n != strings.Count(page, "<svg ") {
 		t.Errorf("every <svg> must scale by its viewBox: %d of %d do", n, strings.Count(page, "<svg "))

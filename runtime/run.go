@@ -107,6 +107,23 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 		}
 		rep.Targets = append(rep.Targets, t)
 	}
+	for _, r := range pkg.RolloutTargets {
+		plan, err := compiler.CompileRollout(r, d)
+		if err != nil {
+			diags.Errorf(diag.EQuery, r.Span, "%v", err)
+			continue
+		}
+		t, rd, err := RunRollout(ctx, eng, plan)
+		if err != nil {
+			diags.Errorf(diag.EQuery, r.Span, "%v", err)
+			continue
+		}
+		diags = append(diags, rd...)
+		if rd.HasErrors() {
+			continue
+		}
+		rep.Targets = append(rep.Targets, t)
+	}
 	return rep, diags
 }
 
@@ -188,6 +205,9 @@ func TargetSources(pkg *model.Package) []*model.Source {
 	}
 	for _, il := range pkg.InterleavingTargets {
 		add(il.Rows)
+	}
+	for _, r := range pkg.RolloutTargets {
+		add(r.Rows)
 	}
 	for _, e := range pkg.Targets {
 		add(e.Exposures)

@@ -90,6 +90,17 @@ saved as CSV or JSON, is what caliper analyze reads.`,
 				first = false
 				outf(cmd.OutOrStdout(), "%s;\n", plan.SQL)
 			}
+			for _, r := range res.Package.RolloutTargets {
+				plan, err := compiler.CompileRollout(r, d)
+				if err != nil {
+					return err
+				}
+				if !first {
+					outf(cmd.OutOrStdout(), "\n")
+				}
+				first = false
+				outf(cmd.OutOrStdout(), "%s;\n", plan.SQL)
+			}
 			return nil
 		},
 	}

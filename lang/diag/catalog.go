@@ -140,6 +140,9 @@ var Catalog = []Info{
 	{Code: WOtherTeams, Severity: Warning, Name: "interleaving-left-out", Summary: "Some interleaved sessions are left out: they compare the baseline with a team value that is not a listed treatment, with several treatments, or hold the baseline's items only.",
 		Help:    "A session compares the baseline with one treatment. The counts per reason (and per team value) are in the result's `left_out`; list the rankers compared with `treatments`, or check the team column's values.",
 		Example: "warning[W0020]: interleaving `hf_ranker_v3_il`: sessions left out of the comparison: 12 against team \"v4\"\n  --> interleaving/ranker.cal:30:14\n   |\n30 |   treatments \"v3\"\n   |              ^^^^\n   = help: a session compares the baseline with one treatment; list the compared rankers with `treatments` (other teams' sessions are counted in the results' left_out)\n"},
+	{Code: WRolloutData, Severity: Warning, Name: "rollout-data", Summary: "A rollout's data limit what difference in differences can say: fewer than 10 groups, a failed pre-trend test, groups adopting outside the data, or groups left out (missing periods, an adoption instant that differs between a group's rows).",
+		Help:    "With few groups read the wild bootstrap intervals; a failed pre-trend test means the groups were not on parallel trends before adopting (the launch outcome is then inconclusive); a group needs a value in every period and one adoption instant.",
+		Example: "warning[W0040]: rollout `fm_v3_markets`, metric `market_saves_per_session`: the pre-trend test fails (p = 0.002): groups were not on parallel trends before adopting, and the effect is not credible\n  --> rollout/rollout.cal:20:9\n   |\n20 | rollout fm_v3_markets {\n   |         ^^^^^^^^^^^^^\n"},
 }
 
 // Lookup returns the catalogue entry of a code.

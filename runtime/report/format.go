@@ -191,7 +191,8 @@ func isBenchmark(t *Target) bool { return t.Kind == "benchmark" && t.Bench != ni
 // htmlKinds); a kind missing from a table is drawn as an experiment.
 func kindOf(t *Target) string {
 	switch {
-	case t.Kind == "benchmark" && t.Bench == nil, t.Kind == kindInterleaving && t.Interleaving == nil:
+	case t.Kind == "benchmark" && t.Bench == nil, t.Kind == kindInterleaving && t.Interleaving == nil,
+		t.Kind == kindRollout && t.Rollout == nil:
 		return "experiment"
 	}
 	return t.Kind

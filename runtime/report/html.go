@@ -165,6 +165,7 @@ var htmlKinds = map[string]htmlKind{
 	"experiment":     {sections: sections},
 	"benchmark":      {header: benchmarkHeader, sections: sections},
 	kindInterleaving: {draw: newInterleavingHTMLTarget},
+	kindRollout:      {draw: rolloutHTMLTarget},
 }
 
 // benchmarkHeader compares with the baseline model and says how many

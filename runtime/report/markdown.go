@@ -47,6 +47,7 @@ var markdownSections = map[string][]mdSection{
 		mdSegments, mdSplit, mdDataQuality, mdTimeline, mdNotes},
 	"benchmark":      {mdHeading, mdBenchmarkMeta, mdVerdicts, mdMetrics, mdGuardrails, mdBenchmarkData, mdNotes},
 	kindInterleaving: {func(w *bufio.Writer, t *mdTarget) { writeInterleavingMarkdown(w, t.Target) }},
+	kindRollout:      {func(w *bufio.Writer, t *mdTarget) { writeMarkdownRollout(w, t.Target) }},
 }
 
 func writeMarkdownTarget(w *bufio.Writer, t *Target) {

@@ -28,6 +28,7 @@ func WriteTable(w io.Writer, r *Report) error {
 var tableWriters = map[string]func(*bufio.Writer, *Target){
 	"benchmark":      writeBenchmark,
 	kindInterleaving: writeInterleavingTable,
+	kindRollout:      writeRollout,
 }
 
 func writeTarget(w *bufio.Writer, t *Target) {

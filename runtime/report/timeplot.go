@@ -27,6 +27,9 @@ type curvePlot struct {
 	Series []curveSeries
 	// Fit, when set, is drawn from X0 to X1 with its asymptote band.
 	Fit *curveFit
+	// Adoption, when set, draws a dashed vertical line at x = −0.5 (a
+	// rollout's event study: adoption between event times −1 and 0).
+	Adoption bool
 }
 
 // curveSeries is one line of estimates with an interval band. A point
@@ -201,6 +204,9 @@ func (l *curveLayer) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 	if p.Y.Min <= 0 && p.Y.Max >= 0 {
 		c.StrokeLine2(draw.LineStyle{Color: colInk, Width: 1}, c.Min.X, ty(0), c.Max.X, ty(0))
+	}
+	if l.cp.Adoption && p.X.Min <= -0.5 && p.X.Max >= -0.5 {
+		c.StrokeLine2(draw.LineStyle{Color: colInk, Width: 1, Dashes: []vg.Length{4, 3}}, tx(-0.5), c.Min.Y, tx(-0.5), c.Max.Y)
 	}
 	if f := l.cp.Fit; f != nil {
 		x0, x1 := tx(p.X.Min), tx(p.X.Max)

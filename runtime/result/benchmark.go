@@ -74,6 +74,12 @@ var targetJSON = map[string]func(*Target) ([]byte, error){
 		}
 		return t.marshalInterleaving()
 	},
+	KindRollout: func(t *Target) ([]byte, error) {
+		if t.Rollout == nil {
+			return nil, nil
+		}
+		return t.marshalRollout()
+	},
 }
 
 // MarshalJSON writes each kind with its own fields (targetJSON):

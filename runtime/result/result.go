@@ -42,6 +42,8 @@ type Target struct {
 	// Interleaving holds an interleaving's results (Kind "interleaving",
 	// interleaving.go).
 	Interleaving *Interleaving `json:"-"`
+	// Rollout holds a rollout's results (Kind "rollout", rollout.go).
+	Rollout *Rollout `json:"-"`
 }
 
 // Coverage is how much of the units' analysis windows the data covers.

@@ -17,6 +17,10 @@ func Rows(rep *result.Report) []Row {
 		for _, d := range t.Decisions {
 			decision[d.Variant] = d.Outcome
 		}
+		if x := t.Rollout; t.Kind == result.KindRollout && x != nil {
+			rows = append(rows, rolloutRows(t, x, decision)...)
+			continue
+		}
 		if x := t.Interleaving; t.Kind == result.KindInterleaving && x != nil {
 			rows = append(rows, interleavingRows(t, x, decision)...)
 			continue
@@ -172,6 +176,41 @@ func interleavingRows(t *result.Target, x *result.Interleaving, decision map[str
 		}
 		row.Estimate, row.CILower, row.CIUpper, row.StdError = effect(r.Share)
 		rows = append(rows, row)
+	}
+	return rows
+}
+
+// rolloutRows are a rollout's rows: per metric its overall effect (the
+// variant "adopters" against the comparison groups), then its event study
+// (Period the event time, Timeline "event_week" or "event_day"). Units
+// count groups: the treated ones and the rest.
+func rolloutRows(t *result.Target, x *result.Rollout, decision map[string]string) []Row {
+	var rows []Row
+	for _, m := range x.Metrics {
+		add := func(e *result.RolloutEffect) {
+			row := Row{
+				Target: t.Name, TargetKind: t.Kind, Metric: m.Metric, MetricKind: m.Kind, Role: m.Role,
+				Direction: m.Direction, Variant: "adopters", Control: x.Comparison,
+				ControlUnits: int64(x.Groups - x.Treated), TreatmentUnits: int64(x.Treated),
+				PValue: nptr(e.PValue), Significant: e.Significant, Method: "did_cs",
+				Alpha: float64(t.Alpha), Decision: decision["adopters"],
+			}
+			if e.Event != nil {
+				ev := *e.Event
+				row.Period, row.Timeline, row.Decision = &ev, "event_"+x.Period, ""
+			}
+			if e.Baseline != nil {
+				row.ControlValue = fptr(*e.Baseline)
+			}
+			row.Estimate, row.CILower, row.CIUpper, row.StdError = effect(e.Absolute)
+			row.RelEstimate, row.RelCILower, row.RelCIUpper, row.RelStdError = effect(e.Relative)
+			relative(&row, e.Relative)
+			rows = append(rows, row)
+		}
+		add(m.Overall)
+		for _, e := range m.EventStudy {
+			add(e)
+		}
 	}
 	return rows
 }

@@ -1,0 +1,398 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/lang/diag"
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/runtime/result"
+	"github.com/caliper-dev/caliper/runtime/stats"
+)
+
+// RolloutBootstrapDraws and RolloutBootstrapSeed fix the wild bootstrap a
+// rollout with few groups reports (results are reproducible).
+const (
+	RolloutBootstrapDraws = 9999
+	RolloutBootstrapSeed  = 20261205
+)
+
+// RunRollout executes a rollout's query and analyses it.
+func RunRollout(ctx context.Context, eng engine.Engine, p *compiler.RolloutPlan) (*result.Target, diag.List, error) {
+	tab, err := eng.Query(ctx, p.SQL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("rollout %s: %w", p.Rollout.Name, err)
+	}
+	return AnalyzeRollout(p, tab)
+}
+
+// roCell is one group × period row of a rollout's result.
+type roCell struct {
+	group              string
+	period             int
+	adoptMin, adoptMax float64
+	adoptNull          bool
+	adoptRows, rows    float64
+	values, dens       []float64
+	valueNull, denNull []bool
+}
+
+// AnalyzeRollout turns a rollout's cells into its target, with warnings
+// for what the method cannot see (few groups, failed pre-trends, adoption
+// outside the data, dropped groups).
+func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target, diag.List, error) {
+	r := p.Rollout
+	var diags diag.List
+	rs, err := readResults(fmt.Sprintf("the result of rollout %s", r.Name), tab, p.Columns)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cells []*roCell
+	minP, maxP := math.MaxInt, math.MinInt
+	for _, row := range tab.Rows {
+		c, err := readROCell(rs, p, row)
+		if err != nil {
+			return nil, nil, fmt.Errorf("rollout %s: %w", r.Name, err)
+		}
+		cells = append(cells, c)
+		minP, maxP = min(minP, c.period), max(maxP, c.period)
+	}
+	x := &result.Rollout{Group: r.Group.Name, Period: r.Period, Comparison: r.Comparison, Pre: r.Pre, Post: r.Post,
+		Cohorts: []*result.RolloutCohort{}, Metrics: []*result.RolloutMetric{}}
+	t := &result.Target{Kind: result.KindRollout, Name: r.Name, Title: r.Title, Owner: r.Owner, Alpha: result.Num(r.Alpha), Rollout: x}
+	if len(cells) == 0 {
+		diags.Errorf(diag.EDataEmpty, r.Span, "rollout `%s`: the rows of `%s` are empty", r.Name, r.Rows.Name)
+		return t, diags, nil
+	}
+	T := maxP - minP + 1
+	x.Periods = T
+	x.FirstDay = periodStart(r, minP)
+	// Per group: its adoption period (constant over its rows) and cells.
+	type grp struct {
+		cells               []*roCell
+		adopt               int
+		never, inconsistent bool
+	}
+	groups := map[string]*grp{}
+	var names []string
+	for _, c := range cells {
+		g := groups[c.group]
+		if g == nil {
+			g = &grp{never: true}
+			groups[c.group] = g
+			names = append(names, c.group)
+		}
+		g.cells = append(g.cells, c)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		g := groups[n]
+		var lo, hi float64 = math.Inf(1), math.Inf(-1)
+		var withAdopt, rows float64
+		for _, c := range g.cells {
+			rows += c.rows
+			withAdopt += c.adoptRows
+			if !c.adoptNull {
+				lo, hi = math.Min(lo, c.adoptMin), math.Max(hi, c.adoptMax)
+			}
+		}
+		switch {
+		case withAdopt == 0:
+		case withAdopt != rows || lo != hi:
+			g.inconsistent = true
+		default:
+			g.never = false
+			g.adopt = int(lo) - minP
+		}
+	}
+	var outside []string
+	panels := make([]stats.DiDPanel, len(p.Metrics))
+	for _, n := range names {
+		g := groups[n]
+		if g.inconsistent {
+			x.Dropped = append(x.Dropped, &result.RolloutDrop{Group: n, Reason: fmt.Sprintf("its rows disagree on `%s`: a group adopts once", r.Adopted.Name)})
+			continue
+		}
+		if !g.never && (g.adopt < 0 || g.adopt >= T) {
+			outside = append(outside, n)
+		}
+		for j, mc := range p.Metrics {
+			dg := stats.DiDGroup{Name: n, Never: g.never, Adoption: g.adopt, Y: make([]float64, T), Observed: make([]bool, T)}
+			for _, c := range g.cells {
+				k := c.period - minP
+				v, ok := c.values[j], !c.valueNull[j]
+				if mc.Den != "" {
+					ok = ok && !c.denNull[j] && c.dens[j] != 0
+					if ok {
+						v /= c.dens[j]
+					}
+				}
+				dg.Y[k], dg.Observed[k] = v, ok
+			}
+			panels[j].Groups = append(panels[j].Groups, dg)
+		}
+	}
+	if len(outside) > 0 {
+		diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`: %d group(s) adopt outside the data (%s): before it they are left out, after it they count as never treated",
+			r.Name, len(outside), strings.Join(quoteAll(outside, 5), ", ")).
+			Hint("the data run from %s to the end of the period starting %s", x.FirstDay, periodStart(r, maxP))
+	}
+	cmp, _ := stats.ParseDiDComparison(r.Comparison)
+	for j, mc := range p.Metrics {
+		panels[j].Periods = T
+		o := stats.DiDOptions{Comparison: cmp, Pre: r.Pre, Post: r.Post, Alpha: r.Alpha}
+		if len(panels[j].Groups) < stats.FewGroups {
+			o.Bootstrap, o.Seed = RolloutBootstrapDraws, RolloutBootstrapSeed
+		}
+		a := stats.CallawaySantAnna(panels[j], o)
+		if j == 0 {
+			x.Groups, x.Treated, x.Never, x.Staggered = a.Groups, a.Treated, a.Never, a.Staggered
+			size := map[int]int{}
+			for _, g := range panels[j].Groups {
+				if !g.Never && g.Adoption > 0 && g.Adoption < T {
+					size[g.Adoption]++
+				}
+			}
+			for _, c := range a.Cohorts {
+				x.Cohorts = append(x.Cohorts, &result.RolloutCohort{Period: periodStart(r, c+minP), Groups: size[c]})
+			}
+			for _, d := range a.Dropped {
+				x.Dropped = append(x.Dropped, &result.RolloutDrop{Group: d.Group, Reason: d.Reason})
+			}
+		}
+		m := rolloutMetric(mc.Use, a, r.Alpha)
+		x.Metrics = append(x.Metrics, m)
+		if a.Problem != "" {
+			diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`, metric `%s`: %s", r.Name, mc.Use.Metric.Name, a.Problem)
+		}
+		if a.FewGroups {
+			msg := fmt.Sprintf("only %d groups: clustered intervals are unreliable with fewer than %d; see the wild bootstrap intervals", a.Groups, stats.FewGroups)
+			m.Warnings = append(m.Warnings, msg)
+			if j == 0 {
+				diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`: %s", r.Name, msg)
+			}
+		}
+		if m.PreTrend.PValue != nil && !m.PreTrend.Passed {
+			msg := fmt.Sprintf("the pre-trend test fails (p = %.3g): groups were not on parallel trends before adopting, and the effect is not credible", a.PreTrend.PValue)
+			m.Warnings = append(m.Warnings, msg)
+			diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`, metric `%s`: %s", r.Name, mc.Use.Metric.Name, msg)
+		}
+		if a.Staggered && a.TWFE.NegativeWeights > 0 {
+			m.Warnings = append(m.Warnings, fmt.Sprintf("adoption is staggered: the two-way fixed-effects estimate weights %d treated cells negatively (sum %.3g) and is biased when effects change over time; it is a cross-check only", a.TWFE.NegativeWeights, a.TWFE.NegativeWeightSum))
+		}
+	}
+	if len(x.Dropped) > 0 {
+		var parts []string
+		for _, d := range x.Dropped {
+			parts = append(parts, fmt.Sprintf("%q (%s)", d.Group, d.Reason))
+		}
+		if len(parts) > 5 {
+			parts = append(parts[:5], fmt.Sprintf("and %d more", len(parts)-5))
+		}
+		diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`: %d group(s) left out: %s", r.Name, len(x.Dropped), strings.Join(parts, "; "))
+	}
+	decideRollout(r, t)
+	return t, diags, nil
+}
+
+func quoteAll(s []string, n int) []string {
+	var out []string
+	for i, v := range s {
+		if i == n {
+			out = append(out, fmt.Sprintf("and %d more", len(s)-n))
+			break
+		}
+		out = append(out, fmt.Sprintf("%q", v))
+	}
+	return out
+}
+
+// periodStart is the first day of period k (numbered from
+// compiler.RolloutOrigin).
+func periodStart(r *model.Rollout, k int) string {
+	return compiler.RolloutOrigin.Add(time.Duration(int64(k)*r.PeriodSeconds()) * time.Second).Format("2006-01-02")
+}
+
+func readROCell(rs *results, p *compiler.RolloutPlan, row []any) (*roCell, error) {
+	c := &roCell{}
+	var err error
+	if c.group, _, err = rs.text(row, compiler.ColROGroup); err != nil {
+		return nil, err
+	}
+	num := func(name string) (float64, bool) {
+		if err != nil {
+			return 0, true
+		}
+		var v float64
+		var null bool
+		v, null, err = rs.num(row, name)
+		return v, null
+	}
+	per, _ := num(compiler.ColROPeriod)
+	c.period = int(per)
+	c.adoptMin, c.adoptNull = num(compiler.ColROAdoptMin)
+	c.adoptMax, _ = num(compiler.ColROAdoptMax)
+	c.adoptRows, _ = num(compiler.ColROAdoptN)
+	c.rows, _ = num(compiler.ColRORows)
+	for _, mc := range p.Metrics {
+		v, null := num(mc.Value)
+		c.values, c.valueNull = append(c.values, v), append(c.valueNull, null)
+		var d float64
+		dn := true
+		if mc.Den != "" {
+			d, dn = num(mc.Den)
+		}
+		c.dens, c.denNull = append(c.dens, d), append(c.denNull, dn)
+	}
+	return c, err
+}
+
+// rolloutMetric turns one metric's analysis into its result.
+func rolloutMetric(u *model.MetricUse, a stats.DiDResult, alpha float64) *result.RolloutMetric {
+	m := u.Metric
+	out := &result.RolloutMetric{Metric: m.Name, Title: m.Title, Kind: string(m.Kind), Role: string(u.Role),
+		Direction: m.Direction.String(), EventStudy: []*result.RolloutEffect{}}
+	out.Overall = rolloutEffect(a.Overall, nil, alpha)
+	for _, e := range a.EventStudy {
+		ev := e.Event
+		out.EventStudy = append(out.EventStudy, rolloutEffect(e, &ev, alpha))
+	}
+	pt := a.PreTrend
+	out.PreTrend = &result.PreTrend{NotEstimable: pt.Problem}
+	if pt.Problem == "" {
+		out.PreTrend.F, out.PreTrend.DF1, out.PreTrend.DF2 = result.NumPtr(pt.F), result.NumPtr(pt.DF1), result.NumPtr(pt.DF2)
+		out.PreTrend.PValue = result.NumPtr(pt.PValue)
+		out.PreTrend.Passed = pt.PValue >= alpha
+	}
+	tw := a.TWFE
+	out.TWFE = &result.TWFE{NegativeWeights: tw.NegativeWeights, NegativeWeightSum: result.Num(tw.NegativeWeightSum), NotEstimable: tw.Problem}
+	if tw.Problem == "" {
+		out.TWFE.Absolute = effect(tw.Absolute)
+		out.TWFE.PValue, out.TWFE.DF = result.NumPtr(tw.PValue), result.NumPtr(tw.DF)
+	}
+	if a.Problem != "" && out.Overall.NotEstimable == "" {
+		out.Overall.NotEstimable = a.Problem
+	}
+	return out
+}
+
+func rolloutEffect(e stats.DiDEstimate, event *int, alpha float64) *result.RolloutEffect {
+	out := &result.RolloutEffect{Event: event, Cells: e.Cells, NotEstimable: e.Problem}
+	if e.Problem != "" {
+		return out
+	}
+	out.Baseline = result.NumPtr(e.Baseline)
+	out.Absolute = effect(e.Absolute)
+	out.PValue = result.NumPtr(e.PValue)
+	out.Significant = e.PValue < alpha
+	if e.Relative != nil {
+		out.Relative = effect(*e.Relative)
+	} else {
+		out.RelativeNotEstimable = e.RelativeProblem
+	}
+	if e.Bootstrap != nil {
+		out.Bootstrap = effect(*e.Bootstrap)
+		out.BootstrapP = result.NumPtr(e.BootstrapP)
+	}
+	return out
+}
+
+// decideRollout applies the launch rule (LANGUAGE.md): `M improves` holds
+// when M's overall effect is significant in its good direction, `M not
+// worse` when it is not significant in the bad one, `M within X%` when the
+// relative interval's bad-side bound is within X%. One outcome for the
+// rollout: ship when all hold, no_ship when one fails decisively (the
+// interval wholly on the wrong side), inconclusive otherwise; a failed or
+// missing pre-trend test on a metric a requirement reads makes it
+// inconclusive, with the reason.
+func decideRollout(r *model.Rollout, t *result.Target) {
+	x := t.Rollout
+	byName := map[string]*result.RolloutMetric{}
+	for _, m := range x.Metrics {
+		byName[m.Metric] = m
+	}
+	d := &result.Decision{Variant: "adopters", Outcome: result.Ship, Reasons: []string{}}
+	fail, unsure, trends := false, false, false
+	for _, q := range r.Requirements() {
+		m := byName[q.Metric.Name]
+		if m == nil {
+			continue
+		}
+		name := q.Metric.Name
+		o := m.Overall
+		if m.PreTrend.NotEstimable != "" {
+			trends = true
+			d.Reasons = append(d.Reasons, fmt.Sprintf("%s: parallel trends cannot be checked (%s)", name, m.PreTrend.NotEstimable))
+		} else if !m.PreTrend.Passed {
+			trends = true
+			d.Reasons = append(d.Reasons, fmt.Sprintf("%s: the pre-trend test fails (p = %.3g): the comparison is not credible", name, float64(*m.PreTrend.PValue)))
+		}
+		if o.NotEstimable != "" {
+			unsure = true
+			d.Reasons = append(d.Reasons, fmt.Sprintf("%s: the effect cannot be estimated (%s)", name, o.NotEstimable))
+			continue
+		}
+		lo, hi := float64(o.Absolute.CILower), float64(o.Absolute.CIUpper)
+		if q.Metric.Direction == model.Decrease {
+			lo, hi = -hi, -lo
+		}
+		ci := fmt.Sprintf("%.4g [%.4g, %.4g]", float64(o.Absolute.Estimate), float64(o.Absolute.CILower), float64(o.Absolute.CIUpper))
+		switch q.Kind {
+		case model.RequireImproves:
+			switch {
+			case lo > 0:
+				d.Reasons = append(d.Reasons, fmt.Sprintf("%s improves: %s", name, ci))
+			case hi < 0:
+				fail = true
+				d.Reasons = append(d.Reasons, fmt.Sprintf("%s gets worse: %s", name, ci))
+			default:
+				unsure = true
+				d.Reasons = append(d.Reasons, fmt.Sprintf("%s does not improve significantly: %s", name, ci))
+			}
+		case model.RequireNotWorse:
+			if hi < 0 {
+				fail = true
+				d.Reasons = append(d.Reasons, fmt.Sprintf("%s gets worse: %s", name, ci))
+			} else {
+				d.Reasons = append(d.Reasons, fmt.Sprintf("%s is not worse: %s", name, ci))
+			}
+		case model.RequireWithin:
+			if o.Relative == nil {
+				unsure = true
+				d.Reasons = append(d.Reasons, fmt.Sprintf("%s: no relative interval (%s)", name, o.RelativeNotEstimable))
+				continue
+			}
+			rl, rh := float64(o.Relative.CILower), float64(o.Relative.CIUpper)
+			bad := rl
+			if q.Metric.Direction == model.Decrease {
+				bad = -rh
+			}
+			rci := fmt.Sprintf("%+.2f%% [%+.2f%%, %+.2f%%]", 100*float64(o.Relative.Estimate), 100*rl, 100*rh)
+			switch {
+			case bad >= -q.Within:
+				d.Reasons = append(d.Reasons, fmt.Sprintf("%s within %g%%: %s", name, 100*q.Within, rci))
+			case (q.Metric.Direction == model.Decrease && -rl < -q.Within) || (q.Metric.Direction != model.Decrease && rh < -q.Within):
+				fail = true
+				d.Reasons = append(d.Reasons, fmt.Sprintf("%s worse than %g%%: %s", name, 100*q.Within, rci))
+			default:
+				unsure = true
+				d.Reasons = append(d.Reasons, fmt.Sprintf("%s not shown within %g%%: %s", name, 100*q.Within, rci))
+			}
+		}
+	}
+	switch {
+	case trends:
+		d.Outcome = result.Inconclusive
+	case fail:
+		d.Outcome = result.NoShip
+	case unsure:
+		d.Outcome = result.Inconclusive
+	}
+	t.Decisions = []*result.Decision{d}
+}
