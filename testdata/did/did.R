@@ -29,6 +29,8 @@
 # TWFE: lm(y ~ D + factor(group) + factor(period)) with
 # sandwich::vcovCL(cluster = ~group, type = "HC1") (= estimatr::lm_robust
 # se_type = "stata": G/(G-1) * (N-1)/(N-K)), t(G-1) interval and p.
+# On the canonical 2x2 (twobytwo.csv: two periods of single.csv) the TWFE
+# coefficient equals the difference of mean changes and CS's ATT: checked.
 # Negative weights (de Chaisemartin & D'Haultfoeuille 2020): w_gt =
 # e_gt / sum_{D=1} e, e the residual of D on group and period effects.
 # For one adoption date the event-study regression
@@ -60,6 +62,15 @@ make_panel("staggered.csv", 20261205, 30, 12,
            c(rep(4, 6), rep(6, 6), rep(8, 5), rep(10, 3), 0, 0, 15, rep(NA, 7)))
 # single adoption date: 16 groups, 8 periods, 7 adopt at period 5
 make_panel("single.csv", 20261206, 16, 8, c(rep(5, 7), rep(NA, 9)))
+
+# the canonical 2x2: periods 4 and 5 of single.csv (adoption at 5), renumbered 0 and 1
+if (!file.exists("twobytwo.csv")) {
+  s <- read.csv("single.csv", stringsAsFactors = FALSE, colClasses = c("character", "integer", "character", "numeric"))
+  s <- s[s$period %in% c(4, 5), ]
+  s$period <- s$period - 4
+  s$adopt <- ifelse(s$adopt == "", "", "1")
+  write.csv(s, "twobytwo.csv", row.names = FALSE, quote = FALSE)
+}
 
 read_panel <- function(file) {
   P <- read.csv(file, stringsAsFactors = FALSE, colClasses = c("character", "integer", "character", "numeric"))
@@ -127,6 +138,7 @@ cs <- function(p, comparison, pre, post, alpha = 0.05) {
   overall <- agg(which(cells$e >= 0 & cells$e <= post - 1))
   es <- lapply(sort(unique(cells$e)), function(e) c(list(e = e), agg(which(cells$e == e))))
   pre_es <- Filter(function(x) x$e < 0, es)
+  if (length(pre_es) == 0) return(list(cells = cells, overall = overall, es = es, pretrend = NULL))
   b <- sapply(pre_es, function(x) x$est)
   Phi <- sapply(pre_es, function(x) x$phi)
   V <- t(Phi) %*% Phi
@@ -190,23 +202,29 @@ json_cs <- function(res) {
     rel_upper = num(x$rel_upper), cells = x$cells)
   es <- sapply(res$es, function(x) sub("^\\{", sprintf("{\"event\": %d, ", x$e), one(x)))
   pt <- res$pretrend
+  ptj <- if (is.null(pt)) "null" else obj(wald = num(pt$wald), k = pt$k, f = num(pt$f), df2 = pt$df2, p = num(pt$p))
   paste0("{\"cells\": [", paste(cells, collapse = ",\n  "), "],\n \"event_study\": [",
-         paste(es, collapse = ",\n  "), "],\n \"overall\": ", one(res$overall), ",\n \"pretrend\": ",
-         obj(wald = num(pt$wald), k = pt$k, f = num(pt$f), df2 = pt$df2, p = num(pt$p)), "}")
+         paste(es, collapse = ",\n  "), "],\n \"overall\": ", one(res$overall), ",\n \"pretrend\": ", ptj, "}")
 }
 json_twfe <- function(x) obj(estimate = num(x$est), se = num(x$se), lower = num(x$lower), upper = num(x$upper),
   p = num(x$p), df = x$df, treated_cells = x$treated_cells, negative = x$negative, negative_sum = num(x$negative_sum))
 
-st <- read_panel("staggered.csv"); si <- read_panel("single.csv")
+st <- read_panel("staggered.csv"); si <- read_panel("single.csv"); tt <- read_panel("twobytwo.csv")
 cases <- list(
   staggered_not_yet = list(file = "staggered.csv", comparison = "not_yet", pre = 3, post = 4, p = st),
   staggered_never   = list(file = "staggered.csv", comparison = "never",   pre = 3, post = 4, p = st),
   single_never      = list(file = "single.csv",    comparison = "never",   pre = 4, post = 3, p = si),
-  single_not_yet    = list(file = "single.csv",    comparison = "not_yet", pre = 2, post = 2, p = si))
+  single_not_yet    = list(file = "single.csv",    comparison = "not_yet", pre = 2, post = 2, p = si),
+  two_by_two        = list(file = "twobytwo.csv",  comparison = "never",   pre = 1, post = 1, p = tt))
 out <- sapply(names(cases), function(nm) {
   cs_ <- cases[[nm]]
   res <- cs(cs_$p, cs_$comparison, cs_$pre, cs_$post)
   if (nm == "single_never") check_event_study(cs_$p, res)
+  if (nm == "two_by_two") {
+    # the 2x2: TWFE's coefficient is the difference of mean changes, CS's ATT
+    m <- with(cs_$p, c(mean(Y[!is.na(g), 2] - Y[!is.na(g), 1]), mean(Y[is.na(g), 2] - Y[is.na(g), 1])))
+    stopifnot(abs(twfe(cs_$p)$est - res$overall$est) < 1e-9, abs(m[1] - m[2] - res$overall$est) < 1e-9)
+  }
   sprintf("\"%s\": {\"file\": \"%s\", \"comparison\": \"%s\", \"pre\": %d, \"post\": %d, \"alpha\": 0.05, \"groups\": %d, \"dropped\": %d,\n \"cs\": %s,\n \"twfe\": %s}",
           nm, cs_$file, cs_$comparison, cs_$pre, cs_$post, nrow(cs_$p$Y), cs_$p$dropped, json_cs(res), json_twfe(twfe(cs_$p)))
 })
