@@ -83,3 +83,26 @@ func TestRolloutFewGroups(t *testing.T) {
 		t.Errorf("bootstrap interval %v and p %v disagree", *o.Bootstrap, *o.BootstrapP)
 	}
 }
+
+// Adoption outside the data: groups adopting before the first period are
+// left out with the reason, those adopting after the last count as never
+// treated; both are named in a warning.
+func TestRolloutAdoptionOutsideData(t *testing.T) {
+	cfg := simulate.DefaultRollout(24, 6)
+	cfg.AdoptWeeks = []int{-2, 8, 30}
+	tg, diags := runRollout(t, cfg)
+	if !hasWarning(diags, "adopt outside the data") {
+		t.Errorf("no warning: %v", diags)
+	}
+	x := tg.Rollout
+	before := 0
+	for _, d := range x.Dropped {
+		if strings.Contains(d.Reason, "before the first period") {
+			before++
+		}
+	}
+	// 20 adopting markets spread over 3 weeks: 7, 7 and 6.
+	if before != 7 || x.Treated != 7 || x.Never != 4+6 || x.Groups != 17 {
+		t.Errorf("dropped before %d, treated %d, never %d, groups %d", before, x.Treated, x.Never, x.Groups)
+	}
+}

@@ -16,7 +16,6 @@ import (
 // kindRollout is a rollout target's Kind.
 const kindRollout = res.KindRollout
 
-
 // roNum prints an estimate with 4 significant digits.
 func roNum(v res.Num) string { return fmt.Sprintf("%.4g", float64(v)) }
 

@@ -77,7 +77,9 @@ func (cfg RolloutConfig) Delta(e int) float64 {
 // RolloutMarket is one simulated market.
 type RolloutMarket struct {
 	Name string
-	// Adopt is the adoption week (−1: never) and Launched the instant.
+	// Never is set for a market that never adopts; otherwise Adopt is the
+	// adoption week (it may lie outside the data) and Launched the instant.
+	Never    bool
 	Adopt    int
 	Launched time.Time
 	Sessions []int // per day
@@ -96,8 +98,9 @@ func (cfg RolloutConfig) SimulateRollout() []RolloutMarket {
 	for m := range out {
 		mk := &out[m]
 		mk.Name = fmt.Sprintf("m%02d", m+1)
-		mk.Adopt = -1
+		mk.Never = true
 		if m < treated && len(cfg.AdoptWeeks) > 0 {
+			mk.Never = false
 			mk.Adopt = cfg.AdoptWeeks[m*len(cfg.AdoptWeeks)/treated]
 			off := time.Duration(rng.IntN(3*24*3600)) * time.Second
 			mk.Launched = cfg.Start.AddDate(0, 0, 7*mk.Adopt).Add(off)
@@ -109,7 +112,7 @@ func (cfg RolloutConfig) SimulateRollout() []RolloutMarket {
 		mk.Saves = make([]int, days)
 		for w := 0; w < cfg.Weeks; w++ {
 			rate := base + mu[w] + cfg.Noise*rng.NormFloat64()
-			if mk.Adopt >= 0 {
+			if !mk.Never {
 				e := w - mk.Adopt
 				rate += cfg.Delta(e)
 				rate += cfg.PreTrend * float64(e+1)
@@ -160,7 +163,7 @@ func WriteRollout(dir string, cfg RolloutConfig) (*RolloutFiles, error) {
 	err := writeLines(f.Panel, "market,day,saves,sessions,launched_at", func(w *bufio.Writer) {
 		for _, m := range cfg.SimulateRollout() {
 			launched := ""
-			if m.Adopt >= 0 {
+			if !m.Never {
 				launched = m.Launched.Format(layout)
 			}
 			for d := range m.Sessions {

@@ -17,7 +17,7 @@ import (
 func rolloutPanel(cfg simulate.RolloutConfig) stats.DiDPanel {
 	p := stats.DiDPanel{Periods: cfg.Weeks}
 	for _, m := range cfg.SimulateRollout() {
-		g := stats.DiDGroup{Name: m.Name, Adoption: m.Adopt, Never: m.Adopt < 0, Y: make([]float64, cfg.Weeks)}
+		g := stats.DiDGroup{Name: m.Name, Adoption: m.Adopt, Never: m.Never, Y: make([]float64, cfg.Weeks)}
 		for w := range g.Y {
 			var s, v int
 			for d := 7 * w; d < 7*w+7; d++ {
