@@ -81,7 +81,7 @@ func (b *builder) describe() {
 		cols = append(cols, mc.describe("")...)
 	}
 	p.Columns = cols
-	if p.CoverageSQL != "" {
+	if b.hasCoverage() {
 		p.CoverageColumns = Columns{num(ColCoverageUnits, "units with one variant"),
 			num(ColCoverageIncomplete, "units whose window ends after the last timestamp in the data"),
 			{Name: ColCoverageDataEnd, Meaning: "the last timestamp of the sources read (NULL: no rows)", Type: Time, Nullable: true}}

@@ -12,6 +12,7 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,10 +47,11 @@ type Plan struct {
 	// SplitColumns and TimelineColumns those of SplitSQL and TimelineSQL.
 	// The runtime reads results only through these descriptions.
 	Columns, SplitColumns, TimelineColumns Columns
-	// CoverageSQL, for an experiment with a window or an end, counts the
-	// units whose window ends after the last timestamp in the data
-	// (CoverageColumns); "" otherwise.
-	CoverageSQL     string
+	// CoverageColumns, for an experiment with a window or an end, are the
+	// main query's columns counting the units whose window ends after the
+	// last timestamp in the data (the same on every row; nil otherwise).
+	// They are not in Columns: `caliper analyze` neither needs nor
+	// requires them.
 	CoverageColumns Columns
 }
 
@@ -140,9 +142,6 @@ func Compile(e *model.Experiment, d *dialect.Dialect) (*Plan, error) {
 	case e.Timeline != model.NoTimeline:
 		p.TimelineSQL = b.timelineSQL()
 	}
-	if b.hasCoverage() {
-		p.CoverageSQL = b.coverageSQL()
-	}
 	b.describe()
 	return p, nil
 }
@@ -186,12 +185,13 @@ func (b *builder) sqlf(template string, args ...any) string { return b.d.Sprintf
 func (b *builder) relation(s *model.Source) string { return Relation(s, b.d) }
 
 // Relation is a source's typed relation: its reader, with every declared
-// column cast to its declared type.
+// column cast to its declared type (timestamps through the dialect's
+// instant type, unless the data store them without a time zone).
 func Relation(s *model.Source, d *dialect.Dialect) string {
 	var cols []string
 	for _, c := range s.Columns {
 		col := d.SourceIdent(c.Name)
-		if c.Type == types.Timestamp && d.Instant != "" {
+		if c.Type == types.Timestamp && d.Instant != "" && !slices.Contains(d.NaiveTimestamps, strings.ToUpper(c.DataType)) {
 			col = d.Cast(col, d.Instant)
 		}
 		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", col, SQLType(d, c.Type), d.Ident(c.Name)))
@@ -254,7 +254,7 @@ func (b *builder) sql() string {
 			ctes = append(ctes, fmt.Sprintf("%s AS (\n  %s\n)", b.ident(srcName(q.Source)), b.relation(q.Source)))
 		}
 	}
-	ctes = append(ctes, b.assignments(), b.units())
+	ctes = append(ctes, b.unitCTEs(b.hasCoverage())...)
 	for _, s := range b.plan.Scans {
 		ctes = append(ctes, b.scan(s))
 	}
@@ -697,6 +697,7 @@ func (b *builder) targetCols() []string {
 		out = append(out, fmt.Sprintf("(SELECT count(*) FROM %s WHERE %s = 1 AND %s > %s) AS %s",
 			b.ident("assignments"), b.ident("variants"), b.windowEnd(""), b.coveredUntil(), b.ident(ColExcludedIncomplete)))
 	}
+	out = append(out, b.coverageCols()...)
 	for j, f := range b.e.Factors {
 		where := ""
 		if b.e.ExposureFilter != nil {

@@ -4,31 +4,46 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
 )
 
-// Coverage result columns (Plan.CoverageSQL).
+// Coverage result columns (Plan.CoverageColumns), in the main query.
 const (
-	ColCoverageUnits      = "units"            // units with one variant
+	ColCoverageUnits      = "coverage_units"   // units with one variant
 	ColCoverageIncomplete = "incomplete_units" // units whose window ends after the data
 	ColCoverageDataEnd    = "data_end"         // the last timestamp of the sources read
 	ColExcludedIncomplete = "excluded_incomplete_window"
 )
 
-// dataEnd is the last timestamp of the exposures and the scanned sources
-// (those with a time column), as an SQL expression.
-func (b *builder) dataEnd() string {
+// dataEndCTE is the "data_end" CTE: the last timestamp of the exposures
+// and the scanned sources (those with a time column). It reads each
+// source's relation afresh rather than its CTE: a second reference to a
+// source's CTE could make the engine materialize every row of it, while a
+// scan of the time column alone is cheap.
+func (b *builder) dataEndCTE() string {
 	var lasts []string
-	for _, s := range b.sources() {
+	for i, s := range b.sources() {
 		if s.Time != nil {
-			lasts = append(lasts, fmt.Sprintf("(SELECT max(%s) FROM %s)", b.d.Cast(b.ident(s.Time.Name), b.d.Types.Timestamp), b.ident(srcName(s))))
+			lasts = append(lasts, fmt.Sprintf("(SELECT max(%s) FROM (%s) %s)", b.d.Cast(b.ident(s.Time.Name), b.d.Types.Timestamp), b.relation(s), b.ident(fmt.Sprintf("t%d", i+1))))
 		}
 	}
-	if len(lasts) == 1 {
-		return lasts[0]
+	last := lasts[0]
+	if len(lasts) > 1 {
+		last = "greatest(" + strings.Join(lasts, ",\n    ") + ")"
 	}
-	return "greatest(" + strings.Join(lasts, ", ") + ")"
+	return b.sqlf("\"data_end\" AS (\n  SELECT %s AS \"ts\"\n)", last)
+}
+
+// dataEnd is the last timestamp in the data (the "data_end" CTE's).
+func (b *builder) dataEnd() string { return b.sqlf(`(SELECT "ts" FROM "data_end")`) }
+
+// unitCTEs are the assignments and units CTEs, with the data_end CTE
+// between them when withEnd.
+func (b *builder) unitCTEs(withEnd bool) []string {
+	if withEnd {
+		return []string{b.assignments(), b.dataEndCTE(), b.units()}
+	}
+	return []string{b.assignments(), b.units()}
 }
 
 // coveredUntil is the instant up to which the data count as covering a
@@ -73,12 +88,19 @@ func (b *builder) completeOnly() bool {
 	return b.e.WindowPolicy == model.WindowComplete && b.hasCoverage()
 }
 
-// coverageSQL counts the units whose analysis window ends after the last
-// timestamp in the data.
-func (b *builder) coverageSQL() string {
-	ctes := append(b.sourceCTEs(), b.assignments())
-	return fmt.Sprintf("-- caliper: experiment %s window coverage\n", dialect.CommentText(b.e.Name)) +
-		b.sqlf("WITH\n%s\nSELECT count(*) AS \"units\",\n  %s AS \"incomplete_units\",\n  %s AS \"data_end\"\nFROM \"assignments\"\nWHERE \"variants\" = 1",
-			strings.Join(ctes, ",\n"),
-			b.d.Aggregate("count", "*", fmt.Sprintf("%s > %s", b.windowEnd(""), b.coveredUntil())), b.dataEnd())
+// coverageCols are the main query's coverage columns (Plan.CoverageColumns):
+// the units with one variant, those whose analysis window ends after the
+// last timestamp in the data, and that timestamp. Folded into the main
+// query, they cost one scan of the time columns instead of a second
+// query over the exposures and every source.
+func (b *builder) coverageCols() []string {
+	if !b.hasCoverage() {
+		return nil
+	}
+	return []string{
+		b.sqlf(`(SELECT count(*) FROM "assignments" WHERE "variants" = 1) AS %s`, b.ident(ColCoverageUnits)),
+		b.sqlf(`(SELECT %s FROM "assignments" WHERE "variants" = 1) AS %s`,
+			b.d.Aggregate("count", "*", fmt.Sprintf("%s > %s", b.windowEnd(""), b.coveredUntil())), b.ident(ColCoverageIncomplete)),
+		fmt.Sprintf("%s AS %s", b.dataEnd(), b.ident(ColCoverageDataEnd)),
+	}
 }

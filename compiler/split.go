@@ -22,7 +22,7 @@ func (b *builder) splitSQL() string {
 	e := b.e
 	col := e.Split
 	ctes := b.sourceCTEs()
-	ctes = append(ctes, b.assignments(), b.units())
+	ctes = append(ctes, b.unitCTEs(b.completeOnly())...)
 	splitCol := map[string]string{} // aggregate key -> split column
 	var keys []string
 	var perUnit, joins []string

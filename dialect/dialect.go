@@ -44,6 +44,12 @@ type Dialect struct {
 	// that instant in the session's time zone (the engines run their
 	// sessions in UTC); "" where Types.Timestamp already keeps the instant.
 	Instant string
+	// NaiveTimestamps are the data types (as the engine describes them)
+	// of timestamps stored without a time zone, which the session (in
+	// UTC) reads unchanged through Instant: a column of one of them is
+	// read without the casts, which cost as much as the rest of a query
+	// (DuckDB converts every value through ICU's calendar).
+	NaiveTimestamps []string
 
 	// Files: the engine reads files (csv, parquet, json readers); without
 	// it a source must be table(...) or sql """...""".
@@ -128,9 +134,10 @@ type Types struct {
 var DuckDB = &Dialect{
 	Name: "duckdb", Title: "DuckDB",
 	IdentQuote: `"`, IdentEscape: `""`,
-	Types:   Types{Int: "BIGINT", Integer: "INTEGER", Float: "DOUBLE", Bool: "BOOLEAN", String: "VARCHAR", Timestamp: "TIMESTAMP", Date: "DATE"},
-	Instant: "TIMESTAMPTZ",
-	Files:   true, Filter: true, BoolToBigint: true, Benchmarks: true, Unpivot: true,
+	Types:           Types{Int: "BIGINT", Integer: "INTEGER", Float: "DOUBLE", Bool: "BOOLEAN", String: "VARCHAR", Timestamp: "TIMESTAMP", Date: "DATE"},
+	Instant:         "TIMESTAMPTZ",
+	NaiveTimestamps: []string{"TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"},
+	Files:           true, Filter: true, BoolToBigint: true, Benchmarks: true, Unpivot: true,
 	FloatSum:    "fsum",
 	AnyValue:    "any_value",
 	BoolOr:      "bool_or",

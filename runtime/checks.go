@@ -36,7 +36,9 @@ type ExposureCheck struct {
 // variants of the kept rows (with a did-you-mean from the values
 // present); there must be a treatment, and every arm must have units.
 // Rows whose unit or variant is NULL or empty, and rows without a time,
-// are counted (they are left out of the analysis).
+// are counted (they are left out of the analysis). It costs one grouped
+// pass over the exposures; the units of each variant are counted (a
+// second pass) only to explain a problem.
 func CheckExposures(ctx context.Context, eng engine.Engine, d *dialect.Dialect, e *model.Experiment) (*ExposureCheck, diag.List) {
 	var diags diag.List
 	out := &ExposureCheck{Excluded: map[string]int64{}}
@@ -73,55 +75,76 @@ func CheckExposures(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 		}
 		return " WHERE " + strings.Join(all, " AND ")
 	}
-	cols := []string{"count(*)",
-		d.Aggregate("count", "*", blank(unit, unitType)),
-		d.Aggregate("count", "*", fmt.Sprintf("NOT (%s) AND (%s)", blank(unit, unitType), blank(variant, e.Assignment.Type)))}
-	bounds := compiler.ExposureBounds(e, d)
+	// One pass over the exposures: per variant value, the rows, the rows
+	// the analysis keeps (a unit, a time, within start and end), and the
+	// rows left out for a missing unit, variant or time.
+	keep := []string{"NOT (" + blank(unit, unitType) + ")"}
+	if x.Time != nil {
+		keep = append(keep, d.Ident(x.Time.Name)+" IS NOT NULL")
+	}
+	keep = append(keep, compiler.ExposureBounds(e, d)...)
+	cols := []string{d.Cast(variant, d.Types.String) + " AS v", "count(*) AS r",
+		d.Aggregate("count", "*", strings.Join(keep, " AND ")) + " AS k",
+		d.Aggregate("count", "*", blank(unit, unitType)) + " AS nu",
+		d.Aggregate("count", "*", fmt.Sprintf("NOT (%s) AND (%s)", blank(unit, unitType), blank(variant, e.Assignment.Type))) + " AS nv"}
 	if x.Time != nil {
 		ts := d.Ident(x.Time.Name)
-		cols = append(cols, d.Aggregate("count", "*", fmt.Sprintf("NOT (%s) AND NOT (%s) AND %s IS NULL", blank(unit, unitType), blank(variant, e.Assignment.Type), ts)))
+		cols = append(cols, d.Aggregate("count", "*", fmt.Sprintf("NOT (%s) AND NOT (%s) AND %s IS NULL", blank(unit, unitType), blank(variant, e.Assignment.Type), ts))+" AS nt")
 	}
-	tab, err := eng.Query(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+rel+where())
-	if err == nil && len(tab.Rows) != 1 {
-		err = fmt.Errorf("%d rows", len(tab.Rows))
-	}
-	var counts []float64
-	if err == nil {
-		counts, err = numbers(tab.Rows[0])
+	tab, err := eng.Query(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+rel+where()+" GROUP BY 1")
+	var total, nu, nv, nt float64
+	rows := map[string]int64{}
+	var present []string
+	for i := 0; err == nil && i < len(tab.Rows); i++ {
+		row := tab.Rows[i]
+		var f []float64
+		if f, err = numbers(row[1:]); err != nil {
+			break
+		}
+		total, nu, nv = total+f[0], nu+f[2], nv+f[3]
+		if x.Time != nil {
+			nt += f[4]
+		}
+		v, _ := row[0].(string)
+		if row[0] == nil || v == "" && e.Assignment.Type == types.String { // no variant
+			continue
+		}
+		rows[v] += int64(f[0])
+		if f[1] > 0 {
+			present = append(present, v)
+		}
 	}
 	if err != nil {
 		diags.Errorf(diag.EQuery, e.Span, "experiment `%s`: cannot check its exposures: %s", e.Name, firstLine(err.Error()))
 		return out, diags
 	}
-	if counts[0] == 0 && filter != "" {
+	if total == 0 && filter != "" {
 		diags = append(diags, emptyFilter(ctx, eng, d, e, rel)...)
 		return out, diags
 	}
-	if counts[0] == 0 {
+	if total == 0 {
 		diags.Errorf(diag.EDataEmpty, exposuresSpan(e), "experiment `%s`: the exposures `%s` have no rows", e.Name, x.Name)
 		return out, diags
 	}
-	out.Excluded[ExcludedNullUnit] = int64(counts[1])
-	out.Excluded[ExcludedNullVariant] = int64(counts[2])
+	out.Excluded[ExcludedNullUnit] = int64(nu)
+	out.Excluded[ExcludedNullVariant] = int64(nv)
 	if x.Time != nil {
-		out.Excluded[ExcludedNullTime] = int64(counts[3])
+		out.Excluded[ExcludedNullTime] = int64(nt)
 	}
-	// The variants of the rows, with the units of the rows the analysis
-	// keeps (a unit, a time, within start and end).
-	keep := []string{"NOT (" + blank(unit, unitType) + ")"}
-	if x.Time != nil {
-		keep = append(keep, d.Ident(x.Time.Name)+" IS NOT NULL")
+	if variantsFit(e, present) {
+		return out, diags
 	}
-	keep = append(keep, bounds...)
-	tab, err = eng.Query(ctx, fmt.Sprintf("SELECT %s AS v, %s AS n, count(*) AS r FROM %s%s GROUP BY 1 ORDER BY 2 DESC, 1",
+	// Something is wrong: count the units of each variant for the
+	// messages (a second pass, on this path only).
+	tab, err = eng.Query(ctx, fmt.Sprintf("SELECT %s AS v, %s AS n FROM %s%s GROUP BY 1 ORDER BY 2 DESC, 1",
 		d.Cast(variant, d.Types.String), d.Aggregate("count", "DISTINCT "+unit, strings.Join(keep, " AND ")), rel,
 		where("NOT ("+blank(variant, e.Assignment.Type)+")")))
 	if err != nil {
 		diags.Errorf(diag.EQuery, e.Span, "experiment `%s`: cannot list its variants: %s", e.Name, firstLine(err.Error()))
 		return out, diags
 	}
-	units, rows := map[string]int64{}, map[string]int64{}
-	var present []string
+	units := map[string]int64{}
+	present = nil
 	for _, row := range tab.Rows {
 		v, _ := row[0].(string)
 		f, err := numbers(row[1:])
@@ -129,7 +152,6 @@ func CheckExposures(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 			diags.Errorf(diag.EQuery, e.Span, "experiment `%s`: listing its variants returned %v", e.Name, err)
 			return out, diags
 		}
-		rows[v] = int64(f[1])
 		if f[0] > 0 {
 			units[v] = int64(f[0])
 			present = append(present, v)
@@ -182,6 +204,25 @@ func CheckExposures(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 			Hint("check the exposures' filter and data; the exposures have %s%s", list, blanks(out))
 	}
 	return out, diags
+}
+
+// variantsFit reports whether the variants with units to analyse
+// (present) include the control and every named treatment, and some
+// treatment: then CheckExposures has nothing to say about them.
+func variantsFit(e *model.Experiment, present []string) bool {
+	has := map[string]bool{}
+	for _, v := range present {
+		has[v] = true
+	}
+	if !has[e.Control] {
+		return false
+	}
+	for _, tr := range e.Treatments {
+		if !has[tr] {
+			return false
+		}
+	}
+	return len(e.Treatments) > 0 || len(has) > 1
 }
 
 // blanks mentions exposure rows left out for a missing variant or unit.

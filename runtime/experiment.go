@@ -38,27 +38,25 @@ func RunExperiment(ctx context.Context, eng engine.Engine, p *compiler.Plan) (*r
 			return nil, err
 		}
 	}
-	if p.CoverageSQL != "" {
-		if err := runCoverage(ctx, eng, p, t); err != nil {
+	if p.CoverageColumns != nil {
+		if err := readCoverage(p, tab, t); err != nil {
 			return nil, err
 		}
 	}
 	return t, nil
 }
 
-// runCoverage counts the units whose analysis window ends after the last
-// timestamp in the data (t.Coverage).
-func runCoverage(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *result.Target) error {
-	tab, err := eng.Query(ctx, p.CoverageSQL)
-	if err != nil {
-		return fmt.Errorf("experiment %s: the coverage query failed: %w", p.Experiment.Name, err)
-	}
-	rs, err := readResults(fmt.Sprintf("the coverage result of experiment %s", p.Experiment.Name), tab, p.CoverageColumns)
+// readCoverage reads, from the main query's result, the units whose
+// analysis window ends after the last timestamp in the data (t.Coverage;
+// the columns are the same on every row, and a result without rows has
+// none).
+func readCoverage(p *compiler.Plan, tab *engine.Table, t *result.Target) error {
+	rs, err := readResults(fmt.Sprintf("the coverage columns of experiment %s", p.Experiment.Name), tab, p.CoverageColumns)
 	if err != nil {
 		return err
 	}
-	if len(tab.Rows) != 1 {
-		return fmt.Errorf("internal error: %s has %d rows, not 1", rs.what, len(tab.Rows))
+	if len(tab.Rows) == 0 {
+		return nil
 	}
 	row := tab.Rows[0]
 	rr := rs.reader(row)

@@ -87,6 +87,7 @@ func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 			}
 			continue
 		}
+		c.DataType = typ
 		if typ == "" { // not known before the run
 			continue
 		}

@@ -66,7 +66,7 @@ p-values, the sample-ratio check and launch decisions.`,
 				errf(cmd.ErrOrStderr(), "error: %v\n", err)
 				return exitError{exitSpec}
 			}
-			if problems := runtime.StatsMismatch(e, want, tab.Columns, statsVariants(tab)); len(problems) > 0 {
+			if problems := runtime.StatsMismatch(e, want, withoutCoverage(plan, tab.Columns), statsVariants(tab)); len(problems) > 0 {
 				errf(cmd.ErrOrStderr(), "error: %s does not fit experiment %s's query:\n", stats, e.Name)
 				for _, p := range problems {
 					errf(cmd.ErrOrStderr(), "  - %s\n", p)
@@ -132,6 +132,9 @@ func readStats(path string, p *compiler.Plan) (*engine.Table, error) {
 		text[compiler.SegmentColumn(c)] = true
 	}
 	for i, c := range tab.Columns {
+		if _, ok := p.CoverageColumns.Lookup(c); ok { // not read (withoutCoverage)
+			continue
+		}
 		for r, row := range tab.Rows {
 			if c == compiler.ColVariant {
 				if row[i] != nil {
@@ -306,7 +309,26 @@ func describePlan(pkg *model.Package, e *model.Experiment) (_ *compiler.Plan, _ 
 	if err != nil {
 		return nil, nil, fmt.Errorf("experiment %s: describe its query: %w", e.Name, err)
 	}
-	return plan, cols, nil
+	var want []runtime.ResultColumn
+	for _, c := range cols {
+		if _, ok := plan.CoverageColumns.Lookup(c.Name); !ok {
+			want = append(want, c)
+		}
+	}
+	return plan, want, nil
+}
+
+// withoutCoverage drops the query's window-coverage columns from a
+// statistics file's columns: analyze does not read them, so a file may
+// have them or not.
+func withoutCoverage(p *compiler.Plan, cols []string) []string {
+	var out []string
+	for _, c := range cols {
+		if _, ok := p.CoverageColumns.Lookup(c); !ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // statsVariants lists the variant values of a statistics table.

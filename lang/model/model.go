@@ -83,6 +83,12 @@ type Column struct {
 	Type   types.Type
 	Span   source.Span
 	Source *Source
+	// DataType is the column's SQL type in the data, as the engine
+	// described it when a run validated the source
+	// (runtime.ValidateSource); "" when not known (caliper compile, sql
+	// sources). The compiler reads a timestamp stored without a time zone
+	// as it is, without the instant cast (dialect.Dialect.NaiveTimestamps).
+	DataType string
 }
 
 // Column returns the named column, or nil.

@@ -20,6 +20,11 @@ WITH
     AND "user_id" <> ''
   GROUP BY 1
 ),
+"data_end" AS (
+  SELECT greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures") "t1"),
+    (SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events") "t2"),
+    (SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("revenue" AS DOUBLE PRECISION) AS "revenue" FROM (SELECT user_id, ts, revenue FROM analytics.events WHERE event = 'purchase') AS "source") "t3")) AS "ts"
+),
 "units" AS (
   SELECT "unit", "variant", "t0", "seg_country", "seg_platform" FROM "assignments" WHERE "variants" = 1
 ),
@@ -221,6 +226,9 @@ SELECT "variant",
   coalesce(sum("m11_pre" * "m11_pre"), 0) AS "m11_pre_sumsq",
   coalesce(sum("m11" * "m11_pre"), 0) AS "m11_pre_cross",
   (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants",
+  (SELECT count(*) FROM "assignments" WHERE "variants" = 1) AS "coverage_units",
+  (SELECT count(*) FILTER (WHERE "t0" + INTERVAL '604800 seconds' > (SELECT "ts" FROM "data_end") + INTERVAL '6048 seconds') FROM "assignments" WHERE "variants" = 1) AS "incomplete_units",
+  (SELECT "ts" FROM "data_end") AS "data_end",
   (1 - grouping("seg_country")) + (1 - grouping("seg_platform")) AS "segment_level"
 FROM "values"
 GROUP BY GROUPING SETS (("variant"), ("variant", "seg_country"), ("variant", "seg_platform"))
@@ -248,6 +256,10 @@ WITH
     AND "user_id" IS NOT NULL
     AND "user_id" <> ''
   GROUP BY 1
+),
+"data_end" AS (
+  SELECT greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures") "t1"),
+    (SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events") "t2")) AS "ts"
 ),
 "units" AS (
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
@@ -296,7 +308,10 @@ SELECT "variant",
   count("m3") AS "m3_n",
   coalesce(sum("m3"), 0) AS "m3_sum",
   coalesce(sum("m3" * "m3"), 0) AS "m3_sumsq",
-  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants",
+  (SELECT count(*) FROM "assignments" WHERE "variants" = 1) AS "coverage_units",
+  (SELECT count(*) FILTER (WHERE least("t0" + INTERVAL '604800 seconds', CAST('2026-10-12 00:00:00' AS TIMESTAMP)) > (SELECT "ts" FROM "data_end") + INTERVAL '6048 seconds') FROM "assignments" WHERE "variants" = 1) AS "incomplete_units",
+  (SELECT "ts" FROM "data_end") AS "data_end"
 FROM "values"
 GROUP BY "variant"
 ORDER BY "variant";
@@ -495,6 +510,10 @@ WITH
     AND "user_id" <> ''
   GROUP BY 1
 ),
+"data_end" AS (
+  SELECT greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS TEXT) AS "experiment", CAST("variant" AS TEXT) AS "variant", CAST("country" AS TEXT) AS "country", CAST("platform" AS TEXT) AS "platform", CAST("emb_arm" AS TEXT) AS "emb_arm", CAST("ret_arm" AS TEXT) AS "ret_arm", CAST("rank_arm" AS TEXT) AS "rank_arm" FROM "analytics"."exposures") "t1"),
+    (SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS TEXT) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS TEXT) AS "event", CAST("surface" AS TEXT) AS "surface", CAST("revenue" AS DOUBLE PRECISION) AS "revenue", CAST("latency_ms" AS DOUBLE PRECISION) AS "latency_ms" FROM "analytics"."events") "t2")) AS "ts"
+),
 "mixed_clusters" AS (
   SELECT "cluster" FROM "assignments" WHERE "variants" = 1 AND "cluster" IS NOT NULL
   GROUP BY "cluster" HAVING count(DISTINCT "variant") > 1
@@ -621,7 +640,10 @@ SELECT "variant", sum("n_units") AS "units", count(*) AS "clusters",
   coalesce(sum("m2_D"), 0) AS "m2_d_sum",
   coalesce(sum("m2_D" * "m2_D"), 0) AS "m2_d_sumsq",
   coalesce(sum("m2_M" * "m2_D"), 0) AS "m2_md_prod",
-  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants",
+  (SELECT count(*) FROM "assignments" WHERE "variants" = 1) AS "coverage_units",
+  (SELECT count(*) FILTER (WHERE "t0" + INTERVAL '604800 seconds' > (SELECT "ts" FROM "data_end") + INTERVAL '6048 seconds') FROM "assignments" WHERE "variants" = 1) AS "incomplete_units",
+  (SELECT "ts" FROM "data_end") AS "data_end"
 FROM "cluster_totals"
 GROUP BY "variant"
 ) arms

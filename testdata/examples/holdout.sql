@@ -17,6 +17,10 @@ WITH
     AND "user_id" <> ''
   GROUP BY 1
 ),
+"data_end" AS (
+  SELECT greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform" FROM read_csv('holdout/data/exposures.csv', header = true)) "t1"),
+    (SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('holdout/data/events.parquet')) "t2")) AS "ts"
+),
 "units" AS (
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
@@ -62,7 +66,10 @@ SELECT "variant",
   coalesce(sum("m3_den"), 0) AS "m3_den_sum",
   coalesce(sum("m3_den" * "m3_den"), 0) AS "m3_den_sumsq",
   coalesce(sum("m3_num" * "m3_den"), 0) AS "m3_prod",
-  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants",
+  (SELECT count(*) FROM "assignments" WHERE "variants" = 1) AS "coverage_units",
+  (SELECT count(*) FILTER (WHERE "t0" + INTERVAL '2419200 seconds' > (SELECT "ts" FROM "data_end") + INTERVAL '24192 seconds') FROM "assignments" WHERE "variants" = 1) AS "incomplete_units",
+  (SELECT "ts" FROM "data_end") AS "data_end"
 FROM "values"
 GROUP BY "variant"
 ORDER BY "variant";
@@ -85,6 +92,10 @@ WITH
     AND "user_id" IS NOT NULL
     AND "user_id" <> ''
   GROUP BY 1
+),
+"data_end" AS (
+  SELECT greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform" FROM read_csv('holdout/data/exposures.csv', header = true)) "t1"),
+    (SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('holdout/data/events.parquet')) "t2")) AS "ts"
 ),
 "units" AS (
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
@@ -115,7 +126,10 @@ SELECT "variant",
   count("m1") AS "m1_n",
   coalesce(sum("m1"), 0) AS "m1_sum",
   coalesce(sum("m1" * "m1"), 0) AS "m1_sumsq",
-  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants",
+  (SELECT count(*) FROM "assignments" WHERE "variants" = 1) AS "coverage_units",
+  (SELECT count(*) FILTER (WHERE "t0" + INTERVAL '864000 seconds' > (SELECT "ts" FROM "data_end") + INTERVAL '8640 seconds') FROM "assignments" WHERE "variants" = 1) AS "incomplete_units",
+  (SELECT "ts" FROM "data_end") AS "data_end"
 FROM "values"
 GROUP BY "variant"
 ORDER BY "variant";

@@ -17,6 +17,10 @@ WITH
     AND "user_id" <> ''
   GROUP BY 1
 ),
+"data_end" AS (
+  SELECT greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)) "t1"),
+    (SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')) "t2")) AS "ts"
+),
 "units" AS (
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
@@ -118,7 +122,10 @@ SELECT "variant",
   count("m6") AS "m6_n",
   coalesce(fsum("m6"), 0) AS "m6_sum",
   coalesce(fsum("m6" * "m6"), 0) AS "m6_sumsq",
-  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants",
+  (SELECT count(*) FROM "assignments" WHERE "variants" = 1) AS "coverage_units",
+  (SELECT count(*) FILTER (WHERE "t0" + INTERVAL '604800 seconds' > (SELECT "ts" FROM "data_end") + INTERVAL '6048 seconds') FROM "assignments" WHERE "variants" = 1) AS "incomplete_units",
+  (SELECT "ts" FROM "data_end") AS "data_end"
 FROM "values"
 GROUP BY "variant"
 ) arms
@@ -143,6 +150,10 @@ WITH
     AND "user_id" IS NOT NULL
     AND "user_id" <> ''
   GROUP BY 1
+),
+"data_end" AS (
+  SELECT greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)) "t1"),
+    (SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')) "t2")) AS "ts"
 ),
 "units" AS (
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
@@ -217,7 +228,10 @@ SELECT "variant",
   count("m3") AS "m3_n",
   coalesce(sum("m3"), 0) AS "m3_sum",
   coalesce(sum("m3" * "m3"), 0) AS "m3_sumsq",
-  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants",
+  (SELECT count(*) FROM "assignments" WHERE "variants" = 1) AS "coverage_units",
+  (SELECT count(*) FILTER (WHERE "t0" + INTERVAL '604800 seconds' > (SELECT "ts" FROM "data_end") + INTERVAL '6048 seconds') FROM "assignments" WHERE "variants" = 1) AS "incomplete_units",
+  (SELECT "ts" FROM "data_end") AS "data_end"
 FROM "values"
 GROUP BY "variant"
 ) arms
@@ -306,6 +320,10 @@ WITH
     AND "user_id" <> ''
   GROUP BY 1
 ),
+"data_end" AS (
+  SELECT greatest((SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("experiment" AS VARCHAR) AS "experiment", CAST("variant" AS VARCHAR) AS "variant", CAST("country" AS VARCHAR) AS "country", CAST("platform" AS VARCHAR) AS "platform", CAST("emb_arm" AS VARCHAR) AS "emb_arm", CAST("ret_arm" AS VARCHAR) AS "ret_arm", CAST("rank_arm" AS VARCHAR) AS "rank_arm" FROM read_csv('homefeed/data/exposures.csv', header = true)) "t1"),
+    (SELECT max(CAST("ts" AS TIMESTAMP)) FROM (SELECT CAST("user_id" AS VARCHAR) AS "user_id", CAST(CAST("ts" AS TIMESTAMPTZ) AS TIMESTAMP) AS "ts", CAST("event" AS VARCHAR) AS "event", CAST("surface" AS VARCHAR) AS "surface", CAST("revenue" AS DOUBLE) AS "revenue", CAST("latency_ms" AS DOUBLE) AS "latency_ms" FROM read_parquet('homefeed/data/events.parquet')) "t2")) AS "ts"
+),
 "units" AS (
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
@@ -349,7 +367,10 @@ SELECT "variant",
   coalesce(sum("m3_den"), 0) AS "m3_den_sum",
   coalesce(sum("m3_den" * "m3_den"), 0) AS "m3_den_sumsq",
   coalesce(sum("m3_num" * "m3_den"), 0) AS "m3_prod",
-  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants"
+  (SELECT count(*) FROM "assignments" WHERE "variants" > 1) AS "excluded_multiple_variants",
+  (SELECT count(*) FROM "assignments" WHERE "variants" = 1) AS "coverage_units",
+  (SELECT count(*) FILTER (WHERE "t0" + INTERVAL '604800 seconds' > (SELECT "ts" FROM "data_end") + INTERVAL '6048 seconds') FROM "assignments" WHERE "variants" = 1) AS "incomplete_units",
+  (SELECT "ts" FROM "data_end") AS "data_end"
 FROM "values"
 GROUP BY "variant"
 ORDER BY "variant";

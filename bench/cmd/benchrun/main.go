@@ -43,7 +43,7 @@ import (
 )
 
 func main() {
-	if len(os.Args) >= 3 && (os.Args[1] == "fused" || os.Args[1] == "sql" || os.Args[1] == "gen") {
+	if len(os.Args) >= 3 && (os.Args[1] == "fused" || os.Args[1] == "sql" || os.Args[1] == "gen" || os.Args[1] == "genscale" || os.Args[1] == "trace" || os.Args[1] == "query") {
 		if err := child(os.Args[1], os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "benchrun:", err)
 			os.Exit(1)
@@ -71,6 +71,29 @@ func main() {
 // ru_maxrss, so the measuring process must stay small.
 func child(what string, args []string) (err error) {
 	dir := args[0]
+	if what == "trace" {
+		return trace(dir, args[1:])
+	}
+	if what == "genscale" {
+		if len(args) < 3 || len(args) > 4 {
+			return fmt.Errorf("usage: benchrun genscale DIR UNITS EVENTS [MEMORY-LIMIT]")
+		}
+		units, err := parseSize(args[1])
+		if err != nil {
+			return err
+		}
+		events, err := parseSize(args[2])
+		if err != nil {
+			return err
+		}
+		limit := ""
+		if len(args) == 4 {
+			limit = args[3]
+		}
+		made, err := bench.ScaleData(dir, units, events, limit)
+		fmt.Println(made)
+		return err
+	}
 	if what == "gen" {
 		if len(args) != 2 {
 			return fmt.Errorf("usage: benchrun gen DIR EVENTS")
@@ -91,6 +114,14 @@ func child(what string, args []string) (err error) {
 	ctx := context.Background()
 	if what == "fused" {
 		_, err := eng.Query(ctx, bench.Fused(dir))
+		return err
+	}
+	if what == "query" { // a file of SQL, for trying rewrites by hand
+		q, err := os.ReadFile(dir)
+		if err != nil {
+			return err
+		}
+		_, err = eng.Query(ctx, string(q))
 		return err
 	}
 	res := lang.LoadWith(dir, lang.Options{DataRoots: []string{filepath.Join(filepath.Dir(dir), "data")}})
