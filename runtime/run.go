@@ -132,7 +132,7 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 // windows): a comparison with an empty arm is not a result.
 func emptyArms(e *model.Experiment, t *result.Target) diag.List {
 	var diags diag.List
-	if e.Factorial() || e.Cluster != nil { // clustered arms count clusters (consistency's change); not checked here yet
+	if e.Factorial() {
 		return diags
 	}
 	arms := append([]string{e.Control}, e.Treatments...)
@@ -144,7 +144,9 @@ func emptyArms(e *model.Experiment, t *result.Target) diag.List {
 		sort.Strings(arms)
 	}
 	for _, v := range arms {
-		if t.Units[v] > 0 {
+		// A clustered design needs clusters in every arm too (its
+		// statistics and sample-ratio check count clusters).
+		if t.Units[v] > 0 && (e.Cluster == nil || t.Clusters[v] > 0) {
 			continue
 		}
 		role, span := "treatment", e.TreatmentSpan(v)
