@@ -92,12 +92,20 @@ func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 			continue
 		}
 		if !compatible(c.Type, typ) {
+			if strings.EqualFold(typ, "JSON") {
+				// Mixed JSON values (a string among numbers): name one
+				// that does not fit, as for CSV text.
+				if cd := castCheck(ctx, eng, d, s, c, rel, fmt.Sprintf("(%s ->> '$')", d.SourceIdent(c.Name))); cd.HasErrors() {
+					diags = append(diags, cd...)
+					continue
+				}
+			}
 			diags.Errorf(diag.EDataType, c.Span, "source `%s`: column `%s` is declared %s but the data has %s", s.Name, c.Name, c.Type, typ).
 				Hint("declare it as %s, or fix the data", suggestType(typ))
 			continue
 		}
 		if isText(typ) && c.Type != types.String {
-			cd := castCheck(ctx, eng, d, s, c, rel)
+			cd := castCheck(ctx, eng, d, s, c, rel, d.SourceIdent(c.Name))
 			diags = append(diags, cd...)
 			if cd.HasErrors() {
 				continue
@@ -173,9 +181,9 @@ func columnsOf(tab *engine.Table, ni, ti int) []column {
 // castCheck verifies that text values of a typed column all convert:
 // counting the values that do not (with an example) where the dialect has
 // TryCast, otherwise casting them all and reporting the engine's error.
-func castCheck(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *model.Source, c *model.Column, rel string) diag.List {
+// col is the column's text in SQL.
+func castCheck(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *model.Source, c *model.Column, rel, col string) diag.List {
 	var diags diag.List
-	col := d.SourceIdent(c.Name)
 	if d.TryCast == "" {
 		_, err := eng.Query(ctx, fmt.Sprintf("SELECT count(%s) FROM %s", d.Cast(col, compiler.SQLType(d, c.Type)), rel))
 		if err != nil {
