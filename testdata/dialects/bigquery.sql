@@ -504,7 +504,7 @@ WITH
 `assignments` AS (
   SELECT `user_id` AS `unit`, min(CAST(`variant` AS STRING)) AS `variant`, count(DISTINCT `variant`) AS `variants`, min(CAST(`ts` AS TIMESTAMP)) AS `t0`, MIN_BY(CAST(`country` AS STRING), `ts`) AS `cluster`
   FROM `src_exposures`
-  WHERE (`experiment` = 'hf_ranker_v2')
+  WHERE ((`experiment` = 'hf_ranker_v2') AND (((`country` IN ('US', 'JP')) AND (`variant` = 'control')) OR ((`country` IN ('BR', 'DE', 'GB')) AND (`variant` = 'treatment'))))
     AND `ts` IS NOT NULL
     AND `variant` IS NOT NULL
     AND `variant` <> ''

@@ -502,7 +502,7 @@ WITH
 "assignments" AS (
   SELECT "user_id" AS "unit", min(CAST("variant" AS TEXT)) AS "variant", count(DISTINCT "variant") AS "variants", min(CAST("ts" AS TIMESTAMP)) AS "t0", (array_agg(CAST("country" AS TEXT) ORDER BY "ts") FILTER (WHERE CAST("country" AS TEXT) IS NOT NULL))[1] AS "cluster"
   FROM "src_exposures"
-  WHERE ("experiment" = 'hf_ranker_v2')
+  WHERE (("experiment" = 'hf_ranker_v2') AND ((("country" IN ('US', 'JP')) AND ("variant" = 'control')) OR (("country" IN ('BR', 'DE', 'GB')) AND ("variant" = 'treatment'))))
     AND "ts" IS NOT NULL
     AND "variant" IS NOT NULL
     AND "variant" <> ''
