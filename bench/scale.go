@@ -31,14 +31,16 @@ func ScaleData(dir string, units, events int, memoryLimit string) (bool, error) 
 		if err != nil {
 			return false, err
 		}
-		defer eng.Close()
+		defer func() { _ = eng.Close() }() // the data is written by then; a close error loses nothing
 		ctx := context.Background()
 		for _, q := range scaleSQL(data, units, events) {
 			if _, err := eng.Query(ctx, q); err != nil {
 				return false, fmt.Errorf("%v\n%s", err, q)
 			}
 		}
-		os.RemoveAll(filepath.Join(dir, "tmp"))
+		if err := os.RemoveAll(filepath.Join(dir, "tmp")); err != nil {
+			return false, err
+		}
 		made = true
 	}
 	for _, n := range []int{1, 5, 50} {

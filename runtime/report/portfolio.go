@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
@@ -16,7 +17,15 @@ import (
 // Undefined with its reason, never as 0.
 
 // PortfolioTable writes the review for a terminal.
-func PortfolioTable(w io.Writer, p *portfolio.Portfolio) error {
+func PortfolioTable(out io.Writer, p *portfolio.Portfolio) error {
+	w := bufio.NewWriter(out)
+	if err := writePortfolioTable(w, p); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func writePortfolioTable(w *bufio.Writer, p *portfolio.Portfolio) error {
 	fmt.Fprintf(w, "portfolio of results store %s\n", p.Store)
 	fmt.Fprintf(w, "%s\n", pfScope(p))
 	fmt.Fprintf(w, "decisions: %s\n", pfDecisions(p.Decisions))
@@ -42,7 +51,9 @@ func PortfolioTable(w io.Writer, p *portfolio.Portfolio) error {
 				fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\t%s\t\n", pfModel(fit.Method), pfEstimateCI(fit.Estimate, fit.CILower, fit.CIUpper, f),
 					pfP(fit.PValue), pfTau2(fit, scale == "relative lift"), pfShare(fit.I2), pfInterval(fit.PredictionLower, fit.PredictionUpper, f))
 			}
-			tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
 			fmt.Fprintf(w, "    heterogeneity: %s\n", pfQ(meta))
 		}
 		for _, line := range pfImpactLines(m) {

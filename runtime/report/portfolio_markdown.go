@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"math"
@@ -12,7 +13,13 @@ import (
 // PortfolioMarkdown writes the review in short form: per metric the
 // paragraphs a director reads, the meta-analysis table and the shipped
 // launches with the cumulative impact against the holdout.
-func PortfolioMarkdown(w io.Writer, p *portfolio.Portfolio) error {
+func PortfolioMarkdown(out io.Writer, p *portfolio.Portfolio) error {
+	w := bufio.NewWriter(out)
+	writePortfolioMarkdown(w, p)
+	return w.Flush()
+}
+
+func writePortfolioMarkdown(w *bufio.Writer, p *portfolio.Portfolio) {
 	fmt.Fprintf(w, "# Portfolio review: %s\n\n", mdEscape(p.Store))
 	fmt.Fprintf(w, "%s. Decisions: %s. Velocity: %s.\n", mdEscape(pfScope(p)), mdEscape(pfDecisions(p.Decisions)), mdEscape(pfVelocity(p.Velocity)))
 	if h := pfHoldoutTarget(p); h != "" {
@@ -45,7 +52,6 @@ func PortfolioMarkdown(w io.Writer, p *portfolio.Portfolio) error {
 			fmt.Fprintf(w, "- %s\n", mdEscape(n))
 		}
 	}
-	return nil
 }
 
 func pfPct(p *portfolio.Portfolio) string {

@@ -161,7 +161,7 @@ func (p PortfolioSim) WritePortfolioStore(dir string) (string, PortfolioReplicat
 	if err != nil {
 		return "", rep, err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }() // for the error paths; the success path returns Close's error below
 	t0 := time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC)
 	for i := range rep.Truth {
 		decision := "no_ship"

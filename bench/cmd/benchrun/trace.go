@@ -57,7 +57,7 @@ func trace(dir string, roots []string) error {
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
+	defer func() { _ = eng.Close() }() // in-memory engine: nothing to lose on close
 	t := &tracer{Engine: eng}
 	start, cpu0 := time.Now(), selfCPU()
 	_, diags := runtime.Run(context.Background(), t, res.Package)
