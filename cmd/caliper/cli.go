@@ -28,7 +28,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 // commands are the subcommands, each built from the shared --all flag;
 // each lives in its own file.
-var commands = []func(all *bool) *cobra.Command{checkCmd, compileCmd, runCmd, powerCmd, simulateCmd, fmtCmd, diffCmd, catalogCmd, historyCmd, analyzeCmd, portfolioCmd}
+var commands = []func(all *bool) *cobra.Command{checkCmd, compileCmd, runCmd, powerCmd, simulateCmd, fmtCmd, diffCmd, catalogCmd, historyCmd, analyzeCmd, portfolioCmd, lspCmd}
 
 // Main runs the CLI with args and returns the process exit code.
 //
