@@ -157,7 +157,7 @@ func decode(params json.RawMessage, v any) *rpcError {
 
 func (s *Server) logf(format string, args ...any) {
 	if s.opt.Log != nil {
-		fmt.Fprintf(s.opt.Log, format+"\n", args...)
+		_, _ = fmt.Fprintf(s.opt.Log, format+"\n", args...) // best-effort log; the protocol stream is separate
 	}
 }
 
