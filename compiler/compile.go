@@ -152,6 +152,7 @@ type builder struct {
 	plan   *Plan
 	aggCol map[string]string // aggregate key -> per-unit column
 	exact  map[string]bool   // value column -> integer-valued
+	shared *sharedValues     // values shared by the main query's metrics
 }
 
 // scans groups every aggregate of the experiment's metrics by source.
@@ -490,6 +491,16 @@ func (b *builder) aggRefPre(a *model.Aggregate) string { return b.ident(preColum
 // twin computed the same way from the pre-exposure aggregates.
 func (b *builder) values() string {
 	var cols, capCols []string
+	var roots []model.UnitExpr
+	for _, mc := range b.plan.Metrics {
+		roots = append(roots, mc.Use.Metric.Value, mc.Use.Metric.Den)
+	}
+	b.shared = findShared(roots...)
+	views := []sharedView{{ref: b.aggRef, name: sameName}}
+	if b.cuped() {
+		views = append(views, sharedView{ref: b.aggRefPre, name: preColumn})
+	}
+	shared, from := b.shared.ctes(b, "per_unit", views...)
 	for _, mc := range b.plan.Metrics {
 		m := mc.Use.Metric
 		for i, col := range mc.values() {
@@ -507,7 +518,10 @@ func (b *builder) values() string {
 	if len(cols) > 0 {
 		sel0 += ",\n" + strings.Join(cols, ",\n")
 	}
-	raw := b.sqlf("\"values_raw\" AS (\n  SELECT %s\n  FROM \"per_unit\"\n)", sel0)
+	raw := b.sqlf("\"values_raw\" AS (\n  SELECT %s\n  FROM %s\n)", sel0, b.ident(from))
+	if len(shared) > 0 {
+		raw = strings.Join(shared, ",\n") + ",\n" + raw
+	}
 	if len(capCols) == 0 {
 		return raw + b.sqlf(",\n\"values\" AS (SELECT * FROM \"values_raw\")")
 	}
@@ -519,8 +533,8 @@ func (b *builder) values() string {
 // column is integer-valued (exact sums).
 func (b *builder) valueColumns(m *model.Metric, col string, x model.UnitExpr) []string {
 	capped := m.Winsorize != nil || m.Cap != nil
-	val := func(ref func(*model.Aggregate) string) string {
-		s := unitSQL(b.d, x, ref)
+	val := func(ref func(*model.Aggregate) string, name func(string) string) string {
+		s := b.shared.expr(b.d, x, sharedView{ref: ref, name: name}, b)
 		if exactType(x) && !capped {
 			if x.Type() == types.Bool {
 				return b.d.BoolToInt(s)
@@ -537,10 +551,10 @@ func (b *builder) valueColumns(m *model.Metric, col string, x model.UnitExpr) []
 		return s
 	}
 	b.exact[col] = x != nil && exactType(x) && !capped
-	out := []string{fmt.Sprintf("    %s AS %s", val(b.aggRef), b.ident(col))}
+	out := []string{fmt.Sprintf("    %s AS %s", val(b.aggRef, sameName), b.ident(col))}
 	if b.cuped() {
 		b.exact[preColumn(col)] = b.exact[col]
-		out = append(out, fmt.Sprintf("    %s AS %s", val(b.aggRefPre), b.ident(preColumn(col))))
+		out = append(out, fmt.Sprintf("    %s AS %s", val(b.aggRefPre, preColumn), b.ident(preColumn(col))))
 	}
 	return out
 }

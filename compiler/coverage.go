@@ -104,3 +104,25 @@ func (b *builder) coverageCols() []string {
 		fmt.Sprintf("%s AS %s", b.dataEnd(), b.ident(ColCoverageDataEnd)),
 	}
 }
+
+// completeUnits, for `window_policy complete`, is the CTE of the units
+// (of first_exposures, as timelines assign them) whose whole window the
+// data cover, like units() keeps in the main query; "" otherwise.
+// Timelines read only these units, so their periods and ages show the
+// same units as the overall result.
+func (b *builder) completeUnits() string {
+	if !b.completeOnly() {
+		return ""
+	}
+	return b.sqlf("\"complete_units\" AS (\n  SELECT \"unit\" FROM (SELECT \"unit\", min(\"first_ts\") AS \"t0\" FROM \"first_exposures\" GROUP BY 1) c\n  WHERE %s <= %s\n)",
+		b.windowEnd("c."), b.coveredUntil())
+}
+
+// completeFilter is the condition keeping only complete_units' units
+// (unit column col), or "" without `window_policy complete`.
+func (b *builder) completeFilter(col string) string {
+	if !b.completeOnly() {
+		return ""
+	}
+	return b.sqlf("%s IN (SELECT \"unit\" FROM \"complete_units\")", col)
+}

@@ -61,7 +61,14 @@ func (b *builder) exposureAgeSQL() string {
 	step := e.Timeline.Step()
 	ctes := append(b.sourceCTEs(), b.firstExposures())
 	t0 := "u." + b.ident("t0")
-	ctes = append(ctes, b.sqlf("\"units\" AS (\n  SELECT \"unit\", min(\"variant\") AS \"variant\", min(\"first_ts\") AS \"t0\"\n  FROM \"first_exposures\"\n  GROUP BY 1\n  HAVING count(*) = 1\n)"))
+	// With `window_policy complete`, only units whose whole window the
+	// data cover.
+	where := ""
+	if c := b.completeUnits(); c != "" {
+		ctes = append(ctes, c)
+		where = "\n  WHERE " + b.completeFilter(`"unit"`)
+	}
+	ctes = append(ctes, b.sqlf("\"units\" AS (\n  SELECT \"unit\", min(\"variant\") AS \"variant\", min(\"first_ts\") AS \"t0\"\n  FROM \"first_exposures\"%s\n  GROUP BY 1\n  HAVING count(*) = 1\n)", where))
 	horizon := b.lastRow()
 	if !e.End.IsZero() {
 		horizon = fmt.Sprintf("least(%s, %s)", horizon, b.instant(e.End))
@@ -94,14 +101,24 @@ func (b *builder) exposureAgeSQL() string {
 	vals := []string{}
 	var sums []string
 	pre := TimelineDaily
+	var roots []model.UnitExpr
+	for _, mc := range b.plan.Metrics {
+		if TimelineMetric(mc.Use.Metric) {
+			roots = append(roots, mc.Use.Metric.Value, mc.Use.Metric.Den)
+		}
+	}
+	sh := findShared(roots...)
+	view := sharedView{ref: func(a *model.Aggregate) string { return b.ident(pre + b.aggCol[a.Key]) },
+		name: func(c string) string { return pre + c }}
+	shared, from := sh.ctes(b, "age_per_unit", view)
+	ctes = append(ctes, shared...)
 	for _, mc := range b.plan.Metrics {
 		m := mc.Use.Metric
 		if !TimelineMetric(m) {
 			continue
 		}
-		ref := func(a *model.Aggregate) string { return b.ident(pre + b.aggCol[a.Key]) }
 		val := func(x model.UnitExpr) string {
-			s := unitSQL(d, x, ref)
+			s := sh.expr(d, x, view, b)
 			if x.Type() == types.Bool {
 				s = d.Cast(s, d.Types.Integer)
 			}
@@ -126,7 +143,7 @@ func (b *builder) exposureAgeSQL() string {
 			sums = append(sums, fsum(bv, ExposureAgeLater+mc.Sum), fsum(av+" * "+bv, ExposureAgeCross+mc.Sum))
 		}
 	}
-	ctes = append(ctes, b.sqlf("\"age_values\" AS (\n  SELECT \"unit\", \"variant\", \"age\",\n%s\n  FROM \"age_per_unit\"\n)", strings.Join(vals, ",\n")))
+	ctes = append(ctes, b.sqlf("\"age_values\" AS (\n  SELECT \"unit\", \"variant\", \"age\",\n%s\n  FROM %s\n)", strings.Join(vals, ",\n"), b.ident(from)))
 	return fmt.Sprintf("-- caliper: experiment %s timeline by %s\n", dialect.CommentText(e.Name), e.Timeline) +
 		b.sqlf("WITH\n%s\nSELECT a.\"variant\", a.\"age\", l.\"age\" AS \"later_age\", count(*) AS \"units\",\n  %s,\n  (SELECT count(*) FROM (SELECT \"unit\" FROM \"first_exposures\" GROUP BY 1 HAVING count(*) > 1) x) AS \"excluded_multiple_variants\"\nFROM \"age_values\" a\nJOIN \"age_values\" l ON l.\"unit\" = a.\"unit\" AND l.\"age\" >= a.\"age\"\nGROUP BY a.\"variant\", a.\"age\", l.\"age\"\nORDER BY a.\"age\", l.\"age\", a.\"variant\"",
 			strings.Join(ctes, ",\n"), strings.Join(sums, ",\n  "))

@@ -76,8 +76,21 @@ func literalSQL(d *dialect.Dialect, l *model.Literal) string {
 	return strconv.FormatFloat(l.Number, 'g', -1, 64)
 }
 
-// unitSQL lowers a per-unit expression; col names each aggregate's column.
+// unitSQLWith lowers a per-unit expression; col names each aggregate's
+// column and shared, when not nil, the column of a node computed once
+// unitSQL lowers a per-unit expression without shared columns (rollout
+// cells, whose metrics are computed once per cell).
 func unitSQL(d *dialect.Dialect, e model.UnitExpr, col func(*model.Aggregate) string) string {
+	return unitSQLWith(d, e, col, nil)
+}
+
+// (shared.go).
+func unitSQLWith(d *dialect.Dialect, e model.UnitExpr, col func(*model.Aggregate) string, shared func(model.UnitExpr) (string, bool)) string {
+	if shared != nil {
+		if c, ok := shared(e); ok {
+			return c
+		}
+	}
 	switch e := e.(type) {
 	case *model.Aggregate:
 		return col(e)
@@ -86,12 +99,12 @@ func unitSQL(d *dialect.Dialect, e model.UnitExpr, col func(*model.Aggregate) st
 	case *model.UnitBinary:
 		op := sqlOp(e.Op)
 		// No division here: the checker allows `/` only as a whole ratio.
-		return "(" + unitSQL(d, e.X, col) + " " + op + " " + unitSQL(d, e.Y, col) + ")"
+		return "(" + unitSQLWith(d, e.X, col, shared) + " " + op + " " + unitSQLWith(d, e.Y, col, shared) + ")"
 	case *model.UnitUnary:
 		if e.Op == "not" {
-			return "(NOT " + unitSQL(d, e.X, col) + ")"
+			return "(NOT " + unitSQLWith(d, e.X, col, shared) + ")"
 		}
-		return "(-" + unitSQL(d, e.X, col) + ")"
+		return "(-" + unitSQLWith(d, e.X, col, shared) + ")"
 	}
 	return "NULL"
 }

@@ -124,3 +124,7 @@ func rolloutColumns(j int) (value, den string) {
 	s := metricStem(j)
 	return s + "_value", s + "_den"
 }
+
+// sharedColumn names the per-unit column of the n-th (from 1) value that
+// several places of a query's values share (shared.go): r1, r2, ...
+func sharedColumn(n int) string { return fmt.Sprintf("r%d", n) }

@@ -51,6 +51,16 @@ func (b *builder) splitSQL() string {
 	}
 	double := func(expr string) string { return b.d.Cast(expr, b.d.Types.Float) }
 	var vals, sums []string
+	var roots []model.UnitExpr
+	for _, mc := range b.plan.Metrics {
+		if SplitsMetric(mc.Use.Metric, col) {
+			roots = append(roots, mc.Use.Metric.Value, mc.Use.Metric.Den)
+		}
+	}
+	sh := findShared(roots...)
+	view := sharedView{ref: ref, name: sameName}
+	shared, from := sh.ctes(b, "split_per_unit", view)
+	ctes = append(ctes, shared...)
 	for _, mc := range b.plan.Metrics {
 		m := mc.Use.Metric
 		if !SplitsMetric(m, col) {
@@ -60,14 +70,14 @@ func (b *builder) splitSQL() string {
 		case model.Ratio:
 			num, den := b.ident(mc.Num()), b.ident(mc.Den())
 			vals = append(vals,
-				fmt.Sprintf("    %s AS %s", double(unitSQL(b.d, m.Value, ref)), num),
-				fmt.Sprintf("    %s AS %s", double(fmt.Sprintf("sum(%s) OVER (PARTITION BY %s)", unitSQL(b.d, m.Den, ref), b.ident("unit"))), den))
+				fmt.Sprintf("    %s AS %s", double(sh.expr(b.d, m.Value, view, b)), num),
+				fmt.Sprintf("    %s AS %s", double(fmt.Sprintf("sum(%s) OVER (PARTITION BY %s)", sh.expr(b.d, m.Den, view, b), b.ident("unit"))), den))
 			sums = append(sums, fmt.Sprintf("count(*) AS %s", b.ident(mc.N)),
 				fsum(num, mc.Sum), fsum(num+" * "+num, mc.SumSq),
 				fsum(den, mc.DenSum), fsum(den+" * "+den, mc.DenSumSq),
 				fsum(num+" * "+den, mc.Prod))
 		default:
-			v := unitSQL(b.d, m.Value, ref)
+			v := sh.expr(b.d, m.Value, view, b)
 			if exactType(m.Value) {
 				v = b.d.Cast(b.d.Cast(v, b.d.Types.Integer), b.d.Types.Float)
 			} else {
@@ -79,7 +89,7 @@ func (b *builder) splitSQL() string {
 				fsum(n, mc.Sum), fsum(n+" * "+n, mc.SumSq))
 		}
 	}
-	ctes = append(ctes, b.sqlf("\"split_values\" AS (\n  SELECT \"variant\", \"split\",\n%s\n  FROM \"split_per_unit\"\n)", strings.Join(vals, ",\n")))
+	ctes = append(ctes, b.sqlf("\"split_values\" AS (\n  SELECT \"variant\", \"split\",\n%s\n  FROM %s\n)", strings.Join(vals, ",\n"), b.ident(from)))
 	return fmt.Sprintf("-- caliper: experiment %s split by %s\n", dialect.CommentText(e.Name), dialect.CommentText(col)) +
 		b.sqlf("WITH\n%s\nSELECT \"variant\", \"split\", count(*) AS \"units\",\n  %s\nFROM \"split_values\"\nGROUP BY \"variant\", \"split\"\nORDER BY \"variant\", \"split\" NULLS FIRST",
 			strings.Join(ctes, ",\n"), strings.Join(sums, ",\n  "))

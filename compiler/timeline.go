@@ -56,7 +56,11 @@ func TimelineMetric(m *model.Metric) bool {
 func (b *builder) timelineSQL() string {
 	e := b.e
 	step := e.Timeline.Step()
-	ctes := append(b.sourceCTEs(), b.firstExposures(), b.periods(step), b.unitPeriods(),
+	ctes := append(b.sourceCTEs(), b.firstExposures())
+	if c := b.completeUnits(); c != "" {
+		ctes = append(ctes, c)
+	}
+	ctes = append(ctes, b.periods(step), b.unitPeriods(),
 		b.sqlf("\"units\" AS (\n  SELECT \"unit\", \"variant\", min(\"t0\") AS \"t0\" FROM \"unit_periods\" WHERE \"variants\" = 1 GROUP BY 1, 2\n)"))
 	// Per source: each unit's aggregates per period of the row.
 	var joins, cols []string
@@ -71,8 +75,9 @@ func (b *builder) timelineSQL() string {
 	// periods without rows still carry the totals.
 	ctes = append(ctes, b.sqlf("\"tl_per_unit\" AS (\n  SELECT up.\"unit\", up.\"variant\", up.\"period\",\n%s\n  FROM \"unit_periods\" up\n%s\n  WHERE up.\"variants\" = 1\n)",
 		strings.Join(cols, ",\n"), strings.Join(joins, "\n")))
-	vals, sums := b.timelineValues()
-	ctes = append(ctes, b.sqlf("\"tl_values\" AS (\n  SELECT \"variant\", \"period\",\n%s\n  FROM \"tl_per_unit\"\n)", strings.Join(vals, ",\n")))
+	vals, sums, shared, from := b.timelineValues()
+	ctes = append(ctes, shared...)
+	ctes = append(ctes, b.sqlf("\"tl_values\" AS (\n  SELECT \"variant\", \"period\",\n%s\n  FROM %s\n)", strings.Join(vals, ",\n"), b.ident(from)))
 	return fmt.Sprintf("-- caliper: experiment %s timeline by %s\n", dialect.CommentText(e.Name), e.Timeline) +
 		b.sqlf("WITH\n%s\nSELECT v.\"variant\", v.\"period\", %s(p.\"period_start\") AS \"period_start\", %s(p.\"period_end\") AS \"period_end\", count(*) AS \"units\",\n  %s,\n  (SELECT count(DISTINCT \"unit\") FROM \"unit_periods\" x WHERE x.\"variants\" > 1 AND x.\"period\" = v.\"period\") AS \"excluded_multiple_variants\"\nFROM \"tl_values\" v JOIN \"periods\" p USING (\"period\")\nGROUP BY v.\"variant\", v.\"period\"\nORDER BY v.\"period\", v.\"variant\"",
 			strings.Join(ctes, ",\n"), b.d.AnyValue, b.d.AnyValue, strings.Join(sums, ",\n  "))
@@ -125,8 +130,14 @@ func (b *builder) lastPeriod(o string, step int64) string {
 
 // unitPeriods assigns units per period as an analysis cut at the period's
 // end would: their variants seen before it (several: left out).
+// With `window_policy complete`, only units whose whole window the data
+// cover.
 func (b *builder) unitPeriods() string {
-	return b.sqlf("\"unit_periods\" AS (\n  SELECT f.\"unit\", p.\"period\", p.\"period_start\", p.\"period_end\", min(f.\"variant\") AS \"variant\", count(*) AS \"variants\", min(f.\"first_ts\") AS \"t0\"\n  FROM \"first_exposures\" f JOIN \"periods\" p ON f.\"first_ts\" < p.\"period_end\"\n  GROUP BY 1, 2, 3, 4\n)")
+	where := ""
+	if c := b.completeFilter(`f."unit"`); c != "" {
+		where = "\n  WHERE " + c
+	}
+	return b.sqlf("\"unit_periods\" AS (\n  SELECT f.\"unit\", p.\"period\", p.\"period_start\", p.\"period_end\", min(f.\"variant\") AS \"variant\", count(*) AS \"variants\", min(f.\"first_ts\") AS \"t0\"\n  FROM \"first_exposures\" f JOIN \"periods\" p ON f.\"first_ts\" < p.\"period_end\"%s\n  GROUP BY 1, 2, 3, 4\n)", where)
 }
 
 // timelineScan is scan i of a source per unit and period of the row, and
@@ -153,9 +164,23 @@ func (b *builder) timelinePerUnitCols(j string, aggs []scanAgg) []string {
 }
 
 // timelineValues are the per-unit values of each timeline metric for the
-// period alone and cumulative (vals), and their per-arm sums (sums).
-func (b *builder) timelineValues() (vals, sums []string) {
+// period alone and cumulative (vals), their per-arm sums (sums), and the
+// CTEs computing the values they share over tl_per_unit (shared.go), with
+// the relation to read them from.
+func (b *builder) timelineValues() (vals, sums, shared []string, from string) {
 	d := b.d
+	var roots []model.UnitExpr
+	for _, mc := range b.plan.Metrics {
+		if TimelineMetric(mc.Use.Metric) {
+			roots = append(roots, mc.Use.Metric.Value, mc.Use.Metric.Den)
+		}
+	}
+	sh := findShared(roots...)
+	view := func(pre string) sharedView {
+		return sharedView{ref: func(a *model.Aggregate) string { return b.ident(pre + b.aggCol[a.Key]) },
+			name: func(c string) string { return pre + c }}
+	}
+	shared, from = sh.ctes(b, "tl_per_unit", view(TimelineDaily), view(TimelineCumulative))
 	fsum := func(expr, alias string) string {
 		return fmt.Sprintf("coalesce(%s(%s), 0) AS %s", d.FloatSum, expr, b.ident(alias))
 	}
@@ -165,9 +190,8 @@ func (b *builder) timelineValues() (vals, sums []string) {
 			continue
 		}
 		for _, pre := range []string{TimelineDaily, TimelineCumulative} {
-			ref := func(a *model.Aggregate) string { return b.ident(pre + b.aggCol[a.Key]) }
 			val := func(x model.UnitExpr) string {
-				s := unitSQL(d, x, ref)
+				s := sh.expr(d, x, view(pre), b)
 				if x.Type() == types.Bool {
 					s = d.Cast(s, d.Types.Integer)
 				}
@@ -188,7 +212,7 @@ func (b *builder) timelineValues() (vals, sums []string) {
 				fsum(v, pre+mc.Sum), fsum(v+" * "+v, pre+mc.SumSq))
 		}
 	}
-	return vals, sums
+	return vals, sums, shared, from
 }
 
 // timelineCumulative is the running value of a per-period aggregate over a

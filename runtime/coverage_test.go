@@ -107,3 +107,26 @@ func TestWindowPolicyComplete(t *testing.T) {
 		t.Errorf("15d coverage %+v", c)
 	}
 }
+
+// window_policy complete restricts timelines to the same units as the
+// overall result: no period (calendar) and no age (exposure-age) counts
+// more than the 10 units whose 15d window the data cover (issue #12).
+func TestWindowPolicyCompleteTimelines(t *testing.T) {
+	for _, tl := range []string{"day", "exposure_day"} {
+		rep, diags, _ := runspec.Run(t, coverageSpec(t, "15d", "window_policy complete\n  timeline "+tl), runtime.Options{})
+		if diags.HasErrors() {
+			t.Fatal(diags.Err())
+		}
+		tg := rep.Targets[0]
+		if len(tg.Timeline) == 0 {
+			t.Fatalf("%s: no timeline rows", tl)
+		}
+		most := int64(0)
+		for _, r := range tg.Timeline {
+			most = max(most, r.Control.Units+r.Treatment.Units)
+		}
+		if most != 10 {
+			t.Errorf("timeline %s: at most %d units in a row, want the 10 complete ones", tl, most)
+		}
+	}
+}

@@ -156,14 +156,25 @@ func splitKind(m *model.Metric) stats.SplitKind {
 
 // linear reports whether a per-unit value is additive aggregates (the
 // catalog's Additive: count, sum) joined by + and −.
+// Each node is decided once (metric references share nodes).
 func linear(e model.UnitExpr) bool {
-	switch e := e.(type) {
-	case *model.Aggregate:
-		return e.Func.Additive
-	case *model.UnitBinary:
-		return (e.Op == "+" || e.Op == "-") && linear(e.X) && linear(e.Y)
-	case *model.UnitUnary:
-		return e.Op == "-" && linear(e.X)
+	memo := map[model.UnitExpr]bool{}
+	var lin func(model.UnitExpr) bool
+	lin = func(e model.UnitExpr) bool {
+		if v, ok := memo[e]; ok {
+			return v
+		}
+		v := false
+		switch e := e.(type) {
+		case *model.Aggregate:
+			v = e.Func.Additive
+		case *model.UnitBinary:
+			v = (e.Op == "+" || e.Op == "-") && lin(e.X) && lin(e.Y)
+		case *model.UnitUnary:
+			v = e.Op == "-" && lin(e.X)
+		}
+		memo[e] = v
+		return v
 	}
-	return false
+	return lin(e)
 }

@@ -128,15 +128,17 @@ func (c *checker) proveDecomposition(m *model.Metric, f *ast.Field) {
 
 // UnitString renders a per-unit expression canonically.
 func UnitString(e model.UnitExpr) string {
-	switch e := e.(type) {
-	case *model.Aggregate:
-		return e.Key
-	case *model.UnitConst:
-		return fmt.Sprint(e.Value)
-	case *model.UnitBinary:
-		return "(" + UnitString(e.X) + " " + e.Op + " " + UnitString(e.Y) + ")"
-	case *model.UnitUnary:
-		return "(" + e.Op + " " + UnitString(e.X) + ")"
-	}
-	return "?"
+	return model.UnitText(e, func(e model.UnitExpr, kids []string) string {
+		switch e := e.(type) {
+		case *model.Aggregate:
+			return e.Key
+		case *model.UnitConst:
+			return fmt.Sprint(e.Value)
+		case *model.UnitBinary:
+			return "(" + kids[0] + " " + e.Op + " " + kids[1] + ")"
+		case *model.UnitUnary:
+			return "(" + e.Op + " " + kids[0] + ")"
+		}
+		return "?"
+	})
 }

@@ -592,8 +592,8 @@ func (c *checker) timeRequirements(d *ast.Decl, e *model.Experiment) {
 func experimentSources(e *model.Experiment) []*model.Source { return e.MetricSources() }
 
 // Work limits of one experiment: its metrics (each one a set of columns
-// of the compiled query and a statistics pass), and the summed size of
-// their values written out (the compiled SQL's size).
+// of the compiled query and a statistics pass), and the size of their
+// values with each shared term counted once (the compiled SQL's size).
 const (
 	MaxMetricsPerExperiment = 500
 	MaxExperimentSize       = 100000
@@ -606,11 +606,10 @@ func (c *checker) limitExperiment(e *model.Experiment) {
 		e.Metrics = e.Metrics[:MaxMetricsPerExperiment]
 		return
 	}
-	total := 0
+	var size model.SizeCounter
 	for _, u := range e.Metrics {
-		total += model.ExpandedSize(u.Metric.Value, MaxExperimentSize) + model.ExpandedSize(u.Metric.Den, MaxExperimentSize)
-		if total > MaxExperimentSize {
-			c.diags.Errorf(diag.ELimit, u.Span, "experiment `%s`: its metrics' values add up to more than %d terms once written out (limit: experiment size, %d)", e.Name, MaxExperimentSize, MaxExperimentSize).
+		if size.Add(MaxExperimentSize, u.Metric.Value, u.Metric.Den) > MaxExperimentSize {
+			c.diags.Errorf(diag.ELimit, u.Span, "experiment `%s`: its metrics' values add up to more than %d terms, each shared one counted once (limit: experiment size, %d)", e.Name, MaxExperimentSize, MaxExperimentSize).
 				Hint("split the metrics over several experiments, or simplify them")
 			return
 		}

@@ -77,19 +77,19 @@ func (c *checker) metric(d *ast.Decl) *model.Metric {
 }
 
 // MaxExpandedSize caps a metric value's size with the metrics it refers
-// to written out (model.ExpandedSize): references share nodes in the
-// model, but SQL prints each use, so `x_i = x_(i-1) + x_(i-1)` doubles per
-// level. Beyond the cap the metric is refused, before anything walks or
-// prints it.
+// to, each counted once (model.CompiledSize): references share nodes in
+// the model and the compiled SQL computes each shared value once, so
+// `x_i = x_(i-1) + x_(i-1)` grows by one term per level. Beyond the cap
+// the metric is refused, before anything prints it.
 const MaxExpandedSize = 20000
 
 func (c *checker) limitSize(m *model.Metric, e ast.Expr) {
-	n := model.ExpandedSize(m.Value, MaxExpandedSize) + model.ExpandedSize(m.Den, MaxExpandedSize)
+	n := model.CompiledSize(MaxExpandedSize, m.Value, m.Den)
 	if n <= MaxExpandedSize {
 		return
 	}
-	c.diags.Errorf(diag.ELimit, e.Span(), "metric `%s` expands to more than %d terms once the metrics it refers to are written out (limit: expression size, %d)", m.Name, MaxExpandedSize, MaxExpandedSize).
-		Hint("each reference to another metric repeats that metric's whole value; refer to fewer metrics, or to each one once")
+	c.diags.Errorf(diag.ELimit, e.Span(), "metric `%s` has more than %d terms with the metrics it refers to (limit: expression size, %d)", m.Name, MaxExpandedSize, MaxExpandedSize).
+		Hint("split the value over several experiments' metrics, or simplify it")
 	m.Value, m.Den = invalidUnit, nil
 	if m.Kind == model.Ratio {
 		m.Den = invalidUnit

@@ -6,6 +6,8 @@
 package model
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"github.com/caliper-dev/caliper/lang/source"
@@ -494,32 +496,80 @@ func Aggregates(exprs ...UnitExpr) []*Aggregate {
 	return out
 }
 
-// ExpandedSize is the number of nodes of a per-unit expression written
-// out as a tree, as SQL prints it (a metric referenced twice counts
-// twice), computed in time linear in the shared DAG. It stops counting
-// beyond limit (returning limit+1), so it never overflows.
-func ExpandedSize(e UnitExpr, limit int) int {
-	memo := map[UnitExpr]int{}
-	var size func(UnitExpr) int
-	size = func(e UnitExpr) int {
-		if e == nil {
-			return 0
+// CompiledSize is the number of distinct nodes of per-unit expressions,
+// each counted once however many metrics refer to it: the size of their
+// compiled SQL, which computes a shared value once (compiler/shared.go).
+// It stops counting past limit.
+func CompiledSize(limit int, exprs ...UnitExpr) int {
+	var c SizeCounter
+	return c.Add(limit, exprs...)
+}
+
+// SizeCounter counts the distinct nodes of expressions added over several
+// calls (an experiment's metrics one by one), as CompiledSize does.
+type SizeCounter struct {
+	seen map[UnitExpr]bool
+	n    int
+}
+
+// Add counts the nodes of exprs not counted before and returns the total,
+// stopping past limit.
+func (c *SizeCounter) Add(limit int, exprs ...UnitExpr) int {
+	if c.seen == nil {
+		c.seen = map[UnitExpr]bool{}
+	}
+	var walk func(UnitExpr)
+	walk = func(e UnitExpr) {
+		if e == nil || c.seen[e] || c.n > limit {
+			return
 		}
-		if n, ok := memo[e]; ok {
-			return n
-		}
-		n := 1
+		c.seen[e] = true
+		c.n++
 		switch e := e.(type) {
 		case *UnitBinary:
-			n += size(e.X) + size(e.Y)
+			walk(e.X)
+			walk(e.Y)
 		case *UnitUnary:
-			n += size(e.X)
+			walk(e.X)
 		}
-		n = min(n, limit+1)
-		memo[e] = n
-		return n
 	}
-	return size(e)
+	for _, e := range exprs {
+		walk(e)
+	}
+	return c.n
+}
+
+// UnitText renders a per-unit expression canonically: node renders one
+// node from its children's texts. Each node is rendered once however many
+// metrics refer to it, and a child text longer than 256 bytes is replaced
+// by a digest of it, so equal expressions still render equal and the text
+// stays linear in the number of distinct nodes (a chain of references
+// `x_i = x_(i-1) + x_(i-1)` would double at every level written out).
+func UnitText(e UnitExpr, node func(e UnitExpr, kids []string) string) string {
+	memo := map[UnitExpr]string{}
+	var text func(UnitExpr) string
+	text = func(e UnitExpr) string {
+		if s, ok := memo[e]; ok {
+			return s
+		}
+		var kids []string
+		switch e := e.(type) {
+		case *UnitBinary:
+			kids = []string{text(e.X), text(e.Y)}
+		case *UnitUnary:
+			kids = []string{text(e.X)}
+		}
+		for i, k := range kids {
+			if len(k) > 256 {
+				sum := sha256.Sum256([]byte(k))
+				kids[i] = "#" + hex.EncodeToString(sum[:12])
+			}
+		}
+		s := node(e, kids)
+		memo[e] = s
+		return s
+	}
+	return text(e)
 }
 
 // MetricSources lists the sources an experiment's metrics read, in

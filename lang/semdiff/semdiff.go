@@ -313,19 +313,22 @@ func metricSources(m *model.Metric) []string {
 
 // unitString renders a per-unit expression canonically.
 func unitString(u model.UnitExpr) string {
-	switch u := u.(type) {
-	case *model.Aggregate:
-		return u.Key
-	case *model.UnitConst:
-		return strconv.FormatFloat(u.Value, 'g', -1, 64)
-	case *model.UnitBinary:
-		return "(" + u.Op + " " + unitString(u.X) + " " + unitString(u.Y) + ")"
-	case *model.UnitUnary:
-		return "(" + u.Op + " " + unitString(u.X) + ")"
-	case nil:
+	if u == nil {
 		return ""
 	}
-	return fmt.Sprintf("%T", u)
+	return model.UnitText(u, func(u model.UnitExpr, kids []string) string {
+		switch u := u.(type) {
+		case *model.Aggregate:
+			return u.Key
+		case *model.UnitConst:
+			return strconv.FormatFloat(u.Value, 'g', -1, 64)
+		case *model.UnitBinary:
+			return "(" + u.Op + " " + kids[0] + " " + kids[1] + ")"
+		case *model.UnitUnary:
+			return "(" + u.Op + " " + kids[0] + ")"
+		}
+		return fmt.Sprintf("%T", u)
+	})
 }
 
 func experimentEntity(e *model.Experiment, d *ast.Decl, opt Options) *entity {
