@@ -78,6 +78,10 @@ func (b *builder) exposureAgeSQL() string {
 	if e.Window > 0 {
 		maxAge = fmt.Sprintf("least(%s, %d)", maxAge, e.Window/step-1)
 	}
+	// At most MaxExposureAges+1 ages, as for calendar periods: an age
+	// numbered MaxExposureAges means the span was cut (the runtime
+	// refuses it).
+	maxAge = fmt.Sprintf("least(%s, %d)", maxAge, MaxExposureAges)
 	ctes = append(ctes, b.sqlf("\"horizon\" AS (\n  SELECT %s AS \"horizon\"\n)", horizon))
 	k := d.SeriesValue
 	ctes = append(ctes, b.sqlf("\"ages\" AS (\n  SELECT %s AS \"age\"\n  FROM \"horizon\" h%s\n)", k, fmt.Sprintf(d.Series, maxAge)))

@@ -20,6 +20,16 @@ const (
 // origin): a longer span is refused with a diagnostic naming the limit.
 const MaxTimelinePeriods = 1000
 
+// WarnTimelinePeriods is a timeline's stated maximum: a run whose timeline
+// spans more periods (or exposure ages) is warned (W0008), up to the cap
+// MaxTimelinePeriods.
+const WarnTimelinePeriods = 400
+
+// MaxExposureAges caps an exposure-age timeline's ages: its result has a
+// row per pair of ages (for the long-run fit's covariance), so its size
+// grows with their square; 500 ages make at most 125,250 pairs per arm.
+const MaxExposureAges = 500
+
 // TimelinePrefix names a timeline's statistics columns: "d_" + the main
 // query's column for the period alone, "c_" + it for everything up to the
 // period's end.

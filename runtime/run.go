@@ -73,6 +73,7 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 			continue
 		}
 		diags = append(diags, coverageWarning(e, t)...)
+		diags = append(diags, timelineWarning(e, t)...)
 		diags = append(diags, ClusterHints(ctx, eng, d, e)...)
 		rep.Targets = append(rep.Targets, t)
 	}
@@ -188,6 +189,26 @@ func coverageWarning(e *model.Experiment, t *result.Target) diag.List {
 	diags.Warnf(diag.WWindowPastData, span, "experiment `%s`: the %s runs past the data for %d of %d units (%.1f%%); the data end at %s",
 		e.Name, what, c.IncompleteUnits, c.Units, 100*float64(c.Share), c.DataEnd).
 		Hint("those units are analysed over part of their window: add `window_policy complete` to analyse only units whose whole window is observed, or wait for more data")
+	return diags
+}
+
+// timelineWarning warns about a timeline that spans more periods (or
+// exposure ages) than compiler.WarnTimelinePeriods: usually a far-off date
+// in the data, below the cap that refuses the run.
+func timelineWarning(e *model.Experiment, t *result.Target) diag.List {
+	var diags diag.List
+	n := 0
+	for _, r := range t.Timeline {
+		if r.Period != nil {
+			n = max(n, *r.Period+1)
+		}
+	}
+	if n <= compiler.WarnTimelinePeriods {
+		return diags
+	}
+	diags.Warnf(diag.WLongTimeline, e.Spans.Timeline, "experiment `%s`: the timeline spans %d %s periods, more than %d (hard limit: %d)",
+		e.Name, n, e.Timeline, compiler.WarnTimelinePeriods, compiler.MaxTimelinePeriods).
+		Hint("a far-off date in the data stretches the timeline: check the data's first and last times, set the experiment's `end`, or use `timeline week`")
 	return diags
 }
 

@@ -23,6 +23,16 @@ func runTimeline(ctx context.Context, eng engine.Engine, p *compiler.Plan, t *re
 	if err != nil {
 		return fmt.Errorf("experiment %s: the timeline query failed: %w", p.Experiment.Name, err)
 	}
+	if ki := tab.Index(compiler.ColLaterAge); ki >= 0 { // exposure ages: the later age of each pair reaches the last
+		for _, row := range tab.Rows {
+			if k, ok := row[ki].(int64); ok && k >= compiler.MaxExposureAges {
+				return &LimitError{Span: p.Experiment.Spans.Timeline, Msg: fmt.Sprintf(
+					"experiment %s: the timeline spans more than %d exposure ages, from the first exposure to the last time in the data (limit: timeline ages, %d)",
+					p.Experiment.Name, compiler.MaxExposureAges, compiler.MaxExposureAges),
+					Hint: "a far-off date in the data (a sentinel such as 2999-12-31) stretches the timeline: filter it out, set the experiment's `end` or a window, or use `timeline exposure_week`"}
+			}
+		}
+	}
 	if ki := tab.Index(compiler.ColPeriod); ki >= 0 {
 		for _, row := range tab.Rows {
 			if k, ok := row[ki].(int64); ok && k >= compiler.MaxTimelinePeriods {

@@ -86,6 +86,7 @@ const (
 	WNoWindow       Code = "W0005" // experiment without a window
 	WClusterLike    Code = "W0006" // data suggest a coarser randomization unit
 	WWindowPastData Code = "W0007" // windows or end run past the last timestamp in the data
+	WLongTimeline   Code = "W0008" // a timeline spans more periods than its stated maximum (below the hard cap)
 	WOtherTeams     Code = "W0020" // interleaved sessions left out: other team values, several treatments, or no treatment
 	WRolloutData    Code = "W0040" // a rollout's data: few groups, failed pre-trends, adoption outside the data, groups left out
 )
