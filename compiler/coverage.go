@@ -107,14 +107,15 @@ func (b *builder) coverageCols() []string {
 
 // completeUnits, for `window_policy complete`, is the CTE of the units
 // (of first_exposures, as timelines assign them) whose whole window the
-// data cover, like units() keeps in the main query; "" otherwise.
+// data cover, like units() keeps in the main query, after the data_end
+// CTE it reads; "" otherwise.
 // Timelines read only these units, so their periods and ages show the
 // same units as the overall result.
 func (b *builder) completeUnits() string {
 	if !b.completeOnly() {
 		return ""
 	}
-	return b.sqlf("\"complete_units\" AS (\n  SELECT \"unit\" FROM (SELECT \"unit\", min(\"first_ts\") AS \"t0\" FROM \"first_exposures\" GROUP BY 1) c\n  WHERE %s <= %s\n)",
+	return b.dataEndCTE() + ",\n" + b.sqlf("\"complete_units\" AS (\n  SELECT \"unit\" FROM (SELECT \"unit\", min(\"first_ts\") AS \"t0\" FROM \"first_exposures\" GROUP BY 1) c\n  WHERE %s <= %s\n)",
 		b.windowEnd("c."), b.coveredUntil())
 }
 
