@@ -154,12 +154,13 @@ func TestShardedPostgresMatchesDuckDB(t *testing.T) {
 	// postgres_fdw never ships.
 	t.Run("scatter", func(t *testing.T) {
 		for _, ex := range examples {
+			events, exposures := experimentTables(ex)
 			for _, e := range ex.pkg.Targets {
 				plan := explain(t, pg, e)
 				for i := range cluster.Shards {
-					want := []string{fmt.Sprintf("Async Foreign Scan on %s.events_p%d ", ex.name, i), fmt.Sprintf("Foreign Scan on %s.exposures_p%d ", ex.name, i)}
+					want := []string{fmt.Sprintf("Async Foreign Scan on %s.%s_p%d ", ex.name, events, i), fmt.Sprintf("Foreign Scan on %s.%s_p%d ", ex.name, exposures, i)}
 					if !readTwice[e.Name] {
-						want = append(want, fmt.Sprintf("FROM %s.exposures_p%d WHERE ", ex.name, i))
+						want = append(want, fmt.Sprintf("FROM %s.%s_p%d WHERE ", ex.name, exposures, i))
 					}
 					for _, w := range want {
 						if !strings.Contains(plan, w) {
@@ -214,6 +215,23 @@ func TestShardedPostgresMatchesDuckDB(t *testing.T) {
 	})
 }
 
+// experimentTables names an example's event and exposure tables (events
+// and exposures; ab_events and ab_exposures beside the interleaving
+// example's merged lists).
+func experimentTables(ex exampleTables) (events, exposures string) {
+	events, exposures = "events", "exposures"
+	for _, tb := range ex.tables {
+		_, n, _ := strings.Cut(tb.name, ".")
+		switch {
+		case strings.HasSuffix(n, "exposures"):
+			exposures = n
+		case strings.HasSuffix(n, "events"):
+			events = n
+		}
+	}
+	return events, exposures
+}
+
 // readTwice are the example experiments whose main query reads the
 // exposures twice (a factorial design: the arms and the units), so that
 // PostgreSQL materializes them once, unfiltered and unaggregated: their
@@ -252,14 +270,15 @@ func pushedAggregates(plan string) []string {
 }
 
 // shardTable creates DuckDB's table on the cluster, hash-partitioned by
-// its unit column (user_id, else query_id), and copies the rows in: as
+// its unit column (user_id, else query_id; market for a rollout's panel,
+// whose groups are markets), and copies the rows in: as
 // CSV into a table of the coordinator, then INSERT ... SELECT into the
 // partitioned table, which routes each row to its shard in batches.
 func shardTable(t *testing.T, c *pgtest.Sharded, duck *engine.DuckDB, pg *engine.Postgres, table string) {
 	t.Helper()
 	cols := pgColumns(t, duck, table)
 	key := ""
-	for _, k := range []string{`"user_id"`, `"query_id"`} {
+	for _, k := range []string{`"user_id"`, `"query_id"`, `"market"`} {
 		for _, col := range cols {
 			if strings.HasPrefix(col, k+" ") && key == "" {
 				key = k
@@ -267,7 +286,7 @@ func shardTable(t *testing.T, c *pgtest.Sharded, duck *engine.DuckDB, pg *engine
 		}
 	}
 	if key == "" {
-		t.Fatalf("%s: no user_id or query_id column to shard by", table)
+		t.Fatalf("%s: no user_id, query_id or market column to shard by", table)
 	}
 	schema, name, _ := strings.Cut(table, ".")
 	c.Table(t, schema, name, key, cols)
