@@ -85,6 +85,13 @@ func TestExamples(t *testing.T) {
 				}
 				sql.WriteString(plan.SQL + ";\n\n")
 			}
+			for _, cf := range res.Package.CounterfactualTargets {
+				plan, err := compiler.CompileCounterfactual(cf, dialect.DuckDB)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sql.WriteString(plan.SQL + ";\n\n")
+			}
 			golden.Check(t, gold+".sql", sql.Bytes())
 			eng, err := engine.OpenDuckDB("")
 			if err != nil {

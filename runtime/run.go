@@ -125,6 +125,19 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 		}
 		rep.Targets = append(rep.Targets, t)
 	}
+	for _, cf := range pkg.CounterfactualTargets {
+		plan, err := compiler.CompileCounterfactual(cf, d)
+		if err != nil {
+			diags.Errorf(diag.EQuery, cf.Span, "%v", err)
+			continue
+		}
+		t, err := RunCounterfactual(ctx, eng, plan)
+		if err != nil {
+			diags.Errorf(diag.EQuery, cf.Span, "%v", err)
+			continue
+		}
+		rep.Targets = append(rep.Targets, t)
+	}
 	return rep, diags
 }
 
@@ -231,6 +244,11 @@ func TargetSources(pkg *model.Package) []*model.Source {
 	}
 	for _, r := range pkg.RolloutTargets {
 		add(r.Rows)
+	}
+	for _, cf := range pkg.CounterfactualTargets {
+		for _, s := range cf.Sources() {
+			add(s)
+		}
 	}
 	for _, e := range pkg.Targets {
 		add(e.Exposures)

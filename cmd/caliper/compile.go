@@ -101,6 +101,17 @@ saved as CSV or JSON, is what caliper analyze reads.`,
 				first = false
 				outf(cmd.OutOrStdout(), "%s;\n", plan.SQL)
 			}
+			for _, cf := range res.Package.CounterfactualTargets {
+				plan, err := compiler.CompileCounterfactual(cf, d)
+				if err != nil {
+					return err
+				}
+				if !first {
+					outf(cmd.OutOrStdout(), "\n")
+				}
+				first = false
+				outf(cmd.OutOrStdout(), "%s;\n", plan.SQL)
+			}
 			return nil
 		},
 	}

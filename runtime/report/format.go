@@ -192,7 +192,7 @@ func isBenchmark(t *Target) bool { return t.Kind == "benchmark" && t.Bench != ni
 func kindOf(t *Target) string {
 	switch {
 	case t.Kind == "benchmark" && t.Bench == nil, t.Kind == kindInterleaving && t.Interleaving == nil,
-		t.Kind == kindRollout && t.Rollout == nil:
+		t.Kind == kindRollout && t.Rollout == nil, t.Kind == kindCounterfactual && t.Counterfactual == nil:
 		return "experiment"
 	}
 	return t.Kind

@@ -162,10 +162,11 @@ type htmlKind struct {
 // htmlKinds are the target kinds' drawings. A kind missing here is drawn
 // as an experiment; a new kind adds one line.
 var htmlKinds = map[string]htmlKind{
-	"experiment":     {sections: sections},
-	"benchmark":      {header: benchmarkHeader, sections: sections},
-	kindInterleaving: {draw: newInterleavingHTMLTarget},
-	kindRollout:      {draw: rolloutHTMLTarget},
+	"experiment":       {sections: sections},
+	"benchmark":        {header: benchmarkHeader, sections: sections},
+	kindInterleaving:   {draw: newInterleavingHTMLTarget},
+	kindRollout:        {draw: rolloutHTMLTarget},
+	kindCounterfactual: {draw: func(t *Target) (*htmlTarget, error) { return newCounterfactualHTML(t), nil }},
 }
 
 // benchmarkHeader compares with the baseline model and says how many

@@ -45,9 +45,10 @@ type mdSection func(w *bufio.Writer, t *mdTarget)
 var markdownSections = map[string][]mdSection{
 	"experiment": {mdHeading, mdExperimentMeta, mdVerdicts, mdMetrics, mdGuardrails, mdDecompositions, mdAttribution,
 		mdSegments, mdSplit, mdDataQuality, mdTimeline, mdNotes},
-	"benchmark":      {mdHeading, mdBenchmarkMeta, mdVerdicts, mdMetrics, mdGuardrails, mdBenchmarkData, mdNotes},
-	kindInterleaving: {func(w *bufio.Writer, t *mdTarget) { writeInterleavingMarkdown(w, t.Target) }},
-	kindRollout:      {func(w *bufio.Writer, t *mdTarget) { writeMarkdownRollout(w, t.Target) }},
+	"benchmark":        {mdHeading, mdBenchmarkMeta, mdVerdicts, mdMetrics, mdGuardrails, mdBenchmarkData, mdNotes},
+	kindInterleaving:   {func(w *bufio.Writer, t *mdTarget) { writeInterleavingMarkdown(w, t.Target) }},
+	kindRollout:        {func(w *bufio.Writer, t *mdTarget) { writeMarkdownRollout(w, t.Target) }},
+	kindCounterfactual: {func(w *bufio.Writer, t *mdTarget) { writeCounterfactualMarkdown(w, t.Target) }},
 }
 
 func writeMarkdownTarget(w *bufio.Writer, t *Target) {

@@ -26,9 +26,10 @@ func WriteTable(w io.Writer, r *Report) error {
 // tableWriters write each target kind as text. A kind missing here is
 // written as an experiment; a new kind adds one line.
 var tableWriters = map[string]func(*bufio.Writer, *Target){
-	"benchmark":      writeBenchmark,
-	kindInterleaving: writeInterleavingTable,
-	kindRollout:      writeRollout,
+	"benchmark":        writeBenchmark,
+	kindInterleaving:   writeInterleavingTable,
+	kindRollout:        writeRollout,
+	kindCounterfactual: writeCounterfactual,
 }
 
 func writeTarget(w *bufio.Writer, t *Target) {

@@ -80,6 +80,12 @@ var targetJSON = map[string]func(*Target) ([]byte, error){
 		}
 		return t.marshalRollout()
 	},
+	KindCounterfactual: func(t *Target) ([]byte, error) {
+		if t.Counterfactual == nil {
+			return nil, nil
+		}
+		return t.counterfactualJSON()
+	},
 }
 
 // MarshalJSON writes each kind with its own fields (targetJSON):

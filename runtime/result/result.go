@@ -44,6 +44,9 @@ type Target struct {
 	Interleaving *Interleaving `json:"-"`
 	// Rollout holds a rollout's results (Kind "rollout", rollout.go).
 	Rollout *Rollout `json:"-"`
+	// Counterfactual holds a counterfactual's results (Kind
+	// "counterfactual", counterfactual.go).
+	Counterfactual *Counterfactual `json:"-"`
 }
 
 // Coverage is how much of the units' analysis windows the data covers.

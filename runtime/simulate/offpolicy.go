@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/caliper-dev/caliper/runtime/stats"
@@ -275,6 +276,19 @@ type OffPolicyFiles struct {
 // propensity, reward), candidate_scores.csv (model, request_id, item_id,
 // score, predicted) and the spec.
 func WriteOffPolicy(dir string, cfg OffPolicyConfig) (*OffPolicyFiles, error) {
+	f, err := WriteOffPolicyData(dir, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(f.Spec, []byte(cfg.Spec()), 0o644); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// WriteOffPolicyData writes the two CSV files of WriteOffPolicy, not the
+// spec (f.Spec names where it would go).
+func WriteOffPolicyData(dir string, cfg OffPolicyConfig) (*OffPolicyFiles, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -283,7 +297,7 @@ func WriteOffPolicy(dir string, cfg OffPolicyConfig) (*OffPolicyFiles, error) {
 	w := cfg.World()
 	users := cfg.SimulateUsers(w)
 	item := func(c, a int) string { return fmt.Sprintf("c%02d_i%d", c, a) }
-	num := func(x float64) string { return fmt.Sprintf("%.10g", x) }
+	num := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	err := writeLines(f.Logged, "user_id,request_id,item_id,propensity,reward", func(b *bufio.Writer) {
 		for _, u := range users {
 			for j, r := range u.Requests {
@@ -311,9 +325,6 @@ func WriteOffPolicy(dir string, cfg OffPolicyConfig) (*OffPolicyFiles, error) {
 		}
 	})
 	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(f.Spec, []byte(cfg.Spec()), 0o644); err != nil {
 		return nil, err
 	}
 	return f, nil

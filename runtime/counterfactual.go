@@ -1,0 +1,232 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/runtime/engine"
+	"github.com/caliper-dev/caliper/runtime/result"
+	"github.com/caliper-dev/caliper/runtime/stats"
+)
+
+// CounterfactualData are the sufficient statistics a counterfactual's
+// query returns: per model the off-policy sums, and the checks of the
+// logged rows.
+type CounterfactualData struct {
+	Models                        []string
+	Sums                          []stats.OffPolicySums
+	MissingQ                      []float64
+	LoggedRows, Requests, Invalid float64
+}
+
+// RunCounterfactual executes a counterfactual's query and analyses it.
+// Logged rows that cannot be used (a missing unit, request or reward, a
+// propensity outside (0, 1]) and request ids logged twice are errors: a
+// missing value is never read as 0.
+func RunCounterfactual(ctx context.Context, eng engine.Engine, p *compiler.CounterfactualPlan) (*result.Target, error) {
+	cf := p.Counterfactual
+	tab, err := eng.Query(ctx, p.SQL)
+	if err != nil {
+		return nil, fmt.Errorf("counterfactual %s: %w", cf.Name, err)
+	}
+	data, err := readCounterfactual(tab)
+	if err != nil {
+		return nil, fmt.Errorf("counterfactual %s: %w", cf.Name, err)
+	}
+	switch {
+	case data.Invalid > 0:
+		return nil, fmt.Errorf("counterfactual %s: %.0f of %.0f logged rows of `%s` have no unit, request or reward, or a propensity outside (0, 1]; fix or filter them (a missing value is never read as 0)",
+			cf.Name, data.Invalid, data.LoggedRows, cf.Logs.Name)
+	case data.Requests < data.LoggedRows:
+		return nil, fmt.Errorf("counterfactual %s: %.0f logged rows of `%s` repeat a request id (%.0f rows, %.0f distinct `%s`); each logged request is one decision",
+			cf.Name, data.LoggedRows-data.Requests, cf.Logs.Name, data.LoggedRows, data.Requests, cf.Request)
+	case len(data.Models) == 0:
+		return nil, fmt.Errorf("counterfactual %s: no candidate row of `%s` matches a logged request (by `%s`)", cf.Name, cf.Candidates.Name, cf.Request)
+	}
+	return AnalyzeCounterfactual(cf, data), nil
+}
+
+func readCounterfactual(tab *engine.Table) (*CounterfactualData, error) {
+	col := func(name string) (int, error) {
+		i := tab.Index(name)
+		if i < 0 {
+			return 0, fmt.Errorf("the result lacks column %s", name)
+		}
+		return i, nil
+	}
+	get := func(row []any, name string) (float64, error) {
+		i, err := col(name)
+		if err != nil {
+			return 0, err
+		}
+		v, err := engine.Float(row[i])
+		if err != nil {
+			return 0, fmt.Errorf("column %s: %v", name, err)
+		}
+		return v, nil
+	}
+	mi, err := col(compiler.ColCfModel)
+	if err != nil {
+		return nil, err
+	}
+	out := &CounterfactualData{}
+	for _, row := range tab.Rows {
+		var s stats.OffPolicySums
+		var errs []error
+		read := func(name string) float64 {
+			v, err := get(row, name)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			return v
+		}
+		s.Units = read(compiler.ColCfUnits)
+		for k := 0; k < stats.OPComponents; k++ {
+			s.Sum[k] = read(compiler.CfSum(k))
+			for l := k; l < stats.OPComponents; l++ {
+				x := read(compiler.CfCross(k, l))
+				s.Cross[k][l], s.Cross[l][k] = x, x
+			}
+		}
+		s.SumSqWeight = read(compiler.ColCfSumSqWeight)
+		s.MaxWeight = read(compiler.ColCfMaxWeight)
+		s.Clipped = read(compiler.ColCfClipped)
+		s.NeverTaken = read(compiler.ColCfNeverTaken)
+		mq := read(compiler.ColCfMissingQ)
+		out.LoggedRows = read(compiler.ColCfLoggedRows)
+		out.Requests = read(compiler.ColCfRequests)
+		out.Invalid = read(compiler.ColCfInvalid)
+		if len(errs) > 0 {
+			return nil, errs[0]
+		}
+		out.Models = append(out.Models, fmt.Sprint(row[mi]))
+		out.Sums = append(out.Sums, s)
+		out.MissingQ = append(out.MissingQ, mq)
+	}
+	return out, nil
+}
+
+func ptrEffect(e stats.Effect) *result.Effect {
+	return &result.Effect{Estimate: result.Num(e.Estimate), CILower: result.Num(e.Lower), CIUpper: result.Num(e.Upper), StdError: result.Num(e.StdError)}
+}
+
+// AnalyzeCounterfactual turns the sums into estimates, diagnostics and
+// launch decisions.
+func AnalyzeCounterfactual(cf *model.Counterfactual, data *CounterfactualData) *result.Target {
+	policy := cf.Policy
+	if policy == "softmax" {
+		policy += " " + strconv.FormatFloat(cf.Temperature, 'g', -1, 64)
+	}
+	out := &result.Counterfactual{Policy: policy, MinESS: result.Num(cf.MinESS), Estimators: cf.Estimators,
+		LoggedRows: int64(data.LoggedRows), Models: []*result.CfModel{}}
+	if cf.Clip > 0 {
+		out.Clip = result.NumPtr(cf.Clip)
+	}
+	t := &result.Target{Kind: "counterfactual", Name: cf.Name, Title: cf.Title, Owner: cf.Owner, Alpha: result.Num(cf.Alpha),
+		Counterfactual: out}
+	clip := stats.NoClip
+	if cf.Clip > 0 {
+		clip = cf.Clip
+	}
+	for i, name := range data.Models {
+		s := data.Sums[i]
+		if i == 0 {
+			out.Units, out.Decisions = int64(s.Units), int64(s.Sum[stats.OPDecisions])
+			lv := s.LoggingValue(cf.Alpha)
+			out.Logging = &result.CfValue{Problem: lv.Problem}
+			if lv.Problem == "" {
+				out.Logging.Value = ptrEffect(lv.Value)
+			}
+		}
+		m := &result.CfModel{Model: name}
+		for _, en := range cf.Estimators {
+			e, _ := stats.ParseOffPolicyEstimator(en)
+			est := s.Estimate(e, cf.Alpha)
+			if e == stats.DR && data.MissingQ[i] > 0 {
+				p := fmt.Sprintf("%.0f of the model's candidates with π > 0 have no `%s` value: DR is not estimated", data.MissingQ[i], cf.RewardModel)
+				est.ValueProblem, est.DifferenceProblem = p, p
+			}
+			ce := &result.CfEstimate{Estimator: en, ValueProblem: est.ValueProblem, DifferenceProblem: est.DifferenceProblem}
+			if est.ValueProblem == "" {
+				ce.Value = ptrEffect(est.Value)
+			}
+			if est.DifferenceProblem == "" {
+				ce.Difference = ptrEffect(est.Difference)
+				ce.PValue = result.NumPtr(est.PValue)
+			}
+			m.Estimates = append(m.Estimates, ce)
+		}
+		d := s.Diagnostics(cf.Alpha)
+		m.Diagnostics = &result.CfDiagnostics{ESS: result.Num(d.ESS), ESSShare: result.Num(d.ESSShare), MaxWeight: result.Num(d.MaxWeight),
+			ClippedShare: result.Num(d.ClippedShare), NeverTakenShare: result.Num(d.NeverTakenShare),
+			MeanWeight: ptrEffect(d.MeanWeight), MeanWeightFlag: d.MeanWeightFlag}
+		if d.MeanWeight.StdError > 0 {
+			m.Diagnostics.MeanWeightP = result.NumPtr(d.MeanWeightP)
+		}
+		if d.MeanWeightFlag != "" {
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: %s (mean weight %.3f)", name, d.MeanWeightFlag, d.MeanWeight.Estimate))
+		}
+		if clip < math.Inf(1) && d.ClippedShare > 0 {
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: %.1f%% of the weights are clipped at %g; clipped estimates are biased towards the logging policy's support", name, 100*d.ClippedShare, cf.Clip))
+		}
+		out.Models = append(out.Models, m)
+		if cf.Launch != nil {
+			t.Decisions = append(t.Decisions, cfDecision(cf, m, d))
+		}
+	}
+	return t
+}
+
+// cfDecision applies the launch rules to one model. A model whose
+// effective sample size is below min_ess is never decided.
+func cfDecision(cf *model.Counterfactual, m *result.CfModel, d stats.OffPolicyDiagnostics) *result.Decision {
+	dec := &result.Decision{Variant: m.Model, Reasons: []string{}}
+	if d.ESS < cf.MinESS {
+		dec.Outcome = result.Invalid
+		dec.Reasons = append(dec.Reasons, fmt.Sprintf("invalid: effective sample size %.1f is below min_ess %g: too few logged decisions carry the model's weight to decide", d.ESS, cf.MinESS))
+		return dec
+	}
+	failed, undecided := false, false
+	for _, r := range cf.Launch {
+		var e *result.CfEstimate
+		for _, x := range m.Estimates {
+			if x.Estimator == r.Estimator {
+				e = x
+			}
+		}
+		if e == nil || e.Difference == nil {
+			why := "not estimated"
+			if e != nil {
+				why = e.DifferenceProblem
+			}
+			dec.Reasons = append(dec.Reasons, fmt.Sprintf("undecided: %s %s: %s", r.Estimator, r.Kind, why))
+			undecided = true
+			continue
+		}
+		diff := e.Difference
+		fig := fmt.Sprintf("%s difference vs the logging policy %+.4g [%+.4g, %+.4g]", r.Estimator, float64(diff.Estimate), float64(diff.CILower), float64(diff.CIUpper))
+		switch {
+		case r.Kind == model.RequireImproves && diff.CILower > 0, r.Kind == model.RequireNotWorse && diff.CIUpper >= 0:
+			dec.Reasons = append(dec.Reasons, "holds: "+fig)
+		case diff.CIUpper < 0:
+			dec.Reasons = append(dec.Reasons, "fails: "+fig)
+			failed = true
+		default:
+			dec.Reasons = append(dec.Reasons, "undecided: "+fig+" (the interval includes 0)")
+			undecided = true
+		}
+	}
+	switch {
+	case failed:
+		dec.Outcome = result.NoShip
+	case undecided:
+		dec.Outcome = result.Inconclusive
+	default:
+		dec.Outcome = result.Ship
+	}
+	return dec
+}
