@@ -270,7 +270,8 @@ func pushedAggregates(plan string) []string {
 }
 
 // shardTable creates DuckDB's table on the cluster, hash-partitioned by
-// its unit column (user_id, else query_id; market for a rollout's panel,
+// its unit column (user_id, else query_id; request_id for candidate
+// scores; market for a rollout's panel,
 // whose groups are markets), and copies the rows in: as
 // CSV into a table of the coordinator, then INSERT ... SELECT into the
 // partitioned table, which routes each row to its shard in batches.
@@ -278,7 +279,7 @@ func shardTable(t *testing.T, c *pgtest.Sharded, duck *engine.DuckDB, pg *engine
 	t.Helper()
 	cols := pgColumns(t, duck, table)
 	key := ""
-	for _, k := range []string{`"user_id"`, `"query_id"`, `"market"`} {
+	for _, k := range []string{`"user_id"`, `"query_id"`, `"market"`, `"request_id"`} {
 		for _, col := range cols {
 			if strings.HasPrefix(col, k+" ") && key == "" {
 				key = k
@@ -286,7 +287,7 @@ func shardTable(t *testing.T, c *pgtest.Sharded, duck *engine.DuckDB, pg *engine
 		}
 	}
 	if key == "" {
-		t.Fatalf("%s: no user_id, query_id or market column to shard by", table)
+		t.Fatalf("%s: no user_id, query_id, request_id or market column to shard by", table)
 	}
 	schema, name, _ := strings.Cut(table, ".")
 	c.Table(t, schema, name, key, cols)
