@@ -21,6 +21,10 @@ func Rows(rep *result.Report) []Row {
 			rows = append(rows, rolloutRows(t, x, decision)...)
 			continue
 		}
+		if x := t.Counterfactual; t.Kind == result.KindCounterfactual && x != nil {
+			rows = append(rows, counterfactualRows(t, x, decision)...)
+			continue
+		}
 		if x := t.Interleaving; t.Kind == result.KindInterleaving && x != nil {
 			rows = append(rows, interleavingRows(t, x, decision)...)
 			continue
@@ -210,6 +214,41 @@ func rolloutRows(t *result.Target, x *result.Rollout, decision map[string]string
 		add(m.Overall)
 		for _, e := range m.EventStudy {
 			add(e)
+		}
+	}
+	return rows
+}
+
+// counterfactualRows are a counterfactual's rows: per model (the variant)
+// and estimator (the metric), against the logging policy (the control):
+// the control's value is the logging policy's mean reward, the
+// treatment's the estimator's value, and the estimate with its interval
+// the paired difference. Units on both sides are the logged units.
+// Significant means the difference's interval excludes 0 at the target's
+// alpha; a value or difference that could not be estimated stays null.
+func counterfactualRows(t *result.Target, x *result.Counterfactual, decision map[string]string) []Row {
+	var rows []Row
+	var logging *float64
+	if x.Logging != nil && x.Logging.Value != nil {
+		logging = fptr(x.Logging.Value.Estimate)
+	}
+	for _, m := range x.Models {
+		for _, e := range m.Estimates {
+			row := Row{
+				Target: t.Name, TargetKind: t.Kind, Metric: e.Estimator, MetricKind: "offpolicy",
+				Direction: "increase", Variant: m.Model, Control: "logging",
+				ControlUnits: x.Units, TreatmentUnits: x.Units, ControlValue: logging,
+				PValue: nptr(e.PValue), Method: e.Estimator,
+				Alpha: float64(t.Alpha), Decision: decision[m.Model],
+			}
+			if e.Value != nil {
+				row.TreatmentValue = fptr(e.Value.Estimate)
+			}
+			if e.PValue != nil {
+				row.Significant = float64(*e.PValue) < float64(t.Alpha)
+			}
+			row.Estimate, row.CILower, row.CIUpper, row.StdError = effect(e.Difference)
+			rows = append(rows, row)
 		}
 	}
 	return rows
