@@ -62,55 +62,46 @@ saved as CSV or JSON, is what caliper analyze reads.`,
 					return exitError{exitSpec}
 				}
 			}
-			first := true
+			var queries []string
 			for _, e := range res.Package.Targets {
 				plan, err := compiler.Compile(e, d)
 				if err != nil {
 					return err
 				}
-				for _, q := range []string{plan.SQL, plan.SplitSQL, plan.TimelineSQL} {
-					if q == "" {
-						continue
-					}
-					if !first {
-						outf(cmd.OutOrStdout(), "\n")
-					}
-					first = false
-					outf(cmd.OutOrStdout(), "%s;\n", q)
-				}
+				queries = append(queries, plan.SQL, plan.SplitSQL, plan.TimelineSQL)
 			}
+			// The other kinds compile to one query each.
 			for _, il := range res.Package.InterleavingTargets {
 				plan, err := compiler.CompileInterleaving(il, d)
 				if err != nil {
 					return err
 				}
-				if !first {
-					outf(cmd.OutOrStdout(), "\n")
-				}
-				first = false
-				outf(cmd.OutOrStdout(), "%s;\n", plan.SQL)
+				queries = append(queries, plan.SQL)
 			}
 			for _, r := range res.Package.RolloutTargets {
 				plan, err := compiler.CompileRollout(r, d)
 				if err != nil {
 					return err
 				}
-				if !first {
-					outf(cmd.OutOrStdout(), "\n")
-				}
-				first = false
-				outf(cmd.OutOrStdout(), "%s;\n", plan.SQL)
+				queries = append(queries, plan.SQL)
 			}
 			for _, cf := range res.Package.CounterfactualTargets {
 				plan, err := compiler.CompileCounterfactual(cf, d)
 				if err != nil {
 					return err
 				}
+				queries = append(queries, plan.SQL)
+			}
+			first := true
+			for _, q := range queries {
+				if q == "" {
+					continue
+				}
 				if !first {
 					outf(cmd.OutOrStdout(), "\n")
 				}
 				first = false
-				outf(cmd.OutOrStdout(), "%s;\n", plan.SQL)
+				outf(cmd.OutOrStdout(), "%s;\n", q)
 			}
 			return nil
 		},
