@@ -33,7 +33,7 @@ const (
 	ColCfNeverTaken  = "never_taken"
 	// ColCfLoggedRows, ColCfRequests: logged rows and distinct request ids
 	// (a request id logged twice is an error); ColCfInvalid: logged rows
-	// left out because the unit, request or reward is missing or the
+	// left out because the unit, request, action or reward is missing or the
 	// propensity is not in (0, 1]; ColCfMissingQ: logged decisions whose
 	// model takes the logged action (or any candidate) without a reward
 	// model value. All four are the same on every row.
@@ -41,9 +41,13 @@ const (
 	ColCfRequests   = "requests"
 	ColCfInvalid    = "invalid_rows"
 	ColCfMissingQ   = "missing_q"
+	// ColCfRepeated: (model, request, action) keys that the candidates
+	// hold more than once (an error).
+	ColCfRepeated = "repeated_candidates"
 )
 
-// CfComponents name the per-unit components (stats.OffPolicyComponentNames).
+// CfComponents name the per-unit components, in the order of
+// stats.OffPolicyComponentNames (TestCounterfactualComponentsMirrorStats).
 var CfComponents = []string{"n", "r", "w", "wc", "wr", "dr"}
 
 // CfSum is the column of Σ over units of component k.
@@ -105,7 +109,7 @@ func counterfactualSQL(cf *model.Counterfactual, d *dialect.Dialect) string {
     CAST(%s AS %s) AS "mu", CAST(%s AS %s) AS "r"
   FROM %s
 )`, unit, req, act, prop, fl, rew, fl, q(srcName(cf.Logs))))
-	valid := d.Q(`"unit" IS NOT NULL AND "request" IS NOT NULL AND "r" IS NOT NULL AND "mu" > 0 AND "mu" <= 1`)
+	valid := d.Q(`"unit" IS NOT NULL AND "request" IS NOT NULL AND "action" IS NOT NULL AND "r" IS NOT NULL AND "mu" > 0 AND "mu" <= 1`)
 	ctes = append(ctes, f(`"cf_check" AS (
   SELECT COUNT(*) AS "logged_rows", COUNT(DISTINCT "request") AS "requests",
     COALESCE(SUM(CASE WHEN %s THEN 0 ELSE 1 END), 0) AS "invalid_rows"
@@ -127,8 +131,17 @@ func counterfactualSQL(cf *model.Counterfactual, d *dialect.Dialect) string {
   WHERE %s IS NOT NULL AND %s IS NOT NULL AND %s IS NOT NULL
     AND %s IN (SELECT "request" FROM "cf_logs")
 )`, q(cf.Model), req, act, q(cf.Score), fl, qcol, q(srcName(cf.Candidates)), q(cf.Model), req, q(cf.Score), req))
-	ctes = append(ctes, d.Q(`"cf_models" AS (
-  SELECT DISTINCT "model" FROM "cf_cands"
+	// Every model of the candidates, whether or not its requests match
+	// the logs (a model with none is reported, its weights all 0).
+	ctes = append(ctes, f(`"cf_models" AS (
+  SELECT DISTINCT %s AS "model" FROM %s WHERE %s IS NOT NULL
+)`, q(cf.Model), q(srcName(cf.Candidates)), q(cf.Model)))
+	// Candidate rows repeating a (model, request, action): the join would
+	// repeat the logged decision and split π across the copies.
+	ctes = append(ctes, d.Q(`"cf_dups" AS (
+  SELECT COUNT(*) AS "repeated_candidates" FROM (
+    SELECT 1 AS "one" FROM "cf_cands" GROUP BY "model", "request", "action" HAVING COUNT(*) > 1
+  ) x
 )`))
 	// π of each candidate: greedy splits 1 among the ties at the best
 	// score; softmax divides exp((score − best)/T) by its sum over the
@@ -204,10 +217,11 @@ func counterfactualSQL(cf *model.Counterfactual, d *dialect.Dialect) string {
 	}
 	cols = append(cols, f(`%s(u."ww") AS "sum_ww"`, sum), d.Q(`MAX(u."max_w") AS "max_w"`),
 		d.Q(`SUM(u."clipped") AS "clipped"`), d.Q(`SUM(u."never_taken") AS "never_taken"`), d.Q(`SUM(u."missing_q") AS "missing_q"`),
-		d.Q(`MIN(k."logged_rows") AS "logged_rows"`), d.Q(`MIN(k."requests") AS "requests"`), d.Q(`MIN(k."invalid_rows") AS "invalid_rows"`))
+		d.Q(`MIN(k."logged_rows") AS "logged_rows"`), d.Q(`MIN(k."requests") AS "requests"`), d.Q(`MIN(k."invalid_rows") AS "invalid_rows"`),
+		d.Q(`MIN(x."repeated_candidates") AS "repeated_candidates"`))
 	w.WriteString(strings.Join(ctes, ",\n"))
-	fmt.Fprintf(&w, "\nSELECT %s\nFROM %s u\nCROSS JOIN %s k\nGROUP BY u.%s\nORDER BY u.%s",
-		strings.Join(cols, ",\n  "), q("cf_units"), q("cf_check"), q("model"), q("model"))
+	fmt.Fprintf(&w, "\nSELECT %s\nFROM %s u\nCROSS JOIN %s k\nCROSS JOIN %s x\nGROUP BY u.%s\nORDER BY u.%s",
+		strings.Join(cols, ",\n  "), q("cf_units"), q("cf_check"), q("cf_dups"), q("model"), q("model"))
 	return w.String()
 }
 
@@ -233,6 +247,7 @@ func (p *CounterfactualPlan) describe() {
 		numc(ColCfNeverTaken, "decisions whose logged action has π = 0"),
 		numc(ColCfMissingQ, "requests' candidates with π > 0 and no reward-model value"),
 		numc(ColCfLoggedRows, "logged rows"), numc(ColCfRequests, "distinct logged request ids"),
-		numc(ColCfInvalid, "logged rows left out: unit, request or reward missing, or propensity not in (0, 1]"))
+		numc(ColCfInvalid, "logged rows left out: unit, request, action or reward missing, or propensity not in (0, 1]"),
+		numc(ColCfRepeated, "(model, request, action) keys repeated in the candidates"))
 	p.Columns = cols
 }

@@ -21,6 +21,8 @@ type CounterfactualData struct {
 	Sums                          []stats.OffPolicySums
 	MissingQ                      []float64
 	LoggedRows, Requests, Invalid float64
+	// Repeated counts candidate keys (model, request, action) held twice.
+	Repeated float64
 }
 
 // RunCounterfactual executes a counterfactual's query and analyses it.
@@ -39,8 +41,11 @@ func RunCounterfactual(ctx context.Context, eng engine.Engine, p *compiler.Count
 	}
 	switch {
 	case data.Invalid > 0:
-		return nil, fmt.Errorf("counterfactual %s: %.0f of %.0f logged rows of `%s` have no unit, request or reward, or a propensity outside (0, 1]; fix or filter them (a missing value is never read as 0)",
-			cf.Name, data.Invalid, data.LoggedRows, cf.Logs.Name)
+		return nil, fmt.Errorf("counterfactual %s: %.0f of %.0f logged rows of `%s` have no unit (`%s`), request (`%s`), action (`%s`) or reward (`%s`), or a propensity (`%s`) outside (0, 1]; fix or filter them (a missing value is never read as 0)",
+			cf.Name, data.Invalid, data.LoggedRows, cf.Logs.Name, cf.Unit, cf.Request, cf.Action, cf.Reward, cf.Propensity)
+	case data.Repeated > 0:
+		return nil, fmt.Errorf("counterfactual %s: %.0f (model, request, action) keys of `%s` appear more than once; each model scores each candidate once (deduplicate `%s`)",
+			cf.Name, data.Repeated, cf.Candidates.Name, cf.Candidates.Name)
 	case data.Requests < data.LoggedRows:
 		return nil, fmt.Errorf("counterfactual %s: %.0f logged rows of `%s` repeat a request id (%.0f rows, %.0f distinct `%s`); each logged request is one decision",
 			cf.Name, data.LoggedRows-data.Requests, cf.Logs.Name, data.LoggedRows, data.Requests, cf.Request)
@@ -100,6 +105,7 @@ func readCounterfactual(tab *engine.Table) (*CounterfactualData, error) {
 		out.LoggedRows = read(compiler.ColCfLoggedRows)
 		out.Requests = read(compiler.ColCfRequests)
 		out.Invalid = read(compiler.ColCfInvalid)
+		out.Repeated = read(compiler.ColCfRepeated)
 		if len(errs) > 0 {
 			return nil, errs[0]
 		}

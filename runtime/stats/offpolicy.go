@@ -269,6 +269,14 @@ func (s OffPolicySums) Estimate(e OffPolicyEstimator, alpha float64) OffPolicyEs
 		out.ValueProblem, out.DifferenceProblem = p, p
 		return out
 	}
+	if s.Sum[OPWeight] == 0 {
+		// No logged action is one the model would take: the logs say
+		// nothing about its value (IPS would be exactly 0, DR only its
+		// reward model's guess).
+		p := "every weight is 0 (the model takes none of the logged actions): the logs cannot estimate its value"
+		out.ValueProblem, out.DifferenceProblem = p, p
+		return out
+	}
 	num, den := e.parts()
 	theta, c, ok := s.ratio(num, den)
 	if !ok {

@@ -13,12 +13,12 @@ WITH
 ),
 `cf_check` AS (
   SELECT COUNT(*) AS `logged_rows`, COUNT(DISTINCT `request`) AS `requests`,
-    COALESCE(SUM(CASE WHEN `unit` IS NOT NULL AND `request` IS NOT NULL AND `r` IS NOT NULL AND `mu` > 0 AND `mu` <= 1 THEN 0 ELSE 1 END), 0) AS `invalid_rows`
+    COALESCE(SUM(CASE WHEN `unit` IS NOT NULL AND `request` IS NOT NULL AND `action` IS NOT NULL AND `r` IS NOT NULL AND `mu` > 0 AND `mu` <= 1 THEN 0 ELSE 1 END), 0) AS `invalid_rows`
   FROM `cf_logged`
 ),
 `cf_logs` AS (
   SELECT `unit`, `request`, `action`, `mu`, `r` FROM `cf_logged`
-  WHERE `unit` IS NOT NULL AND `request` IS NOT NULL AND `r` IS NOT NULL AND `mu` > 0 AND `mu` <= 1
+  WHERE `unit` IS NOT NULL AND `request` IS NOT NULL AND `action` IS NOT NULL AND `r` IS NOT NULL AND `mu` > 0 AND `mu` <= 1
 ),
 `cf_cands` AS (
   SELECT `model` AS `model`, `request_id` AS `request`, `item_id` AS `action`,
@@ -28,7 +28,12 @@ WITH
     AND `request_id` IN (SELECT `request` FROM `cf_logs`)
 ),
 `cf_models` AS (
-  SELECT DISTINCT `model` FROM `cf_cands`
+  SELECT DISTINCT `model` AS `model` FROM `src_candidate_scores` WHERE `model` IS NOT NULL
+),
+`cf_dups` AS (
+  SELECT COUNT(*) AS `repeated_candidates` FROM (
+    SELECT 1 AS `one` FROM `cf_cands` GROUP BY `model`, `request`, `action` HAVING COUNT(*) > 1
+  ) x
 ),
 `cf_best` AS (
   SELECT `model`, `request`, `action`, `score`, `q`,
@@ -105,9 +110,11 @@ SELECT u.`model`,
   SUM(u.`missing_q`) AS `missing_q`,
   MIN(k.`logged_rows`) AS `logged_rows`,
   MIN(k.`requests`) AS `requests`,
-  MIN(k.`invalid_rows`) AS `invalid_rows`
+  MIN(k.`invalid_rows`) AS `invalid_rows`,
+  MIN(x.`repeated_candidates`) AS `repeated_candidates`
 FROM `cf_units` u
 CROSS JOIN `cf_check` k
+CROSS JOIN `cf_dups` x
 GROUP BY u.`model`
 ORDER BY u.`model`;
 
@@ -126,12 +133,12 @@ WITH
 ),
 `cf_check` AS (
   SELECT COUNT(*) AS `logged_rows`, COUNT(DISTINCT `request`) AS `requests`,
-    COALESCE(SUM(CASE WHEN `unit` IS NOT NULL AND `request` IS NOT NULL AND `r` IS NOT NULL AND `mu` > 0 AND `mu` <= 1 THEN 0 ELSE 1 END), 0) AS `invalid_rows`
+    COALESCE(SUM(CASE WHEN `unit` IS NOT NULL AND `request` IS NOT NULL AND `action` IS NOT NULL AND `r` IS NOT NULL AND `mu` > 0 AND `mu` <= 1 THEN 0 ELSE 1 END), 0) AS `invalid_rows`
   FROM `cf_logged`
 ),
 `cf_logs` AS (
   SELECT `unit`, `request`, `action`, `mu`, `r` FROM `cf_logged`
-  WHERE `unit` IS NOT NULL AND `request` IS NOT NULL AND `r` IS NOT NULL AND `mu` > 0 AND `mu` <= 1
+  WHERE `unit` IS NOT NULL AND `request` IS NOT NULL AND `action` IS NOT NULL AND `r` IS NOT NULL AND `mu` > 0 AND `mu` <= 1
 ),
 `cf_cands` AS (
   SELECT `model` AS `model`, `request_id` AS `request`, `item_id` AS `action`,
@@ -141,7 +148,12 @@ WITH
     AND `request_id` IN (SELECT `request` FROM `cf_logs`)
 ),
 `cf_models` AS (
-  SELECT DISTINCT `model` FROM `cf_cands`
+  SELECT DISTINCT `model` AS `model` FROM `src_candidate_scores` WHERE `model` IS NOT NULL
+),
+`cf_dups` AS (
+  SELECT COUNT(*) AS `repeated_candidates` FROM (
+    SELECT 1 AS `one` FROM `cf_cands` GROUP BY `model`, `request`, `action` HAVING COUNT(*) > 1
+  ) x
 ),
 `cf_best` AS (
   SELECT `model`, `request`, `action`, `score`, `q`,
@@ -218,9 +230,11 @@ SELECT u.`model`,
   SUM(u.`missing_q`) AS `missing_q`,
   MIN(k.`logged_rows`) AS `logged_rows`,
   MIN(k.`requests`) AS `requests`,
-  MIN(k.`invalid_rows`) AS `invalid_rows`
+  MIN(k.`invalid_rows`) AS `invalid_rows`,
+  MIN(x.`repeated_candidates`) AS `repeated_candidates`
 FROM `cf_units` u
 CROSS JOIN `cf_check` k
+CROSS JOIN `cf_dups` x
 GROUP BY u.`model`
 ORDER BY u.`model`;
 
