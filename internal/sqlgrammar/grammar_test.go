@@ -94,6 +94,15 @@ func TestGoldensParse(t *testing.T) {
 			t.Fatal(err)
 		}
 		pairs = append(pairs, d+"="+golden)
+		// The other target kinds' goldens (testdata/dialects/<kind>/<d>.sql:
+		// interleaving, counterfactual, rollout) parse too.
+		kinds, err := filepath.Glob(filepath.Join("..", "..", "testdata", "dialects", "*", d+".sql"))
+		if err != nil || len(kinds) < 3 {
+			t.Fatalf("%s: %d goldens of other target kinds (%v), want interleaving, counterfactual and rollout", d, len(kinds), err)
+		}
+		for _, k := range kinds {
+			pairs = append(pairs, d+"="+k)
+		}
 		for i, bad := range []string{
 			strings.Replace(string(sql), "GROUP BY ", "GROUP BY (", 1),
 			strings.Replace(string(sql), "WITH\n", "WITH WITH\n", 1),
