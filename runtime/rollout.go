@@ -338,11 +338,17 @@ func decideRollout(r *model.Rollout, t *result.Target) {
 			d.Reasons = append(d.Reasons, fmt.Sprintf("%s: the effect cannot be estimated (%s)", name, o.NotEstimable))
 			continue
 		}
-		lo, hi := float64(o.Absolute.CILower), float64(o.Absolute.CIUpper)
+		// With few groups the clustered interval is unreliable (W0040
+		// says so): the decision reads the wild bootstrap's interval.
+		iv, how := o.Absolute, ""
+		if o.Bootstrap != nil {
+			iv, how = o.Bootstrap, " (wild bootstrap, few groups)"
+		}
+		lo, hi := float64(iv.CILower), float64(iv.CIUpper)
 		if q.Metric.Direction == model.Decrease {
 			lo, hi = -hi, -lo
 		}
-		ci := fmt.Sprintf("%.4g [%.4g, %.4g]", float64(o.Absolute.Estimate), float64(o.Absolute.CILower), float64(o.Absolute.CIUpper))
+		ci := fmt.Sprintf("%.4g [%.4g, %.4g]%s", float64(o.Absolute.Estimate), float64(iv.CILower), float64(iv.CIUpper), how)
 		switch q.Kind {
 		case model.RequireImproves:
 			switch {

@@ -82,6 +82,19 @@ func TestRolloutFewGroups(t *testing.T) {
 	if excludes != (float64(*o.BootstrapP) < 0.05) {
 		t.Errorf("bootstrap interval %v and p %v disagree", *o.Bootstrap, *o.BootstrapP)
 	}
+	// The decision reads the bootstrap interval, not the clustered one
+	// the warning calls unreliable.
+	if len(tg.Decisions) == 0 {
+		t.Fatal("no launch decision")
+	}
+	for _, d := range tg.Decisions {
+		if !strings.Contains(strings.Join(d.Reasons, "\n"), "wild bootstrap") {
+			t.Errorf("decision %s does not read the bootstrap interval: %v", d.Outcome, d.Reasons)
+		}
+		if d.Outcome == result.Ship && !excludes {
+			t.Errorf("ships while the bootstrap interval %v includes 0", *o.Bootstrap)
+		}
+	}
 }
 
 // Adoption outside the data: groups adopting before the first period are

@@ -235,6 +235,7 @@ func CallawaySantAnna(p DiDPanel, o DiDOptions) DiDResult {
 	if T < 2 {
 		out.Problem = "fewer than two periods: no difference can be taken"
 		out.Overall.Problem = out.Problem
+		out.PreTrend.Problem = out.Problem
 		return out
 	}
 	// Keep balanced groups; adoption at or before the first period has no
@@ -286,6 +287,7 @@ func CallawaySantAnna(p DiDPanel, o DiDOptions) DiDResult {
 	if out.Treated == 0 {
 		out.Problem = "no group adopts inside the panel: there is nothing to estimate"
 		out.Overall.Problem = out.Problem
+		out.PreTrend.Problem = out.Problem
 		return out
 	}
 
@@ -314,8 +316,16 @@ func CallawaySantAnna(p DiDPanel, o DiDOptions) DiDResult {
 		return didAggregate(sel, adopt, cohortSize, z)
 	}
 	out.Overall = agg(func(c didCell) bool { return c.Event >= 0 })
-	if out.Overall.Problem == "" && len(cells) > 0 && out.Overall.Cells == 0 {
-		out.Overall.Problem = "no post-adoption cell can be estimated"
+	if out.Overall.Cells == 0 {
+		// Say why: the first post-adoption cell's own reason (no
+		// comparison group, say), not only that none is left.
+		out.Overall.Problem = "no post-adoption cell is in the window"
+		for _, c := range cells {
+			if c.Event >= 0 && c.Problem != "" {
+				out.Overall.Problem = "no post-adoption cell can be estimated: " + c.Problem
+				break
+			}
+		}
 	}
 	events := map[int]bool{}
 	for _, c := range cells {
@@ -684,7 +694,10 @@ func didBootstrap(out *DiDResult, n int, o DiDOptions) {
 		est := e.Absolute.Estimate
 		ge := B - sort.SearchFloat64s(abs, math.Abs(est))
 		e.Bootstrap = &Effect{Estimate: est, StdError: e.Absolute.StdError, Lower: est - c, Upper: est + c, Method: "wild_bootstrap"}
-		e.BootstrapP = float64(ge) / float64(B)
+		// No draw as extreme as the estimate means p < 1/B, not 0: the
+		// draws cannot resolve smaller p-values (still below alpha, as
+		// the interval, which then excludes 0, says).
+		e.BootstrapP = float64(max(ge, 1)) / float64(B)
 	}
 	do(&out.Overall)
 	for i := range out.EventStudy {

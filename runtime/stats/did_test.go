@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -290,6 +291,18 @@ func TestDiDEdges(t *testing.T) {
 	}
 	if r.Overall.Estimable() {
 		t.Error("overall estimable without a treated group")
+	}
+	if r.PreTrend.Problem == "" {
+		t.Errorf("pre-trend test %+v without a treated group, want no test and the reason", r.PreTrend)
+	}
+
+	// Every group adopting together, compared with never-treated groups
+	// that do not exist: the overall effect says so.
+	same := DiDPanel{Periods: 4, Groups: []DiDGroup{
+		mk("a", 2, false, 1, 2, 4, 5), mk("b", 2, false, 2, 3, 5, 7), mk("c", 2, false, 1, 3, 4, 6)}}
+	r = CallawaySantAnna(same, DiDOptions{Comparison: NeverTreated, Pre: 1, Post: 2})
+	if !strings.Contains(r.Overall.Problem, "no group is never treated") {
+		t.Errorf("overall problem %q, want the cells' reason (no group is never treated)", r.Overall.Problem)
 	}
 
 	panel := readDiDPanel(t, "staggered.csv")
