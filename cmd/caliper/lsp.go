@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"os"
 
@@ -23,11 +24,18 @@ stdout, for editors. Each .cal file's folder is checked as one namespace,
 with open buffers in place of the files on disk: diagnostics on open and
 change, hover (definition, owner, description, kind), go to definition,
 references, document symbols, formatting (as caliper fmt), completion of
-names, fields and builtins, and rename across the folder's files.`,
+names, fields and builtins, and rename across the folder's files.
+The exit code is 0 after shutdown then exit, 1 on exit without shutdown.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in, out := lspStdio()
-			return lsp.Serve(in, out, lsp.Options{DataRoots: loadOptions().DataRoots, Log: cmd.ErrOrStderr()})
+			err := lsp.Serve(in, out, lsp.Options{DataRoots: loadOptions().DataRoots, Log: cmd.ErrOrStderr()})
+			if errors.Is(err, lsp.ErrNoShutdown) {
+				// LSP: exit code 1 when exit comes without shutdown.
+				errf(cmd.ErrOrStderr(), "caliper lsp: %v\n", err)
+				return exitError{code: 1}
+			}
+			return err
 		},
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/caliper-dev/caliper/lang/ast"
 	"github.com/caliper-dev/caliper/lang/format"
+	"github.com/caliper-dev/caliper/lang/syntax"
 	"github.com/caliper-dev/caliper/stdlib"
 )
 
@@ -240,6 +241,9 @@ func (s *Server) rename(params json.RawMessage) (any, *rpcError) {
 	}
 	if !identRE.MatchString(p.NewName) {
 		return nil, &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf("%q is not a name: letters, digits and _, not starting with a digit", p.NewName)}
+	}
+	if syntax.IsReserved(p.NewName) {
+		return nil, &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf("%s is a keyword of the language and cannot be a name", p.NewName)}
 	}
 	if other, ok := fo.idx.targets[p.NewName]; ok && other != t {
 		return nil, &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf("%s %s already exists", other.kind, p.NewName)}

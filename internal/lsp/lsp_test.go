@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -414,11 +415,28 @@ func TestProtocol(t *testing.T) {
 		if err := c.call("textDocument/rename", p, &edit); err == nil {
 			t.Error("renamed onto an existing metric")
 		}
+		// Keywords of the language (read as literals or clauses) and
+		// strings that are no identifier.
+		for _, name := range []string{"true", "false", "null", "where", "and", "not", "metric", "source", "within", "a-b", "", "x y", "`q`", "ünï"} {
+			p.NewName = name
+			err := c.call("textDocument/rename", p, &edit)
+			if err == nil || err.Code != codeRequestFailed {
+				t.Errorf("rename to %q: %v, want a request-failed error", name, err)
+			}
+		}
 	})
 
 	if err := c.call("shutdown", nil, nil); err != nil {
 		t.Fatal(err)
 	}
+	// After shutdown every request but exit is invalid (LSP 3.17).
+	if err := c.call("textDocument/hover", at(expURI, position{}), nil); err == nil || err.Code != codeInvalidRequest {
+		t.Errorf("hover after shutdown: %v, want %d", err, codeInvalidRequest)
+	}
+	if err := c.call("shutdown", nil, nil); err == nil || err.Code != codeInvalidRequest {
+		t.Errorf("shutdown twice: %v, want %d", err, codeInvalidRequest)
+	}
+	c.notify("textDocument/didOpen", didOpenParams{TextDocument: textDocumentItem{URI: metricsURI, Text: "metric {"}}) // dropped
 	c.notify("exit", nil)
 	select {
 	case err := <-c.done:
@@ -485,5 +503,107 @@ func TestBadMessages(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the server did not stop on a broken frame")
+	}
+}
+
+// A request id is a number or a string: an object, array or boolean id is
+// refused (with a null id, since the given one cannot be echoed), and the
+// server goes on serving.
+func TestRequestID(t *testing.T) {
+	c := start(t)
+	if err := c.call("initialize", map[string]any{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{`{"a":1}`, `[1]`, `true`} {
+		body := `{"jsonrpc":"2.0","id":` + id + `,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///x.cal"},"position":{"line":0,"character":0}}}`
+		if _, err := fmt.Fprintf(c.w, "Content-Length: %d\r\n\r\n%s", len(body), body); err != nil {
+			t.Fatal(err)
+		}
+		m := c.next()
+		if m.Error == nil || m.Error.Code != codeInvalidRequest || m.ID != nil { // "id":null decodes as nil
+			t.Errorf("id %s: answer %+v (id %s), want InvalidRequest with a null id", id, m.Error, rawOr(m.ID))
+		}
+	}
+	// A string id is echoed as given.
+	body := `{"jsonrpc":"2.0","id":"abc","method":"shutdown"}`
+	if _, err := fmt.Fprintf(c.w, "Content-Length: %d\r\n\r\n%s", len(body), body); err != nil {
+		t.Fatal(err)
+	}
+	if m := c.next(); m.Error != nil || m.ID == nil || string(*m.ID) != `"abc"` {
+		t.Errorf("string id: %+v (id %s)", m.Error, rawOr(m.ID))
+	}
+}
+
+func rawOr(r *json.RawMessage) string {
+	if r == nil {
+		return "<none>"
+	}
+	return string(*r)
+}
+
+// exit without shutdown is an error (caliper lsp exits with 1); the
+// closing of the stream without shutdown too.
+func TestExitWithoutShutdown(t *testing.T) {
+	c := start(t)
+	if err := c.call("initialize", map[string]any{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("exit", nil)
+	select {
+	case err := <-c.done:
+		if !errors.Is(err, ErrNoShutdown) {
+			t.Errorf("exit without shutdown: %v, want ErrNoShutdown", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not exit")
+	}
+	c = start(t)
+	c.w.Close()
+	select {
+	case err := <-c.done:
+		if !errors.Is(err, ErrNoShutdown) {
+			t.Errorf("stream closed without shutdown: %v, want ErrNoShutdown", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not stop")
+	}
+}
+
+// didChange of a document that was never opened changes nothing: the
+// document is not created, no diagnostics are published for it, and a
+// file on disk that is not open keeps its text.
+func TestChangeUnopened(t *testing.T) {
+	dir := workspace(t)
+	c := start(t)
+	if err := c.call("initialize", map[string]any{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	change := func(uri, text string) {
+		c.notify("textDocument/didChange", didChangeParams{TextDocument: struct {
+			URI     string `json:"uri"`
+			Version int    `json:"version"`
+		}{uri, 2}, ContentChanges: []contentChange{{Text: text}}})
+	}
+	ghost := pathToURI(filepath.Join(dir, "ghost.cal"))
+	metricsPath := filepath.Join(dir, "metrics.cal")
+	change(ghost, "metric ghost { value 1 }\nmetric {{{")
+	change(pathToURI(metricsPath), "metric {{{")
+	// Open another file: the folder's check must see neither change.
+	expURI := pathToURI(filepath.Join(dir, "experiments.cal"))
+	c.open(filepath.Join(dir, "experiments.cal"))
+	c.waitDiags(expURI, func([]lspDiagnostic) bool { return true })
+	var h *hover
+	if err := c.call("textDocument/hover", at(ghost, position{Character: 8}), &h); err != nil || h != nil {
+		t.Errorf("hover on the unopened ghost: %+v %v", h, err)
+	}
+	for uri, ds := range c.diags {
+		if uri == ghost {
+			t.Errorf("diagnostics published for a document never opened: %+v", ds)
+		}
+		for _, d := range ds {
+			if d.Severity == 1 {
+				t.Errorf("%s: %s (a change to an unopened file was applied)", uri, d.Message)
+			}
+		}
 	}
 }

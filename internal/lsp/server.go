@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,6 +40,29 @@ type Server struct {
 	shutdown    bool
 }
 
+// ErrNoShutdown is Serve's error when the client exits (or closes the
+// stream) without a shutdown request first; `caliper lsp` then exits with
+// code 1, as LSP asks.
+var ErrNoShutdown = errors.New("lsp: no shutdown request before exit")
+
+// validID reports whether a request id is a number or a string (JSON-RPC
+// 2.0; LSP's integer | string).
+func validID(id json.RawMessage) bool {
+	b := bytes.TrimSpace(id)
+	if len(b) == 0 {
+		return false
+	}
+	switch c := b[0]; {
+	case c == '"':
+		var s string
+		return json.Unmarshal(b, &s) == nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		var n json.Number
+		return json.Unmarshal(b, &n) == nil
+	}
+	return false
+}
+
 // Serve runs a server reading r and writing w until the client exits or
 // the stream ends. It returns nil after `shutdown` then `exit`.
 func Serve(r io.Reader, w io.Writer, opt Options) error {
@@ -54,7 +78,7 @@ func Serve(r io.Reader, w io.Writer, opt Options) error {
 				if s.shutdown {
 					return nil
 				}
-				return errors.New("lsp: the client closed the stream without shutdown")
+				return fmt.Errorf("%w: the client closed the stream", ErrNoShutdown)
 			}
 			// A stream whose framing is broken cannot be resynchronized.
 			_ = s.conn.reply(nil, nil, &rpcError{Code: codeParseError, Message: err.Error()})
@@ -72,11 +96,25 @@ func Serve(r io.Reader, w io.Writer, opt Options) error {
 			_ = s.conn.reply(m.ID, nil, &rpcError{Code: codeInvalidRequest, Message: "a request needs a method"})
 			continue
 		}
+		if m.ID != nil && !validID(*m.ID) {
+			_ = s.conn.reply(nil, nil, &rpcError{Code: codeInvalidRequest, Message: "a request id is a number or a string"})
+			continue
+		}
 		if m.Method == "exit" {
 			if s.shutdown {
 				return nil
 			}
-			return errors.New("lsp: exit without shutdown")
+			return fmt.Errorf("%w: exit", ErrNoShutdown)
+		}
+		if s.shutdown {
+			// After shutdown only exit is served (LSP 3.17): requests are
+			// invalid, notifications are dropped.
+			if m.ID != nil {
+				if err := s.conn.reply(m.ID, nil, &rpcError{Code: codeInvalidRequest, Message: "the server is shut down: only exit is accepted"}); err != nil {
+					return err
+				}
+			}
+			continue
 		}
 		result, rerr := s.dispatch(&m)
 		if m.ID != nil {
@@ -228,13 +266,17 @@ func (s *Server) didChange(params json.RawMessage) (any, *rpcError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fo := s.folderOf(path)
-	f, ok := fo.files[path]
-	if !ok {
-		f = newFile(path, "")
-		fo.files[path] = f
+	var f *file
+	fo, ok := s.folders[filepath.Dir(path)]
+	if ok {
+		f = fo.files[path]
 	}
-	f.open = true
+	if f == nil || !f.open {
+		// A change needs the document's text from didOpen; creating it from
+		// a change alone would check a buffer the editor does not show.
+		s.logf("lsp: didChange of %s, which is not open: ignored", path)
+		return nil, nil
+	}
 	text := f.text
 	for _, c := range p.ContentChanges {
 		if c.Range == nil {
