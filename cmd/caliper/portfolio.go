@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,6 +42,9 @@ Shen 2018) and its bootstrap interval, the gap to a long-running holdout
 			write, ok := portfolioFormats[format]
 			if !ok {
 				return fmt.Errorf("unknown format %q (supported: table, json, markdown, html)", format)
+			}
+			if replicates < portfolio.MinReplicates || replicates > portfolio.MaxReplicates {
+				return fmt.Errorf("--replicates %d: %s", replicates, portfolio.ReplicatesRange)
 			}
 			opts := portfolio.Options{Store: location, Metric: metric, Holdout: holdout, Replicates: replicates, Seed: seed}
 			var err error
@@ -79,7 +83,7 @@ Shen 2018) and its bootstrap interval, the gap to a long-running holdout
 	cmd.Flags().StringVar(&until, "until", "", "only runs made before this date (YYYY-MM-DD or RFC 3339, UTC)")
 	cmd.Flags().StringVar(&metric, "metric", "", "only this metric")
 	cmd.Flags().StringVar(&holdout, "holdout", "", "the target whose control is the long-running holdout (default: every target whose control variant is \"holdout\")")
-	cmd.Flags().IntVar(&replicates, "replicates", 2000, "bootstrap draws for the corrected impact's interval")
+	cmd.Flags().IntVar(&replicates, "replicates", portfolio.DefaultReplicates, "bootstrap draws for the corrected impact's interval ("+strconv.Itoa(portfolio.MinReplicates)+" to "+strconv.Itoa(portfolio.MaxReplicates)+")")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the bootstrap")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json, markdown or html")
 	_ = cmd.MarkFlagRequired("store") // fails only for an undefined flag

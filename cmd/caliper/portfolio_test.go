@@ -59,6 +59,12 @@ func TestPortfolioGolden(t *testing.T) {
 	if !strings.Contains(out, "leak (corrected − holdout)") || strings.Contains(out, "metric clicks") {
 		t.Errorf("--metric conversion output:\n%s", out)
 	}
+	// A leak that cannot be estimated says why (clicks: the launches
+	// were selected on another primary, so the sum is not corrected).
+	code, out, errs = run("portfolio", "--store", path, "--metric", "clicks")
+	if code != 0 || !strings.Contains(out, "leak — (the shipped impact has no corrected sum to compare)") {
+		t.Errorf("--metric clicks: exit %d %s\n%s", code, errs, out)
+	}
 }
 
 func TestPortfolioRefuses(t *testing.T) {
@@ -82,10 +88,19 @@ func TestPortfolioRefuses(t *testing.T) {
 		{[]string{"portfolio", "--store", full, "--since", "July"}, 2, "want a date YYYY-MM-DD"},
 		{[]string{"portfolio", "--store", full, "--format", "yaml"}, 2, "unknown format"},
 		{[]string{"portfolio"}, 2, "required flag"},
+		{[]string{"portfolio", "--store", full, "--replicates", "0"}, 2, "--replicates 0: the bootstrap takes 100 to 1000000 replicates"},
+		{[]string{"portfolio", "--store", full, "--replicates", "-5"}, 2, "--replicates -5: the bootstrap takes 100 to"},
+		{[]string{"portfolio", "--store", full, "--replicates", "1"}, 2, "--replicates 1: the bootstrap takes 100 to"},
+		{[]string{"portfolio", "--store", full, "--metric", "convresion"}, 1, "metric convresion has no experiment results in results store " + full + " (did you mean conversion?)"},
+		{[]string{"portfolio", "--store", full, "--holdout", "launch_holdot"}, 1, "(did you mean launch_holdout?)"},
 	} {
 		code, _, errs := run(c.args...)
 		if code != c.code || !strings.Contains(errs, c.err) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d saying %q", c.args, code, errs, c.code, c.err)
+		}
+		// One clean line: "caliper: <reason>", no second prefix.
+		if strings.Contains(errs, "refused") || strings.Count(errs, "caliper:") != 1 {
+			t.Errorf("%v: stderr %q: want one line \"caliper: <reason>\"", c.args, errs)
 		}
 	}
 }

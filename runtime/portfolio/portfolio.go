@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/stats"
 	"github.com/caliper-dev/caliper/runtime/store"
@@ -33,8 +34,9 @@ type Options struct {
 	// Holdout names the target whose control is the long-running holdout
 	// ("" takes every experiment whose control variant is "holdout").
 	Holdout string
-	// Replicates is the number of bootstrap draws (default 2000) and Seed
-	// their seed (the same store gives the same intervals).
+	// Replicates is the number of bootstrap draws (0: DefaultReplicates;
+	// otherwise MinReplicates to MaxReplicates) and Seed their seed (the
+	// same store gives the same intervals).
 	Replicates int
 	Seed       uint64
 	// Alpha sets every interval's level 1 − Alpha (default 0.05); Power
@@ -47,18 +49,43 @@ type Options struct {
 const MinExperiments = stats.MetaMinStudies
 
 // ErrRefused marks input the review refuses (empty store, too few
-// experiments): the CLI prints the message and exits 1.
+// experiments, an unknown metric): errors.Is(err, ErrRefused) holds for
+// them, and the CLI prints the message and exits 1. The message is the
+// reason alone, without this marker's text.
 var ErrRefused = errors.New("portfolio refused")
 
+// MinReplicates and MaxReplicates bound Options.Replicates (0 takes
+// DefaultReplicates): fewer draws give a percentile interval that is
+// mostly noise (one draw gives an interval of zero width), more only
+// cost time.
+const (
+	MinReplicates     = 100
+	MaxReplicates     = 1_000_000
+	DefaultReplicates = 2000
+)
+
+// refusal is a refused review: its text is the reason alone, and it is
+// ErrRefused for errors.Is.
+type refusal struct{ msg string }
+
+func (r *refusal) Error() string        { return r.msg }
+func (r *refusal) Is(target error) bool { return target == ErrRefused }
+
+// ReplicatesRange says which replicate counts Build takes.
+var ReplicatesRange = fmt.Sprintf("the bootstrap takes %d to %d replicates (default %d); fewer give an interval that is mostly noise", MinReplicates, MaxReplicates, DefaultReplicates)
+
 func refuse(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrRefused}, args...)...)
+	return &refusal{msg: fmt.Sprintf(format, args...)}
 }
 
 // Build reviews the entries of a store (store.History with an empty
 // target), keeping the latest run of each target in the window.
 func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
-	if opts.Replicates <= 0 {
-		opts.Replicates = 2000
+	switch {
+	case opts.Replicates == 0:
+		opts.Replicates = DefaultReplicates
+	case opts.Replicates < MinReplicates || opts.Replicates > MaxReplicates:
+		return nil, refuse("%d bootstrap replicates: %s", opts.Replicates, ReplicatesRange)
 	}
 	if opts.Alpha <= 0 {
 		opts.Alpha = 0.05
@@ -109,6 +136,7 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 	var order []key
 	byMetric := map[string][]*Study{}
 	var metricOrder []string
+	stored := map[string]bool{} // every experiment metric, for a suggestion
 	for _, e := range entries {
 		r := &e.Row
 		if r.TargetKind != "experiment" || latest[r.Target] != e.Run || !r.Overall() || r.Timeline != "" {
@@ -129,6 +157,7 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 				x.primaryGood = (*r.Estimate > 0) == (r.Direction != "decrease")
 			}
 		}
+		stored[r.Metric] = true
 		if opts.Metric != "" && r.Metric != opts.Metric {
 			continue
 		}
@@ -141,7 +170,11 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 		p.Experiments = append(p.Experiments, exps[k])
 	}
 	if opts.Holdout != "" && !anyTarget(p.Experiments, opts.Holdout) {
-		return nil, refuse("no experiment target %q in results store %s (asked for with --holdout)", opts.Holdout, opts.Store)
+		var targets []string
+		for _, x := range p.Experiments {
+			targets = append(targets, x.Target)
+		}
+		return nil, refuse("--holdout %s: no experiment target of that name in results store %s%s", opts.Holdout, opts.Store, suggest(opts.Holdout, targets))
 	}
 	p.Decisions = decisions(p.Experiments)
 	p.Velocity = velocity(entries, func(r *store.Run) bool {
@@ -160,7 +193,11 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 	}
 	if opts.Metric != "" {
 		if len(p.Metrics) == 0 {
-			return nil, refuse("metric %s has no experiment results in results store %s", opts.Metric, opts.Store)
+			var names []string
+			for n := range stored {
+				names = append(names, n)
+			}
+			return nil, refuse("metric %s has no experiment results in results store %s%s", opts.Metric, opts.Store, suggest(opts.Metric, names))
 		}
 		if m := p.Metrics[0]; m.Experiments < MinExperiments {
 			return nil, refuse("metric %s has %d experiment(s) with an estimate in results store %s: a portfolio review needs at least %d experiments measuring it (the holdout does not count)",
@@ -175,6 +212,23 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 		"Each stored target counts as one experiment: targets that reanalyse the same experiment count twice.",
 		"Relative effects are summed (log(1+x) ≈ x for small lifts).")
 	return p, nil
+}
+
+// suggest is " (did you mean X?)" for a near miss among names, else
+// " (the store has A, B, ...)" listing up to ten of them, else "".
+func suggest(name string, names []string) string {
+	if s := diag.Closest(name, names); s != "" {
+		return fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	sort.Strings(names)
+	more := ""
+	if len(names) > 10 {
+		names, more = names[:10], ", ..."
+	}
+	return fmt.Sprintf(" (the store has %s%s)", strings.Join(names, ", "), more)
 }
 
 // isHoldout reports whether the row belongs to a long-running holdout:
@@ -482,7 +536,7 @@ func gap(c *Cumulative, held *Effect, opts Options, seed uint64) *Gap {
 		g.NaiveGap, g.NaiveCILower, g.NaiveCIUpper = num(d), num(d-z*se), num(d+z*se)
 	}
 	if c.Corrected == nil {
-		g.LeakReason = "no corrected cumulative impact to compare (see shipped_impact)"
+		g.LeakReason = "the shipped impact has no corrected sum to compare"
 		return g
 	}
 	g.Leak = num(float64(*c.Corrected) - hv)

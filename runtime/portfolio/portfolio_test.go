@@ -190,12 +190,21 @@ func TestBuildRefuses(t *testing.T) {
 		{"window", portfoliotest.Entries(), portfolio.Options{Since: portfoliotest.Start.AddDate(1, 0, 0)}, "no experiment runs in the window"},
 		{"metric once", portfoliotest.Entries(), portfolio.Options{Metric: "revenue"}, "metric revenue has 1 experiment(s)"},
 		{"no such metric", portfoliotest.Entries(), portfolio.Options{Metric: "nope"}, "metric nope has no experiment results"},
-		{"no such holdout", portfoliotest.Entries(), portfolio.Options{Holdout: "nope"}, "no experiment target \"nope\""},
+		{"no such holdout", portfoliotest.Entries(), portfolio.Options{Holdout: "nope"}, "--holdout nope: no experiment target"},
+		{"holdout typo", portfoliotest.Entries(), portfolio.Options{Holdout: "launch_holdot"}, "(did you mean launch_holdout?)"},
+		{"metric typo", portfoliotest.Entries(), portfolio.Options{Metric: "convresion"}, "(did you mean conversion?)"},
+		{"metric unlike any", portfoliotest.Entries(), portfolio.Options{Metric: "nope"}, "(the store has clicks, conversion, latency_ms, revenue)"},
+		{"one replicate", portfoliotest.Entries(), portfolio.Options{Replicates: 1}, "1 bootstrap replicates: the bootstrap takes 100 to"},
+		{"negative replicates", portfoliotest.Entries(), portfolio.Options{Replicates: -5}, "takes 100 to"},
 	} {
 		c.opts.Store = "s.duckdb"
 		_, err := portfolio.Build(c.entries, c.opts)
 		if !errors.Is(err, portfolio.ErrRefused) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want a refusal saying %q", c.name, err, c.want)
+		}
+		// The message is the reason alone: the CLI prefixes "caliper: ".
+		if err != nil && strings.Contains(err.Error(), "refused") {
+			t.Errorf("%s: %q names the refusal marker", c.name, err)
 		}
 	}
 }

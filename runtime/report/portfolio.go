@@ -282,7 +282,7 @@ func pfImpactLines(m *portfolio.Metric) []string {
 				case g.Leak != nil:
 					s += "; leak (corrected − holdout) " + pfEstimateCI(g.Leak, g.LeakCILower, g.LeakCIUpper, sc.f)
 				case g.LeakReason != "":
-					s += "; leak " + Undefined
+					s += "; leak " + Undefined + " (" + g.LeakReason + ")"
 				case g.NotEstimable != "":
 					s += "; leak " + Undefined + " (" + g.NotEstimable + ")"
 				}
