@@ -163,9 +163,7 @@ func target(t *testing.T, rep *result.Report, name string) *result.Target {
 // The decay scenario's novelty effect: the first day's lift is the mean of
 // a + b·exp(−t/τ) over one day, the 7-day window's over seven.
 func TestDecayRecoversNovelty(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a full run on about 1M events; skipped with -short")
-	}
+	testenv.NeedLong(t, "a planted-recovery run on about 1M events")
 	rep, cfg := runScenario(t, simulate.ScenarioDecay, 30000, 5)
 	covers(t, target(t, rep, "hf_ranker_v2"), "saves_per_user", "treatment", cfg.Decay.Mean(7), true)
 	covers(t, target(t, rep, "hf_ranker_v2_day1"), "saves_per_user", "treatment", cfg.Decay.Mean(1), true)
@@ -249,9 +247,7 @@ func TestDecayDefaultRecoversLongRun(t *testing.T) {
 // Every cell of the factorial scenario against all-v1 has the product of
 // its components' lifts (and the interaction in the all-v2 cell).
 func TestFactorialRecoversCells(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a full run on about 1M events; skipped with -short")
-	}
+	testenv.NeedLong(t, "a planted-recovery run on about 1M events")
 	rep, cfg := runScenario(t, simulate.ScenarioFactorial, 24000, 9)
 	tg := target(t, rep, "fm_q4")
 	for cell := 1; cell < 8; cell++ {
@@ -279,9 +275,7 @@ func TestFactorialRecoversCells(t *testing.T) {
 // (cluster household_id) covers the planted +10% and is clearly wider than
 // the per-user interval, which ignores the households' shared activity.
 func TestClusterNeedsClusterRobust(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a full run on about 1M events; skipped with -short")
-	}
+	testenv.NeedLong(t, "a planted-recovery run on about 1M events")
 	rep, cfg := runScenario(t, simulate.ScenarioCluster, 12000, 8)
 	robust := find(t, target(t, rep, "hf_ranker_v2_households"), "saves_per_user", "treatment")
 	naive := find(t, target(t, rep, "hf_ranker_v2"), "saves_per_user", "treatment")

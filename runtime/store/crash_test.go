@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/caliper-dev/caliper/internal/testenv"
 )
 
 // The crash tests start this test binary again as a child process that
@@ -220,7 +222,12 @@ func TestCrashAnywhere(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "results.duckdb")
 	rng := rand.New(rand.NewSource(1))
 	seen := 0
-	for round := 0; round < 6; round++ {
+	// Two rounds in the quick suite; six when CALIPER_LONG=1 (CI).
+	rounds := 2
+	if testenv.Long() {
+		rounds = 6
+	}
+	for round := 0; round < rounds; round++ {
 		child := startChild(t, "loop", path)
 		time.Sleep(time.Duration(20+rng.Intn(600)) * time.Millisecond)
 		kill(t, child)
