@@ -55,8 +55,9 @@ func main() {
 	cal := flag.String("caliper", "caliper", "the caliper binary to time")
 	reps := flag.Int("reps", 3, "timed repetitions of each command (after one warm-up)")
 	analyze := flag.Bool("analyze", true, "time the statistics layer alone (c)")
+	old := flag.String("baseline", "", "another caliper binary (e.g. built from an earlier commit) whose runs are timed in the same loop, for before/after ratios")
 	flag.Parse()
-	if err := run(*sizes, *data, *cal, *reps, *analyze); err != nil {
+	if err := run(*sizes, *data, *cal, *old, *reps, *analyze); err != nil {
 		fmt.Fprintln(os.Stderr, "benchrun:", err)
 		os.Exit(1)
 	}
@@ -196,7 +197,7 @@ func (c *command) min() time.Duration {
 	return m
 }
 
-func run(sizeList, data, cal string, reps int, analyze bool) error {
+func run(sizeList, data, cal, old string, reps int, analyze bool) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -205,6 +206,11 @@ func run(sizeList, data, cal string, reps int, analyze bool) error {
 		cal = p
 	} else {
 		return fmt.Errorf("the caliper binary %q: %v (build it: go build -o caliper ./cmd/caliper)", cal, err)
+	}
+	if old != "" {
+		if old, err = exec.LookPath(old); err != nil {
+			return fmt.Errorf("the baseline binary: %v", err)
+		}
 	}
 	fmt.Printf("# Caliper benchmarks\n\n%s, %d CPUs, GOMAXPROCS %d; %d timed runs per command after a warm-up; median wall time, peak RSS of the process.\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), goruntime.NumCPU(), goruntime.GOMAXPROCS(0), reps)
@@ -229,6 +235,15 @@ func run(sizeList, data, cal string, reps int, analyze bool) error {
 		run1 := &command{label: "caliper run, 1 metric", args: []string{cal, "run", filepath.Join(dir, "spec1"), "--data-root", filepath.Join(dir, "data"), "--format", "json"}}
 		run50 := &command{label: "caliper run, 50 metrics", args: []string{cal, "run", filepath.Join(dir, "spec50"), "--data-root", filepath.Join(dir, "data"), "--format", "json"}}
 		cmds := []*command{fused, sql5, run5, run1, run50}
+		var old5, old1, old50 *command
+		if old != "" {
+			runOld := func(n int, label string) *command {
+				spec := filepath.Join(dir, fmt.Sprintf("spec%d", n))
+				return &command{label: "baseline binary: " + label, args: []string{old, "run", spec, "--data-root", filepath.Join(dir, "data"), "--format", "json"}}
+			}
+			old5, old1, old50 = runOld(5, "caliper run, 5 metrics"), runOld(1, "caliper run, 1 metric"), runOld(50, "caliper run, 50 metrics")
+			cmds = append(cmds, old5, old1, old50)
+		}
 		for r := 0; r <= reps; r++ {
 			for _, c := range cmds {
 				if err := c.run(); err != nil {
@@ -255,6 +270,11 @@ func run(sizeList, data, cal string, reps int, analyze bool) error {
 			run5:  "**(a) " + r(run5, fused) + " fused** (target <= 1.15x)",
 			run1:  "baseline (b)",
 			run50: "**(b) " + r(run50, run1) + " 1 metric** (target <= 2x)",
+		}
+		if old != "" {
+			ratio[old5] = r(old5, fused) + " fused; the new binary is " + r(run5, old5) + " of it"
+			ratio[old1] = "the new binary is " + r(run1, old1) + " of it"
+			ratio[old50] = r(old50, old1) + " its 1 metric; the new binary is " + r(run50, old50) + " of it"
 		}
 		for _, c := range cmds {
 			fmt.Printf("| %s | %.3f s | %.3f s | %.3f s | %s | %s |\n", c.label, secs(c.median()), secs(c.min()), secs(c.cpuTime()), mb(c.rss), ratio[c])
