@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -9,7 +12,7 @@ import (
 )
 
 func catalogCmd(all *bool) *cobra.Command {
-	var format string
+	var format, outFile string
 	cmd := &cobra.Command{
 		Use:   "catalog PATH",
 		Short: "describe every metric: title, owner, kind, definition and where it is used",
@@ -17,28 +20,39 @@ func catalogCmd(all *bool) *cobra.Command {
 direction, its definition (the value printed canonically), the sources it
 reads, the metrics it builds on and that build on it, and the experiments
 that use it, with their roles. --format markdown (default), html (one
-self-contained page) or json.`,
+self-contained page) or json; --out FILE writes it to FILE (whole, once
+it is rendered) instead of stdout.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var write func(c *catalog.Catalog) error
-			out := cmd.OutOrStdout()
-			switch format {
-			case "markdown", "md":
-				write = func(c *catalog.Catalog) error { return catalog.WriteMarkdown(out, c) }
-			case "html":
-				write = func(c *catalog.Catalog) error { return catalog.WriteHTML(out, c) }
-			case "json":
-				write = func(c *catalog.Catalog) error { return catalog.WriteJSON(out, c) }
-			default:
+			write, ok := catalogFormats[format]
+			if !ok {
 				return fmt.Errorf("unknown format %q (supported: markdown, html, json)", format)
 			}
 			res, err := load(cmd, args[0], *all)
 			if err != nil {
 				return err
 			}
-			return write(catalog.Build(res.Package, res.ASTs))
+			c := catalog.Build(res.Package, res.ASTs)
+			if outFile == "" {
+				return write(cmd.OutOrStdout(), c)
+			}
+			var buf bytes.Buffer
+			if err := write(&buf, c); err != nil {
+				return err
+			}
+			return os.WriteFile(outFile, buf.Bytes(), 0o644)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown, html or json")
+	cmd.Flags().StringVar(&outFile, "out", "", "write the catalogue to this file instead of stdout")
 	return cmd
+}
+
+// catalogFormats are the writers of catalog --format (md is markdown's
+// short name).
+var catalogFormats = map[string]func(io.Writer, *catalog.Catalog) error{
+	"markdown": catalog.WriteMarkdown,
+	"md":       catalog.WriteMarkdown,
+	"html":     catalog.WriteHTML,
+	"json":     catalog.WriteJSON,
 }

@@ -28,7 +28,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 // commands are the subcommands, each built from the shared --all flag;
 // each lives in its own file.
-var commands = []func(all *bool) *cobra.Command{checkCmd, compileCmd, runCmd, powerCmd, simulateCmd, fmtCmd, diffCmd, catalogCmd, historyCmd, analyzeCmd, portfolioCmd, lspCmd}
+var commands = []func(all *bool) *cobra.Command{versionCmd, checkCmd, compileCmd, runCmd, powerCmd, simulateCmd, fmtCmd, diffCmd, catalogCmd, historyCmd, analyzeCmd, portfolioCmd, lspCmd}
 
 // Main runs the CLI with args and returns the process exit code.
 //
@@ -36,6 +36,7 @@ var commands = []func(all *bool) *cobra.Command{checkCmd, compileCmd, runCmd, po
 // escape characters from a spec or its data are shown escaped, never sent
 // to the terminal raw.
 func Main(args []string, stdout, stderr io.Writer) int {
+	stderrTerminal = isTerminal(stderr)
 	so, se := safetext.NewWriter(stdout), safetext.NewWriter(stderr)
 	code := execute(args, so, se)
 	// Output that could not be written (a full disk, a closed pipe) is a
@@ -68,7 +69,9 @@ func execute(args []string, stdout, stderr io.Writer) int {
 		Short:         "Caliper: declarative metrics, experiments and launch decisions",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       caliperVersion(),
 	}
+	root.SetVersionTemplate(versionTemplate)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -76,8 +79,18 @@ func execute(args []string, stdout, stderr io.Writer) int {
 	root.PersistentFlags().BoolVar(&all, "all", false, "show every diagnostic (default: the first 10)")
 	dataRoots = nil
 	root.PersistentFlags().StringArrayVar(&dataRoots, "data-root", nil, "a directory outside the spec folder that file readers may read (repeatable; also "+confine.EnvDataRoot+")")
+	addColorFlag(root)
 	for _, c := range commands {
 		root.AddCommand(c(&all))
+	}
+	if err := registerCompletions(root); err != nil {
+		errf(stderr, "caliper: %v\n", err)
+		return exitUsage
+	}
+	for _, c := range root.Commands() {
+		// pflag's notices (a deprecated flag's "use --dialect") go to
+		// stderr: cobra would print them on stdout, into SQL or JSON.
+		c.Flags().SetOutput(stderrOf{c})
 	}
 	err := root.Execute()
 	var ee exitError
@@ -91,6 +104,11 @@ func execute(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 }
+
+// stderrOf writes to a command's stderr as it is when written to.
+type stderrOf struct{ cmd *cobra.Command }
+
+func (w stderrOf) Write(p []byte) (int, error) { return w.cmd.ErrOrStderr().Write(p) }
 
 // dataRoots are the --data-root flags of the running command.
 var dataRoots []string
@@ -125,6 +143,5 @@ func printDiags(cmd *cobra.Command, res *lang.Result, diags diag.List, all bool)
 	if all {
 		limit = 0
 	}
-	// Main checks the writes (errf).
-	_ = diag.Render(cmd.ErrOrStderr(), res.Files, diags, diag.RenderOptions{Limit: limit})
+	renderDiags(cmd.ErrOrStderr(), res.Files, diags, limit, nil)
 }

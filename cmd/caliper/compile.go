@@ -108,7 +108,7 @@ saved as CSV or JSON, is what caliper analyze reads.`,
 	}
 	cmd.Flags().StringVar(&name, "dialect", "duckdb", "SQL dialect to print: "+strings.Join(dialect.Names(), ", "))
 	cmd.Flags().StringVar(&target, "target", "duckdb", "old name of --dialect")
-	_ = cmd.Flags().MarkHidden("target")
+	_ = cmd.Flags().MarkDeprecated("target", "use --dialect") // fails only for an undefined flag
 	return cmd
 }
 

@@ -12,15 +12,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/internal/errs"
 	"github.com/caliper-dev/caliper/lang"
-	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/lang/semdiff"
 )
 
 func diffCmd(all *bool) *cobra.Command {
-	var format, rev, target string
+	var format, rev, name, target string
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW | diff --git REV [PATH]",
 		Short: "compare two versions of a spec folder by meaning",
@@ -31,7 +31,8 @@ that builds on a changed metric changes too) or changed in text only
 (title, description, owner, tags, comments, layout).
 
 With --git REV, OLD is PATH (default .) as of the git revision REV, read
-with git show, and NEW is PATH in the working tree.`,
+with git show, and NEW is PATH in the working tree. --dialect (default
+duckdb) is the SQL dialect whose compiled queries are compared.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if rev != "" {
 				return cobra.MaximumNArgs(1)(cmd, args)
@@ -42,7 +43,13 @@ with git show, and NEW is PATH in the working tree.`,
 			if format != "table" && format != "json" {
 				return fmt.Errorf("unknown format %q (supported: table, json)", format)
 			}
-			d, err := dialectFor(target)
+			if cmd.Flags().Changed("target") {
+				if cmd.Flags().Changed("dialect") && target != name {
+					return fmt.Errorf("--target %s and --dialect %s disagree (--target is the old name of --dialect)", target, name)
+				}
+				name = target
+			}
+			d, err := dialectFor(name)
 			if err != nil {
 				return err
 			}
@@ -94,7 +101,9 @@ with git show, and NEW is PATH in the working tree.`,
 	}
 	cmd.Flags().StringVar(&rev, "git", "", "compare PATH in the working tree with PATH at this git revision")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
-	cmd.Flags().StringVar(&target, "target", "duckdb", "SQL dialect whose compiled queries are compared")
+	cmd.Flags().StringVar(&name, "dialect", "duckdb", "SQL dialect whose compiled queries are compared: "+strings.Join(dialect.Names(), ", "))
+	cmd.Flags().StringVar(&target, "target", "duckdb", "old name of --dialect")
+	_ = cmd.Flags().MarkDeprecated("target", "use --dialect") // fails only for an undefined flag
 	return cmd
 }
 
@@ -105,18 +114,15 @@ func checked(cmd *cobra.Command, res *lang.Result, all bool, rename *strings.Rep
 	if len(res.Diags.Errors()) == 0 {
 		return res, nil
 	}
-	var buf bytes.Buffer
 	limit := 10
 	if all {
 		limit = 0
 	}
-	_ = diag.Render(&buf, res.Files, // a bytes.Buffer: no write fails
-		res.Diags.Errors(), diag.RenderOptions{Limit: limit})
-	text := buf.String()
+	var names func(string) string
 	if rename != nil {
-		text = rename.Replace(text)
+		names = rename.Replace
 	}
-	errf(cmd.ErrOrStderr(), "%s", text)
+	renderDiags(cmd.ErrOrStderr(), res.Files, res.Diags.Errors(), limit, names)
 	return nil, exitError{exitSpec}
 }
 

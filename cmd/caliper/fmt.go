@@ -111,7 +111,7 @@ CI can run caliper fmt -l.`,
 func renderFile(w io.Writer, name, text string, diags diag.List, limit int) {
 	files := source.NewSet()
 	files.Add(name, text)
-	_ = diag.Render(w, files, diags, diag.RenderOptions{Limit: limit}) // Main checks the writes (errf)
+	renderDiags(w, files, diags, limit, nil)
 }
 
 // calFiles lists the .cal files of a path: the file itself, or those

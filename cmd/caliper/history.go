@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"runtime/debug"
 	"text/tabwriter"
 	"time"
 
@@ -19,45 +18,6 @@ import (
 	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/store"
 )
-
-// version is the Caliper version stored with each run; release builds set
-// it with -ldflags "-X main.version=v1.2.3", other builds take the module
-// version and VCS revision Go stamps into the binary.
-var version = ""
-
-func caliperVersion() string {
-	if version != "" {
-		return version
-	}
-	v := "(devel)"
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return v
-	}
-	if bi.Main.Version != "" {
-		v = bi.Main.Version
-	}
-	var rev string
-	var dirty bool
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if rev != "" {
-		if len(rev) > 12 {
-			rev = rev[:12]
-		}
-		v += "+" + rev
-		if dirty {
-			v += "-dirty"
-		}
-	}
-	return v
-}
 
 // storeRun appends a run's report to the results store at location (run
 // --store), with the spec's hash and the data's fingerprint.

@@ -184,3 +184,54 @@ func (w *Writer) Flush() error {
 	}
 	return w.err
 }
+
+// WriteStyled writes p like Write, except that SGR sequences (ESC [
+// digits and semicolons m: colour and weight, nothing that moves the
+// cursor, retitles the window or changes the terminal's modes) pass
+// through raw. Every other control character is escaped as by Write. For
+// text whose parts from a spec or its data are escaped already, such as a
+// diagnostic rendered with colour (lang/diag RenderOptions.Color): its
+// only raw ESCs are then the renderer's own.
+func (w *Writer) WriteStyled(p []byte) (int, error) {
+	rest := p
+	for len(rest) > 0 {
+		i, n := nextSGR(rest)
+		if i < 0 {
+			if _, err := w.Write(rest); err != nil {
+				return 0, err
+			}
+			break
+		}
+		if _, err := w.Write(rest[:i]); err != nil {
+			return 0, err
+		}
+		// What Write held back (a final CR, part of a character) is
+		// followed by ESC, not by its rest: it is written escaped first.
+		if err := w.Flush(); err != nil {
+			return 0, err
+		}
+		if _, err := w.w.Write(rest[i : i+n]); err != nil {
+			w.err = err
+			return 0, err
+		}
+		rest = rest[i+n:]
+	}
+	return len(p), nil
+}
+
+// nextSGR finds the first SGR sequence of p: its offset and length, or -1.
+func nextSGR(p []byte) (int, int) {
+	for i := 0; i < len(p); i++ {
+		if p[i] != 0x1b || i+1 >= len(p) || p[i+1] != '[' {
+			continue
+		}
+		j := i + 2
+		for j < len(p) && (p[j] >= '0' && p[j] <= '9' || p[j] == ';') {
+			j++
+		}
+		if j < len(p) && p[j] == 'm' {
+			return i, j + 1 - i
+		}
+	}
+	return -1, 0
+}

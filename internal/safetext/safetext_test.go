@@ -39,3 +39,24 @@ func TestWriter(t *testing.T) {
 		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }
+
+func TestWriteStyled(t *testing.T) {
+	var b bytes.Buffer
+	w := NewWriter(&b)
+	if _, err := w.Write([]byte("x\r")); err != nil { // a CR held back, then ESC
+		t.Fatal(err)
+	}
+	// SGR sequences pass; cursor moves, OSC titles, CSI without m, a C1
+	// CSI and a bare ESC are escaped.
+	in := "\x1b[1;31merror\x1b[0m: \x1b[2J\x1b]0;t\x07\x1b[31\u009b1m é\x1b[m\x1b"
+	if _, err := w.WriteStyled([]byte(in)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "x\\r\x1b[1;31merror\x1b[0m: \\x1b[2J\\x1b]0;t\\x07\\x1b[31\\u009b1m é\x1b[m\\x1b"
+	if b.String() != want {
+		t.Errorf("got  %q\nwant %q", b.String(), want)
+	}
+}

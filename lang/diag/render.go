@@ -15,6 +15,39 @@ import (
 type RenderOptions struct {
 	// Limit is the most errors shown (0: all). Warnings count too.
 	Limit int
+	// Color marks the text with ANSI SGR sequences (colour and weight
+	// only, as rustc does): the severity and its carets in red or yellow,
+	// the message in bold, the arrow, gutter and line number in blue.
+	// Text from the spec is escaped all the same, so every ESC written is
+	// one of these; the CLI decides (--color, NO_COLOR, a terminal).
+	Color bool
+}
+
+// SGR sequences of the colour scheme.
+const (
+	sgrReset  = "\x1b[0m"
+	sgrBold   = "\x1b[1m"
+	sgrRed    = "\x1b[1;31m"
+	sgrYellow = "\x1b[1;33m"
+	sgrBlue   = "\x1b[1;34m"
+	sgrCyan   = "\x1b[1;36m"
+)
+
+// style wraps text in an SGR sequence when colour is on.
+type style bool
+
+func (on style) paint(sgr, text string) string {
+	if !on || text == "" {
+		return text
+	}
+	return sgr + text + sgrReset
+}
+
+func (on style) severity(s Severity) string {
+	if s == Warning {
+		return sgrYellow
+	}
+	return sgrRed
 }
 
 // Render writes diagnostics as text, each with its source line and a caret
@@ -37,7 +70,7 @@ func Render(out io.Writer, files *source.Set, list List, opt RenderOptions) erro
 			fmt.Fprintf(w, "... and %d more (use --all to see every one)\n", len(list)-shown)
 			break
 		}
-		renderOne(w, files, d)
+		renderOne(w, files, d, style(opt.Color))
 		shown++
 	}
 	return w.Flush()
@@ -46,8 +79,9 @@ func Render(out io.Writer, files *source.Set, list List, opt RenderOptions) erro
 // Text from a spec or its data (names, values, source lines) is shown
 // with control and escape characters escaped (internal/safetext), so a
 // diagnostic never drives the terminal it is printed on.
-func renderOne(w *bufio.Writer, files *source.Set, d *Diagnostic) {
-	fmt.Fprintf(w, "%s[%s]: %s\n", d.Severity, d.Code, safetext.Text(d.Message))
+func renderOne(w *bufio.Writer, files *source.Set, d *Diagnostic, st style) {
+	sev := st.severity(d.Severity)
+	fmt.Fprintf(w, "%s%s\n", st.paint(sev, fmt.Sprintf("%s[%s]", d.Severity, d.Code)), st.paint(sgrBold, ": "+safetext.Text(d.Message)))
 	// The gutter is as wide as the line number, so arrows, bars and notes
 	// line up.
 	pad := " "
@@ -55,21 +89,21 @@ func renderOne(w *bufio.Writer, files *source.Set, d *Diagnostic) {
 		pad = strings.Repeat(" ", len(fmt.Sprint(d.Span.Start.Line)))
 	}
 	if d.Span.File != "" {
-		fmt.Fprintf(w, "%s--> %s\n", pad, safetext.Line(d.Span.String()))
+		fmt.Fprintf(w, "%s%s %s\n", pad, st.paint(sgrBlue, "-->"), safetext.Line(d.Span.String()))
 	}
 	if f := files.File(d.Span.File); f != nil && d.Span.IsValid() {
-		snippet(w, f, d.Span)
+		snippet(w, f, d.Span, st, sev)
 	}
 	for _, r := range d.Related {
-		fmt.Fprintf(w, "%s = note: %s (%s)\n", pad, safetext.Text(r.Message), safetext.Line(r.Span.String()))
+		fmt.Fprintf(w, "%s %s %s: %s (%s)\n", pad, st.paint(sgrBlue, "="), st.paint(sgrBold, "note"), safetext.Text(r.Message), safetext.Line(r.Span.String()))
 	}
 	for _, h := range d.Hints {
-		fmt.Fprintf(w, "%s = help: %s\n", pad, safetext.Text(h))
+		fmt.Fprintf(w, "%s %s %s: %s\n", pad, st.paint(sgrBlue, "="), st.paint(sgrCyan, "help"), safetext.Text(h))
 	}
 	fmt.Fprintln(w)
 }
 
-func snippet(w *bufio.Writer, f *source.File, s source.Span) {
+func snippet(w *bufio.Writer, f *source.File, s source.Span, st style, sev string) {
 	line := f.Line(s.Start.Line)
 	num := fmt.Sprint(s.Start.Line)
 	pad := strings.Repeat(" ", len(num))
@@ -92,7 +126,8 @@ func snippet(w *bufio.Writer, f *source.File, s source.Span) {
 			shown = append(shown, string(r))
 		}
 	}
-	fmt.Fprintf(w, "%s |\n%s | %s\n", pad, num, strings.Join(shown, ""))
+	bar := st.paint(sgrBlue, "|")
+	fmt.Fprintf(w, "%s %s\n%s %s\n", pad, bar, st.paint(sgrBlue, num+" |"), strings.Join(shown, ""))
 	// Caret width: the span's runes on its first line, at least 1.
 	startCol := s.Start.Col
 	width := 1
@@ -108,5 +143,5 @@ func snippet(w *bufio.Writer, f *source.File, s source.Span) {
 	if last > first {
 		width = utf8.RuneCountInString(strings.Join(shown[first:last], ""))
 	}
-	fmt.Fprintf(w, "%s | %s%s\n", pad, strings.Repeat(" ", indent), strings.Repeat("^", width))
+	fmt.Fprintf(w, "%s %s %s%s\n", pad, bar, strings.Repeat(" ", indent), st.paint(sev, strings.Repeat("^", width)))
 }
