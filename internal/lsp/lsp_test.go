@@ -29,11 +29,16 @@ type client struct {
 
 func start(t testing.TB) *client {
 	t.Helper()
+	return startOpt(t, Options{Debounce: 10 * time.Millisecond})
+}
+
+func startOpt(t testing.TB, opt Options) *client {
+	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	c := &client{t: t, w: inW, out: newConn(nil, inW), msgs: make(chan *message, 1000), done: make(chan error, 1), diags: map[string][]lspDiagnostic{}}
 	go func() {
-		err := Serve(inR, outW, Options{Debounce: 10 * time.Millisecond})
+		err := Serve(inR, outW, opt)
 		c.done <- err
 		outW.Close()
 	}()

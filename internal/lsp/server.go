@@ -383,7 +383,23 @@ func (s *Server) ready(uri string) (*folder, *file) {
 	if fo.dirty {
 		s.checkLocked(fo)
 	}
+	if fo.idx == nil {
+		s.indexLocked(fo)
+	}
 	return fo, fo.files[path]
+}
+
+// indexLocked builds the folder's index of names (hover, definition,
+// references, rename, completion): after a check, on the first request
+// that needs it, so that typing re-checks without indexing. Callers hold
+// s.mu.
+func (s *Server) indexLocked(fo *folder) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.logf("lsp: panic indexing %s: %v\n%s", fo.dir, r, debug.Stack())
+		}
+	}()
+	fo.idx = buildIndex(fo)
 }
 
 // checkLocked checks a folder and publishes its diagnostics: every file of

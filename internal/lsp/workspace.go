@@ -28,6 +28,7 @@ type file struct {
 	src    *source.File
 	tree   *ast.File
 	pdiags diag.List
+	cache  syntax.Cache // the declarations of the last parse, reused by the next
 }
 
 func newFile(path, text string) *file {
@@ -36,7 +37,8 @@ func newFile(path, text string) *file {
 	return f
 }
 
-// setText replaces the text and reparses (this file only).
+// setText replaces the text and reparses this file only, and in it only
+// the declarations whose text changed (syntax.ParseCached).
 func (f *file) setText(text string) {
 	f.text = text
 	f.lines = []int{0}
@@ -46,7 +48,7 @@ func (f *file) setText(text string) {
 		}
 	}
 	f.src = source.NewFile(f.path, text)
-	f.tree, f.pdiags = syntax.Parse(f.src)
+	f.tree, f.pdiags = syntax.ParseCached(f.src, &f.cache)
 }
 
 // offset converts an LSP position (UTF-16 code units) to a byte offset,
@@ -198,7 +200,7 @@ func (fo *folder) analyze(dataRoots []string) {
 	pkg, cdiags := safeCheck(fo.dir, trees, check.Options{SyntaxErrors: all.HasErrors(), DataRoots: dataRoots})
 	fo.pkg = pkg
 	fo.diags = append(all, cdiags...).Sort()
-	fo.idx = buildIndex(fo)
+	fo.idx = nil // built when a request needs it (ready), not on every edit
 	fo.dirty = false
 }
 

@@ -46,32 +46,46 @@ var (
 // declarations that parsed, plus a diagnostic for each one that did not.
 // After a syntax error it resynchronises at the next declaration, so one
 // run reports an error in every broken declaration.
-func Parse(f *source.File) (*ast.File, diag.List) {
+func Parse(f *source.File) (*ast.File, diag.List) { return parseWith(f, nil) }
+
+func parseWith(f *source.File, cache *Cache) (*ast.File, diag.List) {
 	out := &ast.File{Name: f.Name}
 	sc, diags := scan(f)
 	if sc == nil {
 		return out, diags
 	}
 	chs := chunks(f, sc.toks, &diags)
+	results := make([]chunkResult, len(chs))
+	// Declarations whose text is unchanged since the cached parse are
+	// reused (moved to their new place); the others are parsed.
+	todo := make([]int, 0, len(chs))
+	for k, ch := range chs {
+		if cache != nil && cache.reuse(f, ch, &results[k]) {
+			continue
+		}
+		todo = append(todo, k)
+	}
 	// Declarations parse independently: with several of them, on several
 	// processors at once (a Parser is safe for concurrent use; each chunk
 	// has its own lexer and converter). Results keep the file's order.
-	results := make([]chunkResult, len(chs))
-	if workers := min(runtime.GOMAXPROCS(0), len(chs)/4); workers > 1 {
+	if workers := min(runtime.GOMAXPROCS(0), len(todo)/4); workers > 1 {
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for range workers {
 			wg.Go(func() {
-				for k := int(next.Add(1) - 1); k < len(chs); k = int(next.Add(1) - 1) {
-					results[k] = parseChunk(f, sc, chs[k])
+				for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
+					results[todo[i]] = parseChunk(f, sc, chs[todo[i]])
 				}
 			})
 		}
 		wg.Wait()
 	} else {
-		for k, ch := range chs {
-			results[k] = parseChunk(f, sc, ch)
+		for _, k := range todo {
+			results[k] = parseChunk(f, sc, chs[k])
 		}
+	}
+	if cache != nil {
+		cache.keep(f, chs, results)
 	}
 	for _, r := range results {
 		out.Decls = append(out.Decls, r.decls...)
