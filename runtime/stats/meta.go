@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -127,8 +128,8 @@ func MetaAnalysis(studies []MetaStudy, method MetaMethod, alpha float64) MetaFit
 	for i := range v {
 		w[i] = 1 / v[i]
 	}
-	sw, sw2 := metaSum(w), metaPow(w, 2)
-	muFE := metaDot(w, y) / sw
+	sw, sw2 := floats.Sum(w), metaPow(w, 2)
+	muFE := floats.Dot(w, y) / sw
 	for i := range y {
 		out.Q += w[i] * (y[i] - muFE) * (y[i] - muFE)
 	}
@@ -177,8 +178,8 @@ func MetaAnalysis(studies []MetaStudy, method MetaMethod, alpha float64) MetaFit
 	for i := range v {
 		wr[i] = 1 / (v[i] + tau2)
 	}
-	swr := metaSum(wr)
-	out.Estimate = metaDot(wr, y) / swr
+	swr := floats.Sum(wr)
+	out.Estimate = floats.Dot(wr, y) / swr
 	out.StdError = 1 / math.Sqrt(swr)
 	out.Z = out.Estimate / out.StdError
 	out.PValue = 2 * distuv.UnitNormal.CDF(-math.Abs(out.Z))
@@ -203,8 +204,8 @@ func remlTau2(y, v []float64, start float64) (tau2 float64, iter int, ok bool) {
 		for i := range v {
 			w[i] = 1 / (v[i] + t)
 		}
-		sw := metaSum(w)
-		mu := metaDot(w, y) / sw
+		sw := floats.Sum(w)
+		mu := floats.Dot(w, y) / sw
 		yPPy := 0.0
 		for i := range y {
 			r := w[i] * (y[i] - mu)
@@ -237,16 +238,8 @@ func remlTau2(y, v []float64, start float64) (tau2 float64, iter int, ok bool) {
 // trPSquared is tr(P²) for P = W − ww'/Σw:
 // Σw² − 2Σw³/Σw + (Σw²)²/(Σw)².
 func trPSquared(w []float64) float64 {
-	sw, sw2, sw3 := metaSum(w), metaPow(w, 2), metaPow(w, 3)
+	sw, sw2, sw3 := floats.Sum(w), metaPow(w, 2), metaPow(w, 3)
 	return sw2 - 2*sw3/sw + sw2*sw2/(sw*sw)
-}
-
-func metaSum(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s
 }
 
 func metaPow(x []float64, p int) float64 {
@@ -257,14 +250,6 @@ func metaPow(x []float64, p int) float64 {
 			t *= v
 		}
 		s += t
-	}
-	return s
-}
-
-func metaDot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
 	}
 	return s
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // metaExpected is one model's figures from metafor::rma (testdata/meta,
@@ -142,8 +144,8 @@ func TestREMLScoreZero(t *testing.T) {
 	for i := range v {
 		w[i] = 1 / (v[i] + fit.Tau2)
 	}
-	sw := metaSum(w)
-	mu := metaDot(w, y) / sw
+	sw := floats.Sum(w)
+	mu := floats.Dot(w, y) / sw
 	yPPy := 0.0
 	for i := range y {
 		yPPy += w[i] * w[i] * (y[i] - mu) * (y[i] - mu)

@@ -342,24 +342,9 @@ func bootstrapSummary(estimate float64, means []float64, alpha float64) (Effect,
 	return Effect{
 		Estimate: estimate,
 		StdError: se,
-		Lower:    quantileType7(sorted, alpha/2),
-		Upper:    quantileType7(sorted, 1-alpha/2),
+		Lower:    SortedQuantile(sorted, alpha/2),
+		Upper:    SortedQuantile(sorted, 1-alpha/2),
 	}, p
-}
-
-// quantileType7 is R's default sample quantile of sorted data: linear
-// interpolation between order statistics at h = (n−1)p.
-func quantileType7(sorted []float64, p float64) float64 {
-	n := len(sorted)
-	if n == 0 {
-		return 0
-	}
-	h := float64(n-1) * p
-	lo := int(math.Floor(h))
-	if lo >= n-1 {
-		return sorted[n-1]
-	}
-	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
 
 // pairedRelative is the delta-method relative effect (ComparePaired), or
