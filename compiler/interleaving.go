@@ -61,6 +61,11 @@ const (
 	StatusNoTreatment = "no_treatment"
 )
 
+// creditTolerance is the relative tolerance within which a session's
+// non-integer credit sums tie: |t − b| ≤ 1e-9 · max(|t|, |b|). Bool and
+// int credits sum exactly and compare exactly.
+const creditTolerance = "1e-9"
+
 // creditColumns names credit j's (from 0) columns.
 func creditColumns(c *model.Credit, j int) *CreditColumns {
 	n := j + 1
@@ -165,11 +170,20 @@ func interleavingSQL(p *InterleavingPlan, d *dialect.Dialect) string {
 	status := f(`CASE WHEN "variants" = 0 THEN %s WHEN "variants" > 1 THEN %s WHEN %s THEN %s ELSE %s END`,
 		d.String(StatusNoTreatment), d.String(StatusSeveral), compared, d.String(StatusCompared), d.String(StatusOtherTeam))
 	ucols := []string{d.Q(`"status"`), d.Q(`"variant"`), d.Q(`"unit"`), d.Q(`COUNT(*) AS "s"`)}
-	for j := range il.Credits {
+	for j, c := range il.Credits {
 		t, b := q(ilTreatment(j)), q(ilBaseline(j))
+		win, loss := t+" > "+b, t+" < "+b
+		if c.Expr.Type() == types.Float {
+			// Sums of non-integer credits differ by rounding (0.1 + 0.2
+			// against 0.3): within a relative tolerance they tie. The
+			// larger magnitude is GREATEST(t, b, -t, -b), which every
+			// dialect spells alike.
+			tol := fmt.Sprintf("%s * GREATEST(%s, %s, -%s, -%s)", creditTolerance, t, b, t, b)
+			win, loss = fmt.Sprintf("%s - %s > %s", t, b, tol), fmt.Sprintf("%s - %s > %s", b, t, tol)
+		}
 		ucols = append(ucols,
-			fmt.Sprintf("SUM(CASE WHEN %s > %s THEN 1 ELSE 0 END) AS %s", t, b, q(ilUnitWins(j))),
-			fmt.Sprintf("SUM(CASE WHEN %s < %s THEN 1 ELSE 0 END) AS %s", t, b, q(ilUnitLoss(j))))
+			fmt.Sprintf("SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS %s", win, q(ilUnitWins(j))),
+			fmt.Sprintf("SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS %s", loss, q(ilUnitLoss(j))))
 	}
 	if p.FirstPositions {
 		ucols = append(ucols,

@@ -523,7 +523,7 @@ func quantileStats(rr *rowReader, mc *compiler.MetricColumns, nu float64) stats.
 
 func effect(e stats.Effect) *result.Effect {
 	out := &result.Effect{Estimate: result.Num(e.Estimate), CILower: result.Num(e.Lower), CIUpper: result.Num(e.Upper),
-		StdError: result.Num(e.StdError), Method: e.Method, Unbounded: e.Unbounded}
+		StdError: result.Num(e.StdError), Method: e.Method, Unbounded: e.Unbounded, StdErrorProblem: e.StdErrorProblem}
 	if e.Gap != nil {
 		out.Gap = &[2]result.Num{result.Num(e.Gap[0]), result.Num(e.Gap[1])}
 	}

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -96,7 +97,7 @@ func AnalyzeInterleaving(p *compiler.InterleavingPlan, tab *engine.Table) (*resu
 			if r == nil {
 				r = empty
 			}
-			x.FirstPositions = append(x.FirstPositions, firstPositionCheck(v, r.firstB, r.firstT))
+			x.FirstPositions = append(x.FirstPositions, firstPositionCheck(v, r.sessions, r.firstB, r.firstT))
 		}
 	}
 	t := &result.Target{Kind: result.KindInterleaving, Name: il.Name, Title: il.Title, Owner: il.Owner,
@@ -160,8 +161,12 @@ func preference(credit, variant string, m stats.PreferenceMoments, test stats.Pr
 
 // firstPositionCheck is the interleaving's sample-ratio check for one
 // treatment.
-func firstPositionCheck(variant string, b, t float64) *result.FirstPositions {
+func firstPositionCheck(variant string, sessions, b, t float64) *result.FirstPositions {
 	out := &result.FirstPositions{Variant: variant, Baseline: int64(b), Treatment: int64(t)}
+	if sessions < 1 {
+		out.NotEstimable = stats.NoSessions
+		return out
+	}
 	if b+t < 1 {
 		out.NotEstimable = "no session whose first position is one team's alone"
 		return out
@@ -174,8 +179,9 @@ func firstPositionCheck(variant string, b, t float64) *result.FirstPositions {
 
 // interleavingDiags reports what the data leave out of an interleaving:
 // sessions against other team values, with several treatments or none
-// (a warning), and no compared session at all (an error).
-func interleavingDiags(il *model.Interleaving, t *result.Target) diag.List {
+// (a warning), and no compared session at all (an error, which says
+// whether the rows were empty).
+func interleavingDiags(ctx context.Context, eng engine.Engine, il *model.Interleaving, t *result.Target) diag.List {
 	var diags diag.List
 	x := t.Interleaving
 	if x == nil {
@@ -195,13 +201,12 @@ func interleavingDiags(il *model.Interleaving, t *result.Target) diag.List {
 			anyCompared = true
 		}
 	}
+	if !anyCompared && len(parts) == 0 {
+		return append(diags, ilNoSession(ctx, eng, il)...)
+	}
 	if !anyCompared {
-		dg := diags.Errorf(diag.EDataVariant, il.Span, "interleaving `%s`: no session compares the baseline %q with a treatment", il.Name, il.Baseline)
-		if len(parts) > 0 {
-			dg.Hint("sessions left out: %s", strings.Join(parts, ", "))
-		} else {
-			dg.Hint("check `baseline` against the values of `%s` in the rows", il.Team.Name)
-		}
+		diags.Errorf(diag.EDataVariant, il.Span, "interleaving `%s`: no session compares the baseline %q with a treatment", il.Name, il.Baseline).
+			Hint("sessions left out: %s", strings.Join(parts, ", "))
 		return diags
 	}
 	if len(parts) > 0 {
@@ -213,6 +218,40 @@ func interleavingDiags(il *model.Interleaving, t *result.Target) diag.List {
 		}
 		diags.Warnf(diag.WOtherTeams, span, "interleaving `%s`: sessions left out of the comparison: %s", il.Name, strings.Join(parts, ", ")).
 			Hint("a session compares the baseline with one treatment; list the compared rankers with `treatments` (other teams' sessions are counted in the results' left_out)")
+	}
+	return diags
+}
+
+// ilNoSession explains an interleaving without any session: its rows are
+// empty (a file with a header and no data rows), or no row has a unit, a
+// session and a team.
+func ilNoSession(ctx context.Context, eng engine.Engine, il *model.Interleaving) diag.List {
+	var diags diag.List
+	span := il.Span
+	if f := ilField(il, "rows"); f != nil {
+		span = f.Value.Span()
+	}
+	src := il.Rows
+	d := eng.Dialect()
+	tab, err := eng.Query(ctx, "SELECT count(*) FROM ("+compiler.Relation(src, d)+") "+d.Ident("r"))
+	var n float64
+	if err == nil && len(tab.Rows) == 1 && len(tab.Rows[0]) == 1 {
+		n, err = engine.Float(tab.Rows[0][0])
+	}
+	switch {
+	case err != nil:
+		diags.Errorf(diag.EDataVariant, il.Span, "interleaving `%s`: no session in the rows of `%s`", il.Name, src.Name).
+			Hint("the rows could not be counted: %s", firstLine(err.Error()))
+	case n == 0:
+		dg := diags.Errorf(diag.EDataEmpty, span, "interleaving `%s`: source `%s` has no rows", il.Name, src.Name)
+		if src.Reader != nil && src.Reader.Path {
+			dg.Hint("%s(%q) has no data rows (a header alone reads as empty): check the file, or the export that wrote it", src.Reader.Name, filepath.Base(src.Arg))
+		} else {
+			dg.Hint("its data (%s) return no rows: check the table or query", src.Reader.Name)
+		}
+	default:
+		diags.Errorf(diag.EDataEmpty, span, "interleaving `%s`: no row of `%s` (%d in all) has a `%s`, a `%s` and a `%s`", il.Name, src.Name, int64(n), il.Unit.Name, il.Session.Name, il.Team.Name).
+			Hint("a row counts when its unit, session and team are not null and its team is not empty")
 	}
 	return diags
 }

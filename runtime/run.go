@@ -101,7 +101,7 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 			diags.Errorf(diag.EQuery, il.Span, "%v", err)
 			continue
 		}
-		id := interleavingDiags(il, t)
+		id := interleavingDiags(ctx, eng, il, t)
 		diags = append(diags, id...)
 		if id.HasErrors() {
 			continue

@@ -178,17 +178,22 @@ type Effect struct {
 	// whole line.
 	Unbounded bool    `json:"unbounded,omitempty"`
 	Gap       *[2]Num `json:"gap,omitempty"`
+	// StdErrorProblem, when set, says why there is no standard error (an
+	// exact interval at a boundary); StdError is then 0 in memory and
+	// JSON writes it as null, with the reason in std_error_not_estimable.
+	StdErrorProblem string `json:"-"`
 }
 
 // effectJSON is Effect as written: infinite bounds are null.
 type effectJSON struct {
-	Estimate  Num     `json:"estimate"`
-	CILower   *Num    `json:"ci_lower"`
-	CIUpper   *Num    `json:"ci_upper"`
-	StdError  Num     `json:"std_error"`
-	Method    string  `json:"method,omitempty"`
-	Unbounded bool    `json:"unbounded,omitempty"`
-	Gap       *[2]Num `json:"gap,omitempty"`
+	Estimate        Num     `json:"estimate"`
+	CILower         *Num    `json:"ci_lower"`
+	CIUpper         *Num    `json:"ci_upper"`
+	StdError        *Num    `json:"std_error"`
+	StdErrorProblem string  `json:"std_error_not_estimable,omitempty"`
+	Method          string  `json:"method,omitempty"`
+	Unbounded       bool    `json:"unbounded,omitempty"`
+	Gap             *[2]Num `json:"gap,omitempty"`
 }
 
 // MarshalJSON writes the open sides of an unbounded interval as null.
@@ -199,8 +204,12 @@ func (e Effect) MarshalJSON() ([]byte, error) {
 		}
 		return &n
 	}
+	var se *Num
+	if e.StdErrorProblem == "" {
+		se = &e.StdError
+	}
 	return json.Marshal(effectJSON{Estimate: e.Estimate, CILower: bound(e.CILower), CIUpper: bound(e.CIUpper),
-		StdError: e.StdError, Method: e.Method, Unbounded: e.Unbounded, Gap: e.Gap})
+		StdError: se, StdErrorProblem: e.StdErrorProblem, Method: e.Method, Unbounded: e.Unbounded, Gap: e.Gap})
 }
 
 // UnmarshalJSON reads a null bound as the open side (−Inf below, +Inf
@@ -210,8 +219,16 @@ func (e *Effect) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*e = Effect{Estimate: j.Estimate, StdError: j.StdError, Method: j.Method, Unbounded: j.Unbounded, Gap: j.Gap,
+	*e = Effect{Estimate: j.Estimate, Method: j.Method, Unbounded: j.Unbounded, Gap: j.Gap,
 		CILower: Num(math.Inf(-1)), CIUpper: Num(math.Inf(1))}
+	switch {
+	case j.StdError != nil:
+		e.StdError = *j.StdError
+	case j.StdErrorProblem != "":
+		e.StdErrorProblem = j.StdErrorProblem
+	default:
+		e.StdErrorProblem = "not reported"
+	}
 	if j.CILower != nil {
 		e.CILower = *j.CILower
 	}

@@ -61,3 +61,27 @@ func TestTargetJSONPerKind(t *testing.T) {
 		t.Errorf("JSON of a kind without a shape: %s", b)
 	}
 }
+
+// A standard error that is not estimated is written as null with its
+// reason, never as 0, and reads back as not estimated.
+func TestEffectWithoutStdError(t *testing.T) {
+	e := Effect{Estimate: 1, CILower: 0.66, CIUpper: 1, StdErrorProblem: "every decided session is a win"}
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"estimate":1,"ci_lower":0.66,"ci_upper":1,"std_error":null,"std_error_not_estimable":"every decided session is a win"}`; string(b) != want {
+		t.Errorf("JSON %s, want %s", b, want)
+	}
+	var back Effect
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back != e {
+		t.Errorf("read back %+v, want %+v", back, e)
+	}
+	b, _ = json.Marshal(Effect{Estimate: 0.5, CILower: 0.4, CIUpper: 0.6, StdError: 0.05})
+	if !strings.Contains(string(b), `"std_error":0.05}`) {
+		t.Errorf("estimated std error: %s", b)
+	}
+}

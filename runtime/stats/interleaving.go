@@ -1,7 +1,9 @@
 package stats
 
 import (
+	"fmt"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/gonum/mathext"
 )
@@ -141,32 +143,65 @@ func ComparePreference(m PreferenceMoments, test PreferenceTest, alpha float64) 
 	out := Preference{Units: m.Units, Sessions: m.Sessions, Wins: m.Wins, Losses: m.Losses, Ties: m.Ties}
 	if test == SignTest {
 		out.Method = "binomial_exact"
-		out.Share, out.PValue, out.ShareProblem = signShare(m.Wins, m.Wins+m.Losses, alpha)
 	} else {
 		out.Method = "delta_units"
+	}
+	if m.Units < 1 || m.Sessions < 1 {
+		out.ShareProblem, out.MeanProblem = NoSessions, NoSessions
+		return out
+	}
+	if test == SignTest {
+		out.Share, out.PValue, out.ShareProblem = signShare(m.Wins, m.Wins+m.Losses, alpha)
+	} else {
 		out.Share, out.PValue, out.ShareProblem = unitShare(m, alpha)
 	}
 	out.MeanPreference, out.MeanPValue, out.MeanDF, out.MeanProblem = meanPreference(m, alpha)
 	return out
 }
 
+// NoSessions is the reason given for a treatment without any session
+// against the baseline.
+const NoSessions = "no session compares this treatment with the baseline (no data for it)"
+
+// AllTies is the reason given when every session of a treatment is a tie.
+const AllTies = "no decided session (every session is a tie): the share is not defined"
+
+// minShareSE is the smallest standard error of a share that is not a
+// rounding remainder of zero: a share's variance over units is exactly 0
+// when every unit has the same share, and the sums leave ~1e-17 behind.
+const minShareSE = 1e-10
+
 // unitShare is the delta-method test of Σw / Σd over units against 1/2:
 // Var = (s²_w − 2R s_wd + R² s²_d) / (n d̄²), z = (R − 1/2) / se, and the
 // normal interval R ± z_{1−α/2} se, which excludes 1/2 exactly when p < α.
+//
+// When every decided session is a win (or every one a loss), every unit's
+// share is 1 (or 0): the variance over units is 0 and the data hold no
+// information on how units differ, so no interval built from them is
+// valid (a Wald interval would have width 0, and the score and Fieller
+// forms are unbounded). The share is then not tested, and the reason says
+// so; `test sign` is exact there, if sessions may be read as independent.
 func unitShare(m PreferenceMoments, alpha float64) (Effect, float64, string) {
 	r := m.ratio()
 	share, ok := r.Value()
 	switch {
-	case m.Units < 1:
-		return Effect{}, 0, "no session of this treatment"
 	case !ok:
-		return Effect{}, 0, "no decided session (every session is a tie): the share is not defined"
+		return Effect{}, 0, AllTies
+	case m.Losses == 0 || m.Wins == 0:
+		side, what := "win", "1"
+		if m.Wins == 0 {
+			side, what = "loss", "0"
+		}
+		return Effect{Estimate: share}, 0, fmt.Sprintf("every decided session is a %s for the treatment (%s in %s unit(s)): every unit's share is %s, "+
+			"so the delta method over units has no variance and gives no interval; `test sign` gives the exact binomial test over sessions "+
+			"(valid if one user's sessions may be read as independent)", side, count(m.Wins+m.Losses, "session"), count(m.Units, ""), what)
 	case m.Units < 2:
-		return Effect{Estimate: share}, 0, "fewer than two units: the share's variance cannot be estimated"
+		return Effect{Estimate: share}, 0, "fewer than two units: the share's variance cannot be estimated; `test sign` tests the sessions of the one unit"
 	}
 	v := r.VarOfValue()
-	if !(v > 0) {
-		return Effect{Estimate: share}, 0, "zero variance over units: the share cannot be tested"
+	if !(math.Sqrt(v) >= minShareSE) {
+		return Effect{Estimate: share}, 0, fmt.Sprintf("every unit has the same share (%.4g): the delta method over units has no variance and gives no interval; "+
+			"`test sign` gives the exact binomial test over sessions (valid if one user's sessions may be read as independent)", share)
 	}
 	se := math.Sqrt(v)
 	q := quantile(1-alpha/2, math.Inf(1))
@@ -174,18 +209,38 @@ func unitShare(m PreferenceMoments, alpha float64) (Effect, float64, string) {
 	return e, twoSidedP((share-0.5)/se, math.Inf(1)), ""
 }
 
+// count renders n with a noun ("12 sessions"); an empty noun leaves the
+// number alone.
+func count(n float64, noun string) string {
+	s := strconv.FormatFloat(n, 'f', -1, 64)
+	if noun == "" {
+		return s
+	}
+	if n != 1 {
+		noun += "s"
+	}
+	return s + " " + noun
+}
+
 // signShare is the exact binomial test of x wins in n decided sessions
 // against 1/2 with the Clopper-Pearson interval. Under p = 1/2 the
 // binomial is symmetric, so R binom.test's two-sided p-value (the sum of
 // the outcomes no more likely than x) equals the central one,
 // min(1, 2 min(P(X ≤ x), P(X ≥ x))), which is the test Clopper-Pearson
-// inverts: the interval excludes 1/2 exactly when p < α.
+// inverts: the interval excludes 1/2 exactly when p < α. The standard
+// error sqrt(share (1 − share) / n) is descriptive; at a share of 0 or 1
+// it is 0 while the exact interval is not, so it is not reported there.
 func signShare(x, n, alpha float64) (Effect, float64, string) {
 	if n < 1 {
-		return Effect{}, 0, "no decided session (every session is a tie): the share is not defined"
+		return Effect{}, 0, AllTies
 	}
 	share := x / n
 	e := Effect{Estimate: share, StdError: math.Sqrt(share * (1 - share) / n)}
+	if x == 0 || x == n {
+		e.StdError = 0
+		e.StdErrorProblem = fmt.Sprintf("every decided session is a %s: the plug-in standard error is 0 at a share of %g; the exact (Clopper-Pearson) interval carries the uncertainty",
+			map[bool]string{true: "win", false: "loss"}[x == n], share)
+	}
 	e.Lower, e.Upper = ClopperPearson(x, n, alpha)
 	return e, BinomialHalfP(x, n), ""
 }
@@ -225,14 +280,14 @@ func meanPreference(m PreferenceMoments, alpha float64) (Effect, float64, float6
 	mo := Moments{N: m.Units, Sum: m.SumPref, SumSq: m.SumSqPref}
 	mean, ok := mo.Mean()
 	if !ok {
-		return Effect{}, 0, 0, "no session of this treatment"
+		return Effect{}, 0, 0, NoSessions
 	}
 	if m.Units < 2 {
 		return Effect{Estimate: mean}, 0, 0, "fewer than two units: the variance cannot be estimated"
 	}
 	v := mo.Var() / m.Units
-	if !(v > 0) {
-		return Effect{Estimate: mean}, 0, 0, "zero variance over units: the mean preference cannot be tested"
+	if !(math.Sqrt(v) >= minShareSE) {
+		return Effect{Estimate: mean}, 0, 0, fmt.Sprintf("every unit has the same preference (%.4g): the variance over units is 0, so the t test gives no interval", mean)
 	}
 	se := math.Sqrt(v)
 	df := m.Units - 1

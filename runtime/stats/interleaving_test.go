@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -187,5 +188,72 @@ func TestPreferenceEdges(t *testing.T) {
 	}
 	if a := (PreferenceMoments{Units: 1, Wins: 2}).Add(PreferenceMoments{Units: 2, Wins: 3}); a.Units != 3 || a.Wins != 5 {
 		t.Errorf("Add = %+v", a)
+	}
+}
+
+// Every decided session a win (or every one a loss): the delta method over
+// units has no variance, so `test unit` gives no interval and says why,
+// pointing at `test sign`; the sign test is exact there (R: binom.test(9,
+// 9): p = 0.00390625, interval [0.663732883, 1]; binom.test(0, 9): [0,
+// 0.336267117]) and reports no standard error rather than a plug-in 0.
+func TestPreferenceBoundaryShares(t *testing.T) {
+	for _, allWins := range []bool{true, false} {
+		var m PreferenceMoments
+		for _, s := range [][2]float64{{3, 1}, {2, 0}, {4, 2}} { // decided, ties
+			if allWins {
+				m.AddUnit(s[0], 0, s[1])
+			} else {
+				m.AddUnit(0, s[0], s[1])
+			}
+		}
+		u := ComparePreference(m, UnitTest, 0.05)
+		side := map[bool]string{true: "win", false: "loss"}[allWins]
+		if u.ShareEstimable() || !strings.Contains(u.ShareProblem, "every decided session is a "+side) || !strings.Contains(u.ShareProblem, "`test sign`") {
+			t.Errorf("all %ss, unit test: %q (estimable %v, share %+v)", side, u.ShareProblem, u.ShareEstimable(), u.Share)
+		}
+		if u.Preferred() || u.Dispreferred() {
+			t.Errorf("all %ss, unit test: a decision from a zero variance", side)
+		}
+		s := ComparePreference(m, SignTest, 0.05)
+		if !s.ShareEstimable() || s.Share.StdErrorProblem == "" || s.Share.StdError != 0 {
+			t.Errorf("all %ss, sign test: %q, std error %g (%q)", side, s.ShareProblem, s.Share.StdError, s.Share.StdErrorProblem)
+		}
+		ilClose(t, "sign p", s.PValue, 0.00390625)
+		if allWins {
+			ilClose(t, "sign lower", s.Share.Lower, 0.66373288312005707)
+			if s.Share.Upper != 1 || !s.Preferred() {
+				t.Errorf("all wins: [%g, %g], preferred %v", s.Share.Lower, s.Share.Upper, s.Preferred())
+			}
+		} else {
+			ilClose(t, "sign upper", s.Share.Upper, 0.33626711687994293)
+			if s.Share.Lower != 0 || !s.Dispreferred() {
+				t.Errorf("all losses: [%g, %g], dispreferred %v", s.Share.Lower, s.Share.Upper, s.Dispreferred())
+			}
+		}
+	}
+	// Every unit at the same interior share: no variance either.
+	var m PreferenceMoments
+	m.AddUnit(1, 1, 0)
+	m.AddUnit(3, 3, 1)
+	m.AddUnit(2, 2, 0)
+	if u := ComparePreference(m, UnitTest, 0.05); u.ShareEstimable() || !strings.Contains(u.ShareProblem, "every unit has the same share (0.5)") {
+		t.Errorf("same share everywhere: %q", u.ShareProblem)
+	}
+	// Away from the boundary the sign test keeps its standard error.
+	m = PreferenceMoments{}
+	m.AddUnit(3, 1, 0)
+	if s := ComparePreference(m, SignTest, 0.05); s.Share.StdErrorProblem != "" || math.Abs(s.Share.StdError-math.Sqrt(0.75*0.25/4)) > 1e-15 {
+		t.Errorf("sign std error %g (%q)", s.Share.StdError, s.Share.StdErrorProblem)
+	}
+}
+
+// A treatment without sessions has no data, under both tests: it is not
+// "every session is a tie".
+func TestPreferenceNoSessions(t *testing.T) {
+	for _, test := range []PreferenceTest{UnitTest, SignTest} {
+		p := ComparePreference(PreferenceMoments{}, test, 0.05)
+		if p.ShareProblem != NoSessions || p.MeanProblem != NoSessions {
+			t.Errorf("%v: %q / %q", test, p.ShareProblem, p.MeanProblem)
+		}
 	}
 }

@@ -170,6 +170,11 @@ type Effect struct {
 	// (−∞, Gap[0]] ∪ [Gap[1], ∞) both are infinite and Gap is set.
 	Unbounded bool
 	Gap       *[2]float64
+	// StdErrorProblem, when set, says why there is no standard error (an
+	// exact interval at a boundary, where the plug-in standard error is 0
+	// although the estimate is uncertain); StdError is then 0 and is not
+	// reported.
+	StdErrorProblem string
 }
 
 // Comparison is a treatment arm compared with the control arm.

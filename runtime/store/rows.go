@@ -80,6 +80,9 @@ func effect(e *result.Effect) (est, lo, hi, se *float64) {
 	if e == nil {
 		return nil, nil, nil, nil
 	}
+	if e.StdErrorProblem != "" {
+		return fptr(e.Estimate), bound(e.CILower), bound(e.CIUpper), nil
+	}
 	return fptr(e.Estimate), bound(e.CILower), bound(e.CIUpper), fptr(e.StdError)
 }
 
@@ -157,7 +160,11 @@ func toEffect(est, lo, hi, se *float64) *result.Effect {
 		}
 		return result.Num(*p)
 	}
-	return &result.Effect{Estimate: v(est), CILower: v(lo), CIUpper: v(hi), StdError: v(se)}
+	e := &result.Effect{Estimate: v(est), CILower: v(lo), CIUpper: v(hi), StdError: v(se)}
+	if se == nil {
+		e.StdErrorProblem = "not stored"
+	}
+	return e
 }
 
 // interleavingRows stores an interleaving's preferences: one row per
