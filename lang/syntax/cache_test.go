@@ -94,3 +94,33 @@ func TestParseCachedCopies(t *testing.T) {
 		t.Errorf("lines %d then %d, want 5 then 6", first.Decls[1].Sp.Start.Line, second.Decls[1].Sp.Start.Line)
 	}
 }
+
+// FuzzParseCached: parsing a file, then an edited version of it, through
+// one Cache gives exactly what Parse gives for the edited version (seeds:
+// the examples, each edited in the middle).
+func FuzzParseCached(f *testing.F) {
+	paths, err := filepath.Glob("../../examples/*/*.cal")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		s := string(data)
+		mid := lineStartOf(s, len(s)/2)
+		f.Add(s, s[:mid]+"\n  // x\n"+s[mid:])
+		f.Add(s, s[:mid]+"é"+s[mid:])
+	}
+	f.Fuzz(func(t *testing.T, before, after string) {
+		var c Cache
+		ParseCached(source.NewFile("f.cal", before), &c)
+		fa := source.NewFile("f.cal", after)
+		gotTree, gotDiags := ParseCached(fa, &c)
+		wantTree, wantDiags := Parse(fa)
+		if !reflect.DeepEqual(gotTree, wantTree) || !reflect.DeepEqual(gotDiags, wantDiags) {
+			t.Fatalf("cached parse differs:\n%s\nparse:\n%s\n%v\n%v", ast.Dump(gotTree), ast.Dump(wantTree), gotDiags, wantDiags)
+		}
+	})
+}
