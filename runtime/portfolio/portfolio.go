@@ -177,15 +177,27 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 		return nil, refuse("--holdout %s: no experiment target of that name in results store %s%s", opts.Holdout, opts.Store, suggest(opts.Holdout, targets))
 	}
 	p.Decisions = decisions(p.Experiments)
-	p.Velocity = velocity(entries, func(r *store.Run) bool {
+	in := func(r *store.Run) bool {
 		t := r.Time
 		return (opts.Since.IsZero() || !t.Before(opts.Since)) && (opts.Until.IsZero() || t.Before(opts.Until))
-	}, p.Experiments)
+	}
+	p.Velocity = velocity(entries, in, p.Experiments, decisionTimes(entries, in, p.Experiments))
+
+	// Every stored run of a holdout in the window, by metric: its effect
+	// over time.
+	holdRuns := map[string][]holdoutObs{}
+	for _, e := range entries {
+		r := &e.Row
+		if r.TargetKind != "experiment" || !in(e.Run) || !r.Overall() || r.Timeline != "" || !isHoldout(r, opts.Holdout) {
+			continue
+		}
+		holdRuns[r.Metric] = append(holdRuns[r.Metric], holdoutObs{run: e.Run, row: r})
+	}
 
 	sort.Strings(metricOrder)
 	enough := 0
 	for _, name := range metricOrder {
-		m := buildMetric(name, byMetric[name], opts)
+		m := buildMetric(name, byMetric[name], holdRuns[name], opts)
 		if m.Experiments >= MinExperiments {
 			enough++
 		}
@@ -286,7 +298,13 @@ func effect(est, lo, hi, se *float64) *Effect {
 	return &Effect{Estimate: result.Num(*est), StdError: result.Num(*se), CILower: store.Num(lo), CIUpper: store.Num(hi)}
 }
 
-func buildMetric(name string, studies []*Study, opts Options) *Metric {
+// holdoutObs is one stored run's row of a holdout.
+type holdoutObs struct {
+	run *store.Run
+	row *store.Row
+}
+
+func buildMetric(name string, studies []*Study, holdRuns []holdoutObs, opts Options) *Metric {
 	m := &Metric{Name: name, Studies: []*Study{}}
 	var hold []*Study
 	for _, s := range studies {
@@ -313,7 +331,7 @@ func buildMetric(name string, studies []*Study, opts Options) *Metric {
 		Absolute: metaBlock(m.Studies, func(s *Study) *Effect { return s.Absolute }, opts.Alpha),
 	}
 	m.Impact = impact(name, m, opts)
-	m.Holdout = holdoutComparison(m, hold, opts)
+	m.Holdout = holdoutComparison(m, hold, holdRuns, opts)
 	m.Health = health(m, opts)
 	return m
 }
@@ -437,21 +455,20 @@ func impact(name string, m *Metric, opts Options) *Impact {
 		c.NaiveCILower, c.NaiveCIUpper = num(sum-z*math.Sqrt(v)), num(sum+z*math.Sqrt(v))
 		if reason != "" {
 			c.CorrectedReason = reason
+			c.OverTime = overTime(shipped, nil, eff, sign, reason, opts, seed)
 			return c
 		}
 		var in []stats.Candidate
+		var used []*Study
 		for _, s := range candidates {
 			e := eff(s)
 			if e == nil {
 				continue
 			}
-			alpha := s.alpha
-			if alpha <= 0 {
-				alpha = opts.Alpha
-			}
-			in = append(in, stats.Candidate{Label: s.Target + "/" + s.Variant, Estimate: sign * float64(e.Estimate),
-				StdError: float64(e.StdError), Threshold: stats.NormalQuantile(1 - alpha/2), Shipped: s.Decision == "ship"})
+			in = append(in, candidate(s, e, sign, opts))
+			used = append(used, s)
 		}
+		c.OverTime = overTime(shipped, used, eff, sign, "", opts, seed)
 		w := stats.CorrectWinnersCurse(in, opts.Alpha, opts.Replicates, seed)
 		if !w.Estimable() {
 			c.CorrectedReason = w.Problem
@@ -470,6 +487,98 @@ func impact(name string, m *Metric, opts Options) *Impact {
 	imp.Relative = scale(func(s *Study) *Effect { return s.Relative }, seed)
 	imp.Absolute = scale(func(s *Study) *Effect { return s.Absolute }, seed+1)
 	return imp
+}
+
+// candidate is a study as a candidate of the winner's-curse correction,
+// oriented so that an improvement is positive.
+func candidate(s *Study, e *Effect, sign float64, opts Options) stats.Candidate {
+	alpha := s.alpha
+	if alpha <= 0 {
+		alpha = opts.Alpha
+	}
+	return stats.Candidate{Label: s.Target + "/" + s.Variant, Estimate: sign * float64(e.Estimate),
+		StdError: float64(e.StdError), Threshold: stats.NormalQuantile(1 - alpha/2), Shipped: s.Decision == "ship"}
+}
+
+// overTime is the cumulative impact after each decision time from the
+// first launch on: the launches shipped by then, naive and (with no
+// reason against it) corrected from the candidates decided by then. The
+// candidates keep their order and the seed is the overall one, so the
+// last step is the overall figure.
+func overTime(shipped, candidates []*Study, eff func(*Study) *Effect, sign float64, reason string, opts Options, seed uint64) []*CumulativeStep {
+	steps := []*CumulativeStep{}
+	if len(shipped) == 0 {
+		return steps
+	}
+	first := shipped[0].exp.decided
+	for _, s := range shipped {
+		if s.exp.decided.Before(first) {
+			first = s.exp.decided
+		}
+	}
+	// The decision times from the first launch on, and who was decided.
+	decided := map[time.Time][]string{}
+	var times []time.Time
+	note := func(s *Study) {
+		t := s.exp.decided
+		if t.Before(first) {
+			return
+		}
+		label := s.Target + "/" + s.Variant
+		if _, ok := decided[t]; !ok {
+			times = append(times, t)
+		}
+		for _, l := range decided[t] {
+			if l == label {
+				return
+			}
+		}
+		decided[t] = append(decided[t], label)
+	}
+	for _, s := range shipped {
+		note(s)
+	}
+	for _, s := range candidates {
+		note(s)
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	z := stats.NormalQuantile(1 - opts.Alpha/2)
+	for _, t := range times {
+		st := &CumulativeStep{Time: t.UTC().Format(time.RFC3339), Decided: decided[t]}
+		sort.Strings(st.Decided)
+		var sum, v float64
+		for _, s := range shipped {
+			if !s.exp.decided.After(t) {
+				e := eff(s)
+				st.Shipped++
+				sum += float64(e.Estimate)
+				v += float64(e.StdError) * float64(e.StdError)
+			}
+		}
+		st.Naive, st.NaiveCILower, st.NaiveCIUpper = num(sum), num(sum-z*math.Sqrt(v)), num(sum+z*math.Sqrt(v))
+		if reason != "" {
+			st.CorrectedReason = reason
+			steps = append(steps, st)
+			continue
+		}
+		var in []stats.Candidate
+		for _, s := range candidates {
+			if !s.exp.decided.After(t) {
+				in = append(in, candidate(s, eff(s), sign, opts))
+			}
+		}
+		st.Candidates = len(in)
+		w := stats.CorrectWinnersCurse(in, opts.Alpha, opts.Replicates, seed)
+		if !w.Estimable() {
+			st.CorrectedReason = w.Problem
+		} else {
+			st.Corrected = num(sign * w.Corrected)
+			lo, hi := sign*w.Lower, sign*w.Upper
+			st.CILower, st.CIUpper = num(math.Min(lo, hi)), num(math.Max(lo, hi))
+		}
+		steps = append(steps, st)
+	}
+	return steps
 }
 
 func joinSorted(set map[string]bool) string {
@@ -494,17 +603,27 @@ func hash(s string) uint64 {
 // holdout's measured effect: the gap (corrected − holdout) is the leak,
 // its interval from the correction's bootstrap draws minus normal draws
 // of the holdout's estimate.
-func holdoutComparison(m *Metric, hold []*Study, opts Options) *HoldoutComparison {
+func holdoutComparison(m *Metric, hold []*Study, runs []holdoutObs, opts Options) *HoldoutComparison {
 	if len(hold) == 0 {
 		return nil
 	}
-	h := &HoldoutComparison{Target: hold[0].Target, Variant: hold[0].Variant}
+	h := &HoldoutComparison{Target: hold[0].Target, Variant: hold[0].Variant, OverTime: []*HoldoutRun{}}
 	if len(hold) > 1 {
 		h.NotEstimable = fmt.Sprintf("%d holdout results on this metric (%s/%s, %s/%s, ...): name one with --holdout", len(hold),
 			hold[0].Target, hold[0].Variant, hold[1].Target, hold[1].Variant)
 		return h
 	}
 	s := hold[0]
+	sort.SliceStable(runs, func(i, j int) bool { return runs[i].run.Seq < runs[j].run.Seq })
+	for _, o := range runs {
+		if o.row.Target != s.Target || o.row.Variant != s.Variant {
+			continue
+		}
+		r := o.row
+		h.OverTime = append(h.OverTime, &HoldoutRun{RunID: o.run.ID, Time: o.run.Time.UTC().Format(time.RFC3339),
+			Relative: effect(r.RelEstimate, r.RelCILower, r.RelCIUpper, r.RelStdError),
+			Absolute: effect(r.Estimate, r.CILower, r.CIUpper, r.StdError)})
+	}
 	h.Relative = gap(m.Impact.Relative, s.Relative, opts, hash(m.Name)^0x5bd1e995)
 	h.Absolute = gap(m.Impact.Absolute, s.Absolute, opts, hash(m.Name)^0x1b873593)
 	if m.Impact.NotEstimable != "" {

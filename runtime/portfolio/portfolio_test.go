@@ -3,6 +3,7 @@ package portfolio_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -224,6 +225,64 @@ func TestBuildSince(t *testing.T) {
 	for _, x := range until.Experiments {
 		if x.Target == "search_ranker" && x.RunID != "fixture-02" {
 			t.Errorf("search_ranker until day 20 from %s, want fixture-02", x.RunID)
+		}
+	}
+}
+
+// The cumulative impact over time: one step per decision from the first
+// launch on, the naive sum growing at each launch, the corrected sum's
+// last step exactly the overall figure (same candidates, same seed); the
+// holdout's effect in each of its stored runs, oldest first.
+func TestBuildOverTime(t *testing.T) {
+	entries := portfoliotest.Entries()
+	// An earlier run of the holdout (day 40), before its latest (day 70).
+	var early []store.Entry
+	for _, e := range entries {
+		if e.Row.Target == "launch_holdout" {
+			run := *e.Run
+			run.ID, run.Seq, run.Time = "early-holdout", 0, portfoliotest.Start.AddDate(0, 0, 40)
+			row := e.Row
+			half := *row.RelEstimate / 2
+			row.RelEstimate = &half
+			early = append(early, store.Entry{Run: &run, Row: row})
+		}
+	}
+	p, err := portfolio.Build(append(early, entries...), portfolio.Options{Store: "s.duckdb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv := metric(t, p, "conversion")
+	rel := conv.Impact.Relative
+	steps := rel.OverTime
+	var times, shipped []string
+	for _, s := range steps {
+		times = append(times, s.Time[:10])
+		shipped = append(shipped, fmt.Sprint(s.Shipped))
+	}
+	// checkout_v2 was decided in its old run (June 11), search_ranker in
+	// its first (July 11), though their latest runs are later.
+	if got := strings.Join(times, " "); got != "2026-06-11 2026-07-11 2026-07-18 2026-07-25 2026-08-15 2026-08-22" {
+		t.Errorf("step times %s", got)
+	}
+	if got := strings.Join(shipped, " "); got != "1 2 2 2 3 3" {
+		t.Errorf("shipped by step %s", got)
+	}
+	last := steps[len(steps)-1]
+	if *last.Naive != *rel.Naive || *last.Corrected != *rel.Corrected || *last.CILower != *rel.CILower || *last.CIUpper != *rel.CIUpper {
+		t.Errorf("last step %+v, overall %+v", last, rel)
+	}
+	if steps[0].Candidates != 1 || *steps[0].Naive != 0.031 || steps[0].Decided[0] != "checkout_v2/treatment" {
+		t.Errorf("first step %+v", steps[0])
+	}
+	h := conv.Holdout.OverTime
+	if len(h) != 2 || h[0].RunID != "early-holdout" || float64(h[0].Relative.Estimate) != 0.0205 || float64(h[1].Relative.Estimate) != 0.041 {
+		t.Errorf("holdout over time %+v", h)
+	}
+	// A metric not corrected (clicks: selected on another primary) has
+	// naive steps, each corrected null with the reason.
+	for _, s := range metric(t, p, "clicks").Impact.Relative.OverTime {
+		if s.Naive == nil || s.Corrected != nil || !strings.Contains(s.CorrectedReason, "another primary metric") {
+			t.Errorf("clicks step %+v", s)
 		}
 	}
 }

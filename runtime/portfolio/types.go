@@ -1,6 +1,10 @@
 package portfolio
 
-import "github.com/caliper-dev/caliper/runtime/result"
+import (
+	"time"
+
+	"github.com/caliper-dev/caliper/runtime/result"
+)
 
 // The types below are the review as `caliper portfolio --format json`
 // writes it. A figure that cannot be estimated is null, and a sibling
@@ -35,8 +39,13 @@ type Experiment struct {
 	// Holdout marks the long-running holdout (its control is the
 	// holdout): it is compared with the launches, not counted among them.
 	Holdout bool `json:"holdout"`
+	// DecidedAt is when the launch decision was made: the first stored
+	// run in the window that recorded the final decision (the latest run
+	// when there is no decision). Empty for the holdout.
+	DecidedAt string `json:"decided_at,omitempty"`
 
 	primaryGood bool
+	decided     time.Time
 }
 
 // Decisions counts the experiments' launch outcomes (ship, no_ship,
@@ -161,8 +170,30 @@ type Cumulative struct {
 	CIUpper         *result.Num `json:"corrected_ci_upper"`
 	CorrectedReason string      `json:"corrected_reason,omitempty"`
 	NotEstimable    string      `json:"not_estimable,omitempty"`
+	// OverTime is the cumulative impact as it stood after each decision,
+	// from the first launch on (the last step is the figures above).
+	OverTime []*CumulativeStep `json:"over_time"`
 
 	draws []float64
+}
+
+// CumulativeStep is the cumulative impact at one time: the launches
+// shipped by then summed, and corrected for their selection from the
+// candidates decided by then (with its bootstrap interval).
+type CumulativeStep struct {
+	Time string `json:"time"`
+	// Decided names the experiments decided at this time.
+	Decided      []string    `json:"decided"`
+	Shipped      int         `json:"shipped"`
+	Candidates   int         `json:"candidates"`
+	Naive        *result.Num `json:"naive"`
+	NaiveCILower *result.Num `json:"naive_ci_lower"`
+	NaiveCIUpper *result.Num `json:"naive_ci_upper"`
+	Corrected    *result.Num `json:"corrected"`
+	CILower      *result.Num `json:"corrected_ci_lower"`
+	CIUpper      *result.Num `json:"corrected_ci_upper"`
+	// CorrectedReason says why Corrected is null.
+	CorrectedReason string `json:"corrected_reason,omitempty"`
 }
 
 // HoldoutComparison sets the shipped impact against the long-running
@@ -173,6 +204,18 @@ type HoldoutComparison struct {
 	Relative     *Gap   `json:"relative"`
 	Absolute     *Gap   `json:"absolute"`
 	NotEstimable string `json:"not_estimable,omitempty"`
+	// OverTime is the holdout's measured effect in each of its stored
+	// runs in the window, oldest first (the last is the one compared).
+	OverTime []*HoldoutRun `json:"over_time"`
+}
+
+// HoldoutRun is the holdout's effect on the metric as one stored run
+// measured it.
+type HoldoutRun struct {
+	RunID    string  `json:"run_id"`
+	Time     string  `json:"time"`
+	Relative *Effect `json:"relative"`
+	Absolute *Effect `json:"absolute"`
 }
 
 // Gap is one scale's comparison: the leak is the corrected cumulative

@@ -24,13 +24,13 @@ type Velocity struct {
 	DaysReason           string      `json:"median_days_to_decision_reason,omitempty"`
 }
 
-// velocity reads the window's entries: first runs, decision runs and
-// calendar timeline starts per target.
-func velocity(entries []store.Entry, in func(*store.Run) bool, xs []*Experiment) Velocity {
-	v := Velocity{PerMonth: map[string]int{}}
-	first := map[string]*store.Run{}
+// decisionTimes finds when each experiment (holdouts excluded) was
+// decided: the first stored run in the window that recorded its final
+// decision. It returns those times by target and variant, and sets each
+// experiment's decided time, the latest run's time standing in for an
+// experiment without a decision.
+func decisionTimes(entries []store.Entry, in func(*store.Run) bool, xs []*Experiment) map[string]time.Time {
 	decided := map[string]time.Time{}
-	start := map[string]time.Time{}
 	final := map[string]string{}
 	for _, x := range xs {
 		if !x.Holdout && x.Decision != "" {
@@ -42,14 +42,40 @@ func velocity(entries []store.Entry, in func(*store.Run) bool, xs []*Experiment)
 		if r.TargetKind != "experiment" || !in(e.Run) {
 			continue
 		}
-		if f := first[r.Target]; f == nil || e.Run.Seq < f.Seq {
-			first[r.Target] = e.Run
-		}
 		k := r.Target + "\x00" + r.Variant
 		if d, ok := final[k]; ok && r.Decision == d {
 			if t, seen := decided[k]; !seen || e.Run.Time.Before(t) {
 				decided[k] = e.Run.Time
 			}
+		}
+	}
+	for _, x := range xs {
+		if x.Holdout {
+			continue
+		}
+		t, ok := decided[x.Target+"\x00"+x.Variant]
+		if !ok {
+			t, _ = time.Parse(time.RFC3339, x.RunTime)
+		}
+		x.decided = t.UTC()
+		x.DecidedAt = x.decided.Format(time.RFC3339)
+	}
+	return decided
+}
+
+// velocity reads the window's entries: first runs and calendar timeline
+// starts per target, and the decision times (decisionTimes).
+func velocity(entries []store.Entry, in func(*store.Run) bool, xs []*Experiment, decided map[string]time.Time) Velocity {
+	v := Velocity{PerMonth: map[string]int{}}
+	first := map[string]*store.Run{}
+	start := map[string]time.Time{}
+	for _, e := range entries {
+		r := &e.Row
+		if r.TargetKind != "experiment" || !in(e.Run) {
+			continue
+		}
+		if f := first[r.Target]; f == nil || e.Run.Seq < f.Seq {
+			first[r.Target] = e.Run
 		}
 		if r.Timeline != "" && r.PeriodStart != "" {
 			if t, err := time.Parse("2006-01-02 15:04:05", r.PeriodStart); err == nil {

@@ -59,6 +59,16 @@ func writePortfolioTable(w *bufio.Writer, p *portfolio.Portfolio) error {
 		for _, line := range pfImpactLines(m) {
 			fmt.Fprintf(w, "  %s\n", line)
 		}
+		if rows := pfOverTimeRows(m, true); len(rows) > 1 {
+			fmt.Fprintf(w, "  cumulative impact over time (relative lift, %s):\n", pfLevel(p))
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			for _, r := range rows {
+				fmt.Fprintf(tw, "    %s\t\n", strings.Join(r, "\t"))
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+		}
 		for _, line := range pfHealthLines(m) {
 			fmt.Fprintf(w, "  %s\n", line)
 		}

@@ -38,6 +38,14 @@ func PortfolioHTML(w io.Writer, p *portfolio.Portfolio) error {
 			}
 			v.Wide, v.Narrow = template.HTML(wide), template.HTML(narrow)
 		}
+		ot, err := pfOverTime(m)
+		if err != nil {
+			return err
+		}
+		v.OverTime = ot
+		if rows := pfOverTimeRows(m, false); len(rows) > 1 {
+			v.OverTimeHead, v.OverTimeRows = rows[0], pfLabelled(rows)
+		}
 		h := m.Health
 		row := pfHealthRow{Metric: m.Name, Moved: fmt.Sprintf("%d of %d", h.Moved, h.Experiments), SE: Undefined, MDE: Undefined}
 		if h.RelativeMDE != nil {
@@ -73,6 +81,25 @@ type pfMetricView struct {
 	Meta          [][5]string
 	Heterogeneity string
 	Impact        [][2]string
+	OverTime      *pfOverTimeView
+	OverTimeHead  []string
+	OverTimeRows  [][]pfCell
+}
+
+// pfCell is a table cell with its column's name (the label a phone's
+// card shows).
+type pfCell struct{ Label, Text string }
+
+func pfLabelled(rows [][]string) [][]pfCell {
+	var out [][]pfCell
+	for _, r := range rows[1:] {
+		var cells []pfCell
+		for i, t := range r {
+			cells = append(cells, pfCell{Label: rows[0][i], Text: t})
+		}
+		out = append(out, cells)
+	}
+	return out
 }
 
 type pfHealthRow struct {
@@ -165,6 +192,34 @@ var pfTmpl = template.Must(template.New("portfolio").Parse(`<!doctype html>
 {{- end}}
 {{- if .Wide}}
 <div class="plot"><div class="wide">{{.Wide}}</div><div class="narrow">{{.Narrow}}</div></div>
+{{- end}}
+{{- with .OverTime}}
+<h3>Cumulative impact over time</h3>
+<figure class="plot">
+<div class="wide">{{.Plot.Wide}}</div>
+<div class="narrow">{{.Plot.Narrow}}</div>
+</figure>
+<p class="legend small">
+<span><span class="swatch period"></span> naive sum of the launches shipped by each decision (dashed), band: {{$.Level}} CI</span>
+{{- if .Corrected}}
+<span><span class="swatch good"></span> corrected for the winner's curse, band: {{$.Level}} bootstrap CI</span>
+{{- end}}
+{{- if .Holdout}}
+<span><span class="swatch ink"></span> holdout as measured in each stored run, band: {{$.Level}} CI</span>
+{{- end}}
+</p>
+{{- end}}
+{{- if .OverTimeRows}}
+<details>
+<summary>Table: cumulative impact over time ({{len .OverTimeRows}} rows)</summary>
+<div class="table-wrap">
+<table><thead><tr>{{range .OverTimeHead}}<th scope="col">{{.}}</th>{{end}}</tr></thead><tbody>
+{{- range .OverTimeRows}}
+<tr>{{range .}}<td data-label="{{.Label}}">{{.Text}}</td>{{end}}</tr>
+{{- end}}
+</tbody></table>
+</div>
+</details>
 {{- end}}
 {{- if .Impact}}
 <table><thead><tr><th scope="col">Shipped impact (relative)</th><th scope="col">Lift [CI]</th></tr></thead><tbody>

@@ -45,6 +45,20 @@ func writePortfolioMarkdown(w *bufio.Writer, p *portfolio.Portfolio) {
 			}
 			fmt.Fprintln(w)
 		}
+		if rows := pfOverTimeRows(m, true); len(rows) > 1 {
+			fmt.Fprintf(w, "Cumulative impact over time (relative lift, %s CI; the corrected sum's CI is the bootstrap's):\n\n", pfPct(p))
+			for i, r := range rows {
+				cells := make([]string, len(r))
+				for j, c := range r {
+					cells[j] = mdEscape(c)
+				}
+				fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+				if i == 0 {
+					fmt.Fprintf(w, "|%s\n", strings.Repeat("---|", len(r)))
+				}
+			}
+			fmt.Fprintln(w)
+		}
 	}
 	if len(p.Notes) > 0 {
 		fmt.Fprintln(w, "\n---")

@@ -30,6 +30,9 @@ type curvePlot struct {
 	// Adoption, when set, draws a dashed vertical line at x = −0.5 (a
 	// rollout's event study: adoption between event times −1 and 0).
 	Adoption bool
+	// XTicks, when set, marks the horizontal axis (default: whole
+	// numbers).
+	XTicks plot.Ticker
 }
 
 // curveSeries is one line of estimates with an interval band. A point
@@ -39,6 +42,10 @@ type curveSeries struct {
 	Colour             color.Color
 	Dashed             bool
 	X, Est, Lower, Upp []float64
+	// Step draws the series as a step function: each value holds until
+	// the next point, the last until StepTo (when it is later).
+	Step   bool
+	StepTo float64
 }
 
 // curveFit is the fitted a + b·exp(−t/τ) and the interval of a.
@@ -93,6 +100,9 @@ func (cp *curvePlot) SVG(narrow bool) (string, error) {
 			xmin, xmax = math.Min(xmin, x), math.Max(xmax, x)
 			ivs = append(ivs, [2]float64{s.Lower[i], s.Upp[i]})
 		}
+		if s.Step && len(s.X) > 0 && !math.IsNaN(s.StepTo) {
+			xmax = math.Max(xmax, s.StepTo)
+		}
 	}
 	if f := cp.Fit; f != nil {
 		xmin, xmax = math.Min(xmin, f.X0), math.Max(xmax, f.X1)
@@ -113,6 +123,12 @@ func (cp *curvePlot) SVG(narrow bool) (string, error) {
 	p.X.LineStyle.Color = colInk
 	p.X.Padding = 0
 	p.X.Tick.Marker = intTicks{max: lay.xticks}
+	if cp.XTicks != nil {
+		p.X.Tick.Marker = cp.XTicks
+		if d, ok := cp.XTicks.(dateTicks); ok && narrow {
+			p.X.Tick.Marker = dateTicks{max: (d.max + 1) / 2}
+		}
+	}
 	p.Y.Tick.Label = textStyle(lay.font, colInk, draw.XRight, draw.YCenter)
 	p.Y.Tick.Length = 4
 	p.Y.LineStyle.Color = colInk
@@ -223,16 +239,35 @@ func (l *curveLayer) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 	for _, s := range l.cp.Series {
 		for _, run := range finiteRuns(s) {
-			var band, line []vg.Point
-			for _, i := range run {
+			var band, line, lower, marks []vg.Point
+			for j, i := range run {
 				band = append(band, vg.Point{X: tx(s.X[i]), Y: ty(s.Upp[i])})
 				line = append(line, vg.Point{X: tx(s.X[i]), Y: ty(s.Est[i])})
+				lower = append(lower, vg.Point{X: tx(s.X[i]), Y: ty(s.Lower[i])})
+				// A step series marks the points where its value changes.
+				if !s.Step || j == 0 || s.Est[i] != s.Est[run[j-1]] {
+					marks = append(marks, line[len(line)-1])
+				}
+				if !s.Step {
+					continue
+				}
+				// The value holds until the next point (or StepTo).
+				next := math.NaN()
+				if j+1 < len(run) {
+					next = s.X[run[j+1]]
+				} else if s.StepTo > s.X[i] {
+					next = s.StepTo
+				}
+				if !math.IsNaN(next) {
+					band = append(band, vg.Point{X: tx(next), Y: ty(s.Upp[i])})
+					line = append(line, vg.Point{X: tx(next), Y: ty(s.Est[i])})
+					lower = append(lower, vg.Point{X: tx(next), Y: ty(s.Lower[i])})
+				}
 			}
-			for j := len(run) - 1; j >= 0; j-- {
-				i := run[j]
-				band = append(band, vg.Point{X: tx(s.X[i]), Y: ty(s.Lower[i])})
+			for j := len(lower) - 1; j >= 0; j-- {
+				band = append(band, lower[j])
 			}
-			if len(run) == 1 {
+			if len(line) == 1 {
 				// A lone point: its interval as a bar.
 				i := run[0]
 				c.StrokeLines(draw.LineStyle{Color: s.Colour, Width: 2}, c.ClipLinesXY([]vg.Point{{X: tx(s.X[i]), Y: ty(s.Lower[i])}, {X: tx(s.X[i]), Y: ty(s.Upp[i])}})...)
@@ -244,7 +279,7 @@ func (l *curveLayer) Plot(c draw.Canvas, p *plot.Plot) {
 				sty.Dashes = []vg.Length{5, 3}
 			}
 			c.StrokeLines(sty, c.ClipLinesXY(line)...)
-			for _, pt := range line {
+			for _, pt := range marks {
 				if c.Contains(pt) {
 					c.DrawGlyph(draw.GlyphStyle{Color: s.Colour, Radius: 3, Shape: draw.CircleGlyph{}}, pt)
 				}
