@@ -7,6 +7,7 @@ import (
 
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/lang/types"
+	"github.com/caliper-dev/caliper/stdlib"
 )
 
 // A scan with many differently filtered aggregates evaluates every filter
@@ -18,7 +19,7 @@ import (
 //	scan_1_groups AS (SELECT u."unit", <keys>, count(*), sum(x), ...
 //	                  FROM units u JOIN source s ... GROUP BY unit, keys)
 //	scan_1        AS (SELECT "unit",
-//	                    CAST(sum(CASE WHEN <filter on keys> THEN p1 ELSE 0 END) AS BIGINT) AS a1, ...
+//	                    CAST(coalesce(sum(CASE WHEN <filter on keys> THEN p1 END), 0) AS BIGINT) AS a1, ...
 //	                  FROM scan_1_groups g GROUP BY "unit")
 //
 // The first level reduces the rows to one per unit and combination of the
@@ -56,9 +57,9 @@ func (b *builder) groupedScan(s *unitScan) string {
 		if len(c.extra) > 0 {
 			return ""
 		}
-		switch c.agg.Func.Name {
-		case "count", "any", "sum", "min", "max":
-		default:
+		// Only aggregates whose values over disjoint row sets combine
+		// (stdlib's Combine: count, any, sum, min, max).
+		if c.agg.Func.Combine == nil || c.agg.Func.SQL == nil || c.agg.Func.Scope != stdlib.PerUnit {
 			return ""
 		}
 		if c.agg.Filter != nil {
@@ -117,8 +118,8 @@ func (b *builder) groupedScan(s *unitScan) string {
 	if len(keys) > groupedMaxKeys {
 		return ""
 	}
-	// Partial aggregates per group: the row count and each distinct
-	// sum/min/max of an argument.
+	// Partial aggregates per group: each distinct aggregate without its
+	// filter (count(*), sum of an argument, ...).
 	var partials []string
 	partialOf := map[string]string{}
 	partial := func(sql string) string {
@@ -133,36 +134,22 @@ func (b *builder) groupedScan(s *unitScan) string {
 	cols := make([]string, len(s.aggs))
 	for i, c := range s.aggs {
 		a := c.agg
-		var p string
-		switch a.Func.Name {
-		case "count", "any":
-			p = partial("count(*)")
-		default:
-			p = partial(a.Func.SQL(b.d, rowSQL(b.d, a.Arg, "s."), ""))
+		arg := ""
+		if a.Arg != nil {
+			arg = rowSQL(b.d, a.Arg, "s.")
 		}
-		ref := "g." + b.ident(p)
-		cond := ""
+		ref := "g." + b.ident(partial(a.Func.SQL(b.d, arg, "")))
 		if a.Filter != nil {
-			cond = b.groupedFilter(a.Filter, info, colKey, atomKey)
+			ref = fmt.Sprintf("CASE WHEN %s THEN %s END", b.groupedFilter(a.Filter, info, colKey, atomKey), ref)
 		}
-		var expr string
-		switch a.Func.Name {
-		case "count", "any":
-			sum := "sum(" + ref + ")"
-			if cond != "" {
-				sum = fmt.Sprintf("sum(CASE WHEN %s THEN %s ELSE 0 END)", cond, ref)
+		// A unit whose rows all fail the filter gets the aggregate's empty
+		// value, as FILTER gives it (0 for count, false for any).
+		expr := fmt.Sprintf("%s(%s)", a.Func.Combine(b.d), ref)
+		if a.Func.Arg == stdlib.ArgSource {
+			expr = a.Func.OrEmpty(expr)
+			if a.T == types.Int { // a count: BIGINT, as count(*) is
+				expr = b.d.Cast(expr, SQLType(b.d, a.T))
 			}
-			if a.Func.Name == "count" {
-				expr = b.d.Cast(sum, b.d.Types.Int)
-			} else {
-				expr = "(" + sum + " > 0)"
-			}
-		default:
-			arg := ref
-			if cond != "" {
-				arg = fmt.Sprintf("CASE WHEN %s THEN %s END", cond, ref)
-			}
-			expr = fmt.Sprintf("%s(%s)", a.Func.Combine(b.d), arg)
 		}
 		cols[i] = fmt.Sprintf("    %s AS %s", expr, b.ident(c.name))
 	}

@@ -111,7 +111,7 @@ func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 				continue
 			}
 		}
-		if c.Type == types.Float {
+		if c.Type == types.Float && (s.Reader == nil || !s.Reader.Finite) {
 			diags = append(diags, finiteCheck(ctx, eng, d, s, c, rel)...)
 		}
 	}

@@ -23,6 +23,10 @@ type Reader struct {
 	// (checked as one read-only SELECT/WITH query, and written `sql "..."`
 	// by the formatter).
 	Query bool
+	// Finite reports whether the reader itself refuses NaN and infinite
+	// values in its float columns (the query fails), so a run need not scan
+	// the data again to check them (runtime.ValidateSource).
+	Finite bool
 	// SQL lowers the reader to a relation. quoteString and quoteIdent are
 	// the dialect's quoting functions (quoteIdent quotes the names of the
 	// user's tables: dialect.Dialect.SourceIdent).

@@ -22,7 +22,12 @@ import (
 //
 // Both readers are DuckDB SQL: each line is read as one text column by
 // read_csv (no quoting, no comment character, no type sniffing) and split
-// with a regular expression. The path may be a glob.
+// on single spaces when it has no other whitespace (no tab, \r, \v, \f, no
+// run of spaces, none leading or trailing: the usual file), otherwise with
+// a regular expression; the split is about 3 times cheaper than the
+// expression. A score must be a finite number (trec_run refuses NaN and
+// infinities, as a float column of any source is refused). The path may
+// be a glob.
 
 // trecQuote holds a dialect's quoting functions: the readers' SQL is built
 // from a *dialect.Dialect or from the functions the reader catalog passes.
@@ -48,7 +53,7 @@ func init() {
 		},
 	})
 	RegisterReader(&Reader{
-		Name: "trec_run", Args: 1, Path: true,
+		Name: "trec_run", Args: 1, Path: true, Finite: true,
 		Doc: "TREC run file(s), `query_id Q0 doc_id rank score tag` separated by any whitespace: columns query_id, doc_id, rank, score, tag, model (= tag)",
 		SQL: func(path string, quoteString, quoteIdent func(string) string) string {
 			return "(" + trecRun(trecQuote{quoteIdent, quoteString}, path) + ")"
@@ -113,8 +118,8 @@ func TrecRunSQL(d *dialect.Dialect, path string) string {
 func trecRun(d trecQuote, path string) string {
 	f := d.Ident("f")
 	bad := trecErrorPrefix(d, "trec_run", path, "query_id Q0 doc_id rank score tag")
-	score := fmt.Sprintf("coalesce(TRY_CAST(%s[5] AS DOUBLE), error(%s || %s || %s[5]))",
-		f, trecErrorPrefix(d, "trec_run", path, ""), d.String("score is not a number: "), f)
+	score := fmt.Sprintf("CASE WHEN isfinite(TRY_CAST(%s[5] AS DOUBLE)) THEN CAST(%s[5] AS DOUBLE) ELSE error(%s || %s || %s[5]) END",
+		f, f, trecErrorPrefix(d, "trec_run", path, ""), d.String("score is not a finite number: "), f)
 	var b strings.Builder
 	fmt.Fprintf(&b, "SELECT %s[1] AS %s, %s[3] AS %s, TRY_CAST(%s[4] AS BIGINT) AS %s, "+
 		"%s AS %s, %s[6] AS %s, %s[6] AS %s\n",
@@ -136,8 +141,10 @@ func trecFieldsFrom(d trecQuote, reader, path, f, check, bad string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "FROM (\n  SELECT CASE WHEN %s IS NOT NULL THEN error(%s || %s) WHEN len(%s) %s THEN %s ELSE error(%s || %s) END AS %s\n",
 		rest, ctrl, line, f, check, f, bad, line, f)
-	fmt.Fprintf(&b, "  FROM (\n    SELECT %s, %s, regexp_extract_all(%s, %s) AS %s\n",
-		line, rest, line, d.String(`[^[:space:]]+`), f)
+	plain := fmt.Sprintf("%[1]s <> '' AND NOT contains(%[1]s, '  ') AND NOT starts_with(%[1]s, ' ') AND NOT ends_with(%[1]s, ' ') "+
+		"AND NOT contains(%[1]s, chr(9)) AND NOT contains(%[1]s, chr(13)) AND NOT contains(%[1]s, chr(11)) AND NOT contains(%[1]s, chr(12))", line)
+	fmt.Fprintf(&b, "  FROM (\n    SELECT %s, %s, CASE WHEN %s THEN string_split(%s, ' ') ELSE regexp_extract_all(%s, %s) END AS %s\n",
+		line, rest, plain, line, line, d.String(`[^[:space:]]+`), f)
 	fmt.Fprintf(&b, "    FROM read_csv(%s, columns = {%s: 'VARCHAR', %s: 'VARCHAR'}, header = false, auto_detect = false, "+
 		"delim = chr(1), quote = '', escape = '', comment = '', strict_mode = false, null_padding = true)\n",
 		d.String(path), d.String("line"), d.String("rest"))

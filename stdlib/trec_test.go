@@ -169,7 +169,9 @@ func TestTrecErrors(t *testing.T) {
 		{"qrels relevance", "q1 0 d1 1.5\n", false, "relevance is not a whole number: 1.5"},
 		{"qrels control", "q1 0 d\x011 1\n", false, "control character U+0001"},
 		{"run 5 fields", "q1 Q0 d1 1 0.5\n", true, `trec_run("PATH"): malformed line (want "query_id Q0 doc_id rank score tag"): q1 Q0 d1 1 0.5`},
-		{"run score", "q1 Q0 d1 1 high tag\n", true, "score is not a number: high"},
+		{"run score", "q1 Q0 d1 1 high tag\n", true, "score is not a finite number: high"},
+		{"run score NaN", "q1 Q0 d1 1 nan tag\n", true, "score is not a finite number: nan"},
+		{"run score infinite", "q1 Q0 d1 1 -1e999 tag\n", true, "score is not a finite number: -1e999"},
 		{"run control", "q1 Q0 d1 1 0.5 t\x01x\n", true, "control character U+0001"},
 	}
 	for _, c := range cases {

@@ -26,10 +26,11 @@ WITH
 "scan_1_groups" AS (
   SELECT u."unit", s."event" AS "k1", s."surface" AS "k2", (s."latency_ms" > 200) AS "k3", s."bot" AS "k4",
     count(*) AS "p1",
-    sum(s."revenue") AS "p2",
-    sum(s."items") AS "p3",
-    min(s."latency_ms") AS "p4",
-    max(s."latency_ms") AS "p5"
+    (count(*) > 0) AS "p2",
+    sum(s."revenue") AS "p3",
+    sum(s."items") AS "p4",
+    min(s."latency_ms") AS "p5",
+    max(s."latency_ms") AS "p6"
   FROM "units" u
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."ts" >= u."t0"
@@ -38,22 +39,22 @@ WITH
 ),
 "scan_1" AS (
   SELECT g."unit",
-    CAST(sum(CASE WHEN (g."k1" = 'impression') THEN g."p1" ELSE 0 END) AS BIGINT) AS "a1",
-    CAST(sum(CASE WHEN (g."k1" = 'save') THEN g."p1" ELSE 0 END) AS BIGINT) AS "a2",
-    CAST(sum(CASE WHEN (g."k1" = 'purchase') THEN g."p1" ELSE 0 END) AS BIGINT) AS "a3",
-    CAST(sum(CASE WHEN ((g."k1" = 'impression') AND (g."k2" = 'homefeed')) THEN g."p1" ELSE 0 END) AS BIGINT) AS "a4",
-    CAST(sum(CASE WHEN ((g."k1" = 'save') AND (g."k2" = 'search')) THEN g."p1" ELSE 0 END) AS BIGINT) AS "a5",
-    CAST(sum(CASE WHEN ((g."k1" = 'impression') AND (NOT (g."k2" = 'homefeed'))) THEN g."p1" ELSE 0 END) AS BIGINT) AS "a6",
-    CAST(sum(CASE WHEN ((g."k2" IS NULL) OR (g."k2" <> 'related')) THEN g."p1" ELSE 0 END) AS BIGINT) AS "a7",
-    CAST(sum(CASE WHEN ((g."k1" = 'impression') AND g."k3") THEN g."p1" ELSE 0 END) AS BIGINT) AS "a8",
-    CAST(sum(CASE WHEN ((g."k1" = 'impression') AND (NOT g."k4")) THEN g."p1" ELSE 0 END) AS BIGINT) AS "a9",
-    (sum(CASE WHEN ((g."k1" = 'purchase') AND (g."k2" IN ('search', 'related'))) THEN g."p1" ELSE 0 END) > 0) AS "a10",
-    sum(CASE WHEN (g."k1" = 'purchase') THEN g."p2" END) AS "a11",
-    sum(CASE WHEN ((g."k1" = 'purchase') AND (g."k2" = 'homefeed')) THEN g."p2" END) AS "a12",
-    sum(CASE WHEN (g."k1" IN ('save', 'purchase')) THEN g."p3" END) AS "a13",
-    min(CASE WHEN ((g."k1" = 'impression') AND (g."k2" = 'search')) THEN g."p4" END) AS "a14",
-    max(CASE WHEN ((g."k1" = 'impression') OR g."k4") THEN g."p5" END) AS "a15",
-    CAST(sum(g."p1") AS BIGINT) AS "a16"
+    CAST(coalesce(sum(CASE WHEN (g."k1" = 'impression') THEN g."p1" END), 0) AS BIGINT) AS "a1",
+    CAST(coalesce(sum(CASE WHEN (g."k1" = 'save') THEN g."p1" END), 0) AS BIGINT) AS "a2",
+    CAST(coalesce(sum(CASE WHEN (g."k1" = 'purchase') THEN g."p1" END), 0) AS BIGINT) AS "a3",
+    CAST(coalesce(sum(CASE WHEN ((g."k1" = 'impression') AND (g."k2" = 'homefeed')) THEN g."p1" END), 0) AS BIGINT) AS "a4",
+    CAST(coalesce(sum(CASE WHEN ((g."k1" = 'save') AND (g."k2" = 'search')) THEN g."p1" END), 0) AS BIGINT) AS "a5",
+    CAST(coalesce(sum(CASE WHEN ((g."k1" = 'impression') AND (NOT (g."k2" = 'homefeed'))) THEN g."p1" END), 0) AS BIGINT) AS "a6",
+    CAST(coalesce(sum(CASE WHEN ((g."k2" IS NULL) OR (g."k2" <> 'related')) THEN g."p1" END), 0) AS BIGINT) AS "a7",
+    CAST(coalesce(sum(CASE WHEN ((g."k1" = 'impression') AND g."k3") THEN g."p1" END), 0) AS BIGINT) AS "a8",
+    CAST(coalesce(sum(CASE WHEN ((g."k1" = 'impression') AND (NOT g."k4")) THEN g."p1" END), 0) AS BIGINT) AS "a9",
+    coalesce(bool_or(CASE WHEN ((g."k1" = 'purchase') AND (g."k2" IN ('search', 'related'))) THEN g."p2" END), FALSE) AS "a10",
+    sum(CASE WHEN (g."k1" = 'purchase') THEN g."p3" END) AS "a11",
+    sum(CASE WHEN ((g."k1" = 'purchase') AND (g."k2" = 'homefeed')) THEN g."p3" END) AS "a12",
+    sum(CASE WHEN (g."k1" IN ('save', 'purchase')) THEN g."p4" END) AS "a13",
+    min(CASE WHEN ((g."k1" = 'impression') AND (g."k2" = 'search')) THEN g."p5" END) AS "a14",
+    max(CASE WHEN ((g."k1" = 'impression') OR g."k4") THEN g."p6" END) AS "a15",
+    CAST(coalesce(sum(g."p1"), 0) AS BIGINT) AS "a16"
   FROM "scan_1_groups" g
   GROUP BY g."unit"
 ),

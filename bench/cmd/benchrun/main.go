@@ -43,7 +43,7 @@ import (
 )
 
 func main() {
-	if len(os.Args) >= 3 && (os.Args[1] == "fused" || os.Args[1] == "sql" || os.Args[1] == "gen" || os.Args[1] == "genscale" || os.Args[1] == "trace" || os.Args[1] == "query") {
+	if len(os.Args) >= 3 && (os.Args[1] == "fused" || os.Args[1] == "sql" || os.Args[1] == "gen" || os.Args[1] == "genscale" || os.Args[1] == "gentrec" || os.Args[1] == "trace" || os.Args[1] == "query") {
 		if err := child(os.Args[1], os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "benchrun:", err)
 			os.Exit(1)
@@ -92,6 +92,22 @@ func child(what string, args []string) (err error) {
 			limit = args[3]
 		}
 		made, err := bench.ScaleData(dir, units, events, limit)
+		fmt.Println(made)
+		return err
+	}
+	if what == "gentrec" {
+		if len(args) != 3 {
+			return fmt.Errorf("usage: benchrun gentrec DIR QUERIES DOCS")
+		}
+		queries, err := parseSize(args[1])
+		if err != nil {
+			return err
+		}
+		docs, err := parseSize(args[2])
+		if err != nil {
+			return err
+		}
+		made, err := bench.TrecData(dir, queries, docs)
 		fmt.Println(made)
 		return err
 	}
