@@ -22,8 +22,8 @@ func simulatePortfolio(cmd *cobra.Command, out string, seed uint64, replicates i
 		}
 	}
 	w := outf
-	w(cmd.OutOrStdout(), "scenario portfolio: %d experiments (%d shipped) and a holdout in %s\n  true sum of the shipped lifts %+.3f%%, the holdout measures %+.3f%%\n  review it: caliper portfolio --store %s\nplanted: %s\n",
-		len(rep.Truth), shipped, path, 100*rep.ShippedTruth, 100*rep.Holdout, path, sim.Planted())
+	w(cmd.OutOrStdout(), "scenario portfolio: %d experiments (%d shipped) and a holdout (stored every %d weeks) in %s\n  true sum of the shipped lifts %+.3f%%, the holdout measures %+.3f%%\n  review it: caliper portfolio --store %s\nplanted: %s\n",
+		len(rep.Truth), shipped, simulate.HoldoutEvery, path, 100*rep.ShippedTruth, 100*rep.Holdout, path, sim.Planted())
 	if replicates > 0 {
 		b := sim.Bias(replicates, 1000)
 		w(cmd.OutOrStdout(), "over %d replicates (mean true sum %+.3f%%): bias naive %+.3f%%, corrected %+.3f%%; RMSE naive %.3f%%, corrected %.3f%%; corrected closer in %.0f%%; 95%% bootstrap interval covers the truth in %.1f%%\n",

@@ -145,9 +145,16 @@ func (p PortfolioSim) Bias(n, reps int) PortfolioBias {
 	return b
 }
 
+// HoldoutEvery is how many experiments (weeks) apart the store holds a
+// run of the holdout before its last.
+const HoldoutEvery = 4
+
 // WritePortfolioStore writes replicate 0 as a results store at
 // dir/portfolio.duckdb: one run per experiment, a week apart from
-// 2026-01-05, and the holdout's run after the last.
+// 2026-01-05; every HoldoutEvery experiments a run of the holdout three
+// days after the last one, measuring the true sum of the launches shipped
+// so far (its own sampling error, drawn apart from the replicate's);
+// and the holdout's final run, rep.Holdout, after the last experiment.
 func (p PortfolioSim) WritePortfolioStore(dir string) (string, PortfolioReplicate, error) {
 	rep := p.Replicate(0)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -163,6 +170,8 @@ func (p PortfolioSim) WritePortfolioStore(dir string) (string, PortfolioReplicat
 	}
 	defer func() { _ = st.Close() }() // for the error paths; the success path returns Close's error below
 	t0 := time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC)
+	noise := rand.New(rand.NewPCG(p.Seed, 0x6f1d))
+	truth := 0.0
 	for i := range rep.Truth {
 		decision := "no_ship"
 		if rep.Shipped[i] {
@@ -173,6 +182,18 @@ func (p PortfolioSim) WritePortfolioStore(dir string) (string, PortfolioReplicat
 			Targets: 1, Rows: []store.Row{row}}
 		if err := st.Append(context.Background(), run); err != nil {
 			return "", rep, err
+		}
+		if rep.Shipped[i] {
+			truth += rep.Truth[i]
+		}
+		if (i+1)%HoldoutEvery == 0 && i+1 < len(rep.Truth) {
+			est := truth + rep.HoldoutStdError*noise.NormFloat64()
+			row := portfolioRow("portfolio_holdout", "holdout", "launched", "", est, rep.HoldoutStdError, p.HoldoutUnits)
+			run := &store.Run{ID: fmt.Sprintf("sim-holdout-%02d", i+1), Time: t0.AddDate(0, 0, 7*i+3), Version: "simulate", SpecPath: "simulate:portfolio",
+				Targets: 1, Rows: []store.Row{row}}
+			if err := st.Append(context.Background(), run); err != nil {
+				return "", rep, err
+			}
 		}
 	}
 	row := portfolioRow("portfolio_holdout", "holdout", "launched", "", rep.Holdout, rep.HoldoutStdError, p.HoldoutUnits)

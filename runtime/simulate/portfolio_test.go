@@ -66,7 +66,17 @@ func TestPortfolioScenarioStore(t *testing.T) {
 	if !(math.Abs(corr-rep.ShippedTruth) < math.Abs(naive-rep.ShippedTruth)) {
 		t.Errorf("corrected %g is not closer than naive %g to the true sum %g", corr, naive, rep.ShippedTruth)
 	}
+	// The holdout is stored every four weeks, then after the last
+	// experiment: its latest run is the one compared.
+	h := m.Holdout.OverTime
+	if len(h) != sim.Experiments/HoldoutEvery || h[len(h)-1].RunID != "sim-holdout" || float64(h[len(h)-1].Relative.Estimate) != rep.Holdout ||
+		h[0].RunID != "sim-holdout-04" {
+		t.Errorf("holdout over time: %d runs, last %+v", len(h), h[len(h)-1])
+	}
 	g := m.Holdout.Relative
+	if float64(g.Holdout.Estimate) != rep.Holdout {
+		t.Errorf("holdout compared %v, want the last run's %v", g.Holdout.Estimate, rep.Holdout)
+	}
 	if !(float64(*g.LeakCILower) < 0 && 0 < float64(*g.LeakCIUpper)) {
 		t.Errorf("leak interval [%v, %v] excludes 0, though nothing leaks", *g.LeakCILower, *g.LeakCIUpper)
 	}
