@@ -64,35 +64,13 @@ func outf(w io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(w, forma
 func errf(w io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }
 
 func execute(args []string, stdout, stderr io.Writer) int {
-	root := &cobra.Command{
-		Use:           "caliper",
-		Short:         "Caliper: declarative metrics, experiments and launch decisions",
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		Version:       caliperVersion(),
-	}
-	root.SetVersionTemplate(versionTemplate)
-	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	var all bool
-	root.PersistentFlags().BoolVar(&all, "all", false, "show every diagnostic (default: the first 10)")
-	dataRoots = nil
-	root.PersistentFlags().StringArrayVar(&dataRoots, "data-root", nil, "a directory outside the spec folder that file readers may read (repeatable; also "+confine.EnvDataRoot+")")
-	addColorFlag(root)
-	for _, c := range commands {
-		root.AddCommand(c(&all))
-	}
-	if err := registerCompletions(root); err != nil {
+	root, err := newRoot(stdout, stderr)
+	if err != nil {
 		errf(stderr, "caliper: %v\n", err)
 		return exitUsage
 	}
-	for _, c := range root.Commands() {
-		// pflag's notices (a deprecated flag's "use --dialect") go to
-		// stderr: cobra would print them on stdout, into SQL or JSON.
-		c.Flags().SetOutput(stderrOf{c})
-	}
-	err := root.Execute()
+	root.SetArgs(args)
+	err = root.Execute()
 	var ee exitError
 	switch {
 	case err == nil:
@@ -103,6 +81,34 @@ func execute(args []string, stdout, stderr io.Writer) int {
 		errf(stderr, "caliper: %v\n", err)
 		return exitUsage
 	}
+}
+
+// newRoot builds the command tree, writing to stdout and stderr.
+func newRoot(stdout, stderr io.Writer) (*cobra.Command, error) {
+	root := &cobra.Command{
+		Use:           "caliper",
+		Short:         "Caliper: declarative metrics, experiments and launch decisions",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       caliperVersion(),
+	}
+	root.SetVersionTemplate(versionTemplate)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	all := new(bool)
+	root.PersistentFlags().BoolVar(all, "all", false, "show every diagnostic (default: the first 10)")
+	dataRoots = nil
+	root.PersistentFlags().StringArrayVar(&dataRoots, "data-root", nil, "a directory outside the spec folder that file readers may read (repeatable; also "+confine.EnvDataRoot+")")
+	addColorFlag(root)
+	for _, c := range commands {
+		root.AddCommand(c(all))
+	}
+	for _, c := range root.Commands() {
+		// pflag's notices (a deprecated flag's "use --dialect") go to
+		// stderr: cobra would print them on stdout, into SQL or JSON.
+		c.Flags().SetOutput(stderrOf{c})
+	}
+	return root, registerCompletions(root)
 }
 
 // stderrOf writes to a command's stderr as it is when written to.
