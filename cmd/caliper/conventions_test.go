@@ -38,6 +38,12 @@ func TestVersion(t *testing.T) {
 	if got := b.String(); got != "v1.2.3+0123456789ab-dirty" {
 		t.Errorf("version %q", got)
 	}
+	// A clone's build: Go's pseudo-version names the commit already.
+	clone := &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261205134601-858666cce16b+dirty"},
+		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "858666cce16bb0a47b6258df05e2b585ed71137e"}, {Key: "vcs.modified", Value: "true"}}}
+	if got := buildOf(clone, true).String(); got != "v0.0.0-20261205134601-858666cce16b+dirty" {
+		t.Errorf("pseudo-version %q", got)
+	}
 	if got := buildOf(nil, false).String(); got != "(devel)" {
 		t.Errorf("without build info: %q", got)
 	}

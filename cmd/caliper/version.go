@@ -3,6 +3,7 @@ package main
 import (
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -53,7 +54,8 @@ func buildOf(bi *debug.BuildInfo, ok bool) build {
 
 // String is the one-word version: the release version of -ldflags, or the
 // module version with the commit's first 12 digits (and -dirty for a
-// modified tree), as stored with each run and printed by --version.
+// modified tree) unless the version names the commit already (a
+// pseudo-version), as stored with each run and printed by --version.
 func (b build) String() string {
 	if version != "" {
 		return version
@@ -62,6 +64,11 @@ func (b build) String() string {
 	if rev := b.Commit; rev != "" {
 		if len(rev) > 12 {
 			rev = rev[:12]
+		}
+		if strings.Contains(v, rev) {
+			// Go 1.24+ stamps a clone's build with a pseudo-version
+			// that names the commit (and +dirty) already.
+			return v
 		}
 		v += "+" + rev
 		if b.Modified {
