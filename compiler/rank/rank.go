@@ -264,13 +264,12 @@ func (p *plan) writeHeader(s *strings.Builder) {
 // writeScored writes the WITH clause up to the "scored" CTE: one row per
 // scored (model, query) with one column per metric.
 //
-// Plan: the run, restricted to judged queries, is ranked by one window (the
-// only sort of the whole run); the ranked rows are joined to the judgments,
-// keeping judged documents only (unjudged ones gain 0 and are never
-// relevant: they matter only through the ranks of the others); one
-// aggregation per (model, query) over those rows computes every metric.
-// "answered" lists each (model, judged query) of the run and is where bad
-// run rows fail the query.
+// Plan: the run, restricted to judged queries, is joined to the judgments
+// (unjudged documents gain 0 and are never relevant: they matter only
+// through the ranks of the others) and ranked by one window (the only sort
+// of the whole run); one aggregation per (model, query) over those rows
+// computes every metric and is where bad run rows fail the query
+// ("answered").
 func (p *plan) writeScored(s *strings.Builder) {
 	s.WriteString("WITH ")
 	p.writeJudgments(s)
@@ -284,7 +283,6 @@ func (p *plan) writeScored(s *strings.Builder) {
 	}
 	p.writeRanked(s)
 	p.writePerQuery(s)
-	p.writeAnswered(s)
 	p.writeScoredCTE(s)
 }
 
@@ -343,55 +341,48 @@ func (p *plan) writeModels(s *strings.Builder) {
 	fmt.Fprintf(s, ",\n%s AS (\n  SELECT DISTINCT %s FROM %s\n)", p.id("models"), p.id("model"), p.id("all_runs"))
 }
 
-// writeRanked writes the ranked relation (stdlib/offline.go): the run's
-// judged documents with their rank among all retrieved documents.
+// writeRanked writes the ranked relation (stdlib/offline.go): every
+// retrieved document with its rank, ranked by one window over the run
+// joined to its judgments (one sort of the whole run: the rank and the
+// relevant documents so far share it). An unjudged document gains 0 and
+// is never relevant, as in trec_eval; it matters only through the ranks of
+// the others, and every metric of the catalog reads it as a judged
+// document of relevance 0 would be read.
 func (p *plan) writeRanked(s *strings.Builder) {
 	k, j := p.id("k"), p.id("j")
-	relevant := fmt.Sprintf("%s.%s >= 1", j, p.id("relevance"))
-	fmt.Fprintf(s, ",\n%s AS (\n  SELECT %s.%s, %s.%s, %s.%s,\n", p.id("ranked"),
-		k, p.id("model"), k, p.id("query_id"), k, p.id(stdlib.OfflineColRank))
-	fmt.Fprintf(s, "    %s AS %s,\n", p.d.Cast("greatest("+j+"."+p.id("relevance")+", 0)", p.float()), p.id(stdlib.OfflineColGain))
-	fmt.Fprintf(s, "    %s AS %s", relevant, p.id(stdlib.OfflineColRelevant))
+	rel := fmt.Sprintf("coalesce(%s.%s >= 1, FALSE)", j, p.id("relevance"))
+	window := fmt.Sprintf("PARTITION BY %s.%s, %s.%s ORDER BY %s.%s DESC, %s DESC",
+		k, p.id("model"), k, p.id("query_id"), k, p.id("score"), p.bytes(k+"."+p.id("doc_id")))
+	fmt.Fprintf(s, ",\n%s AS (\n  SELECT %s.%s, %s.%s, %s.%s, %s.%s,\n", p.id("ranked"),
+		k, p.id("model"), k, p.id("query_id"), k, p.id("doc_id"), k, p.id("score"))
+	fmt.Fprintf(s, "    row_number() OVER (%s) AS %s,\n", window, p.id(stdlib.OfflineColRank))
+	fmt.Fprintf(s, "    %s AS %s,\n", p.d.Cast("greatest(coalesce("+j+"."+p.id("relevance")+", 0), 0)", p.float()), p.id(stdlib.OfflineColGain))
+	fmt.Fprintf(s, "    %s AS %s", rel, p.id(stdlib.OfflineColRelevant))
 	if p.relSo {
-		fmt.Fprintf(s, ",\n    %s OVER (PARTITION BY %s.%s, %s.%s ORDER BY %s.%s ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS %s",
-			p.d.Aggregate("count", "*", relevant), k, p.id("model"), k, p.id("query_id"), k, p.id(stdlib.OfflineColRank), p.id(stdlib.OfflineColRelSoFar))
+		fmt.Fprintf(s, ",\n    %s OVER (%s ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS %s",
+			p.d.Aggregate("count", "*", rel), window, p.id(stdlib.OfflineColRelSoFar))
 	}
-	fmt.Fprintf(s, "\n  FROM (\n    SELECT %s, %s, %s,\n", p.id("model"), p.id("query_id"), p.id("doc_id"))
-	fmt.Fprintf(s, "      row_number() OVER (PARTITION BY %s, %s ORDER BY %s DESC, %s DESC) AS %s\n",
-		p.id("model"), p.id("query_id"), p.id("score"), p.bytes(p.id("doc_id")), p.id(stdlib.OfflineColRank))
-	fmt.Fprintf(s, "    FROM %s\n  ) AS %s\n", p.id("run"), k)
-	fmt.Fprintf(s, "  JOIN %s AS %s ON %s.%s = %s.%s AND %s.%s = %s.%s\n)",
-		p.id("judgments"), j, j, p.id("query_id"), k, p.id("query_id"), j, p.id("doc_id"), k, p.id("doc_id"))
+	fmt.Fprintf(s, "\n  FROM %s AS %s\n  LEFT JOIN %s AS %s ON %s.%s = %s.%s AND %s.%s = %s.%s\n)",
+		p.id("run"), k, p.id("judgments"), j, j, p.id("query_id"), k, p.id("query_id"), j, p.id("doc_id"), k, p.id("doc_id"))
 }
 
-// writePerQuery writes the single aggregation over the ranked relation.
+// writePerQuery writes the single aggregation over the ranked relation:
+// "answered", one row per (model, judged query) of the run with the
+// metric aggregates, failing on duplicate documents and rows without a
+// score. Every scored row comes through here, so the checks always run.
 func (p *plan) writePerQuery(s *strings.Builder) {
-	fmt.Fprintf(s, ",\n%s AS (\n  SELECT %s, %s", p.id("per_query"), p.id("model"), p.id("query_id"))
-	for i, a := range p.runAggs {
-		fmt.Fprintf(s, ",\n    %s AS %s", a, p.id("r"+strconv.Itoa(i)))
-	}
-	fmt.Fprintf(s, "\n  FROM %s\n  GROUP BY %s, %s\n)", p.id("ranked"), p.id("model"), p.id("query_id"))
-}
-
-// writeAnswered writes one row per (model, judged query) of the run with
-// the metric aggregates (NULL when no retrieved document is judged),
-// failing on duplicate documents and rows without a score. Every scored
-// row comes through here, so the checks always run.
-func (p *plan) writeAnswered(s *strings.Builder) {
-	m, q, pq := p.id("model"), p.id("query_id"), p.id("p")
+	m, q := p.id("model"), p.id("query_id")
 	what := func(msg string) string {
 		return p.raise(fmt.Sprintf("%s || %s || %s || %s", p.str(p.errPrefix()+"model "), m, p.str(msg), q))
 	}
-	fmt.Fprintf(s, ",\n%s AS (\n  SELECT %s, %s\n  FROM %s\n  GROUP BY %s, %s\n", p.id("checked"), m, q, p.id("run"), m, q)
+	fmt.Fprintf(s, ",\n%s AS (\n  SELECT %s, %s", p.id("answered"), m, q)
+	for i, a := range p.runAggs {
+		fmt.Fprintf(s, ",\n    %s AS %s", a, p.id("r"+strconv.Itoa(i)))
+	}
+	fmt.Fprintf(s, "\n  FROM %s\n  GROUP BY %s, %s\n", p.id("ranked"), m, q)
 	fmt.Fprintf(s, "  HAVING CASE WHEN count(%s) <> count(*) THEN %s WHEN count(DISTINCT %s) <> count(*) THEN %s ELSE TRUE END\n)",
 		p.id("score"), what(" has a run row without a score for query "),
 		p.id("doc_id"), what(" ranks a document twice, or a document without an id, for query "))
-	fmt.Fprintf(s, ",\n%s AS (\n  SELECT %s.%s, %s.%s", p.id("answered"), p.id("c"), m, p.id("c"), q)
-	for i := range p.runAggs {
-		fmt.Fprintf(s, ", %s.%s", pq, p.id("r"+strconv.Itoa(i)))
-	}
-	fmt.Fprintf(s, "\n  FROM %s AS %s\n  LEFT JOIN %s AS %s ON %s.%s = %s.%s AND %s.%s = %s.%s\n)",
-		p.id("checked"), p.id("c"), p.id("per_query"), pq, pq, m, p.id("c"), m, pq, q, p.id("c"), q)
 }
 
 // writeScoredCTE writes one row per scored (model, query) with a column
