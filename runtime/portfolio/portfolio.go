@@ -455,21 +455,17 @@ func impact(name string, m *Metric, opts Options) *Impact {
 		c.NaiveCILower, c.NaiveCIUpper = num(sum-z*math.Sqrt(v)), num(sum+z*math.Sqrt(v))
 		if reason != "" {
 			c.CorrectedReason = reason
-			c.OverTime = overTime(shipped, nil, eff, sign, reason, opts, seed)
+			c.OverTime, _ = overTime(shipped, nil, eff, sign, reason, opts, seed)
 			return c
 		}
-		var in []stats.Candidate
 		var used []*Study
 		for _, s := range candidates {
-			e := eff(s)
-			if e == nil {
-				continue
+			if eff(s) != nil {
+				used = append(used, s)
 			}
-			in = append(in, candidate(s, e, sign, opts))
-			used = append(used, s)
 		}
-		c.OverTime = overTime(shipped, used, eff, sign, "", opts, seed)
-		w := stats.CorrectWinnersCurse(in, opts.Alpha, opts.Replicates, seed)
+		var w stats.WinnersCurse
+		c.OverTime, w = overTime(shipped, used, eff, sign, "", opts, seed)
 		if !w.Estimable() {
 			c.CorrectedReason = w.Problem
 			return c
@@ -502,13 +498,21 @@ func candidate(s *Study, e *Effect, sign float64, opts Options) stats.Candidate 
 
 // overTime is the cumulative impact after each decision time from the
 // first launch on: the launches shipped by then, naive and (with no
-// reason against it) corrected from the candidates decided by then. The
-// candidates keep their order and the seed is the overall one, so the
-// last step is the overall figure.
-func overTime(shipped, candidates []*Study, eff func(*Study) *Effect, sign float64, reason string, opts Options, seed uint64) []*CumulativeStep {
+// reason against it) corrected from the candidates decided by then, and
+// the correction over every candidate (the overall figure). The
+// candidates are taken in the order they were decided, so one set of
+// bootstrap draws serves every step (stats.CorrectWinnersCurseSteps) and
+// the last step is the overall figure.
+func overTime(shipped, candidates []*Study, eff func(*Study) *Effect, sign float64, reason string, opts Options, seed uint64) ([]*CumulativeStep, stats.WinnersCurse) {
 	steps := []*CumulativeStep{}
+	candidates = append([]*Study(nil), candidates...)
+	sort.SliceStable(candidates, func(i, j int) bool { return candidates[i].exp.decided.Before(candidates[j].exp.decided) })
+	var in []stats.Candidate
+	for _, s := range candidates {
+		in = append(in, candidate(s, eff(s), sign, opts))
+	}
 	if len(shipped) == 0 {
-		return steps
+		return steps, stats.CorrectWinnersCurse(in, opts.Alpha, opts.Replicates, seed)
 	}
 	first := shipped[0].exp.decided
 	for _, s := range shipped {
@@ -542,8 +546,23 @@ func overTime(shipped, candidates []*Study, eff func(*Study) *Effect, sign float
 		note(s)
 	}
 	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
-	z := stats.NormalQuantile(1 - opts.Alpha/2)
+	// Step k covers the candidates decided by times[k]; a last step
+	// covers them all.
+	var ends []int
+	n := 0
 	for _, t := range times {
+		for n < len(candidates) && !candidates[n].exp.decided.After(t) {
+			n++
+		}
+		ends = append(ends, n)
+	}
+	ends = append(ends, len(candidates))
+	var fits []stats.WinnersCurse
+	if reason == "" {
+		fits = stats.CorrectWinnersCurseSteps(in, ends, opts.Alpha, opts.Replicates, seed)
+	}
+	z := stats.NormalQuantile(1 - opts.Alpha/2)
+	for k, t := range times {
 		st := &CumulativeStep{Time: t.UTC().Format(time.RFC3339), Decided: decided[t]}
 		sort.Strings(st.Decided)
 		var sum, v float64
@@ -561,14 +580,8 @@ func overTime(shipped, candidates []*Study, eff func(*Study) *Effect, sign float
 			steps = append(steps, st)
 			continue
 		}
-		var in []stats.Candidate
-		for _, s := range candidates {
-			if !s.exp.decided.After(t) {
-				in = append(in, candidate(s, eff(s), sign, opts))
-			}
-		}
-		st.Candidates = len(in)
-		w := stats.CorrectWinnersCurse(in, opts.Alpha, opts.Replicates, seed)
+		w := fits[k]
+		st.Candidates = ends[k]
 		if !w.Estimable() {
 			st.CorrectedReason = w.Problem
 		} else {
@@ -578,7 +591,10 @@ func overTime(shipped, candidates []*Study, eff func(*Study) *Effect, sign float
 		}
 		steps = append(steps, st)
 	}
-	return steps
+	if reason != "" {
+		return steps, stats.WinnersCurse{Problem: reason}
+	}
+	return steps, fits[len(fits)-1]
 }
 
 func joinSorted(set map[string]bool) string {

@@ -73,70 +73,116 @@ func (w WinnersCurse) Estimable() bool { return w.Problem == "" }
 // selection, with a reps-draw parametric bootstrap interval at level
 // 1 − alpha (seeded, so the same inputs give the same interval).
 func CorrectWinnersCurse(cands []Candidate, alpha float64, reps int, seed uint64) WinnersCurse {
-	var out WinnersCurse
-	var use []Candidate
-	for _, c := range cands {
-		if !(c.StdError > 0) || math.IsInf(c.StdError, 0) || math.IsNaN(c.Estimate) || math.IsInf(c.Estimate, 0) ||
-			math.IsNaN(c.Threshold) || math.IsInf(c.Threshold, 0) {
-			out.Skipped = append(out.Skipped, c.Label)
-			if c.Shipped {
-				out.Problem = fmt.Sprintf("shipped experiment %s has no usable estimate and standard error", c.Label)
-			}
-			continue
-		}
-		use = append(use, c)
-	}
-	if out.Problem != "" {
-		return out
-	}
-	out.Candidates = len(use)
-	var v float64
-	for _, c := range use {
-		if c.Shipped {
-			out.Shipped++
-			out.Naive += c.Estimate
-			v += c.StdError * c.StdError
-		}
-	}
-	if out.Shipped == 0 {
-		out.Problem = "no shipped experiment: there is no cumulative impact to correct"
-		return out
-	}
-	out.NaiveSE = math.Sqrt(v)
-	out.Bias = selectionBias(use, func(i int) float64 { return use[i].Estimate })
-	out.Corrected = out.Naive - out.Bias
-	if reps < 1 {
-		out.Problem = "no bootstrap replicates requested"
-		return out
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	draws := make([]float64, reps)
-	x := make([]float64, len(use))
-	for r := range draws {
-		s := 0.0
-		for i, c := range use {
-			x[i] = c.Estimate + c.StdError*rng.NormFloat64()
-			if x[i] > c.Threshold*c.StdError {
-				s += x[i]
-			}
-		}
-		draws[r] = s - selectionBias(use, func(i int) float64 { return x[i] })
-	}
-	sort.Float64s(draws)
-	out.Replicates = reps
-	out.Draws = draws
-	out.Lower = SortedQuantile(draws, alpha/2)
-	out.Upper = SortedQuantile(draws, 1-alpha/2)
-	return out
+	return CorrectWinnersCurseSteps(cands, []int{len(cands)}, alpha, reps, seed)[0]
 }
 
-// selectionBias is β̂ = Σᵢ σᵢ φ(bᵢ − xᵢ/σᵢ).
-func selectionBias(cands []Candidate, x func(i int) float64) float64 {
-	b := 0.0
-	for i, c := range cands {
-		b += c.StdError * distuv.UnitNormal.Prob(c.Threshold-x(i)/c.StdError)
+// CorrectWinnersCurseSteps is the correction at every step of a growing
+// set of candidates (launches decided one after another): step k covers
+// the first ends[k] candidates (ends increasing, at most len(cands)). Each
+// step's estimates are CorrectWinnersCurse's on its candidates; the
+// intervals come from one set of bootstrap draws (each step reads the
+// draws of its candidates), so the cost is that of one correction and the
+// step covering every candidate is exactly CorrectWinnersCurse(cands).
+func CorrectWinnersCurseSteps(cands []Candidate, ends []int, alpha float64, reps int, seed uint64) []WinnersCurse {
+	out := make([]WinnersCurse, len(ends))
+	var use []Candidate
+	useEnd := make([]int, len(ends)) // the usable candidates of each step
+	var skipped []string
+	problem := ""
+	k := 0
+	mark := func(n int) {
+		for ; k < len(ends) && ends[k] <= n; k++ {
+			useEnd[k] = len(use)
+			out[k].Skipped = append([]string(nil), skipped...)
+			out[k].Problem = problem
+		}
 	}
-	return b
+	mark(0)
+	for i, c := range cands {
+		if !(c.StdError > 0) || math.IsInf(c.StdError, 0) || math.IsNaN(c.Estimate) || math.IsInf(c.Estimate, 0) ||
+			math.IsNaN(c.Threshold) || math.IsInf(c.Threshold, 0) {
+			skipped = append(skipped, c.Label)
+			if c.Shipped && problem == "" {
+				problem = fmt.Sprintf("shipped experiment %s has no usable estimate and standard error", c.Label)
+			}
+		} else {
+			use = append(use, c)
+		}
+		mark(i + 1)
+	}
+	mark(len(cands))
+	// The estimates: running sums over the usable candidates, in order.
+	var naive, v, bias float64
+	shipped, u := 0, 0
+	for k := range out {
+		for ; u < useEnd[k]; u++ {
+			c := use[u]
+			if c.Shipped {
+				shipped++
+				naive += c.Estimate
+				v += c.StdError * c.StdError
+			}
+			bias += c.StdError * distuv.UnitNormal.Prob(c.Threshold-c.Estimate/c.StdError)
+		}
+		w := &out[k]
+		if w.Problem != "" {
+			continue
+		}
+		w.Candidates, w.Shipped = useEnd[k], shipped
+		if shipped == 0 {
+			w.Problem = "no shipped experiment: there is no cumulative impact to correct"
+			continue
+		}
+		w.Naive, w.NaiveSE = naive, math.Sqrt(v)
+		w.Bias = bias
+		w.Corrected = naive - bias
+		if reps < 1 {
+			w.Problem = "no bootstrap replicates requested"
+		}
+	}
+	if reps < 1 {
+		return out
+	}
+	// The bootstrap: one draw per usable candidate and replicate; each
+	// estimable step keeps the corrected total of its candidates.
+	draws := make([][]float64, len(out))
+	for k := range out {
+		if out[k].Problem == "" {
+			draws[k] = make([]float64, reps)
+		}
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	for r := 0; r < reps; r++ {
+		s, b := 0.0, 0.0
+		k := 0
+		for k < len(out) && useEnd[k] == 0 {
+			k++
+		}
+		for i, c := range use {
+			x := c.Estimate + c.StdError*rng.NormFloat64()
+			if x > c.Threshold*c.StdError {
+				s += x
+			}
+			b += c.StdError * distuv.UnitNormal.Prob(c.Threshold-x/c.StdError)
+			for ; k < len(out) && useEnd[k] == i+1; k++ {
+				if draws[k] != nil {
+					draws[k][r] = s - b
+				}
+			}
+		}
+	}
+	for k := range out {
+		if draws[k] == nil {
+			continue
+		}
+		sort.Float64s(draws[k])
+		w := &out[k]
+		w.Replicates = reps
+		w.Draws = draws[k]
+		w.Lower = SortedQuantile(draws[k], alpha/2)
+		w.Upper = SortedQuantile(draws[k], 1-alpha/2)
+	}
+	return out
 }
 
 // SortedQuantile is the type-7 (R's default) p-quantile of sorted x.

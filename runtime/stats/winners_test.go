@@ -145,3 +145,43 @@ func TestWinnersCurseExact(t *testing.T) {
 		t.Error("a shipped candidate without an estimate, yet estimable")
 	}
 }
+
+// The correction step by step: each step's estimates are those of
+// CorrectWinnersCurse on its candidates, the step covering them all is
+// CorrectWinnersCurse exactly (interval and draws too), a step before any
+// launch is not estimable, and an unusable shipped candidate makes every
+// step from it on not estimable.
+func TestWinnersCurseSteps(t *testing.T) {
+	c := []Candidate{
+		{Label: "a", Estimate: 0.004, StdError: 0.01, Threshold: 1.96},
+		{Label: "b", Estimate: 0.03, StdError: 0.01, Threshold: 1.96, Shipped: true},
+		{Label: "c", Estimate: 0.01, StdError: 0.01, Threshold: 1.96},
+		{Label: "d", Estimate: 0.05, StdError: 0.02, Threshold: 1.96, Shipped: true},
+		{Label: "e", Estimate: -0.01, StdError: 0.015, Threshold: 1.96},
+	}
+	ends := []int{1, 2, 4, 4, 5}
+	steps := CorrectWinnersCurseSteps(c, ends, 0.05, 400, 3)
+	if steps[0].Estimable() {
+		t.Error("a step before any launch is estimable")
+	}
+	for k, n := range ends[1:] {
+		st, alone := steps[k+1], CorrectWinnersCurse(c[:n], 0.05, 400, 3)
+		if st.Naive != alone.Naive || math.Abs(st.Bias-alone.Bias) > 1e-15 || st.Shipped != alone.Shipped || st.Candidates != n {
+			t.Errorf("step %d: naive %g bias %g shipped %d; alone %g %g %d", k+1, st.Naive, st.Bias, st.Shipped, alone.Naive, alone.Bias, alone.Shipped)
+		}
+		if !(st.Lower < st.Corrected && st.Corrected < st.Upper) {
+			t.Errorf("step %d: interval [%g, %g] around %g", k+1, st.Lower, st.Upper, st.Corrected)
+		}
+	}
+	all := CorrectWinnersCurse(c, 0.05, 400, 3)
+	last := steps[len(steps)-1]
+	if last.Corrected != all.Corrected || last.Lower != all.Lower || last.Upper != all.Upper || last.Draws[17] != all.Draws[17] {
+		t.Errorf("last step %+v, all %+v", last, all)
+	}
+	bad := append(append([]Candidate{}, c[:3]...), Candidate{Label: "x", Estimate: math.NaN(), StdError: 0.01, Shipped: true})
+	bad = append(bad, c[3:]...)
+	s2 := CorrectWinnersCurseSteps(bad, []int{2, 3, 4, 6}, 0.05, 100, 3)
+	if !s2[0].Estimable() || !s2[1].Estimable() || s2[2].Estimable() || s2[3].Estimable() || len(s2[3].Skipped) != 1 {
+		t.Errorf("unusable shipped candidate at 4: %+v", s2)
+	}
+}
