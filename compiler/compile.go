@@ -407,16 +407,7 @@ func (b *builder) units() string {
 // With CUPED the scan also reads the pre-exposure period and computes each
 // aggregate twice: over the analysis window (column aN) and over the
 // period before exposure (aN_pre).
-//
-// A scan with many aggregates filtered on a few category columns is
-// lowered in two levels (grouped.go).
-func (b *builder) scan(s *Scan) string {
-	us := b.mainScan(s)
-	if g := b.groupedScan(us); g != "" {
-		return g
-	}
-	return b.render(us)
-}
+func (b *builder) scan(s *Scan) string { return b.render(b.mainScan(s)) }
 
 // mainScan is the main query's scan of a source: each aggregate over the
 // analysis period and, with CUPED, over the period before exposure.

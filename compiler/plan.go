@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
 )
 
@@ -50,7 +51,11 @@ func aggColumns(s *Scan, rename func(string) string) []scanAgg {
 func sameName(s string) string { return s }
 
 // aggregate renders one aggregate column over the source's rows (alias s).
-func (b *builder) aggregate(c scanAgg) string {
+func (b *builder) aggregate(c scanAgg) string { return b.aggregateIn(b.d, c) }
+
+// aggregateIn is aggregate with the aggregate lowered in dialect d (the
+// builder's, or it without FILTER: casefilter.go).
+func (b *builder) aggregateIn(d *dialect.Dialect, c scanAgg) string {
 	a := c.agg
 	arg := ""
 	if a.Arg != nil {
@@ -61,14 +66,15 @@ func (b *builder) aggregate(c scanAgg) string {
 		conds = append(conds, rowSQL(b.d, a.Filter, "s."))
 	}
 	filter := strings.Join(append(conds, c.extra...), " AND ")
-	return fmt.Sprintf("    %s AS %s", a.Func.SQL(b.d, arg, filter), b.ident(c.name))
+	return fmt.Sprintf("    %s AS %s", a.Func.SQL(d, arg, filter), b.ident(c.name))
 }
 
 // render prints the scan as a CTE.
 func (b *builder) render(s *unitScan) string {
 	cols := make([]string, len(s.aggs))
+	d := aggregateDialect(b.d, s)
 	for i, c := range s.aggs {
-		cols[i] = b.aggregate(c)
+		cols[i] = b.aggregateIn(d, c)
 	}
 	head := b.sqlf(`u."unit"`)
 	for _, k := range s.keys {

@@ -30,22 +30,22 @@ WITH
 ),
 "scan_1" AS (
   SELECT u."unit",
-    count(*) FILTER (WHERE (s."event" = 'save') AND s."ts" >= u."t0") AS "a1",
-    count(*) FILTER (WHERE (s."event" = 'save') AND s."ts" < u."t0") AS "a1_pre",
-    count(*) FILTER (WHERE (s."event" = 'impression') AND s."ts" >= u."t0") AS "a2",
-    count(*) FILTER (WHERE (s."event" = 'impression') AND s."ts" < u."t0") AS "a2_pre",
-    (count(*) FILTER (WHERE (s."event" = 'purchase') AND s."ts" >= u."t0") > 0) AS "a3",
-    (count(*) FILTER (WHERE (s."event" = 'purchase') AND s."ts" < u."t0") > 0) AS "a3_pre",
-    avg(s."latency_ms") FILTER (WHERE (strpos(s."event", 'impr') > 0) AND s."ts" >= u."t0") AS "a4",
-    avg(s."latency_ms") FILTER (WHERE (strpos(s."event", 'impr') > 0) AND s."ts" < u."t0") AS "a4_pre",
-    max(s."latency_ms") FILTER (WHERE (s."event" = 'impression') AND s."ts" >= u."t0") AS "a5",
-    max(s."latency_ms") FILTER (WHERE (s."event" = 'impression') AND s."ts" < u."t0") AS "a5_pre",
-    count(DISTINCT s."surface") FILTER (WHERE (s."event" <> 'it''s "quoted"') AND s."ts" >= u."t0") AS "a6",
-    count(DISTINCT s."surface") FILTER (WHERE (s."event" <> 'it''s "quoted"') AND s."ts" < u."t0") AS "a6_pre",
-    count(*) FILTER (WHERE ((starts_with(lower(s."surface"), 'home') AND (CAST(extract(hour FROM s."ts") AS BIGINT) >= 12)) AND (CAST(extract(dow FROM s."ts") AS BIGINT) IN (1, 2, 3, 4, 5))) AND s."ts" >= u."t0") AS "a7",
-    count(*) FILTER (WHERE ((starts_with(lower(s."surface"), 'home') AND (CAST(extract(hour FROM s."ts") AS BIGINT) >= 12)) AND (CAST(extract(dow FROM s."ts") AS BIGINT) IN (1, 2, 3, 4, 5))) AND s."ts" < u."t0") AS "a7_pre",
-    count(*) FILTER (WHERE (s."event" = 'session_start') AND s."ts" >= u."t0") AS "a8",
-    count(*) FILTER (WHERE (s."event" = 'session_start') AND s."ts" < u."t0") AS "a8_pre"
+    count(CASE WHEN (s."event" = 'save') AND s."ts" >= u."t0" THEN 1 END) AS "a1",
+    count(CASE WHEN (s."event" = 'save') AND s."ts" < u."t0" THEN 1 END) AS "a1_pre",
+    count(CASE WHEN (s."event" = 'impression') AND s."ts" >= u."t0" THEN 1 END) AS "a2",
+    count(CASE WHEN (s."event" = 'impression') AND s."ts" < u."t0" THEN 1 END) AS "a2_pre",
+    (count(CASE WHEN (s."event" = 'purchase') AND s."ts" >= u."t0" THEN 1 END) > 0) AS "a3",
+    (count(CASE WHEN (s."event" = 'purchase') AND s."ts" < u."t0" THEN 1 END) > 0) AS "a3_pre",
+    avg(CASE WHEN (strpos(s."event", 'impr') > 0) AND s."ts" >= u."t0" THEN s."latency_ms" END) AS "a4",
+    avg(CASE WHEN (strpos(s."event", 'impr') > 0) AND s."ts" < u."t0" THEN s."latency_ms" END) AS "a4_pre",
+    max(CASE WHEN (s."event" = 'impression') AND s."ts" >= u."t0" THEN s."latency_ms" END) AS "a5",
+    max(CASE WHEN (s."event" = 'impression') AND s."ts" < u."t0" THEN s."latency_ms" END) AS "a5_pre",
+    count(DISTINCT CASE WHEN (s."event" <> 'it''s "quoted"') AND s."ts" >= u."t0" THEN s."surface" END) AS "a6",
+    count(DISTINCT CASE WHEN (s."event" <> 'it''s "quoted"') AND s."ts" < u."t0" THEN s."surface" END) AS "a6_pre",
+    count(CASE WHEN ((starts_with(lower(s."surface"), 'home') AND (CAST(extract(hour FROM s."ts") AS BIGINT) >= 12)) AND (CAST(extract(dow FROM s."ts") AS BIGINT) IN (1, 2, 3, 4, 5))) AND s."ts" >= u."t0" THEN 1 END) AS "a7",
+    count(CASE WHEN ((starts_with(lower(s."surface"), 'home') AND (CAST(extract(hour FROM s."ts") AS BIGINT) >= 12)) AND (CAST(extract(dow FROM s."ts") AS BIGINT) IN (1, 2, 3, 4, 5))) AND s."ts" < u."t0" THEN 1 END) AS "a7_pre",
+    count(CASE WHEN (s."event" = 'session_start') AND s."ts" >= u."t0" THEN 1 END) AS "a8",
+    count(CASE WHEN (s."event" = 'session_start') AND s."ts" < u."t0" THEN 1 END) AS "a8_pre"
   FROM "units" u
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."ts" >= u."t0" - INTERVAL '259200 seconds'

@@ -36,18 +36,15 @@ WITH "judgments" AS (
   SELECT * FROM "all_runs" WHERE "query_id" IN (SELECT "query_id" FROM "queries")
 ),
 "ranked" AS (
-  SELECT "k"."model", "k"."query_id", "k"."rank",
-    CAST(greatest("j"."relevance", 0) AS DOUBLE PRECISION) AS "gain",
-    "j"."relevance" >= 1 AS "relevant",
-    count(*) FILTER (WHERE "j"."relevance" >= 1) OVER (PARTITION BY "k"."model", "k"."query_id" ORDER BY "k"."rank" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "rel_so_far"
-  FROM (
-    SELECT "model", "query_id", "doc_id",
-      row_number() OVER (PARTITION BY "model", "query_id" ORDER BY "score" DESC, "doc_id" COLLATE "C" DESC) AS "rank"
-    FROM "run"
-  ) AS "k"
-  JOIN "judgments" AS "j" ON "j"."query_id" = "k"."query_id" AND "j"."doc_id" = "k"."doc_id"
+  SELECT "k"."model", "k"."query_id", "k"."doc_id", "k"."score",
+    row_number() OVER (PARTITION BY "k"."model", "k"."query_id" ORDER BY "k"."score" DESC, "k"."doc_id" COLLATE "C" DESC) AS "rank",
+    CAST(greatest(coalesce("j"."relevance", 0), 0) AS DOUBLE PRECISION) AS "gain",
+    coalesce("j"."relevance" >= 1, FALSE) AS "relevant",
+    count(*) FILTER (WHERE coalesce("j"."relevance" >= 1, FALSE)) OVER (PARTITION BY "k"."model", "k"."query_id" ORDER BY "k"."score" DESC, "k"."doc_id" COLLATE "C" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "rel_so_far"
+  FROM "run" AS "k"
+  LEFT JOIN "judgments" AS "j" ON "j"."query_id" = "k"."query_id" AND "j"."doc_id" = "k"."doc_id"
 ),
-"per_query" AS (
+"answered" AS (
   SELECT "model", "query_id",
     sum(CASE WHEN "rank" <= 10 THEN "gain" / (ln("rank" + 1) / ln(2)) ELSE 0 END) AS "r0",
     sum(CASE WHEN "relevant" AND "rank" <= 100 THEN 1 ELSE 0 END) AS "r1",
@@ -56,17 +53,7 @@ WITH "judgments" AS (
     sum(CASE WHEN "relevant" AND TRUE THEN CAST("rel_so_far" AS DOUBLE PRECISION) / "rank" ELSE 0 END) AS "r4"
   FROM "ranked"
   GROUP BY "model", "query_id"
-),
-"checked" AS (
-  SELECT "model", "query_id"
-  FROM "run"
-  GROUP BY "model", "query_id"
   HAVING CASE WHEN count("score") <> count(*) THEN CAST('benchmark "ranker_offline": model ' || "model" || ' has a run row without a score for query ' || "query_id" AS BOOLEAN) WHEN count(DISTINCT "doc_id") <> count(*) THEN CAST('benchmark "ranker_offline": model ' || "model" || ' ranks a document twice, or a document without an id, for query ' || "query_id" AS BOOLEAN) ELSE TRUE END
-),
-"answered" AS (
-  SELECT "c"."model", "c"."query_id", "p"."r0", "p"."r1", "p"."r2", "p"."r3", "p"."r4"
-  FROM "checked" AS "c"
-  LEFT JOIN "per_query" AS "p" ON "p"."model" = "c"."model" AND "p"."query_id" = "c"."query_id"
 ),
 "scored" AS (
   SELECT "a"."model", "q"."query_id",

@@ -145,6 +145,14 @@ func child(what string, args []string) (err error) {
 	if res.Diags.HasErrors() {
 		return res.Diags.Err()
 	}
+	// Validate the sources as a run does: it records each column's type
+	// in the data, which the compiled SQL reads (a timestamp stored
+	// without a time zone is read as it is, without the instant cast).
+	for _, src := range res.Package.Sources {
+		if ds := runtime.ValidateSource(ctx, eng, dialect.DuckDB, src); ds.HasErrors() {
+			return ds.Err()
+		}
+	}
 	plan, err := compiler.Compile(res.Package.Targets[0], dialect.DuckDB)
 	if err != nil {
 		return err

@@ -23,40 +23,29 @@ WITH
 "units" AS (
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
-"scan_1_groups" AS (
-  SELECT u."unit", s."event" AS "k1", s."surface" AS "k2", (s."latency_ms" > 200) AS "k3", s."bot" AS "k4",
-    count(*) AS "p1",
-    (count(*) > 0) AS "p2",
-    sum(s."revenue") AS "p3",
-    sum(s."items") AS "p4",
-    min(s."latency_ms") AS "p5",
-    max(s."latency_ms") AS "p6"
+"scan_1" AS (
+  SELECT u."unit",
+    count(CASE WHEN (s."event" = 'impression') THEN 1 END) AS "a1",
+    count(CASE WHEN (s."event" = 'save') THEN 1 END) AS "a2",
+    count(CASE WHEN (s."event" = 'purchase') THEN 1 END) AS "a3",
+    count(CASE WHEN ((s."event" = 'impression') AND (s."surface" = 'homefeed')) THEN 1 END) AS "a4",
+    count(CASE WHEN ((s."event" = 'save') AND (s."surface" = 'search')) THEN 1 END) AS "a5",
+    count(CASE WHEN ((s."event" = 'impression') AND (NOT (s."surface" = 'homefeed'))) THEN 1 END) AS "a6",
+    count(CASE WHEN ((s."surface" IS NULL) OR (s."surface" <> 'related')) THEN 1 END) AS "a7",
+    count(CASE WHEN ((s."event" = 'impression') AND (s."latency_ms" > 200)) THEN 1 END) AS "a8",
+    count(CASE WHEN ((s."event" = 'impression') AND (NOT s."bot")) THEN 1 END) AS "a9",
+    (count(CASE WHEN ((s."event" = 'purchase') AND (s."surface" IN ('search', 'related'))) THEN 1 END) > 0) AS "a10",
+    sum(CASE WHEN (s."event" = 'purchase') THEN s."revenue" END) AS "a11",
+    sum(CASE WHEN ((s."event" = 'purchase') AND (s."surface" = 'homefeed')) THEN s."revenue" END) AS "a12",
+    sum(CASE WHEN (s."event" IN ('save', 'purchase')) THEN s."items" END) AS "a13",
+    min(CASE WHEN ((s."event" = 'impression') AND (s."surface" = 'search')) THEN s."latency_ms" END) AS "a14",
+    max(CASE WHEN ((s."event" = 'impression') OR s."bot") THEN s."latency_ms" END) AS "a15",
+    count(*) AS "a16"
   FROM "units" u
   JOIN "src_events" s ON s."user_id" = u."unit"
   WHERE s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '432000 seconds'
-  GROUP BY 1, 2, 3, 4, 5
-),
-"scan_1" AS (
-  SELECT g."unit",
-    CAST(coalesce(sum(CASE WHEN (g."k1" = 'impression') THEN g."p1" END), 0) AS BIGINT) AS "a1",
-    CAST(coalesce(sum(CASE WHEN (g."k1" = 'save') THEN g."p1" END), 0) AS BIGINT) AS "a2",
-    CAST(coalesce(sum(CASE WHEN (g."k1" = 'purchase') THEN g."p1" END), 0) AS BIGINT) AS "a3",
-    CAST(coalesce(sum(CASE WHEN ((g."k1" = 'impression') AND (g."k2" = 'homefeed')) THEN g."p1" END), 0) AS BIGINT) AS "a4",
-    CAST(coalesce(sum(CASE WHEN ((g."k1" = 'save') AND (g."k2" = 'search')) THEN g."p1" END), 0) AS BIGINT) AS "a5",
-    CAST(coalesce(sum(CASE WHEN ((g."k1" = 'impression') AND (NOT (g."k2" = 'homefeed'))) THEN g."p1" END), 0) AS BIGINT) AS "a6",
-    CAST(coalesce(sum(CASE WHEN ((g."k2" IS NULL) OR (g."k2" <> 'related')) THEN g."p1" END), 0) AS BIGINT) AS "a7",
-    CAST(coalesce(sum(CASE WHEN ((g."k1" = 'impression') AND g."k3") THEN g."p1" END), 0) AS BIGINT) AS "a8",
-    CAST(coalesce(sum(CASE WHEN ((g."k1" = 'impression') AND (NOT g."k4")) THEN g."p1" END), 0) AS BIGINT) AS "a9",
-    coalesce(bool_or(CASE WHEN ((g."k1" = 'purchase') AND (g."k2" IN ('search', 'related'))) THEN g."p2" END), FALSE) AS "a10",
-    sum(CASE WHEN (g."k1" = 'purchase') THEN g."p3" END) AS "a11",
-    sum(CASE WHEN ((g."k1" = 'purchase') AND (g."k2" = 'homefeed')) THEN g."p3" END) AS "a12",
-    sum(CASE WHEN (g."k1" IN ('save', 'purchase')) THEN g."p4" END) AS "a13",
-    min(CASE WHEN ((g."k1" = 'impression') AND (g."k2" = 'search')) THEN g."p5" END) AS "a14",
-    max(CASE WHEN ((g."k1" = 'impression') OR g."k4") THEN g."p6" END) AS "a15",
-    CAST(coalesce(sum(g."p1"), 0) AS BIGINT) AS "a16"
-  FROM "scan_1_groups" g
-  GROUP BY g."unit"
+  GROUP BY u."unit"
 ),
 "per_unit" AS (
   SELECT u."unit", u."variant",

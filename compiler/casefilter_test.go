@@ -18,12 +18,12 @@ import (
 	"github.com/caliper-dev/caliper/runtime/engine"
 )
 
-// groupedSpec writes a spec folder whose one experiment has many metrics
+// manyFiltersSpec writes a spec folder whose one experiment has many metrics
 // on one source, filtered on two category columns (event, surface, with
 // empty and missing values), a bool column, a float threshold (latency,
 // sometimes missing), with and/or/not, !=, in and is null, over counts,
 // any, sums of an int and a float column, min and max; and its data.
-func groupedSpec(t *testing.T) string {
+func manyFiltersSpec(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
@@ -110,28 +110,33 @@ source events {
 	return dir
 }
 
-// A scan with many filtered aggregates is lowered in two levels (per unit
-// and filter keys, then per unit), and its sufficient statistics equal
-// the one-level scan's: integers exactly, floats to 1e-12.
-func TestGroupedScanEqualsOneLevel(t *testing.T) {
-	dir := groupedSpec(t)
+// A scan with many filtered aggregates is lowered with CASE instead of
+// FILTER, and its sufficient statistics equal FILTER's: integers exactly,
+// floats to 1e-12.
+func TestCaseFilterScanEqualsFilter(t *testing.T) {
+	dir := manyFiltersSpec(t)
 	res := runspec.Load(t, dir)
 	e := res.Package.Targets[0]
 	grouped, err := compiler.Compile(e, dialect.DuckDB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	restore := compiler.SetGroupedMinAggregates(1 << 30)
+	restore := compiler.SetCaseFilterMinAggregates(1 << 30)
 	single, err := compiler.Compile(e, dialect.DuckDB)
 	restore()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(grouped.SQL, `"scan_1_groups"`) || strings.Contains(single.SQL, `"scan_1_groups"`) {
-		t.Fatal("want the two-level scan by default and the one-level scan when disabled")
+	scan := func(sql string) string { // the scan's CTE
+		_, rest, _ := strings.Cut(sql, `"scan_1" AS (`)
+		body, _, _ := strings.Cut(rest, "\n),")
+		return body
+	}
+	if strings.Contains(scan(grouped.SQL), "FILTER (WHERE") || !strings.Contains(scan(single.SQL), "FILTER (WHERE") {
+		t.Fatal("want CASE by default and FILTER when disabled")
 	}
 	// The golden shows the lowering (paths vary with the temp folder).
-	golden.Check(t, filepath.Join("..", "testdata", "compiler", "grouped_scan.sql"), []byte(strings.ReplaceAll(grouped.SQL, dir, "DIR")))
+	golden.Check(t, filepath.Join("..", "testdata", "compiler", "case_filter_scan.sql"), []byte(strings.ReplaceAll(grouped.SQL, dir, "DIR")))
 	eng, err := engine.OpenDuckDB("")
 	if err != nil {
 		t.Fatal(err)
@@ -158,13 +163,13 @@ func TestGroupedScanEqualsOneLevel(t *testing.T) {
 			case okx && oky:
 				if _, isFloat := x.(float64); isFloat {
 					if math.Abs(fx-fy) > 1e-12*math.Max(1, math.Abs(fy)) {
-						t.Errorf("row %d %s: %v two-level, %v one-level", i, c, x, y)
+						t.Errorf("row %d %s: %v CASE, %v FILTER", i, c, x, y)
 					}
 				} else if fx != fy || fmt.Sprintf("%T", x) != fmt.Sprintf("%T", y) {
-					t.Errorf("row %d %s: %v (%T) two-level, %v (%T) one-level", i, c, x, x, y, y)
+					t.Errorf("row %d %s: %v (%T) CASE, %v (%T) FILTER", i, c, x, x, y, y)
 				}
 			case fmt.Sprint(x) != fmt.Sprint(y):
-				t.Errorf("row %d %s: %v two-level, %v one-level", i, c, x, y)
+				t.Errorf("row %d %s: %v CASE, %v FILTER", i, c, x, y)
 			}
 		}
 	}
