@@ -14,7 +14,8 @@
 # Environment: SIZES (default 1M,10M), BENCH_100M=1 (adds 100M), REPS
 # (timed runs per command, default 3; 1 at 100M is plenty), DATA (cache
 # folder, default the system temp folder), OUT (report file, default
-# $DATA/caliper-bench-results.md).
+# $DATA/caliper-bench-results.md), BASELINE (another caliper binary, e.g.
+# built from an earlier commit, timed in the same loop for before/after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,5 +31,5 @@ trap 'rm -rf "$BIN"' EXIT
 
 go build -o "$BIN/caliper" ./cmd/caliper
 go build -o "$BIN/benchrun" ./bench/cmd/benchrun
-"$BIN/benchrun" -caliper "$BIN/caliper" -sizes "$SIZES" -reps "$REPS" -data "$DATA" | tee "$OUT"
+"$BIN/benchrun" -caliper "$BIN/caliper" ${BASELINE:+-baseline "$BASELINE"} -sizes "$SIZES" -reps "$REPS" -data "$DATA" | tee "$OUT"
 echo "(saved to $OUT)" >&2
