@@ -56,15 +56,17 @@ type Metric struct {
 	Sources  []string `json:"sources"`
 	BuildsOn []string `json:"builds_on"`
 	UsedBy   []string `json:"used_by"`
-	// Uses are the experiments that measure it, with the role.
+	// Uses are the experiments and rollouts that measure it, with the role.
 	Uses []Use `json:"uses"`
 	// File and Line locate the declaration.
 	File string `json:"file"`
 	Line int    `json:"line"`
 }
 
-// Use is a metric's role in an experiment.
+// Use is a metric's role in an experiment or a rollout (Kind says which;
+// Experiment names it either way).
 type Use struct {
+	Kind       string `json:"kind"` // experiment or rollout
 	Experiment string `json:"experiment"`
 	Role       string `json:"role"`             // primary, secondary, guardrail, component
 	Within     string `json:"within,omitempty"` // a guardrail's tolerance: "2%"
@@ -128,18 +130,24 @@ func Build(pkg *model.Package, files []*ast.File) *Catalog {
 			}
 		}
 	}
-	for _, e := range pkg.Experiments {
-		for _, u := range e.Metrics {
+	use := func(kind, target string, uses []*model.MetricUse) {
+		for _, u := range uses {
 			i, ok := byName[u.Metric.Name]
 			if !ok {
 				continue
 			}
-			use := Use{Experiment: e.Name, Role: string(u.Role)}
+			use := Use{Kind: kind, Experiment: target, Role: string(u.Role)}
 			if u.Role == model.Guardrail {
 				use.Within = strconv.FormatFloat(u.Within*100, 'g', -1, 64) + "%"
 			}
 			c.Metrics[i].Uses = append(c.Metrics[i].Uses, use)
 		}
+	}
+	for _, e := range pkg.Experiments {
+		use("experiment", e.Name, e.Metrics)
+	}
+	for _, r := range pkg.Rollouts {
+		use("rollout", r.Name, r.Metrics)
 	}
 	sort.SliceStable(c.Metrics, func(i, j int) bool { return c.Metrics[i].Name < c.Metrics[j].Name })
 	c.Benchmarks = []Benchmark{}

@@ -73,7 +73,7 @@ func TestBuild(t *testing.T) {
 	if s.Kind != "mean" || s.Direction != "increase" || s.Owner != "homefeed-ds" || s.Definition != `count(events where event == "save")` {
 		t.Errorf("saves: %+v", s)
 	}
-	if len(s.Uses) != 1 || s.Uses[0] != (Use{Experiment: "e", Role: "primary"}) {
+	if len(s.Uses) != 1 || s.Uses[0] != (Use{Kind: "experiment", Experiment: "e", Role: "primary"}) {
 		t.Errorf("saves uses: %+v", s.Uses)
 	}
 	if strings.Join(s.UsedBy, ",") != "saves_per_session" {
@@ -124,5 +124,50 @@ func TestWriters(t *testing.T) {
 	var back Catalog
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil || len(back.Metrics) != 4 || back.Metrics[3].Name != "sessions" {
 		t.Errorf("json: %v\n%s", err, js.String())
+	}
+}
+
+// A metric a rollout measures lists the rollout among its uses, named as
+// a rollout in every format.
+func TestRolloutUses(t *testing.T) {
+	res := lang.LoadSource("specs/r.cal", `source market_daily {
+  from csv("data/market_daily.csv")
+  time day
+  columns { market string  day timestamp  saves float  launched_at timestamp }
+}
+metric market_saves {
+  owner "homefeed-ds"
+  value sum(market_daily.saves)
+}
+rollout fm_v3_markets {
+  rows       market_daily
+  group      market
+  adopted    launched_at
+  period     week
+  pre        8w
+  post       8w
+  comparison not_yet
+  primary    market_saves
+}
+`)
+	if res.Diags.HasErrors() {
+		t.Fatal(res.Diags.Err())
+	}
+	c := Build(res.Package, res.ASTs)
+	if len(c.Metrics) != 1 || len(c.Metrics[0].Uses) != 1 ||
+		c.Metrics[0].Uses[0] != (Use{Kind: "rollout", Experiment: "fm_v3_markets", Role: "primary"}) {
+		t.Fatalf("uses: %+v", c.Metrics)
+	}
+	var md, html bytes.Buffer
+	if err := WriteMarkdown(&md, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&html, c); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"markdown": md.String(), "html": html.String()} {
+		if !strings.Contains(out, "rollout fm_v3_markets (primary)") && !strings.Contains(out, `rollout fm\_v3\_markets (primary)`) {
+			t.Errorf("%s does not name the rollout:\n%s", name, out)
+		}
 	}
 }

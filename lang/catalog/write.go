@@ -78,7 +78,7 @@ func WriteMarkdown(w io.Writer, c *Catalog) error {
 func usesText(uses []Use) string {
 	var parts []string
 	for _, u := range uses {
-		s := u.Experiment + " (" + u.Role
+		s := u.Label() + " (" + u.Role
 		if u.Within != "" {
 			s += " within " + u.Within
 		}
@@ -143,4 +143,13 @@ var page = template.Must(template.New("catalog").Funcs(template.FuncMap{
 // inline, no scripts, no external resources); every value is escaped.
 func WriteHTML(w io.Writer, c *Catalog) error {
 	return page.Execute(w, c)
+}
+
+// Label is the target's name, prefixed with its kind when it is not an
+// experiment ("rollout market_launch").
+func (u Use) Label() string {
+	if u.Kind != "" && u.Kind != "experiment" {
+		return u.Kind + " " + u.Experiment
+	}
+	return u.Experiment
 }
