@@ -128,11 +128,15 @@ func interleavingSQL(p *InterleavingPlan, d *dialect.Dialect) string {
 		cols = append(cols, f(`%s AS "ord"`, ord),
 			f(`MIN(%s) OVER (PARTITION BY %s, %s) AS "first_ord"`, ord, unit, session))
 	}
+	where := f(`%s IS NOT NULL AND %s <> '' AND %s IS NOT NULL AND %s IS NOT NULL`, team, team, unit, session)
+	if il.Filter != nil {
+		where += " AND " + rowSQL(d, il.Filter, "")
+	}
 	ctes = append(ctes, f(`"il_rows" AS (
   SELECT %s
   FROM %s
-  WHERE %s IS NOT NULL AND %s <> '' AND %s IS NOT NULL AND %s IS NOT NULL
-)`, strings.Join(cols, ",\n    "), q(srcName(il.Rows)), team, team, unit, session))
+  WHERE %s
+)`, strings.Join(cols, ",\n    "), q(srcName(il.Rows)), where))
 
 	// One row per session: which treatment it compares, each team's credit.
 	other := f(`CASE WHEN "team" <> %s THEN "team" END`, base)

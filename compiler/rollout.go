@@ -41,6 +41,12 @@ const (
 	ColROAdoptMax = "adopt_max"  // the largest (differs from adopt_min when adoption is not constant)
 	ColROAdoptN   = "adopt_rows" // rows with an adoption instant
 	ColRORows     = "rows"       // rows in the cell
+	// ColROAdoptFirst and ColROAdoptLast are the earliest and latest
+	// adoption instants of the cell's rows, in seconds since
+	// RolloutOrigin: instants that differ within one period floor to the
+	// same period, and the runtime flags them.
+	ColROAdoptFirst = "adopt_first_s"
+	ColROAdoptLast  = "adopt_last_s"
 )
 
 // RolloutOrigin is the instant periods are numbered from: a Monday 00:00
@@ -77,10 +83,14 @@ func CompileRollout(r *model.Rollout, d *dialect.Dialect) (*RolloutPlan, error) 
 	}
 	b := &builder{d: d}
 	q := d.Ident
+	seconds := func(ts string) string {
+		return fmt.Sprintf(d.Seconds, d.Cast(ts, d.Types.Timestamp), b.instant(RolloutOrigin))
+	}
 	period := func(ts string) string {
-		return fmt.Sprintf("CAST(floor(%s / %d) AS %s)", fmt.Sprintf(d.Seconds, d.Cast(ts, d.Types.Timestamp), b.instant(RolloutOrigin)), r.PeriodSeconds(), d.Types.Int)
+		return fmt.Sprintf("CAST(floor(%s / %d) AS %s)", seconds(ts), r.PeriodSeconds(), d.Types.Int)
 	}
 	adopt := period("s." + q(r.Adopted.Name))
+	adoptSecs := d.Cast(seconds("s."+q(r.Adopted.Name)), d.Types.Float)
 	cols := []string{
 		fmt.Sprintf("%s AS %s", b.text("s."+q(r.Group.Name)), q(ColROGroup)),
 		fmt.Sprintf("%s AS %s", period("s."+q(r.Rows.Time.Name)), q(ColROPeriod)),
@@ -88,6 +98,8 @@ func CompileRollout(r *model.Rollout, d *dialect.Dialect) (*RolloutPlan, error) 
 		fmt.Sprintf("max(%s) AS %s", adopt, q(ColROAdoptMax)),
 		fmt.Sprintf("count(s.%s) AS %s", q(r.Adopted.Name), q(ColROAdoptN)),
 		fmt.Sprintf("count(*) AS %s", q(ColRORows)),
+		fmt.Sprintf("min(%s) AS %s", adoptSecs, q(ColROAdoptFirst)),
+		fmt.Sprintf("max(%s) AS %s", adoptSecs, q(ColROAdoptLast)),
 	}
 	for _, a := range uniq {
 		cols = append(cols, strings.TrimSpace(b.aggregate(scanAgg{agg: a, name: col[a.Key]})))
@@ -100,18 +112,22 @@ func CompileRollout(r *model.Rollout, d *dialect.Dialect) (*RolloutPlan, error) 
 		}
 		return d.Cast(s, d.Types.Float)
 	}
-	outer := []string{q(ColROGroup), q(ColROPeriod), q(ColROAdoptMin), q(ColROAdoptMax), q(ColROAdoptN), q(ColRORows)}
+	outer := []string{q(ColROGroup), q(ColROPeriod), q(ColROAdoptMin), q(ColROAdoptMax), q(ColROAdoptN), q(ColRORows), q(ColROAdoptFirst), q(ColROAdoptLast)}
 	for _, mc := range p.Metrics {
 		outer = append(outer, fmt.Sprintf("%s AS %s", value(mc.Use.Metric.Value), q(mc.Value)))
 		if mc.Den != "" {
 			outer = append(outer, fmt.Sprintf("%s AS %s", value(mc.Use.Metric.Den), q(mc.Den)))
 		}
 	}
+	where := fmt.Sprintf("s.%s IS NOT NULL AND s.%s IS NOT NULL", q(r.Group.Name), q(r.Rows.Time.Name))
+	if r.Filter != nil {
+		where += " AND " + rowSQL(d, r.Filter, "s.")
+	}
 	var w strings.Builder
 	fmt.Fprintf(&w, "-- caliper: rollout %s by %s, %d metric(s)\n", dialect.CommentText(r.Name), r.Period, len(r.Metrics))
-	w.WriteString(b.sqlf("WITH\n%s AS (\n  %s\n),\n\"ro_cells\" AS (\n  SELECT %s\n  FROM %s s\n  WHERE s.%s IS NOT NULL AND s.%s IS NOT NULL\n  GROUP BY 1, 2\n)\nSELECT %s\nFROM \"ro_cells\"\nORDER BY 1, 2",
+	w.WriteString(b.sqlf("WITH\n%s AS (\n  %s\n),\n\"ro_cells\" AS (\n  SELECT %s\n  FROM %s s\n  WHERE %s\n  GROUP BY 1, 2\n)\nSELECT %s\nFROM \"ro_cells\"\nORDER BY 1, 2",
 		q(srcName(r.Rows)), Relation(r.Rows, d), strings.Join(cols, ",\n    "), q(srcName(r.Rows)),
-		q(r.Group.Name), q(r.Rows.Time.Name), strings.Join(outer, ",\n  ")))
+		where, strings.Join(outer, ",\n  ")))
 	p.SQL = w.String()
 	p.describe()
 	return p, nil
@@ -129,6 +145,8 @@ func (p *RolloutPlan) describe() {
 		num(ColROAdoptMax, "the latest adoption period among the cell's rows", true),
 		num(ColROAdoptN, "rows with an adoption instant", false),
 		num(ColRORows, "rows in the cell", false),
+		num(ColROAdoptFirst, "the earliest adoption instant among the cell's rows, in seconds from 2001-01-01 UTC", true),
+		num(ColROAdoptLast, "the latest adoption instant among the cell's rows, in seconds from 2001-01-01 UTC", true),
 	}
 	for _, mc := range p.Metrics {
 		m := mc.Use.Metric.Name

@@ -233,10 +233,16 @@ func ilNoSession(ctx context.Context, eng engine.Engine, il *model.Interleaving)
 	}
 	src := il.Rows
 	d := eng.Dialect()
-	tab, err := eng.Query(ctx, "SELECT count(*) FROM ("+compiler.Relation(src, d)+") "+d.Ident("r"))
-	var n float64
-	if err == nil && len(tab.Rows) == 1 && len(tab.Rows[0]) == 1 {
-		n, err = engine.Float(tab.Rows[0][0])
+	kept := "count(*)"
+	if il.Filter != nil {
+		kept = "count(CASE WHEN " + compiler.RowSQL(d, il.Filter) + " THEN 1 END)"
+	}
+	tab, err := eng.Query(ctx, "SELECT count(*), "+kept+" FROM ("+compiler.Relation(src, d)+") "+d.Ident("r"))
+	var n, nk float64
+	if err == nil && len(tab.Rows) == 1 && len(tab.Rows[0]) == 2 {
+		if n, err = engine.Float(tab.Rows[0][0]); err == nil {
+			nk, err = engine.Float(tab.Rows[0][1])
+		}
 	}
 	switch {
 	case err != nil:
@@ -249,6 +255,9 @@ func ilNoSession(ctx context.Context, eng engine.Engine, il *model.Interleaving)
 		} else {
 			dg.Hint("its data (%s) return no rows: check the table or query", src.Reader.Name)
 		}
+	case nk == 0:
+		diags.Errorf(diag.EDataEmpty, span, "interleaving `%s`: none of the %d rows of `%s` passes the rows' `where`", il.Name, int64(n), src.Name).
+			Hint("check the condition after `where` against the data's values")
 	default:
 		diags.Errorf(diag.EDataEmpty, span, "interleaving `%s`: no row of `%s` (%d in all) has a `%s`, a `%s` and a `%s`", il.Name, src.Name, int64(n), il.Unit.Name, il.Session.Name, il.Team.Name).
 			Hint("a row counts when its unit, session and team are not null and its team is not empty")

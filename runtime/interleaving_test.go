@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -120,5 +121,43 @@ func TestInterleavingEmptyRows(t *testing.T) {
 	_, diags = ilRun(t, "unit", "user_id,session_id,team,dwell_ms,clicked\nu1,s1,,1,true\n")
 	if !strings.Contains(diags, "no row of `rows` (1 in all) has a `user_id`, a `session_id` and a `team`") {
 		t.Errorf("rows without a team:\n%s", diags)
+	}
+}
+
+// `rows S where P` in an interleaving keeps only the rows P accepts: the
+// same results as the data without the rejected rows.
+func TestInterleavingRowsWhere(t *testing.T) {
+	data := `user_id,session_id,team,dwell_ms,clicked
+u1,s1,a,100,false
+u1,s1,b,300,true
+u2,s2,a,100,true
+u2,s2,b,400,false
+u3,s3,a,500,false
+u3,s3,b,100,true
+u4,s4,a,100,false
+u4,s4,b,900,true
+u5,s5,a,100,true
+u5,s5,b,900,false
+`
+	var kept []string
+	for _, l := range strings.Split(data, "\n") {
+		if !strings.HasPrefix(l, "u3,") {
+			kept = append(kept, l)
+		}
+	}
+	run := func(spec, data string) string {
+		dir := runspec.Write(t, map[string]string{"spec.cal": spec, "rows.csv": data})
+		rep := runspec.Report(t, dir)
+		b, err := json.Marshal(rep.Targets[0].Interleaving)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	spec := strings.Replace(ilSpec, "TEST", "unit", 1)
+	filtered := strings.Replace(spec, "rows       rows\n", "rows       rows where user_id != \"u3\"\n", 1)
+	got, want, all := run(filtered, data), run(spec, strings.Join(kept, "\n")), run(spec, data)
+	if got != want || got == all {
+		t.Errorf("filtered:\n%s\nwithout u3:\n%s\nall:\n%s", got, want, all)
 	}
 }

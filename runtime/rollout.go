@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/lang/ast"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
 	"github.com/caliper-dev/caliper/runtime/engine"
@@ -39,6 +40,8 @@ type roCell struct {
 	adoptMin, adoptMax float64
 	adoptNull          bool
 	adoptRows, rows    float64
+	adoptFirst         float64 // earliest adoption instant, seconds from the origin
+	adoptLast          float64
 	values, dens       []float64
 	valueNull, denNull []bool
 }
@@ -67,7 +70,17 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 		Cohorts: []*result.RolloutCohort{}, Metrics: []*result.RolloutMetric{}}
 	t := &result.Target{Kind: result.KindRollout, Name: r.Name, Title: r.Title, Owner: r.Owner, Alpha: result.Num(r.Alpha), Rollout: x}
 	if len(cells) == 0 {
-		diags.Errorf(diag.EDataEmpty, r.Span, "rollout `%s`: the rows of `%s` are empty", r.Name, r.Rows.Name)
+		span := r.Span
+		if f := roField(r, "rows"); f != nil {
+			span = f.Value.Span()
+		}
+		if r.Filter != nil {
+			diags.Errorf(diag.EDataEmpty, span, "rollout `%s`: no row of `%s` passes the rows' `where` with a `%s` and a `%s`", r.Name, r.Rows.Name, r.Group.Name, r.Rows.Time.Name).
+				Hint("check the condition after `where` against the data's values")
+		} else {
+			diags.Errorf(diag.EDataEmpty, span, "rollout `%s`: the rows of `%s` are empty (no row with a `%s` and a `%s`)", r.Name, r.Rows.Name, r.Group.Name, r.Rows.Time.Name).
+				Hint("check the data of source `%s`: a file with a header alone has no rows", r.Rows.Name)
+		}
 		return t, diags, nil
 	}
 	T := maxP - minP + 1
@@ -80,7 +93,7 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 		never, inconsistent bool
 	}
 	groups := map[string]*grp{}
-	var names []string
+	var names, spread []string
 	for _, c := range cells {
 		g := groups[c.group]
 		if g == nil {
@@ -94,12 +107,14 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 	for _, n := range names {
 		g := groups[n]
 		var lo, hi float64 = math.Inf(1), math.Inf(-1)
+		var first, last float64 = math.Inf(1), math.Inf(-1)
 		var withAdopt, rows float64
 		for _, c := range g.cells {
 			rows += c.rows
 			withAdopt += c.adoptRows
 			if !c.adoptNull {
 				lo, hi = math.Min(lo, c.adoptMin), math.Max(hi, c.adoptMax)
+				first, last = math.Min(first, c.adoptFirst), math.Max(last, c.adoptLast)
 			}
 		}
 		switch {
@@ -109,7 +124,19 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 		default:
 			g.never = false
 			g.adopt = int(lo) - minP
+			if last > first {
+				spread = append(spread, fmt.Sprintf("%q (%s to %s)", n, instantFromOrigin(first), instantFromOrigin(last)))
+			}
 		}
+	}
+	if len(spread) > 0 {
+		span := r.Span
+		if f := roField(r, "adopted"); f != nil {
+			span = f.Value.Span()
+		}
+		diags.Warnf(diag.WRolloutData, span, "rollout `%s`: %d group(s) have different `%s` instants on different rows, within one %s: %s",
+			r.Name, len(spread), r.Adopted.Name, r.Period, strings.Join(firstN(spread, 5), ", ")).
+			Hint("each is read as adopting in the %s that holds them; a group adopts once: give all its rows the same `%s`", r.Period, r.Adopted.Name)
 	}
 	var outside []string
 	panels := make([]stats.DiDPanel, len(p.Metrics))
@@ -240,6 +267,8 @@ func readROCell(rs *results, p *compiler.RolloutPlan, row []any) (*roCell, error
 	c.adoptMax, _ = num(compiler.ColROAdoptMax)
 	c.adoptRows, _ = num(compiler.ColROAdoptN)
 	c.rows, _ = num(compiler.ColRORows)
+	c.adoptFirst, _ = num(compiler.ColROAdoptFirst)
+	c.adoptLast, _ = num(compiler.ColROAdoptLast)
 	for _, mc := range p.Metrics {
 		v, null := num(mc.Value)
 		c.values, c.valueNull = append(c.values, v), append(c.valueNull, null)
@@ -401,4 +430,31 @@ func decideRollout(r *model.Rollout, t *result.Target) {
 		d.Outcome = result.Inconclusive
 	}
 	t.Decisions = []*result.Decision{d}
+}
+
+// instantFromOrigin renders an instant given in seconds from
+// compiler.RolloutOrigin (UTC, to the second).
+func instantFromOrigin(secs float64) string {
+	return compiler.RolloutOrigin.Add(time.Duration(math.Round(secs)) * time.Second).Format("2006-01-02 15:04:05")
+}
+
+// firstN is the first n items, and how many more there are.
+func firstN(items []string, n int) []string {
+	if len(items) <= n {
+		return items
+	}
+	return append(append([]string(nil), items[:n]...), fmt.Sprintf("and %d more", len(items)-n))
+}
+
+// roField returns a rollout's field (nil if absent).
+func roField(r *model.Rollout, key string) *ast.Field {
+	if r.Decl == nil {
+		return nil
+	}
+	for _, f := range r.Decl.Fields {
+		if f.Key.Name == key {
+			return f
+		}
+	}
+	return nil
 }

@@ -199,8 +199,8 @@ var Decls = []*DeclSpec{
 	}},
 	{Kind: KindInterleaving, Doc: "which ranker users prefer, from sessions that showed one list merged from two rankers (team draft)", Fields: []*FieldSpec{
 		fTitle, fOwner, fDescription, fTags,
-		{Name: "rows", Shape: ShapeName, Required: true, Hint: "a source name",
-			Doc: "the source of shown items: one row per item, with the team (ranker) that contributed it"},
+		{Name: "rows", Shape: ShapeExposures, Required: true, Hint: "a source name, optionally followed by `where` and a condition",
+			Doc: "the source of shown items, optionally filtered (`rows S where P`): one row per item, with the team (ranker) that contributed it"},
 		column("unit", "the analysis unit column (a user): sessions of one unit are correlated"),
 		column("session", "the session column: one merged list, compared as a win, a loss or a tie"),
 		column("team", "the string column naming the ranker that contributed each row (empty or null: no credit)"),
@@ -246,8 +246,8 @@ var Decls = []*DeclSpec{
 	}},
 	{Kind: KindRollout, Doc: "a launch without a holdout: groups (markets, surfaces) adopt a change at different times, and difference in differences estimates its effect", Fields: []*FieldSpec{
 		fTitle, fOwner, fDescription, fTags,
-		{Name: "rows", Shape: ShapeName, Required: true, Hint: "a source name",
-			Doc: "the source of the panel's rows (it needs a time column); metrics are computed per group and period from it"},
+		{Name: "rows", Shape: ShapeExposures, Required: true, Hint: "a source name, optionally followed by `where` and a condition",
+			Doc: "the source of the panel's rows (it needs a time column), optionally filtered (`rows S where P`); metrics are computed per group and period from the rows kept"},
 		column("group", "the group column (a market, a surface): the unit that adopts, and the cluster of every interval"),
 		column("adopted", "the timestamp of the group's adoption (empty: never); the same on every row of a group"),
 		{Name: "period", Shape: ShapeName, Words: []string{"day", "week"}, Default: "week", Hint: "`day` or `week`",

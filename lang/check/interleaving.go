@@ -15,7 +15,11 @@ func (c *checker) interleaving(d *ast.Decl) *model.Interleaving {
 	il := &model.Interleaving{Name: d.Name.Name, Span: d.Name.Sp, Decl: d, Alpha: 0.05, Test: "unit",
 		Title: stringField(d, "title"), Owner: stringField(d, "owner"), Description: stringField(d, "description")}
 	if f := field(d, "rows"); f != nil {
-		il.Rows = c.sourceRef(f.Value.(*ast.Ident))
+		x := f.Value.(*ast.Exposures)
+		il.Rows = c.sourceRef(x.Source)
+		if il.Rows != nil && x.Where != nil {
+			il.Filter = c.filter(x.Where, il.Rows)
+		}
 	} else {
 		c.diags.Errorf(diag.EMissingField, d.Name.Sp, "interleaving `%s` has no `rows`", il.Name).
 			Hint("name the source of shown items, one row per item with its team: rows interleaved")

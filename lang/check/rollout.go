@@ -18,8 +18,12 @@ func (c *checker) rollout(d *ast.Decl) *model.Rollout {
 	r := &model.Rollout{Name: d.Name.Name, Span: d.Name.Sp, Decl: d, Alpha: 0.05, Period: "week", Comparison: "not_yet",
 		Title: stringField(d, "title"), Owner: stringField(d, "owner"), Description: stringField(d, "description")}
 	if f := field(d, "rows"); f != nil {
-		id := f.Value.(*ast.Ident)
+		x := f.Value.(*ast.Exposures)
+		id := x.Source
 		r.Rows = c.sourceRef(id)
+		if r.Rows != nil && x.Where != nil {
+			r.Filter = c.filter(x.Where, r.Rows)
+		}
 		if r.Rows != nil && r.Rows.Time == nil {
 			c.diags.Errorf(diag.ERolloutTime, id.Sp, "source `%s` has no time column: a rollout's periods come from it", r.Rows.Name).
 				Also(r.Rows.Span, "source `%s` declared here", r.Rows.Name).

@@ -18,7 +18,9 @@ type Interleaving struct {
 	Description string
 	// Rows is the source of shown items; Unit, Session and Team are its
 	// columns (Team a string).
-	Rows                *Source
+	Rows *Source
+	// Filter is the rows' `where` (`rows S where P`), or nil.
+	Filter              RowExpr
 	Unit, Session, Team *Column
 	// Order ranks a session's rows for the first-position check: the
 	// `position` column, else the rows' time column; nil when neither

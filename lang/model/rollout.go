@@ -18,7 +18,10 @@ type Rollout struct {
 	Description string
 	// Rows is the panel's source (with a time column); Group and Adopted
 	// are its columns (Adopted a timestamp or date).
-	Rows           *Source
+	Rows *Source
+	// Filter is the rows' `where` (`rows S where P`), or nil: rows it
+	// rejects are in no cell.
+	Filter         RowExpr
 	Group, Adopted *Column
 	// Period is "day" or "week" (weeks from Monday 00:00 UTC).
 	Period string

@@ -121,12 +121,8 @@ func (c *converter) field(f *cstField) *ast.Field {
 			cols.Cols = append(cols.Cols, &ast.ColumnDecl{Name: c.name(col.Name), Type: c.name(col.Type)})
 		}
 		return mk("columns", cols)
-	case f.Exposures != nil:
-		e := &ast.Exposures{Source: c.name(f.Exposures.Source), Sp: c.span(f.Exposures.Pos, f.Exposures.EndPos)}
-		if f.Exposures.Where != nil {
-			e.Where = c.expr(f.Exposures.Where)
-		}
-		return mk("exposures", e)
+	case f.ExposuresKey != "":
+		return mk(f.ExposuresKey, c.exposures(f.Exposures))
 	case f.Guardrail != nil:
 		g := f.Guardrail
 		return mk("guardrail", &ast.Guardrail{Metric: c.metricRef(g.Metric), Within: c.percent(g.Within), Sp: c.span(g.Pos, g.EndPos)})
@@ -405,4 +401,13 @@ func joinNames(ids []*ast.Ident) string {
 		}
 	}
 	return strings.Join(parts, ".")
+}
+
+// exposures converts `S [where P]` (the value of `exposures` and `rows`).
+func (c *converter) exposures(x *cstExposures) *ast.Exposures {
+	e := &ast.Exposures{Source: c.name(x.Source), Sp: c.span(x.Pos, x.EndPos)}
+	if x.Where != nil {
+		e.Where = c.expr(x.Where)
+	}
+	return e
 }

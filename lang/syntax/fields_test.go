@@ -15,7 +15,7 @@ var grammarShapes = map[string]ast.Shape{
 	"StrKey": ast.ShapeString, "ListKey": ast.ShapeStrings, "Value": ast.ShapeExpr, "IdentKey": ast.ShapeName,
 	"NamesKey": ast.ShapeNames, "Decompose": ast.ShapeProduct, "PctKey": ast.ShapePercent, "NumKey": ast.ShapeNumber,
 	"DurKey": ast.ShapeDuration, "BoolKey": ast.ShapeBool, "Allocation": ast.ShapePercents, "From": ast.ShapeReader,
-	"Columns": ast.ShapeColumns, "Exposures": ast.ShapeExposures, "Guardrail": ast.ShapeGuardrail,
+	"Columns": ast.ShapeColumns, "ExposuresKey": ast.ShapeExposures, "Guardrail": ast.ShapeGuardrail,
 	"Factor": ast.ShapeFactor, "Metrics": ast.ShapeMetricRefs, "Launch": ast.ShapeLaunch, "Credit": ast.ShapeCredit, "Policy": ast.ShapePolicy,
 }
 

@@ -95,7 +95,7 @@ type cstField struct {
 
 	Value *cstExpr `parser:"| 'value' @@"`
 
-	IdentKey string   `parser:"| @('time' | 'unit' | 'assignment' | 'cluster' | 'split' | 'attribution' | 'timeline' | 'direction' | 'correction' | 'relative_ci' | 'window_policy' | 'judgments' | 'runs' | 'query' | 'item' | 'relevance' | 'score' | 'model' | 'test' | 'missing_queries' | 'rows' | 'session' | 'team' | 'position' | 'logs' | 'request' | 'action' | 'propensity' | 'reward' | 'candidates' | 'reward_model' | 'group' | 'adopted' | 'period' | 'comparison')"`
+	IdentKey string   `parser:"| @('time' | 'unit' | 'assignment' | 'cluster' | 'split' | 'attribution' | 'timeline' | 'direction' | 'correction' | 'relative_ci' | 'window_policy' | 'judgments' | 'runs' | 'query' | 'item' | 'relevance' | 'score' | 'model' | 'test' | 'missing_queries' | 'session' | 'team' | 'position' | 'logs' | 'request' | 'action' | 'propensity' | 'reward' | 'candidates' | 'reward_model' | 'group' | 'adopted' | 'period' | 'comparison')"`
 	Ident    *cstName `parser:"  @@"`
 
 	NamesKey string     `parser:"| @('primary' | 'secondary' | 'segment' | 'estimators')"`
@@ -121,7 +121,8 @@ type cstField struct {
 
 	Columns *cstColumns `parser:"| 'columns' @@"`
 
-	Exposures *cstExposures `parser:"| 'exposures' @@"`
+	ExposuresKey string        `parser:"| @('exposures' | 'rows')"`
+	Exposures    *cstExposures `parser:"  @@"`
 
 	Guardrail *cstGuardrail `parser:"| 'guardrail' @@"`
 

@@ -10,6 +10,8 @@ WITH
     max(CAST(floor(epoch(CAST(s."launched_at" AS TIMESTAMP) - CAST('2001-01-01 00:00:00' AS TIMESTAMP)) / 604800) AS BIGINT)) AS "adopt_max",
     count(s."launched_at") AS "adopt_rows",
     count(*) AS "rows",
+    min(CAST(epoch(CAST(s."launched_at" AS TIMESTAMP) - CAST('2001-01-01 00:00:00' AS TIMESTAMP)) AS DOUBLE)) AS "adopt_first_s",
+    max(CAST(epoch(CAST(s."launched_at" AS TIMESTAMP) - CAST('2001-01-01 00:00:00' AS TIMESTAMP)) AS DOUBLE)) AS "adopt_last_s",
     sum(s."saves") AS "a1",
     sum(s."sessions") AS "a2"
   FROM "src_market_daily" s
@@ -22,6 +24,8 @@ SELECT "grp",
   "adopt_max",
   "adopt_rows",
   "rows",
+  "adopt_first_s",
+  "adopt_last_s",
   CAST(coalesce("a1", 0) AS DOUBLE) AS "m1_value",
   CAST(coalesce("a2", 0) AS DOUBLE) AS "m1_den"
 FROM "ro_cells"

@@ -87,7 +87,7 @@ WITH
     "position" AS "ord",
     MIN("position") OVER (PARTITION BY "user_id", "session_id") AS "first_ord"
   FROM "src_interleaved"
-  WHERE "team" IS NOT NULL AND "team" <> '' AND "user_id" IS NOT NULL AND "session_id" IS NOT NULL
+  WHERE "team" IS NOT NULL AND "team" <> '' AND "user_id" IS NOT NULL AND "session_id" IS NOT NULL AND (("position" <= 20) AND ("item_id" <> 'it''s'))
 ),
 "il_sessions" AS (
   SELECT "unit",

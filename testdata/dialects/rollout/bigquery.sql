@@ -10,6 +10,8 @@ WITH
     max(CAST(floor((TIMESTAMP_DIFF(CAST(s.`launched_at` AS TIMESTAMP), CAST('2001-01-01 00:00:00' AS TIMESTAMP), MICROSECOND) / 1000000) / 604800) AS INT64)) AS `adopt_max`,
     count(s.`launched_at`) AS `adopt_rows`,
     count(*) AS `rows`,
+    min(CAST((TIMESTAMP_DIFF(CAST(s.`launched_at` AS TIMESTAMP), CAST('2001-01-01 00:00:00' AS TIMESTAMP), MICROSECOND) / 1000000) AS FLOAT64)) AS `adopt_first_s`,
+    max(CAST((TIMESTAMP_DIFF(CAST(s.`launched_at` AS TIMESTAMP), CAST('2001-01-01 00:00:00' AS TIMESTAMP), MICROSECOND) / 1000000) AS FLOAT64)) AS `adopt_last_s`,
     sum(s.`saves`) AS `a1`,
     sum(s.`sessions`) AS `a2`,
     sum(CASE WHEN (s.`surface` = 'feed') THEN s.`saves` END) AS `a3`,
@@ -24,6 +26,8 @@ SELECT `grp`,
   `adopt_max`,
   `adopt_rows`,
   `rows`,
+  `adopt_first_s`,
+  `adopt_last_s`,
   CAST(coalesce(`a1`, 0) AS FLOAT64) AS `m1_value`,
   CAST(coalesce(`a2`, 0) AS FLOAT64) AS `m1_den`,
   CAST(coalesce(`a3`, 0) AS FLOAT64) AS `m2_value`,
@@ -43,9 +47,11 @@ WITH
     max(CAST(floor((TIMESTAMP_DIFF(CAST(s.`launch_day` AS TIMESTAMP), CAST('2001-01-01 00:00:00' AS TIMESTAMP), MICROSECOND) / 1000000) / 86400) AS INT64)) AS `adopt_max`,
     count(s.`launch_day`) AS `adopt_rows`,
     count(*) AS `rows`,
+    min(CAST((TIMESTAMP_DIFF(CAST(s.`launch_day` AS TIMESTAMP), CAST('2001-01-01 00:00:00' AS TIMESTAMP), MICROSECOND) / 1000000) AS FLOAT64)) AS `adopt_first_s`,
+    max(CAST((TIMESTAMP_DIFF(CAST(s.`launch_day` AS TIMESTAMP), CAST('2001-01-01 00:00:00' AS TIMESTAMP), MICROSECOND) / 1000000) AS FLOAT64)) AS `adopt_last_s`,
     sum(CASE WHEN (s.`surface` = 'feed') THEN s.`saves` END) AS `a1`
   FROM `src_market_daily` s
-  WHERE s.`market id` IS NOT NULL AND s.`day` IS NOT NULL
+  WHERE s.`market id` IS NOT NULL AND s.`day` IS NOT NULL AND ((s.`market id` <> 'test\'s') AND (s.`surface` <> 'internal'))
   GROUP BY 1, 2
 )
 SELECT `grp`,
@@ -54,6 +60,8 @@ SELECT `grp`,
   `adopt_max`,
   `adopt_rows`,
   `rows`,
+  `adopt_first_s`,
+  `adopt_last_s`,
   CAST(coalesce(`a1`, 0) AS FLOAT64) AS `m1_value`
 FROM `ro_cells`
 ORDER BY 1, 2;
