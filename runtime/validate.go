@@ -72,6 +72,7 @@ func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 	}
 	found := map[string]string{}
 	var names []string
+	var floats []*model.Column // float columns whose values must be checked finite
 	for _, c := range cols {
 		found[c.name] = c.typ
 		names = append(names, c.name)
@@ -112,10 +113,10 @@ func ValidateSource(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 			}
 		}
 		if c.Type == types.Float && (s.Reader == nil || !s.Reader.Finite) {
-			diags = append(diags, finiteCheck(ctx, eng, d, s, c, rel)...)
+			floats = append(floats, c)
 		}
 	}
-	return diags
+	return append(diags, finiteCheck(ctx, eng, d, s, floats, rel)...)
 }
 
 // column is a column of a source's data and its SQL type ("" if unknown).
@@ -215,35 +216,46 @@ func castCheck(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *mo
 }
 
 // finiteCheck refuses NaN and infinite values (written as NaN, inf or a
-// number too large for a double, such as 1e309) in a float column: no
-// statistic of them means anything, and they must not turn into zeros.
-func finiteCheck(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *model.Source, c *model.Column, rel string) diag.List {
+// number too large for a double, such as 1e309) in float columns: no
+// statistic of them means anything, and they must not turn into zeros. All
+// the columns are checked in one pass over the data.
+func finiteCheck(ctx context.Context, eng engine.Engine, d *dialect.Dialect, s *model.Source, cols []*model.Column, rel string) diag.List {
 	var diags diag.List
-	col := d.SourceIdent(c.Name)
-	val := d.Cast(col, d.Types.Float)
-	if d.TryCast != "" {
-		val = fmt.Sprintf(d.TryCast, col, d.Types.Float)
+	if len(cols) == 0 {
+		return diags
 	}
 	special := func(s string) string { return d.Cast(d.String(s), d.Types.Float) }
-	q := fmt.Sprintf("SELECT count(*) AS n, min(%s) AS example FROM %s WHERE %s IN (%s, %s, %s)",
-		d.Cast(col, d.Types.String), rel, val, special("NaN"), special("Infinity"), special("-Infinity"))
-	tab, err := eng.Query(ctx, q)
-	if err == nil && len(tab.Rows) != 1 {
+	items := make([]string, 0, 2*len(cols))
+	for k, c := range cols {
+		col := d.SourceIdent(c.Name)
+		val := d.Cast(col, d.Types.Float)
+		if d.TryCast != "" {
+			val = fmt.Sprintf(d.TryCast, col, d.Types.Float)
+		}
+		bad := fmt.Sprintf("%s IN (%s, %s, %s)", val, special("NaN"), special("Infinity"), special("-Infinity"))
+		items = append(items,
+			fmt.Sprintf("count(CASE WHEN %s THEN 1 END) AS %s", bad, d.Ident(fmt.Sprintf("n%d", k))),
+			fmt.Sprintf("min(CASE WHEN %s THEN %s END) AS %s", bad, d.Cast(col, d.Types.String), d.Ident(fmt.Sprintf("e%d", k))))
+	}
+	tab, err := eng.Query(ctx, "SELECT "+strings.Join(items, ", ")+" FROM "+rel)
+	if err == nil && (len(tab.Rows) != 1 || len(tab.Rows[0]) != len(items)) {
 		err = fmt.Errorf("the check returned %d rows", len(tab.Rows))
 	}
-	if err != nil {
-		diags.Errorf(diag.EDataRead, c.Span, "source `%s`: cannot check the values of column `%s`: %s", s.Name, c.Name, firstLine(err.Error()))
-		return diags
-	}
-	n, err := engine.Float(tab.Rows[0][0])
-	if err != nil {
-		diags.Errorf(diag.EDataRead, c.Span, "source `%s`: checking column `%s` returned %v", s.Name, c.Name, err)
-		return diags
-	}
-	if n > 0 {
-		diags.Errorf(diag.EDataType, c.Span, "source `%s`: column `%s` is declared float but %d value(s) are not finite numbers, for example %q",
-			s.Name, c.Name, int64(n), fmt.Sprint(tab.Rows[0][1])).
-			Hint("NaN and infinities (and numbers beyond ±1.8e308) have no mean: remove them or write missing values as empty (NULL)")
+	for k, c := range cols {
+		if err != nil {
+			diags.Errorf(diag.EDataRead, c.Span, "source `%s`: cannot check the values of column `%s`: %s", s.Name, c.Name, firstLine(err.Error()))
+			continue
+		}
+		n, nerr := engine.Float(tab.Rows[0][2*k])
+		if nerr != nil {
+			diags.Errorf(diag.EDataRead, c.Span, "source `%s`: checking column `%s` returned %v", s.Name, c.Name, nerr)
+			continue
+		}
+		if n > 0 {
+			diags.Errorf(diag.EDataType, c.Span, "source `%s`: column `%s` is declared float but %d value(s) are not finite numbers, for example %q",
+				s.Name, c.Name, int64(n), fmt.Sprint(tab.Rows[0][2*k+1])).
+				Hint("NaN and infinities (and numbers beyond ±1.8e308) have no mean: remove them or write missing values as empty (NULL)")
+		}
 	}
 	return diags
 }
