@@ -14,6 +14,7 @@ import (
 	"github.com/caliper-dev/caliper/runtime/portfolio"
 	"github.com/caliper-dev/caliper/runtime/report"
 	"github.com/caliper-dev/caliper/runtime/store"
+	"github.com/caliper-dev/caliper/runtime/store/duckstore"
 )
 
 // portfolioStore stores the homefeed and holdout examples over several
@@ -23,7 +24,7 @@ import (
 func portfolioStore(t *testing.T) *portfolio.Portfolio {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "portfolio.duckdb")
-	st, err := store.Open(path)
+	st, err := duckstore.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

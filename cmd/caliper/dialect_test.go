@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/caliper-dev/caliper/internal/confine"
-	"github.com/caliper-dev/caliper/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +11,8 @@ import (
 
 	"github.com/caliper-dev/caliper/compiler"
 	"github.com/caliper-dev/caliper/dialect"
+	"github.com/caliper-dev/caliper/internal/confine"
+	"github.com/caliper-dev/caliper/internal/testenv"
 	"github.com/caliper-dev/caliper/lang"
 	"github.com/caliper-dev/caliper/runtime/engine"
 )

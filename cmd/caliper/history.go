@@ -17,6 +17,7 @@ import (
 	"github.com/caliper-dev/caliper/runtime"
 	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/store"
+	"github.com/caliper-dev/caliper/runtime/store/duckstore"
 )
 
 // storeRun appends a run's report to the results store at location (run
@@ -36,7 +37,7 @@ func storeRun(cmd *cobra.Command, location string, res *lang.Result, rep *result
 	}
 	run := &store.Run{Version: caliperVersion(), SpecPath: dir, SpecHash: store.SpecHash(files),
 		DataFingerprint: fp, Sources: sources, Targets: len(rep.Targets), Rows: store.Rows(rep)}
-	st, err := store.Open(location)
+	st, err := duckstore.Open(location)
 	if err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ runs made with its current .cal files are marked.`,
 			if err != nil {
 				return err
 			}
-			st, err := store.OpenReadOnly(location)
+			st, err := duckstore.OpenReadOnly(location)
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/caliper-dev/caliper/internal/testenv"
 	"github.com/caliper-dev/caliper/runtime/store"
+	"github.com/caliper-dev/caliper/runtime/store/duckstore"
 )
 
 // figures are the numbers of a result as run --format json printed them
@@ -191,7 +192,7 @@ func TestStoreHistory(t *testing.T) {
 	if err := json.Unmarshal([]byte(lastOut["../../examples/holdout"]), &doc); err != nil || len(doc.Targets) == 0 || len(doc.Targets[0].Timeline) == 0 {
 		t.Fatalf("holdout has no timeline (%v)", err)
 	}
-	st, err := store.OpenReadOnly(db)
+	st, err := duckstore.OpenReadOnly(db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/caliper-dev/caliper/runtime/portfolio"
 	"github.com/caliper-dev/caliper/runtime/report"
 	"github.com/caliper-dev/caliper/runtime/store"
+	"github.com/caliper-dev/caliper/runtime/store/duckstore"
 )
 
 // portfolioFormats are the writers of portfolio --format.
@@ -58,7 +59,7 @@ Shen 2018) and its bootstrap interval, the gap to a long-running holdout
 				errf(cmd.ErrOrStderr(), "caliper: results store %s does not exist: store runs with `caliper run PATH --store %s`\n", location, location)
 				return exitError{exitSpec}
 			}
-			st, err := store.OpenReadOnly(location)
+			st, err := duckstore.OpenReadOnly(location)
 			if err != nil {
 				return err
 			}

@@ -11,14 +11,14 @@ import (
 	"github.com/caliper-dev/caliper/internal/golden"
 	"github.com/caliper-dev/caliper/internal/testenv"
 	"github.com/caliper-dev/caliper/runtime/portfolio/portfoliotest"
-	"github.com/caliper-dev/caliper/runtime/store"
+	"github.com/caliper-dev/caliper/runtime/store/duckstore"
 )
 
 // fixtureStore writes the portfolio fixture's runs into a new store.
 func fixtureStore(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "portfolio.duckdb")
-	st, err := store.Open(path)
+	st, err := duckstore.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestPortfolioGolden(t *testing.T) {
 func TestPortfolioRefuses(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.duckdb")
-	st, err := store.Open(empty)
+	st, err := duckstore.Open(empty)
 	if err != nil {
 		t.Fatal(err)
 	}

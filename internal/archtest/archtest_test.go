@@ -31,6 +31,10 @@ var rules = []rule{
 	{From: []string{module + "/runtime/decide/...", module + "/runtime/store/...", module + "/runtime/result/..."},
 		Not: []string{"gonum.org/v1/plot/...", module + "/runtime/report/..."},
 		Why: "decisions, the store and the result types do not depend on the renderers or plotting"},
+	{From: []string{module + "/runtime/store", module + "/runtime/result/...", module + "/runtime/decide/...",
+		module + "/runtime/portfolio", module + "/runtime/report/..."},
+		Not: []string{"github.com/duckdb/...", module + "/runtime/store/duckstore/..."},
+		Why: "results, decisions, the portfolio review and the renderers are data and Go; only engines and the store's DuckDB file link DuckDB"},
 }
 
 // match reports whether path matches pattern ("x/..." matches x and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/caliper-dev/caliper/runtime/stats"
 	"github.com/caliper-dev/caliper/runtime/store"
+	"github.com/caliper-dev/caliper/runtime/store/duckstore"
 )
 
 // ScenarioPortfolio is a half-year of experiments with known true effects
@@ -164,7 +165,7 @@ func (p PortfolioSim) WritePortfolioStore(dir string) (string, PortfolioReplicat
 	if _, err := os.Stat(path); err == nil {
 		return "", rep, fmt.Errorf("%s exists: the portfolio scenario writes a new store", path)
 	}
-	st, err := store.Open(path)
+	st, err := duckstore.Open(path)
 	if err != nil {
 		return "", rep, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/caliper-dev/caliper/runtime/portfolio"
 	"github.com/caliper-dev/caliper/runtime/store"
+	"github.com/caliper-dev/caliper/runtime/store/duckstore"
 )
 
 // Over replicates the corrected sum's bias is far below the naive sum's
@@ -44,7 +45,7 @@ func TestPortfolioScenarioStore(t *testing.T) {
 	if _, _, err := sim.WritePortfolioStore(filepath.Dir(path)); err == nil {
 		t.Error("wrote over an existing store")
 	}
-	st, err := store.OpenReadOnly(path)
+	st, err := duckstore.OpenReadOnly(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 )
 
@@ -35,31 +33,6 @@ type Store interface {
 	// Runs lists the stored runs (without their rows), oldest first.
 	Runs(ctx context.Context) ([]*Run, error)
 	Close() error
-}
-
-// Open opens the store at location for writing, creating it on first use.
-// A location is a DuckDB file path; PostgreSQL URLs are reserved for a
-// later backend.
-func Open(location string) (Store, error) {
-	if err := unsupported(location); err != nil {
-		return nil, err
-	}
-	return OpenDuckDB(location)
-}
-
-// OpenReadOnly opens an existing store for reading.
-func OpenReadOnly(location string) (Store, error) {
-	if err := unsupported(location); err != nil {
-		return nil, err
-	}
-	return OpenDuckDBReadOnly(location)
-}
-
-func unsupported(location string) error {
-	if strings.HasPrefix(location, "postgres://") || strings.HasPrefix(location, "postgresql://") {
-		return fmt.Errorf("PostgreSQL results stores are not supported yet: use a DuckDB file path")
-	}
-	return nil
 }
 
 // ErrInUse is returned (wrapped) when another writer holds the store.

@@ -1,4 +1,4 @@
-package store
+package duckstore
 
 import (
 	"context"
@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/caliper-dev/caliper/internal/testenv"
+
+	"github.com/caliper-dev/caliper/runtime/store"
 )
 
 // The crash tests start this test binary again as a child process that
@@ -70,10 +72,10 @@ func TestStoreChild(t *testing.T) {
 
 // loopRun is a run whose rows' estimates are 0.5, 1.5, ... (their sum
 // is n²/2, which the integrity check recomputes from the stored rows).
-func loopRun(id string, n int) *Run {
-	run := &Run{ID: id, Version: "loop", SpecHash: "s", DataFingerprint: "d", Targets: 1}
+func loopRun(id string, n int) *store.Run {
+	run := &store.Run{ID: id, Version: "loop", SpecHash: "s", DataFingerprint: "d", Targets: 1}
 	for i := 0; i < n; i++ {
-		run.Rows = append(run.Rows, Row{Target: "exp", TargetKind: "experiment", Metric: "m", MetricKind: "mean",
+		run.Rows = append(run.Rows, store.Row{Target: "exp", TargetKind: "experiment", Metric: "m", MetricKind: "mean",
 			Variant: "t", Control: "c", Estimate: f(float64(i) + 0.5), Method: "welch_t", Alpha: 0.05})
 	}
 	return run
@@ -146,7 +148,7 @@ func TestCrashInsideTransaction(t *testing.T) {
 	for name, open := range map[string]func(string) (*DuckDB, error){"writer": OpenDuckDB, "reader": OpenDuckDBReadOnly} {
 		_, err := open(path)
 		t.Logf("second %s: %v", name, err)
-		if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "is held by process ") {
+		if !errors.Is(err, store.ErrInUse) || !strings.Contains(err.Error(), "is held by process ") {
 			t.Errorf("second %s while the child writes: %v", name, err)
 		}
 	}
@@ -185,11 +187,11 @@ func TestCrashInsideTransaction(t *testing.T) {
 	if err := s.db.QueryRow(`SELECT count(*) FROM results WHERE run_id = ?`, pending).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d rows of the killed run (%v)", n, err)
 	}
-	hist, err := s.History(ctx, Query{Target: "exp"})
+	hist, err := s.History(ctx, store.Query{Target: "exp"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got, want []Row
+	var got, want []store.Row
 	for _, e := range hist {
 		if e.Run.ID == "parent-1" {
 			got = append(got, e.Row)

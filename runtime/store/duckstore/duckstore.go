@@ -1,4 +1,7 @@
-package store
+// Package duckstore is the results store (package store) in an embedded
+// DuckDB file: one writer per file, a run appended whole in one
+// transaction, and the schema versioned in a meta table.
+package duckstore
 
 import (
 	"context"
@@ -19,7 +22,33 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 
 	"github.com/caliper-dev/caliper/internal/errs"
+	"github.com/caliper-dev/caliper/runtime/store"
 )
+
+// Open opens the store at location for writing, creating it on first use.
+// A location is a DuckDB file path; PostgreSQL URLs are reserved for a
+// later backend.
+func Open(location string) (store.Store, error) {
+	if err := unsupported(location); err != nil {
+		return nil, err
+	}
+	return OpenDuckDB(location)
+}
+
+// OpenReadOnly opens an existing store for reading.
+func OpenReadOnly(location string) (store.Store, error) {
+	if err := unsupported(location); err != nil {
+		return nil, err
+	}
+	return OpenDuckDBReadOnly(location)
+}
+
+func unsupported(location string) error {
+	if strings.HasPrefix(location, "postgres://") || strings.HasPrefix(location, "postgresql://") {
+		return fmt.Errorf("PostgreSQL results stores are not supported yet: use a DuckDB file path")
+	}
+	return nil
+}
 
 // schema creates the tables of SchemaVersion. `results` rows belong to
 // the `runs` row with their run_id; `ord` is a row's position in the
@@ -140,7 +169,7 @@ func openDuckDB(path string, readOnly bool) (*DuckDB, error) {
 	openMu.Lock()
 	defer openMu.Unlock()
 	if open[key] {
-		return nil, fmt.Errorf("%w: %s is already open in this process", ErrInUse, path)
+		return nil, fmt.Errorf("%w: %s is already open in this process", store.ErrInUse, path)
 	}
 	dsn := path
 	if readOnly {
@@ -159,7 +188,7 @@ func openDuckDB(path string, readOnly bool) (*DuckDB, error) {
 			if m := pidRE.FindStringSubmatch(err.Error()); m != nil {
 				holder = "process " + m[1]
 			}
-			return nil, fmt.Errorf("%w: %s is held by %s (one writer at a time; retry when it has finished)", ErrInUse, path, holder)
+			return nil, fmt.Errorf("%w: %s is held by %s (one writer at a time; retry when it has finished)", store.ErrInUse, path, holder)
 		}
 		return nil, fmt.Errorf("open results store %s: %w", path, err)
 	}
@@ -211,8 +240,8 @@ func (s *DuckDB) init(readOnly bool) error {
 	if err != nil {
 		return fmt.Errorf("bad schema_version %q", v)
 	}
-	if version > SchemaVersion {
-		return fmt.Errorf("schema version %d is newer than this Caliper supports (%d); upgrade Caliper", version, SchemaVersion)
+	if version > store.SchemaVersion {
+		return fmt.Errorf("schema version %d is newer than this Caliper supports (%d); upgrade Caliper", version, store.SchemaVersion)
 	}
 	s.version = version
 	if version < 2 && !readOnly {
@@ -257,9 +286,9 @@ func (s *DuckDB) create(ctx context.Context) error {
 			return fmt.Errorf("create schema: %w", err)
 		}
 	}
-	s.version = SchemaVersion
+	s.version = store.SchemaVersion
 	if _, err := tx.ExecContext(ctx, `INSERT INTO meta VALUES ('schema_version', ?), ('created', ?)`,
-		strconv.Itoa(SchemaVersion), time.Now().UTC().Format(time.RFC3339)); err != nil {
+		strconv.Itoa(store.SchemaVersion), time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -274,7 +303,7 @@ func NewRunID(t time.Time) string {
 
 // Append implements Store. It fills run.ID (when empty), run.Seq and
 // run.Time (when zero).
-func (s *DuckDB) Append(ctx context.Context, run *Run) (err error) {
+func (s *DuckDB) Append(ctx context.Context, run *store.Run) (err error) {
 	if run.Time.IsZero() {
 		run.Time = time.Now()
 	}
@@ -284,7 +313,7 @@ func (s *DuckDB) Append(ctx context.Context, run *Run) (err error) {
 	}
 	sources := run.Sources
 	if sources == nil {
-		sources = []DataSource{}
+		sources = []store.DataSource{}
 	}
 	srcJSON, err := json.Marshal(sources)
 	if err != nil {
@@ -333,14 +362,14 @@ func (s *DuckDB) Append(ctx context.Context, run *Run) (err error) {
 }
 
 // Runs lists the stored runs (without rows), oldest first.
-func (s *DuckDB) Runs(ctx context.Context) (_ []*Run, err error) {
+func (s *DuckDB) Runs(ctx context.Context) (_ []*store.Run, err error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT run_id, seq, run_time, caliper_version, spec_path, spec_hash,
 		data_fingerprint, data_sources, targets FROM runs ORDER BY seq`)
 	if err != nil {
 		return nil, err
 	}
 	defer errs.Close(rows, &err)
-	var out []*Run
+	var out []*store.Run
 	for rows.Next() {
 		r, err := scanRun(rows)
 		if err != nil {
@@ -353,8 +382,8 @@ func (s *DuckDB) Runs(ctx context.Context) (_ []*Run, err error) {
 
 type scanner interface{ Scan(...any) error }
 
-func scanRun(sc scanner, extra ...any) (*Run, error) {
-	r := &Run{}
+func scanRun(sc scanner, extra ...any) (*store.Run, error) {
+	r := &store.Run{}
 	var sources string
 	dest := append([]any{&r.ID, &r.Seq, &r.Time, &r.Version, &r.SpecPath, &r.SpecHash, &r.DataFingerprint, &sources, &r.Targets}, extra...)
 	if err := sc.Scan(dest...); err != nil {
@@ -368,7 +397,7 @@ func scanRun(sc scanner, extra ...any) (*Run, error) {
 }
 
 // History implements Store.
-func (s *DuckDB) History(ctx context.Context, q Query) (_ []Entry, err error) {
+func (s *DuckDB) History(ctx context.Context, q store.Query) (_ []store.Entry, err error) {
 	query := `SELECT r.run_id, r.seq, r.run_time, r.caliper_version, r.spec_path, r.spec_hash, r.data_fingerprint,
 		r.data_sources, r.targets,
 		x.target, x.target_kind, x.metric, x.metric_kind, x.role, x.direction, x.variant, x.control, x.segment,
@@ -383,10 +412,10 @@ func (s *DuckDB) History(ctx context.Context, q Query) (_ []Entry, err error) {
 		return nil, err
 	}
 	defer errs.Close(rows, &err)
-	var out []Entry
-	runs := map[string]*Run{}
+	var out []store.Entry
+	runs := map[string]*store.Run{}
 	for rows.Next() {
-		var e Entry
+		var e store.Entry
 		r := &e.Row
 		var period sql.NullInt64
 		var timeline, start, end, decision, relMethod sql.NullString

@@ -1,9 +1,11 @@
-package store
+package duckstore
 
 import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/caliper-dev/caliper/runtime/store"
 )
 
 // An empty Query.Target reads every target's rows (caliper portfolio), in
@@ -16,12 +18,12 @@ func TestHistoryAllTargets(t *testing.T) {
 	}
 	defer s.Close()
 	a, b := sampleRun("a", 1), sampleRun("b", 2)
-	for _, r := range []*Run{a, b} {
+	for _, r := range []*store.Run{a, b} {
 		if err := s.Append(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	all, err := s.History(ctx, Query{})
+	all, err := s.History(ctx, store.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,14 +40,14 @@ func TestHistoryAllTargets(t *testing.T) {
 	if targets["exp"] == 0 || targets["other"] != 2 {
 		t.Errorf("rows per target %v", targets)
 	}
-	m, err := s.History(ctx, Query{Metric: "flat"})
+	m, err := s.History(ctx, store.Query{Metric: "flat"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(m) != 2 {
 		t.Errorf("%d rows of metric flat over every target, want 2", len(m))
 	}
-	one, err := s.History(ctx, Query{Target: "other"})
+	one, err := s.History(ctx, store.Query{Target: "other"})
 	if err != nil {
 		t.Fatal(err)
 	}
