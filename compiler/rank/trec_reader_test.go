@@ -1,4 +1,4 @@
-package stdlib
+package rank
 
 import (
 	"database/sql"
@@ -12,7 +12,12 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/caliper-dev/caliper/dialect"
+	"github.com/caliper-dev/caliper/stdlib"
 )
+
+// The stdlib TREC readers' SQL (trec_qrels, trec_run) is run in DuckDB here,
+// beside the offline compiler that uses it: stdlib's own tests stay
+// engine-free and do not link DuckDB.
 
 // trecDB opens an in-memory DuckDB closed with the test.
 func trecDB(t *testing.T) *sql.DB {
@@ -83,7 +88,7 @@ func TestTrecQrelsIrregularWhitespace(t *testing.T) {
 		"q3 Q0 d4 -1\n" +
 		"q3 0 d5 +3" // no final newline
 	p := trecFile(t, "it's.qrels", content) // a quote in the path
-	got, err := trecRows(t, db, TrecQrelsSQL(dialect.DuckDB, p)+" ORDER BY 1, 2")
+	got, err := trecRows(t, db, stdlib.TrecQrelsSQL(dialect.DuckDB, p)+" ORDER BY 1, 2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,11 +104,11 @@ func TestTrecQrelsIrregularWhitespace(t *testing.T) {
 		t.Errorf("trec_qrels rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	var cols []string
-	for _, c := range TrecQrelsColumns() {
+	for _, c := range stdlib.TrecQrelsColumns() {
 		cols = append(cols, c.Name)
 	}
 	if strings.Join(cols, "\t") != got[0] {
-		t.Errorf("TrecQrelsColumns %v, SQL columns %s", cols, got[0])
+		t.Errorf("stdlib.TrecQrelsColumns %v, SQL columns %s", cols, got[0])
 	}
 }
 
@@ -116,7 +121,7 @@ func TestTrecRunIrregularWhitespace(t *testing.T) {
 		"q2\tQ0\td3\tx\t-3\trunB\n" + // a rank that is not a number is NULL
 		"q2 Q0 d4 4 1.0 runB\n"
 	p := trecFile(t, "run.txt", content)
-	got, err := trecRows(t, db, TrecRunSQL(dialect.DuckDB, p)+" ORDER BY 1, 2")
+	got, err := trecRows(t, db, stdlib.TrecRunSQL(dialect.DuckDB, p)+" ORDER BY 1, 2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,11 +136,11 @@ func TestTrecRunIrregularWhitespace(t *testing.T) {
 		t.Errorf("trec_run rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	var cols []string
-	for _, c := range TrecRunColumns() {
+	for _, c := range stdlib.TrecRunColumns() {
 		cols = append(cols, c.Name)
 	}
 	if strings.Join(cols, "\t") != got[0] {
-		t.Errorf("TrecRunColumns %v, SQL columns %s", cols, got[0])
+		t.Errorf("stdlib.TrecRunColumns %v, SQL columns %s", cols, got[0])
 	}
 }
 
@@ -148,7 +153,7 @@ func TestTrecGlob(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := trecRows(t, db, "SELECT model, count(*) FROM ("+TrecRunSQL(dialect.DuckDB, filepath.Join(dir, "*.run"))+") GROUP BY 1 ORDER BY 1")
+	got, err := trecRows(t, db, "SELECT model, count(*) FROM ("+stdlib.TrecRunSQL(dialect.DuckDB, filepath.Join(dir, "*.run"))+") GROUP BY 1 ORDER BY 1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,9 +181,9 @@ func TestTrecErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		p := trecFile(t, "f.txt", c.content)
-		q := TrecQrelsSQL(dialect.DuckDB, p)
+		q := stdlib.TrecQrelsSQL(dialect.DuckDB, p)
 		if c.run {
-			q = TrecRunSQL(dialect.DuckDB, p)
+			q = stdlib.TrecRunSQL(dialect.DuckDB, p)
 		}
 		_, err := trecRows(t, db, q)
 		want := strings.ReplaceAll(c.want, "PATH", p)
@@ -186,7 +191,7 @@ func TestTrecErrors(t *testing.T) {
 			t.Errorf("%s: err = %v, want %q", c.name, err, want)
 		}
 	}
-	if _, err := trecRows(t, db, TrecRunSQL(dialect.DuckDB, filepath.Join(t.TempDir(), "missing.run"))); err == nil {
+	if _, err := trecRows(t, db, stdlib.TrecRunSQL(dialect.DuckDB, filepath.Join(t.TempDir(), "missing.run"))); err == nil {
 		t.Error("a missing file read without error")
 	}
 }
@@ -196,7 +201,7 @@ func TestTrecEmpty(t *testing.T) {
 	db := trecDB(t)
 	for _, content := range []string{"", "\n\n", "# only a comment\n"} {
 		p := trecFile(t, "empty.run", content)
-		got, err := trecRows(t, db, TrecRunSQL(dialect.DuckDB, p))
+		got, err := trecRows(t, db, stdlib.TrecRunSQL(dialect.DuckDB, p))
 		if err != nil || len(got) != 1 {
 			t.Errorf("%q: %v rows, err %v", content, got, err)
 		}
@@ -212,7 +217,7 @@ func TestTrecReadersRegistered(t *testing.T) {
 		"trec_run":   trecFile(t, "r.txt", "q1 Q0 d1 1 0.5 tag\n"),
 	}
 	for _, name := range []string{"trec_qrels", "trec_run"} {
-		r, ok := LookupReader(name)
+		r, ok := stdlib.LookupReader(name)
 		if !ok || !r.Path || r.Args != 1 || r.Doc == "" {
 			t.Fatalf("reader %s: %+v, %v", name, r, ok)
 		}
