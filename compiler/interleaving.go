@@ -37,51 +37,10 @@ type CreditColumns struct {
 	Wins, Losses, SqWins, SqDecided, WinsDecided, Pref, SqPref string
 }
 
-// Result columns of an interleaving's query.
-const (
-	// ColILStatus says what a row's sessions are: StatusCompared (the
-	// baseline against one treatment), StatusOtherTeam (against a team
-	// value that is not a listed treatment), StatusSeveral (more than one
-	// non-baseline team) or StatusNoTreatment (only the baseline's items).
-	ColILStatus = "status"
-	// ColILVariant is the treatment's team value (NULL unless the status
-	// is compared or other_team).
-	ColILVariant        = "variant"
-	ColILUnits          = "units"
-	ColILSessions       = "sessions"
-	ColILFirstBaseline  = "first_baseline"
-	ColILFirstTreatment = "first_treatment"
-)
-
-// Session statuses (ColILStatus).
-const (
-	StatusCompared    = "compared"
-	StatusOtherTeam   = "other_team"
-	StatusSeveral     = "several_treatments"
-	StatusNoTreatment = "no_treatment"
-)
-
 // creditTolerance is the relative tolerance within which a session's
 // non-integer credit sums tie: |t − b| ≤ 1e-9 · max(|t|, |b|). Bool and
 // int credits sum exactly and compare exactly.
 const creditTolerance = "1e-9"
-
-// creditColumns names credit j's (from 0) columns.
-func creditColumns(c *model.Credit, j int) *CreditColumns {
-	n := j + 1
-	return &CreditColumns{Credit: c,
-		Wins: fmt.Sprintf("wins_%d", n), Losses: fmt.Sprintf("losses_%d", n),
-		SqWins: fmt.Sprintf("sq_wins_%d", n), SqDecided: fmt.Sprintf("sq_decided_%d", n),
-		WinsDecided: fmt.Sprintf("wins_decided_%d", n),
-		Pref:        fmt.Sprintf("pref_%d", n), SqPref: fmt.Sprintf("sq_pref_%d", n)}
-}
-
-// Per-row, per-session and per-unit column names inside the query.
-func ilCredit(j int) string    { return fmt.Sprintf("c%d", j+1) }
-func ilBaseline(j int) string  { return fmt.Sprintf("b%d", j+1) }
-func ilTreatment(j int) string { return fmt.Sprintf("t%d", j+1) }
-func ilUnitWins(j int) string  { return fmt.Sprintf("w%d", j+1) }
-func ilUnitLoss(j int) string  { return fmt.Sprintf("l%d", j+1) }
 
 // CompileInterleaving builds an interleaving's query in dialect d.
 func CompileInterleaving(il *model.Interleaving, d *dialect.Dialect) (*InterleavingPlan, error) {
@@ -100,20 +59,38 @@ func CompileInterleaving(il *model.Interleaving, d *dialect.Dialect) (*Interleav
 	return p, nil
 }
 
+// interleavingSQL builds the query from its relations: the typed rows,
+// one row per shown item (rows), per session (sessions), each session's
+// status (status), per unit (units), and the sums per status and variant
+// (final).
 func interleavingSQL(p *InterleavingPlan, d *dialect.Dialect) string {
 	il := p.Interleaving
-	q := d.Ident
-	f := d.Sprintf
-	team, base := q(il.Team.Name), d.String(il.Baseline)
-	unit, session := q(il.Unit.Name), q(il.Session.Name)
-	var w strings.Builder
-	fmt.Fprintf(&w, "-- caliper: interleaving %s, %d credit(s), baseline %s\n", dialect.CommentText(il.Name), len(il.Credits), dialect.CommentText(il.Baseline))
-	w.WriteString("WITH\n")
-	var ctes []string
-	ctes = append(ctes, fmt.Sprintf("%s AS (\n  %s\n)", q(srcName(il.Rows)), Relation(il.Rows, d)))
+	g := &ilBuilder{p: p, d: d, team: d.Ident(il.Team.Name), base: d.String(il.Baseline),
+		unit: d.Ident(il.Unit.Name), session: d.Ident(il.Session.Name)}
+	q := &query{comment: fmt.Sprintf("interleaving %s, %d credit(s), baseline %s",
+		dialect.CommentText(il.Name), len(il.Credits), dialect.CommentText(il.Baseline))}
+	q.withSource(d, il.Rows)
+	q.with(d, "il_rows", g.rows())
+	q.with(d, "il_sessions", g.sessions())
+	q.with(d, "il_status", g.status())
+	q.with(d, "il_units", g.units())
+	q.final = g.final()
+	return q.String()
+}
 
-	// One row per shown item with a team: its credits and its order.
-	cols := []string{f(`%s AS "unit"`, unit), f(`%s AS "session"`, session), f(`%s AS "team"`, team)}
+// ilBuilder builds an interleaving's relations in dialect d: team, unit
+// and session are the quoted columns, base the baseline's literal.
+type ilBuilder struct {
+	p                         *InterleavingPlan
+	d                         *dialect.Dialect
+	team, base, unit, session string
+}
+
+// rows: one row per shown item with a team: its credits and its order.
+func (g *ilBuilder) rows() *selectStmt {
+	il, d := g.p.Interleaving, g.d
+	f := d.Sprintf
+	cols := []string{f(`%s AS "unit"`, g.unit), f(`%s AS "session"`, g.session), f(`%s AS "team"`, g.team)}
 	for j, c := range il.Credits {
 		x := rowSQL(d, c.Expr, "")
 		if c.Expr.Type() == types.Bool {
@@ -121,117 +98,131 @@ func interleavingSQL(p *InterleavingPlan, d *dialect.Dialect) string {
 		} else {
 			x = d.Cast(x, d.Types.Float)
 		}
-		cols = append(cols, x+" AS "+q(ilCredit(j)))
+		cols = append(cols, x+" AS "+d.Ident(ilCredit(j)))
 	}
-	if p.FirstPositions {
-		ord := q(il.Order.Name)
+	if g.p.FirstPositions {
+		ord := d.Ident(il.Order.Name)
 		cols = append(cols, f(`%s AS "ord"`, ord),
-			f(`MIN(%s) OVER (PARTITION BY %s, %s) AS "first_ord"`, ord, unit, session))
+			f(`MIN(%s) OVER (PARTITION BY %s, %s) AS "first_ord"`, ord, g.unit, g.session))
 	}
-	where := f(`%s IS NOT NULL AND %s <> '' AND %s IS NOT NULL AND %s IS NOT NULL`, team, team, unit, session)
+	where := f(`%s IS NOT NULL AND %s <> '' AND %s IS NOT NULL AND %s IS NOT NULL`, g.team, g.team, g.unit, g.session)
 	if il.Filter != nil {
 		where += " AND " + rowSQL(d, il.Filter, "")
 	}
-	ctes = append(ctes, f(`"il_rows" AS (
-  SELECT %s
-  FROM %s
-  WHERE %s
-)`, strings.Join(cols, ",\n    "), q(srcName(il.Rows)), where))
+	return &selectStmt{items: cols, from: d.Ident(srcName(il.Rows)), where: []string{where}}
+}
 
-	// One row per session: which treatment it compares, each team's credit.
+// sessions: one row per session: which treatment it compares, each
+// team's credit.
+func (g *ilBuilder) sessions() *selectStmt {
+	d, base := g.d, g.base
+	f := d.Sprintf
 	other := f(`CASE WHEN "team" <> %s THEN "team" END`, base)
-	scols := []string{d.Q(`"unit"`), d.Q(`"session"`), f(`MIN(%s) AS "variant"`, other), f(`COUNT(DISTINCT %s) AS "variants"`, other)}
-	for j, c := range il.Credits {
+	cols := []string{d.Q(`"unit"`), d.Q(`"session"`), f(`MIN(%s) AS "variant"`, other), f(`COUNT(DISTINCT %s) AS "variants"`, other)}
+	for j, c := range g.p.Interleaving.Credits {
 		sum := "SUM"
 		if c.Expr.Type() != types.Bool {
 			sum = d.FloatSum
 		}
-		cj := q(ilCredit(j))
-		scols = append(scols,
-			f(`COALESCE(%s(CASE WHEN "team" = %s THEN %s END), 0) AS %s`, sum, base, cj, q(ilBaseline(j))),
-			f(`COALESCE(%s(CASE WHEN "team" <> %s THEN %s END), 0) AS %s`, sum, base, cj, q(ilTreatment(j))))
+		cj := d.Ident(ilCredit(j))
+		cols = append(cols,
+			f(`COALESCE(%s(CASE WHEN "team" = %s THEN %s END), 0) AS %s`, sum, base, cj, d.Ident(ilBaseline(j))),
+			f(`COALESCE(%s(CASE WHEN "team" <> %s THEN %s END), 0) AS %s`, sum, base, cj, d.Ident(ilTreatment(j))))
 	}
-	if p.FirstPositions {
-		scols = append(scols,
+	if g.p.FirstPositions {
+		cols = append(cols,
 			f(`MAX(CASE WHEN "ord" = "first_ord" AND "team" = %s THEN 1 ELSE 0 END) AS "first_b"`, base),
 			f(`MAX(CASE WHEN "ord" = "first_ord" AND "team" <> %s THEN 1 ELSE 0 END) AS "first_t"`, base))
 	}
-	ctes = append(ctes, f(`"il_sessions" AS (
-  SELECT %s
-  FROM "il_rows"
-  GROUP BY "unit", "session"
-)`, strings.Join(scols, ",\n    ")))
+	return &selectStmt{items: cols, from: d.Q(`"il_rows"`), groupBy: d.Q(`"unit", "session"`)}
+}
 
-	// Each session's status.
+// status: each session's status (ColILStatus).
+func (g *ilBuilder) status() *selectStmt {
+	d := g.d
+	f := d.Sprintf
 	compared := d.Q(`"variants" = 1`)
-	if len(il.Treatments) > 0 {
-		var ts []string
-		for _, t := range il.Treatments {
-			ts = append(ts, d.String(t))
+	if ts := g.p.Interleaving.Treatments; len(ts) > 0 {
+		lits := make([]string, len(ts))
+		for i, t := range ts {
+			lits[i] = d.String(t)
 		}
-		compared = f(`"variants" = 1 AND "variant" IN (%s)`, strings.Join(ts, ", "))
+		compared = f(`"variants" = 1 AND "variant" IN (%s)`, strings.Join(lits, ", "))
 	}
 	status := f(`CASE WHEN "variants" = 0 THEN %s WHEN "variants" > 1 THEN %s WHEN %s THEN %s ELSE %s END`,
 		d.String(StatusNoTreatment), d.String(StatusSeveral), compared, d.String(StatusCompared), d.String(StatusOtherTeam))
-	ucols := []string{d.Q(`"status"`), d.Q(`"variant"`), d.Q(`"unit"`), d.Q(`COUNT(*) AS "s"`)}
-	for j, c := range il.Credits {
-		t, b := q(ilTreatment(j)), q(ilBaseline(j))
-		win, loss := t+" > "+b, t+" < "+b
-		if c.Expr.Type() == types.Float {
-			// Sums of non-integer credits differ by rounding (0.1 + 0.2
-			// against 0.3): within a relative tolerance they tie. The
-			// larger magnitude is GREATEST(t, b, -t, -b), which every
-			// dialect spells alike.
-			tol := fmt.Sprintf("%s * GREATEST(%s, %s, -%s, -%s)", creditTolerance, t, b, t, b)
-			win, loss = fmt.Sprintf("%s - %s > %s", t, b, tol), fmt.Sprintf("%s - %s > %s", b, t, tol)
-		}
-		ucols = append(ucols,
+	return &selectStmt{items: []string{f(`"il_sessions".*, %s AS "status"`, status)}, from: d.Q(`"il_sessions"`)}
+}
+
+// units: per status, variant and unit, the sessions and each credit's
+// wins and losses (sessions where the treatment's credit is the larger or
+// the smaller).
+func (g *ilBuilder) units() *selectStmt {
+	d := g.d
+	q := d.Ident
+	cols := []string{d.Q(`"status"`), d.Q(`"variant"`), d.Q(`"unit"`), d.Q(`COUNT(*) AS "s"`)}
+	for j, c := range g.p.Interleaving.Credits {
+		win, loss := creditOutcomes(q(ilTreatment(j)), q(ilBaseline(j)), c.Expr.Type() == types.Float)
+		cols = append(cols,
 			fmt.Sprintf("SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS %s", win, q(ilUnitWins(j))),
 			fmt.Sprintf("SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS %s", loss, q(ilUnitLoss(j))))
 	}
-	if p.FirstPositions {
-		ucols = append(ucols,
-			f(`SUM(CASE WHEN "first_b" = 1 AND "first_t" = 0 THEN 1 ELSE 0 END) AS "fb"`),
-			f(`SUM(CASE WHEN "first_t" = 1 AND "first_b" = 0 THEN 1 ELSE 0 END) AS "ft"`))
+	if g.p.FirstPositions {
+		cols = append(cols,
+			d.Q(`SUM(CASE WHEN "first_b" = 1 AND "first_t" = 0 THEN 1 ELSE 0 END) AS "fb"`),
+			d.Q(`SUM(CASE WHEN "first_t" = 1 AND "first_b" = 0 THEN 1 ELSE 0 END) AS "ft"`))
 	}
-	ctes = append(ctes, f(`"il_status" AS (
-  SELECT "il_sessions".*, %s AS "status"
-  FROM "il_sessions"
-)`, status), f(`"il_units" AS (
-  SELECT %s
-  FROM (
-    SELECT "status", CASE WHEN "status" IN (%s, %s) THEN "variant" END AS "variant", "unit", %s
-    FROM "il_status"
-  ) "x"
-  GROUP BY "status", "variant", "unit"
-)`, strings.Join(ucols, ",\n    "), d.String(StatusCompared), d.String(StatusOtherTeam), sessionCols(p, q)))
-	w.WriteString(strings.Join(ctes, ",\n"))
+	inner := &selectStmt{
+		items: []string{d.Sprintf(`"status", CASE WHEN "status" IN (%s, %s) THEN "variant" END AS "variant", "unit", %s`,
+			d.String(StatusCompared), d.String(StatusOtherTeam), sessionCols(g.p, q))},
+		from: d.Q(`"il_status"`)}
+	return &selectStmt{items: cols, from: "(\n    " + inner.render("    ") + "\n  ) " + q("x"),
+		groupBy: d.Q(`"status", "variant", "unit"`)}
+}
 
-	// One row per status and variant: the sums over units.
-	fl := d.Types.Float
+// creditOutcomes are the conditions that a session is a win and a loss
+// for the treatment, whose credit sum is t against the baseline's b.
+// Sums of non-integer credits differ by rounding (0.1 + 0.2 against
+// 0.3): within a relative tolerance they tie. The larger magnitude is
+// GREATEST(t, b, -t, -b), which every dialect spells alike.
+func creditOutcomes(t, b string, float bool) (win, loss string) {
+	if !float {
+		return t + " > " + b, t + " < " + b
+	}
+	tol := fmt.Sprintf("%s * GREATEST(%s, %s, -%s, -%s)", creditTolerance, t, b, t, b)
+	return fmt.Sprintf("%s - %s > %s", t, b, tol), fmt.Sprintf("%s - %s > %s", b, t, tol)
+}
+
+// final: one row per status and variant, the sums over units (the result
+// columns, named in names.go).
+func (g *ilBuilder) final() *selectStmt {
+	d := g.d
+	q, f := d.Ident, d.Sprintf
 	out := []string{f(`"status" AS %s`, q(ColILStatus)), f(`"variant" AS %s`, q(ColILVariant)),
 		f(`COUNT(*) AS %s`, q(ColILUnits)), f(`SUM("s") AS %s`, q(ColILSessions))}
-	if p.FirstPositions {
+	if g.p.FirstPositions {
 		out = append(out, f(`SUM("fb") AS %s`, q(ColILFirstBaseline)), f(`SUM("ft") AS %s`, q(ColILFirstTreatment)))
 	}
-	for j, cc := range p.Credits {
-		wj, lj := q(ilUnitWins(j)), q(ilUnitLoss(j))
-		pref := fmt.Sprintf("(%s / %s)", d.Cast(wj+" - "+lj, fl), d.Cast(q("s"), fl))
-		out = append(out,
-			fmt.Sprintf("SUM(%s) AS %s", wj, q(cc.Wins)),
-			fmt.Sprintf("SUM(%s) AS %s", lj, q(cc.Losses)),
-			fmt.Sprintf("SUM(%s * %s) AS %s", wj, wj, q(cc.SqWins)),
-			fmt.Sprintf("SUM((%s + %s) * (%s + %s)) AS %s", wj, lj, wj, lj, q(cc.SqDecided)),
-			fmt.Sprintf("SUM(%s * (%s + %s)) AS %s", wj, wj, lj, q(cc.WinsDecided)),
-			fmt.Sprintf("%s(%s) AS %s", d.FloatSum, pref, q(cc.Pref)),
-			fmt.Sprintf("%s(%s * %s) AS %s", d.FloatSum, pref, pref, q(cc.SqPref)))
+	for j, cc := range g.p.Credits {
+		out = append(out, creditSums(d, cc, q(ilUnitWins(j)), q(ilUnitLoss(j)))...)
 	}
-	w.WriteString("\n")
-	w.WriteString(f(`SELECT %s
-FROM "il_units"
-GROUP BY "status", "variant"
-ORDER BY "status", "variant"`, strings.Join(out, ",\n  ")))
-	return w.String()
+	return &selectStmt{items: out, from: d.Q(`"il_units"`), groupBy: d.Q(`"status", "variant"`), orderBy: d.Q(`"status", "variant"`)}
+}
+
+// creditSums are one credit's result columns from the per-unit wins wj
+// and losses lj and the unit's sessions "s".
+func creditSums(d *dialect.Dialect, cc *CreditColumns, wj, lj string) []string {
+	q, fl := d.Ident, d.Types.Float
+	pref := fmt.Sprintf("(%s / %s)", d.Cast(wj+" - "+lj, fl), d.Cast(q("s"), fl))
+	return []string{
+		fmt.Sprintf("SUM(%s) AS %s", wj, q(cc.Wins)),
+		fmt.Sprintf("SUM(%s) AS %s", lj, q(cc.Losses)),
+		fmt.Sprintf("SUM(%s * %s) AS %s", wj, wj, q(cc.SqWins)),
+		fmt.Sprintf("SUM((%s + %s) * (%s + %s)) AS %s", wj, lj, wj, lj, q(cc.SqDecided)),
+		fmt.Sprintf("SUM(%s * (%s + %s)) AS %s", wj, wj, lj, q(cc.WinsDecided)),
+		fmt.Sprintf("%s(%s) AS %s", d.FloatSum, pref, q(cc.Pref)),
+		fmt.Sprintf("%s(%s * %s) AS %s", d.FloatSum, pref, pref, q(cc.SqPref)),
+	}
 }
 
 // sessionCols are the per-session columns the per-unit step reads.

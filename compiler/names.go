@@ -128,3 +128,44 @@ func rolloutColumns(j int) (value, den string) {
 // sharedColumn names the per-unit column of the n-th (from 1) value that
 // several places of a query's values share (shared.go): r1, r2, ...
 func sharedColumn(n int) string { return fmt.Sprintf("r%d", n) }
+
+// Result columns of an interleaving's query.
+const (
+	// ColILStatus says what a row's sessions are: StatusCompared (the
+	// baseline against one treatment), StatusOtherTeam (against a team
+	// value that is not a listed treatment), StatusSeveral (more than one
+	// non-baseline team) or StatusNoTreatment (only the baseline's items).
+	ColILStatus = "status"
+	// ColILVariant is the treatment's team value (NULL unless the status
+	// is compared or other_team).
+	ColILVariant        = "variant"
+	ColILUnits          = "units"
+	ColILSessions       = "sessions"
+	ColILFirstBaseline  = "first_baseline"
+	ColILFirstTreatment = "first_treatment"
+)
+
+// Session statuses (ColILStatus).
+const (
+	StatusCompared    = "compared"
+	StatusOtherTeam   = "other_team"
+	StatusSeveral     = "several_treatments"
+	StatusNoTreatment = "no_treatment"
+)
+
+// creditColumns names credit j's (from 0) columns.
+func creditColumns(c *model.Credit, j int) *CreditColumns {
+	n := j + 1
+	return &CreditColumns{Credit: c,
+		Wins: fmt.Sprintf("wins_%d", n), Losses: fmt.Sprintf("losses_%d", n),
+		SqWins: fmt.Sprintf("sq_wins_%d", n), SqDecided: fmt.Sprintf("sq_decided_%d", n),
+		WinsDecided: fmt.Sprintf("wins_decided_%d", n),
+		Pref:        fmt.Sprintf("pref_%d", n), SqPref: fmt.Sprintf("sq_pref_%d", n)}
+}
+
+// Per-row, per-session and per-unit column names inside the query.
+func ilCredit(j int) string    { return fmt.Sprintf("c%d", j+1) }
+func ilBaseline(j int) string  { return fmt.Sprintf("b%d", j+1) }
+func ilTreatment(j int) string { return fmt.Sprintf("t%d", j+1) }
+func ilUnitWins(j int) string  { return fmt.Sprintf("w%d", j+1) }
+func ilUnitLoss(j int) string  { return fmt.Sprintf("l%d", j+1) }

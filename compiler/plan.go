@@ -101,3 +101,70 @@ func (b *builder) joinBack(j string, aggs []scanAgg, rename func(string) string)
 	}
 	return out
 }
+
+// query is a compiled query as values: the comment line that names it, its
+// named relations (CTEs) in order and one final select. String prints it;
+// the interleaving, counterfactual, rollout and exposure-age queries are
+// all printed here, so their layout is one place.
+type query struct {
+	comment string   // after "-- caliper: ", names already through dialect.CommentText
+	ctes    []string // rendered relations: name AS (...)
+	final   *selectStmt
+}
+
+// with adds relation name (unquoted) whose body is s.
+func (q *query) with(d *dialect.Dialect, name string, s *selectStmt) {
+	q.withSQL(d, name, s.render("  "))
+}
+
+// withSQL adds relation name whose body is already SQL (a source's
+// reader, or a select whose layout selectStmt does not print).
+func (q *query) withSQL(d *dialect.Dialect, name, body string) {
+	q.ctes = append(q.ctes, fmt.Sprintf("%s AS (\n  %s\n)", d.Ident(name), body))
+}
+
+// withSource adds a source's typed relation (Relation) under its name.
+func (q *query) withSource(d *dialect.Dialect, s *model.Source) {
+	q.withSQL(d, srcName(s), Relation(s, d))
+}
+
+// add appends relations rendered elsewhere (unit scans, shared values,
+// the experiment's unit CTEs).
+func (q *query) add(rendered ...string) { q.ctes = append(q.ctes, rendered...) }
+
+// String prints the query.
+func (q *query) String() string {
+	return "-- caliper: " + q.comment + "\nWITH\n" + strings.Join(q.ctes, ",\n") + "\n" + q.final.render("")
+}
+
+// selectStmt is one select, in dialect SQL. Its parts are printed one per
+// line (indented for a relation's body); an empty part is left out.
+type selectStmt struct {
+	items   []string // the select list, one line each (a line may hold several columns)
+	from    string
+	joins   []string // whole join clauses, one line each
+	where   []string // ANDed, one line each
+	groupBy string
+	having  string
+	orderBy string
+}
+
+// render prints the select with its continuation lines indented by indent.
+func (s *selectStmt) render(indent string) string {
+	var w strings.Builder
+	w.WriteString("SELECT " + strings.Join(s.items, ",\n"+indent+"  "))
+	line := func(keyword, x string) {
+		if x != "" {
+			w.WriteString("\n" + indent + keyword + x)
+		}
+	}
+	line("FROM ", s.from)
+	for _, j := range s.joins {
+		line("", j)
+	}
+	line("WHERE ", strings.Join(s.where, "\n"+indent+"  AND "))
+	line("GROUP BY ", s.groupBy)
+	line("HAVING ", s.having)
+	line("ORDER BY ", s.orderBy)
+	return w.String()
+}
