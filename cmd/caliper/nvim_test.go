@@ -9,13 +9,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/caliper-dev/caliper/internal/testenv"
+	"github.com/caliper-dev/caliper/runtime/engine"
 )
 
 // TestMain lets the test binary be the caliper command: run with
 // CALIPER_TEST_AS_CLI=1, it is Main on its arguments (as the built
 // binary is), so that an editor can start `caliper lsp` from it without
 // a separate build.
+//
+// Its engines run one DuckDB thread unless long tests run
+// (testenv.DuckDBThreads).
 func TestMain(m *testing.M) {
+	engine.DefaultThreads = testenv.DuckDBThreads()
 	if os.Getenv("CALIPER_TEST_AS_CLI") == "1" {
 		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
 	}

@@ -47,3 +47,15 @@ func NeedLong(t testing.TB, what string) {
 		t.Skipf("%s: runs with CALIPER_LONG=1 (as CI does)", what)
 	}
 }
+
+// DuckDBThreads is the DuckDB thread count the quick suite's engines use:
+// 1, since test data are tiny and a second thread costs CPU without
+// saving time; 0 (DuckDB's default, one per core) when long tests run, so
+// CI also runs every query multi-threaded. Test packages that run specs
+// set engine.DefaultThreads to it in TestMain.
+func DuckDBThreads() int {
+	if Long() {
+		return 0
+	}
+	return 1
+}

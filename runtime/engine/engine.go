@@ -129,9 +129,19 @@ func OpenDuckDB(path string) (*DuckDB, error) {
 	return OpenDuckDBWith(path, DuckDBOptions{})
 }
 
+// DefaultThreads, when positive, is the number of worker threads of every
+// DuckDB opened without a thread count (--threads). Zero keeps DuckDB's
+// default, one per core. The quick test suite sets it to 1
+// (testenv.DuckDBThreads): its data are a few hundred rows, where a second
+// thread only adds scheduling cost (a fifth of the runtime tests' CPU).
+var DefaultThreads int
+
 // OpenDuckDBWith opens DuckDB like OpenDuckDB and applies the settings
 // with SET statements (DuckDB's settings are database-wide).
 func OpenDuckDBWith(path string, opt DuckDBOptions) (*DuckDB, error) {
+	if opt.Threads == 0 && DefaultThreads > 0 {
+		opt.Threads = DefaultThreads
+	}
 	sets, err := opt.settings()
 	if err != nil {
 		return nil, err
