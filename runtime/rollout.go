@@ -12,6 +12,7 @@ import (
 	"github.com/caliper-dev/caliper/lang/ast"
 	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/lang/source"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/stats"
@@ -138,8 +139,20 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 			r.Name, len(spread), r.Adopted.Name, r.Period, strings.Join(firstN(spread, 5), ", ")).
 			Hint("each is read as adopting in the %s that holds them; a group adopts once: give all its rows the same `%s`", r.Period, r.Adopted.Name)
 	}
+	if refuseRollout(r, x, names, func(n string) (never, inconsistent bool, adopt int) {
+		g := groups[n]
+		return g.never, g.inconsistent, g.adopt
+	}, minP, maxP, &diags) {
+		return t, diags, nil
+	}
 	var outside []string
 	panels := make([]stats.DiDPanel, len(p.Metrics))
+	// gaps[j][group]: why the group has no value of metric j in some
+	// period (the first such period), which leaves it out.
+	gaps := make([]map[string]string, len(p.Metrics))
+	for j := range gaps {
+		gaps[j] = map[string]string{}
+	}
 	for _, n := range names {
 		g := groups[n]
 		if g.inconsistent {
@@ -151,16 +164,33 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 		}
 		for j, mc := range p.Metrics {
 			dg := stats.DiDGroup{Name: n, Never: g.never, Adoption: g.adopt, Y: make([]float64, T), Observed: make([]bool, T)}
+			why := make([]string, T)
+			for k := range why {
+				why[k] = fmt.Sprintf("it has no row in the %s starting %s", r.Period, periodStart(r, k+minP))
+			}
 			for _, c := range g.cells {
 				k := c.period - minP
 				v, ok := c.values[j], !c.valueNull[j]
-				if mc.Den != "" {
-					ok = ok && !c.denNull[j] && c.dens[j] != 0
-					if ok {
+				if !ok {
+					why[k] = fmt.Sprintf("`%s` has no value (NULL) in the %s starting %s", mc.Use.Metric.Name, r.Period, periodStart(r, c.period))
+				}
+				if ok && mc.Den != "" {
+					switch {
+					case c.denNull[j]:
+						ok, why[k] = false, fmt.Sprintf("the denominator of `%s` has no value (NULL) in the %s starting %s", mc.Use.Metric.Name, r.Period, periodStart(r, c.period))
+					case c.dens[j] == 0:
+						ok, why[k] = false, fmt.Sprintf("the denominator of `%s` is 0 in the %s starting %s", mc.Use.Metric.Name, r.Period, periodStart(r, c.period))
+					default:
 						v /= c.dens[j]
 					}
 				}
 				dg.Y[k], dg.Observed[k] = v, ok
+			}
+			for k, ok := range dg.Observed {
+				if !ok {
+					gaps[j][n] = why[k] + ": the panel must be balanced"
+					break
+				}
 			}
 			panels[j].Groups = append(panels[j].Groups, dg)
 		}
@@ -190,7 +220,27 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 				x.Cohorts = append(x.Cohorts, &result.RolloutCohort{Period: periodStart(r, c+minP), Groups: size[c]})
 			}
 			for _, d := range a.Dropped {
-				x.Dropped = append(x.Dropped, &result.RolloutDrop{Group: d.Group, Reason: d.Reason})
+				reason := d.Reason
+				if why := gaps[j][d.Group]; why != "" {
+					reason = why
+				}
+				x.Dropped = append(x.Dropped, &result.RolloutDrop{Group: d.Group, Reason: reason})
+			}
+			if (a.Groups < 2 || a.Treated == 0) && len(gaps[j]) > 0 {
+				// The data left groups out (gaps in the panel) until
+				// nothing can be compared: refuse, naming them.
+				var parts []string
+				for _, d := range x.Dropped {
+					parts = append(parts, fmt.Sprintf("%q (%s)", d.Group, d.Reason))
+				}
+				span := r.Span
+				if f := roField(r, "primary"); f != nil {
+					span = f.Value.Span()
+				}
+				diags.Errorf(diag.EDataEmpty, span, "rollout `%s`, metric `%s`: %d of %d groups are left out, leaving %s: %s", r.Name, mc.Use.Metric.Name,
+					len(x.Dropped), len(names), leftAfter(a), strings.Join(firstN(parts, 5), "; ")).
+					Hint("a group needs a value in every period: fill the gaps in the data, or leave such groups out with `rows %s where ...`", r.Rows.Name)
+				return t, diags, nil
 			}
 		}
 		m := rolloutMetric(mc.Use, a, r.Alpha)
@@ -199,7 +249,7 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 			diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`, metric `%s`: %s", r.Name, mc.Use.Metric.Name, a.Problem)
 		}
 		if a.FewGroups {
-			msg := fmt.Sprintf("only %d groups: clustered intervals are unreliable with fewer than %d; see the wild bootstrap intervals", a.Groups, stats.FewGroups)
+			msg := fmt.Sprintf("only %s: clustered intervals are unreliable with fewer than %d; see the wild bootstrap intervals", fmt.Sprintf("%d %s", a.Groups, plural(int64(a.Groups), "group", "groups")), stats.FewGroups)
 			m.Warnings = append(m.Warnings, msg)
 			if j == 0 {
 				diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`: %s", r.Name, msg)
@@ -457,4 +507,126 @@ func roField(r *model.Rollout, key string) *ast.Field {
 		}
 	}
 	return nil
+}
+
+// refuseRollout reports, as errors, data on which no difference in
+// differences can be taken whatever the metric: a single period, fewer
+// than two groups, no group adopting inside the data, or no group to
+// compare the adopters with. Each would otherwise end in a report of
+// estimates that are all "not estimable", or in a cross-check computed on
+// nothing. It returns whether it refused.
+func refuseRollout(r *model.Rollout, x *result.Rollout, names []string, group func(string) (never, inconsistent bool, adopt int), minP, maxP int, diags *diag.List) bool {
+	T := maxP - minP + 1
+	span := func(key string) source.Span {
+		if f := roField(r, key); f != nil {
+			return f.Value.Span()
+		}
+		return r.Span
+	}
+	if T < 2 {
+		diags.Errorf(diag.EDataEmpty, span("period"), "rollout `%s`: the rows of `%s` span a single %s (the one starting %s): a difference needs at least two periods", r.Name, r.Rows.Name, r.Period, x.FirstDay).
+			Hint("give rows that cover periods before and after the adoptions%s", map[bool]string{true: ", or use `period day`"}[r.Period == "week"])
+		return true
+	}
+	var usable, bad, never, before, first, after, inside []string
+	cohorts := map[int]bool{}
+	for _, n := range names {
+		nv, inc, a := group(n)
+		switch {
+		case inc:
+			bad = append(bad, n)
+			continue
+		case nv:
+			never = append(never, n)
+		case a < 0:
+			before = append(before, n)
+		case a == 0:
+			first = append(first, n)
+		case a >= T:
+			after = append(after, n)
+		default:
+			inside = append(inside, n)
+			cohorts[a] = true
+		}
+		usable = append(usable, n)
+	}
+	if len(usable) < 2 {
+		d := diags.Errorf(diag.EDataEmpty, span("group"), "rollout `%s`: the rows of `%s` have %s by `%s`: a difference in differences compares at least two groups", r.Name, r.Rows.Name, countGroups(len(usable), usable), r.Group.Name)
+		if len(bad) > 0 {
+			d.Hint("%s left out: its rows disagree on `%s` (a group adopts once)", countGroups(len(bad), bad), r.Adopted.Name)
+		} else {
+			d.Hint("check `group` and the rows' filter: each group (a market, a surface) is compared with the others")
+		}
+		return true
+	}
+	last := periodStart(r, maxP)
+	if len(inside) == 0 {
+		var parts []string
+		for _, c := range []struct {
+			one, many string
+			names     []string
+		}{{"never adopts (an empty `" + r.Adopted.Name + "`)", "never adopt (an empty `" + r.Adopted.Name + "`)", never},
+			{"adopts before the data", "adopt before the data", before},
+			{"adopts in its first " + r.Period + " (no " + r.Period + " before adoption)", "adopt in its first " + r.Period + " (no " + r.Period + " before adoption)", first},
+			{"adopts after it", "adopt after it", after}} {
+			if len(c.names) > 0 {
+				verb := c.many
+				if len(c.names) == 1 {
+					verb = c.one
+				}
+				parts = append(parts, fmt.Sprintf("%s %s", countGroups(len(c.names), c.names), verb))
+			}
+		}
+		diags.Errorf(diag.EDataVariant, span("adopted"), "rollout `%s`: no group adopts inside the data (%s to the end of the %s starting %s): %s", r.Name, x.FirstDay, r.Period, last, strings.Join(parts, "; ")).
+			Hint("a group adopts in the %s that holds its `%s`, after the data's first %s: check `%s` and the rows' dates", r.Period, r.Adopted.Name, r.Period, r.Adopted.Name)
+		return true
+	}
+	// Groups never treated inside the data (empty, or adopting after it)
+	// are the `never` comparison; `not_yet` also compares with adopters
+	// of later periods.
+	comparable := len(never) + len(after)
+	if comparable == 0 && (r.Comparison == "never" || len(cohorts) == 1) {
+		msg := fmt.Sprintf("every group that adopts inside the data (%s) does so in the %s starting %s, and none is never treated", countGroups(len(inside), inside), r.Period, periodStart(r, minCohort(cohorts)+minP))
+		hint := "add groups that adopt later or never (an empty `" + r.Adopted.Name + "`), or a longer span of data"
+		if r.Comparison == "never" {
+			msg = fmt.Sprintf("`comparison never` needs groups that are never treated inside the data, and all %d adopt", len(usable))
+			hint = "compare with the groups not yet treated: comparison not_yet; or add never-treated groups (an empty `" + r.Adopted.Name + "`)"
+		}
+		diags.Errorf(diag.EDataVariant, span("comparison"), "rollout `%s`: there is no comparison group: %s", r.Name, msg).Hint("%s", hint)
+		return true
+	}
+	return false
+}
+
+// countGroups is "3 groups (\"a\", \"b\", \"c\")", at most five named.
+func countGroups(n int, names []string) string {
+	if n == 0 {
+		return "no group"
+	}
+	w := "groups"
+	if n == 1 {
+		w = "group"
+	}
+	return fmt.Sprintf("%d %s (%s)", n, w, strings.Join(quoteAll(names, 5), ", "))
+}
+
+func minCohort(c map[int]bool) int {
+	m := math.MaxInt
+	for k := range c {
+		m = min(m, k)
+	}
+	return m
+}
+
+// leftAfter says what a rollout's analysis kept: too few groups, or no
+// adopter among them.
+func leftAfter(a stats.DiDResult) string {
+	switch {
+	case a.Groups == 0:
+		return "no group"
+	case a.Groups == 1:
+		return "1 group"
+	default:
+		return fmt.Sprintf("%d groups, none of which adopts inside the data", a.Groups)
+	}
 }

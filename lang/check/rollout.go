@@ -58,6 +58,14 @@ func (c *checker) rollout(d *ast.Decl) *model.Rollout {
 				Hint("`adopted` holds the instant each group adopted the change (empty for groups that never do); declare it `%s timestamp`", id.Name)
 			return nil
 		}
+		if key == "group" && (col.Type == types.Float || col.Type.IsTemporal()) {
+			// A float or an instant names no group: every distinct value
+			// would be one, with its own adoption.
+			c.diags.Errorf(diag.EUnitColumn, id.Sp, "the group column `%s` is %s; a group is named by a string or an int", id.Name, col.Type).
+				Also(col.Span, "`%s` declared here", id.Name).
+				Hint("`group` names each group compared (a market, a surface): give the column that holds its name, such as group market")
+			return nil
+		}
 		return col
 	}
 	r.Group = column("group", "market")

@@ -49,8 +49,19 @@ func rolloutPanelLine(x *res.Rollout) string {
 	for _, c := range x.Cohorts {
 		cs = append(cs, fmt.Sprintf("%d from %s", c.Groups, c.Period))
 	}
-	s := fmt.Sprintf("%d groups by %s (%d adopt: %s; %d never), %d %ss from %s; comparison %s, event times -%d..%d",
-		x.Groups, safeName(x.Group), x.Treated, strings.Join(cs, ", "), x.Never, x.Periods, x.Period, x.FirstDay, x.Comparison, x.Pre, x.Post-1)
+	adopt := fmt.Sprintf("%d adopt", x.Treated)
+	if len(cs) > 0 {
+		adopt += ": " + strings.Join(cs, ", ")
+	}
+	groups, periods := "groups", x.Period+"s"
+	if x.Groups == 1 {
+		groups = "group"
+	}
+	if x.Periods == 1 {
+		periods = x.Period
+	}
+	s := fmt.Sprintf("%d %s by %s (%s; %d never), %d %s from %s; comparison %s, event times -%d..%d",
+		x.Groups, groups, safeName(x.Group), adopt, x.Never, x.Periods, periods, x.FirstDay, x.Comparison, x.Pre, x.Post-1)
 	if len(x.Dropped) > 0 {
 		s += fmt.Sprintf("; %d group(s) left out", len(x.Dropped))
 	}

@@ -236,6 +236,7 @@ func CallawaySantAnna(p DiDPanel, o DiDOptions) DiDResult {
 		out.Problem = "fewer than two periods: no difference can be taken"
 		out.Overall.Problem = out.Problem
 		out.PreTrend.Problem = out.Problem
+		out.TWFE.Problem = out.Problem
 		return out
 	}
 	// Keep balanced groups; adoption at or before the first period has no

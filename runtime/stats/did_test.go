@@ -328,3 +328,19 @@ func TestDiDEdges(t *testing.T) {
 		t.Error("bootstrap not reproducible with a fixed seed")
 	}
 }
+
+// A panel of one period has no difference: every estimate, the two-way
+// fixed-effects cross-check included, is not estimable with the reason
+// (it once read 0 [0, 0], p 0).
+func TestDiDOnePeriod(t *testing.T) {
+	p := DiDPanel{Periods: 1, Groups: []DiDGroup{
+		{Name: "a", Adoption: 0, Y: []float64{1}, Observed: []bool{true}},
+		{Name: "b", Never: true, Y: []float64{2}, Observed: []bool{true}},
+	}}
+	r := CallawaySantAnna(p, DiDOptions{Pre: 1, Post: 1})
+	for what, problem := range map[string]string{"result": r.Problem, "overall": r.Overall.Problem, "pre-trend": r.PreTrend.Problem, "two-way fixed effects": r.TWFE.Problem} {
+		if !strings.Contains(problem, "fewer than two periods") {
+			t.Errorf("%s: problem %q, want fewer than two periods", what, problem)
+		}
+	}
+}
