@@ -187,6 +187,11 @@ func interleavingDiags(ctx context.Context, eng engine.Engine, il *model.Interle
 	if x == nil {
 		return diags
 	}
+	td := ilTeamsAndCredits(ctx, eng, il)
+	if td.HasErrors() {
+		return td
+	}
+	diags = append(diags, td...)
 	var parts []string
 	for _, l := range x.LeftOut {
 		what := map[string]string{compiler.StatusSeveral: "with several treatments", compiler.StatusNoTreatment: "with the baseline's items only"}[l.Status]
@@ -276,4 +281,107 @@ func ilField(il *model.Interleaving, key string) *ast.Field {
 		}
 	}
 	return nil
+}
+
+// ilTeamsAndCredits checks an interleaving's rows against its spec: the
+// baseline and each listed treatment must be team values of the rows (a
+// mistyped one would leave every session out, or count the baseline as a
+// treatment), and no credit may be NULL on a compared row (a missing
+// click would be read as no click). Only the rows the interleaving reads
+// count: past its `where`, with a unit, a session and a non-empty team.
+func ilTeamsAndCredits(ctx context.Context, eng engine.Engine, il *model.Interleaving) diag.List {
+	var diags diag.List
+	if il.Rows == nil || il.Unit == nil || il.Session == nil || il.Team == nil {
+		return diags
+	}
+	d := eng.Dialect()
+	team := d.Ident(il.Team.Name)
+	conds := []string{d.Ident(il.Unit.Name) + " IS NOT NULL", d.Ident(il.Session.Name) + " IS NOT NULL", team + " IS NOT NULL", team + " <> ''"}
+	if il.Filter != nil {
+		conds = append([]string{"(" + compiler.RowSQL(d, il.Filter) + ")"}, conds...)
+	}
+	cols := []string{"CAST(" + team + " AS VARCHAR)", "count(*)"}
+	for _, c := range il.Credits {
+		cols = append(cols, "count(CASE WHEN ("+compiler.RowSQL(d, c.Expr)+") IS NULL THEN 1 END)")
+	}
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM (" + compiler.Relation(il.Rows, d) + ") " + d.Ident("r") +
+		" WHERE " + strings.Join(conds, " AND ") + " GROUP BY 1 ORDER BY 2 DESC, 1"
+	tab, err := eng.Query(ctx, q)
+	if err != nil || len(tab.Rows) == 0 {
+		return diags // the run's own diagnostics say what is wrong
+	}
+	rows := map[string]int64{}
+	var teams []string
+	nulls := make([]int64, len(il.Credits))
+	var total int64
+	for _, row := range tab.Rows {
+		if len(row) != len(cols) {
+			return diags
+		}
+		name, _ := row[0].(string)
+		n, err := engine.Float(row[1])
+		if err != nil {
+			return diags
+		}
+		teams = append(teams, name)
+		rows[name] = int64(n)
+		total += int64(n)
+		for j := range il.Credits {
+			if v, err := engine.Float(row[2+j]); err == nil {
+				nulls[j] += int64(v)
+			}
+		}
+	}
+	var parts []string
+	for i, tm := range teams {
+		if i == 8 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(teams)-i))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%q (%d rows)", tm, rows[tm]))
+	}
+	list := strings.Join(parts, ", ")
+	// A listed treatment absent from the rows is reported with the reason
+	// (no session compares it) when another one is present: a warning
+	// then, an error when none is.
+	anyTreatment := len(il.Treatments) == 0
+	for _, tr := range il.Treatments {
+		if _, ok := rows[tr]; ok {
+			anyTreatment = true
+		}
+	}
+	missing := func(key, role, name string) {
+		span := il.Span
+		if f := ilField(il, key); f != nil {
+			span = f.Value.Span()
+		}
+		msg := fmt.Sprintf("interleaving `%s`: the %s %q is not a value of `%s` in the rows of `%s`", il.Name, role, name, il.Team.Name, il.Rows.Name)
+		var dg *diag.Diagnostic
+		if role == "treatment" && anyTreatment {
+			dg = diags.Warnf(diag.WOtherTeams, span, "%s: no session compares it", msg)
+		} else {
+			dg = diags.Errorf(diag.EDataVariant, span, "%s", msg)
+		}
+		if sug := diag.Closest(name, teams); sug != "" {
+			dg.Hint("did you mean %q? the rows' teams: %s", sug, list)
+		} else {
+			dg.Hint("the rows' teams: %s", list)
+		}
+	}
+	if _, ok := rows[il.Baseline]; !ok {
+		missing("baseline", "baseline", il.Baseline)
+	}
+	for _, tr := range il.Treatments {
+		if _, ok := rows[tr]; !ok {
+			missing("treatments", "treatment", tr)
+		}
+	}
+	for j, c := range il.Credits {
+		if nulls[j] == 0 {
+			continue
+		}
+		diags.Errorf(diag.ECredit, c.Span, "interleaving `%s`: credit `%s` has no value (NULL) on %d of the %d rows compared: a missing value would be read as no credit", il.Name, c.Name, nulls[j], total).
+			Hint("write false or 0 where nothing was credited, or leave those rows out with `rows %s where ...`", il.Rows.Name)
+	}
+	return diags
 }
