@@ -18,6 +18,9 @@ const (
 	Text ColumnType = "text"
 	// Time is a timestamp.
 	Time ColumnType = "timestamp"
+	// Any is a value of whatever type a source's column has (a
+	// counterfactual's model column), which the runtime prints as text.
+	Any ColumnType = "any"
 )
 
 // ResultColumn describes one column a compiled query returns: its name,

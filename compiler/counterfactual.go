@@ -3,7 +3,6 @@ package compiler
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/caliper-dev/caliper/dialect"
 	"github.com/caliper-dev/caliper/lang/model"
@@ -19,46 +18,6 @@ type CounterfactualPlan struct {
 	SQL            string
 	// Columns describes every column SQL returns.
 	Columns Columns
-}
-
-// Result columns of a counterfactual's query. The per-unit components
-// are CfComponents (the order of stats.OPDecisions ...): their sums are
-// CfSum(k) and the sums of their products CfCross(k, l), k ≤ l.
-const (
-	ColCfModel       = "model"
-	ColCfUnits       = "units"
-	ColCfSumSqWeight = "sum_ww"
-	ColCfMaxWeight   = "max_w"
-	ColCfClipped     = "clipped"
-	ColCfNeverTaken  = "never_taken"
-	// ColCfLoggedRows, ColCfRequests: logged rows and distinct request ids
-	// (a request id logged twice is an error); ColCfInvalid: logged rows
-	// left out because the unit, request, action or reward is missing or the
-	// propensity is not in (0, 1]; ColCfMissingQ: logged decisions whose
-	// model takes the logged action (or any candidate) without a reward
-	// model value. All four are the same on every row.
-	ColCfLoggedRows = "logged_rows"
-	ColCfRequests   = "requests"
-	ColCfInvalid    = "invalid_rows"
-	ColCfMissingQ   = "missing_q"
-	// ColCfRepeated: (model, request, action) keys that the candidates
-	// hold more than once (an error).
-	ColCfRepeated = "repeated_candidates"
-)
-
-// CfComponents name the per-unit components, in the order of
-// stats.OffPolicyComponentNames (TestCounterfactualComponentsMirrorStats).
-var CfComponents = []string{"n", "r", "w", "wc", "wr", "dr"}
-
-// CfSum is the column of Σ over units of component k.
-func CfSum(k int) string { return "sum_" + CfComponents[k] }
-
-// CfCross is the column of Σ over units of component k times component l.
-func CfCross(k, l int) string {
-	if l < k {
-		k, l = l, k
-	}
-	return "x_" + CfComponents[k] + "_" + CfComponents[l]
 }
 
 // CompileCounterfactual builds a counterfactual's query in dialect d.
@@ -80,12 +39,48 @@ func CompileCounterfactual(cf *model.Counterfactual, d *dialect.Dialect) (*Count
 
 func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
+// counterfactualSQL builds the query from its relations: the logged rows
+// and their checks, the candidates and each model's π, one row per model
+// and logged decision with its weight, per-unit sums, and the final sums
+// per model.
 func counterfactualSQL(cf *model.Counterfactual, d *dialect.Dialect) string {
-	q := d.Ident
-	f := d.Sprintf
-	fl := d.Types.Float
-	sum := d.FloatSum
-	var w strings.Builder
+	g := &cfBuilder{cf: cf, d: d, q: d.Ident, f: d.Sprintf, fl: d.Types.Float, sum: d.FloatSum}
+	q := &query{comment: g.comment()}
+	q.withSource(d, cf.Logs)
+	if cf.Candidates != cf.Logs {
+		q.withSource(d, cf.Candidates)
+	}
+	valid := d.Q(`"unit" IS NOT NULL AND "request" IS NOT NULL AND "action" IS NOT NULL AND "r" IS NOT NULL AND "mu" > 0 AND "mu" <= 1`)
+	q.with(d, "cf_logged", g.logged())
+	q.with(d, "cf_check", g.check(valid))
+	q.withSQL(d, "cf_logs", g.f(`SELECT "unit", "request", "action", "mu", "r" FROM "cf_logged"
+  WHERE %s`, valid))
+	q.with(d, "cf_cands", g.cands())
+	q.withSQL(d, "cf_models", g.models())
+	q.withSQL(d, "cf_dups", g.dups())
+	q.with(d, "cf_best", g.best())
+	q.with(d, "cf_pi", g.pi())
+	q.with(d, "cf_direct", g.direct())
+	q.with(d, "cf_decisions", g.decisions())
+	q.with(d, "cf_weighted", g.weighted())
+	q.with(d, "cf_units", g.units())
+	q.final = g.final()
+	return q.String()
+}
+
+// cfBuilder builds a counterfactual's relations in dialect d (q quotes a
+// name, f formats a template, fl is the float type, sum the float sum).
+type cfBuilder struct {
+	cf      *model.Counterfactual
+	d       *dialect.Dialect
+	q       func(string) string
+	f       func(string, ...any) string
+	fl, sum string
+}
+
+// comment names the counterfactual, its policy and its clip.
+func (g *cfBuilder) comment() string {
+	cf := g.cf
 	policy := cf.Policy
 	if policy == "softmax" {
 		policy += " " + num(cf.Temperature)
@@ -94,119 +89,134 @@ func counterfactualSQL(cf *model.Counterfactual, d *dialect.Dialect) string {
 	if cf.Clip > 0 {
 		clip = num(cf.Clip)
 	}
-	fmt.Fprintf(&w, "-- caliper: counterfactual %s, policy %s, clip %s\n", dialect.CommentText(cf.Name), policy, clip)
-	w.WriteString("WITH\n")
-	var ctes []string
-	ctes = append(ctes, fmt.Sprintf("%s AS (\n  %s\n)", q(srcName(cf.Logs)), Relation(cf.Logs, d)))
-	if cf.Candidates != cf.Logs {
-		ctes = append(ctes, fmt.Sprintf("%s AS (\n  %s\n)", q(srcName(cf.Candidates)), Relation(cf.Candidates, d)))
-	}
-	unit, req, act := q(cf.Unit), q(cf.Request), q(cf.Action)
-	prop, rew := q(cf.Propensity), q(cf.Reward)
-	// Every logged row, and whether it can be used.
-	ctes = append(ctes, f(`"cf_logged" AS (
-  SELECT %s AS "unit", %s AS "request", %s AS "action",
-    CAST(%s AS %s) AS "mu", CAST(%s AS %s) AS "r"
-  FROM %s
-)`, unit, req, act, prop, fl, rew, fl, q(srcName(cf.Logs))))
-	valid := d.Q(`"unit" IS NOT NULL AND "request" IS NOT NULL AND "action" IS NOT NULL AND "r" IS NOT NULL AND "mu" > 0 AND "mu" <= 1`)
-	ctes = append(ctes, f(`"cf_check" AS (
-  SELECT COUNT(*) AS "logged_rows", COUNT(DISTINCT "request") AS "requests",
-    COALESCE(SUM(CASE WHEN %s THEN 0 ELSE 1 END), 0) AS "invalid_rows"
-  FROM "cf_logged"
-)`, valid))
-	ctes = append(ctes, f(`"cf_logs" AS (
-  SELECT "unit", "request", "action", "mu", "r" FROM "cf_logged"
-  WHERE %s
-)`, valid))
-	// The candidates of logged requests, with the request's best score.
-	qcol := "CAST(NULL AS " + fl + ")"
+	return fmt.Sprintf("counterfactual %s, policy %s, clip %s", dialect.CommentText(cf.Name), policy, clip)
+}
+
+// logged: every logged row, and whether it can be used.
+func (g *cfBuilder) logged() *selectStmt {
+	cf, q := g.cf, g.q
+	return &selectStmt{items: []string{
+		g.f(`%s AS "unit", %s AS "request", %s AS "action"`, q(cf.Unit), q(cf.Request), q(cf.Action)),
+		g.f(`CAST(%s AS %s) AS "mu", CAST(%s AS %s) AS "r"`, q(cf.Propensity), g.fl, q(cf.Reward), g.fl)},
+		from: q(srcName(cf.Logs))}
+}
+
+// check: the counts of logged rows, requests and unusable rows (valid is
+// the condition that a logged row can be used).
+func (g *cfBuilder) check(valid string) *selectStmt {
+	return &selectStmt{items: []string{
+		g.d.Q(`COUNT(*) AS "logged_rows", COUNT(DISTINCT "request") AS "requests"`),
+		g.f(`COALESCE(SUM(CASE WHEN %s THEN 0 ELSE 1 END), 0) AS "invalid_rows"`, valid)},
+		from: g.d.Q(`"cf_logged"`)}
+}
+
+// cands: the candidates of logged requests.
+func (g *cfBuilder) cands() *selectStmt {
+	cf, q := g.cf, g.q
+	qcol := "CAST(NULL AS " + g.fl + ")"
 	if cf.RewardModel != "" {
-		qcol = d.Cast(q(cf.RewardModel), fl)
+		qcol = g.d.Cast(q(cf.RewardModel), g.fl)
 	}
-	ctes = append(ctes, f(`"cf_cands" AS (
-  SELECT %s AS "model", %s AS "request", %s AS "action",
-    CAST(%s AS %s) AS "score", %s AS "q"
-  FROM %s
-  WHERE %s IS NOT NULL AND %s IS NOT NULL AND %s IS NOT NULL
-    AND %s IN (SELECT "request" FROM "cf_logs")
-)`, q(cf.Model), req, act, q(cf.Score), fl, qcol, q(srcName(cf.Candidates)), q(cf.Model), req, q(cf.Score), req))
-	// Every model of the candidates, whether or not its requests match
-	// the logs (a model with none is reported, its weights all 0).
-	ctes = append(ctes, f(`"cf_models" AS (
-  SELECT DISTINCT %s AS "model" FROM %s WHERE %s IS NOT NULL
-)`, q(cf.Model), q(srcName(cf.Candidates)), q(cf.Model)))
-	// Candidate rows repeating a (model, request, action): the join would
-	// repeat the logged decision and split π across the copies.
-	ctes = append(ctes, d.Q(`"cf_dups" AS (
-  SELECT COUNT(*) AS "repeated_candidates" FROM (
+	req := q(cf.Request)
+	return &selectStmt{items: []string{
+		g.f(`%s AS "model", %s AS "request", %s AS "action"`, q(cf.Model), req, q(cf.Action)),
+		g.f(`CAST(%s AS %s) AS "score", %s AS "q"`, q(cf.Score), g.fl, qcol)},
+		from: q(srcName(cf.Candidates)),
+		where: []string{fmt.Sprintf("%s IS NOT NULL AND %s IS NOT NULL AND %s IS NOT NULL", q(cf.Model), req, q(cf.Score)),
+			g.f(`%s IN (SELECT "request" FROM "cf_logs")`, req)}}
+}
+
+// models: every model of the candidates, whether or not its requests
+// match the logs (a model with none is reported, its weights all 0).
+func (g *cfBuilder) models() string {
+	m := g.q(g.cf.Model)
+	return g.f(`SELECT DISTINCT %s AS "model" FROM %s WHERE %s IS NOT NULL`, m, g.q(srcName(g.cf.Candidates)), m)
+}
+
+// dups: candidate rows repeating a (model, request, action), which the
+// join would repeat, splitting π across the copies.
+func (g *cfBuilder) dups() string {
+	return g.d.Q(`SELECT COUNT(*) AS "repeated_candidates" FROM (
     SELECT 1 AS "one" FROM "cf_cands" GROUP BY "model", "request", "action" HAVING COUNT(*) > 1
-  ) x
-)`))
-	// π of each candidate: greedy splits 1 among the ties at the best
-	// score; softmax divides exp((score − best)/T) by its sum over the
-	// request's candidates (subtracting the best keeps exp finite).
-	var kernel string
-	if cf.Policy == "softmax" {
-		kernel = f(`EXP(("score" - "best") / %s)`, num(cf.Temperature))
-	} else {
-		kernel = d.Q(`CASE WHEN "score" = "best" THEN 1.0 ELSE 0.0 END`)
+  ) x`)
+}
+
+// best: each candidate with its request's best score.
+func (g *cfBuilder) best() *selectStmt {
+	return &selectStmt{items: []string{g.d.Q(`"model", "request", "action", "score", "q"`),
+		g.d.Q(`MAX("score") OVER (PARTITION BY "model", "request") AS "best"`)}, from: g.d.Q(`"cf_cands"`)}
+}
+
+// pi: π of each candidate. Greedy splits 1 among the ties at the best
+// score; softmax divides exp((score − best)/T) by its sum over the
+// request's candidates (subtracting the best keeps exp finite).
+func (g *cfBuilder) pi() *selectStmt {
+	kernel := g.d.Q(`CASE WHEN "score" = "best" THEN 1.0 ELSE 0.0 END`)
+	if g.cf.Policy == "softmax" {
+		kernel = g.f(`EXP(("score" - "best") / %s)`, num(g.cf.Temperature))
 	}
-	ctes = append(ctes, f(`"cf_best" AS (
-  SELECT "model", "request", "action", "score", "q",
-    MAX("score") OVER (PARTITION BY "model", "request") AS "best"
-  FROM "cf_cands"
-)`))
-	ctes = append(ctes, f(`"cf_pi" AS (
-  SELECT "model", "request", "action", "q",
-    %s / SUM(%s) OVER (PARTITION BY "model", "request") AS "pi"
-  FROM "cf_best"
-)`, kernel, kernel))
-	missingQ := d.Q(`SUM(CASE WHEN "q" IS NULL AND "pi" > 0 THEN 1 ELSE 0 END)`)
-	if cf.RewardModel == "" {
+	return &selectStmt{items: []string{g.d.Q(`"model", "request", "action", "q"`),
+		g.f(`%s / SUM(%s) OVER (PARTITION BY "model", "request") AS "pi"`, kernel, kernel)}, from: g.d.Q(`"cf_best"`)}
+}
+
+// direct: per model and request, the reward model's value of the policy
+// and the candidates with π > 0 and no reward-model value.
+func (g *cfBuilder) direct() *selectStmt {
+	missingQ := g.d.Q(`SUM(CASE WHEN "q" IS NULL AND "pi" > 0 THEN 1 ELSE 0 END)`)
+	if g.cf.RewardModel == "" {
 		missingQ = "0"
 	}
-	ctes = append(ctes, f(`"cf_direct" AS (
-  SELECT "model", "request", %s("pi" * "q") AS "direct",
-    %s AS "missing_q"
-  FROM "cf_pi"
-  GROUP BY "model", "request"
-)`, sum, missingQ))
-	// One row per model and logged decision: π = 0 where the logged action
-	// is not among the model's candidates (or the request has none).
-	ctes = append(ctes, d.Q(`"cf_decisions" AS (
-  SELECT m."model", l."unit", l."r", l."mu",
-    COALESCE(p."pi", 0) AS "pi", p."q" AS "q",
-    COALESCE(c."direct", 0) AS "direct", COALESCE(c."missing_q", 0) AS "missing_q",
-    COALESCE(p."pi", 0) / l."mu" AS "w"
-  FROM "cf_logs" l
-  CROSS JOIN "cf_models" m
-  LEFT JOIN "cf_pi" p ON p."model" = m."model" AND p."request" = l."request" AND p."action" = l."action"
-  LEFT JOIN "cf_direct" c ON c."model" = m."model" AND c."request" = l."request"
-)`))
-	wc, clipped := d.Q(`"w"`), "0"
-	if cf.Clip > 0 {
-		wc = f(`CASE WHEN "w" > %s THEN %s ELSE "w" END`, num(cf.Clip), num(cf.Clip))
-		clipped = f(`CASE WHEN "w" > %s THEN 1 ELSE 0 END`, num(cf.Clip))
+	return &selectStmt{items: []string{g.f(`"model", "request", %s("pi" * "q") AS "direct"`, g.sum), g.f(`%s AS "missing_q"`, missingQ)},
+		from: g.d.Q(`"cf_pi"`), groupBy: g.d.Q(`"model", "request"`)}
+}
+
+// decisions: one row per model and logged decision: π = 0 where the
+// logged action is not among the model's candidates (or the request has
+// none).
+func (g *cfBuilder) decisions() *selectStmt {
+	d := g.d
+	return &selectStmt{items: []string{d.Q(`m."model", l."unit", l."r", l."mu"`),
+		d.Q(`COALESCE(p."pi", 0) AS "pi", p."q" AS "q"`),
+		d.Q(`COALESCE(c."direct", 0) AS "direct", COALESCE(c."missing_q", 0) AS "missing_q"`),
+		d.Q(`COALESCE(p."pi", 0) / l."mu" AS "w"`)},
+		from: d.Q(`"cf_logs" l`),
+		joins: []string{d.Q(`CROSS JOIN "cf_models" m`),
+			d.Q(`LEFT JOIN "cf_pi" p ON p."model" = m."model" AND p."request" = l."request" AND p."action" = l."action"`),
+			d.Q(`LEFT JOIN "cf_direct" c ON c."model" = m."model" AND c."request" = l."request"`)}}
+}
+
+// weighted: each decision's weight clipped (wc) and whether it was.
+func (g *cfBuilder) weighted() *selectStmt {
+	wc, clipped := g.d.Q(`"w"`), "0"
+	if c := g.cf.Clip; c > 0 {
+		wc = g.f(`CASE WHEN "w" > %s THEN %s ELSE "w" END`, num(c), num(c))
+		clipped = g.f(`CASE WHEN "w" > %s THEN 1 ELSE 0 END`, num(c))
 	}
-	ctes = append(ctes, f(`"cf_weighted" AS (
-  SELECT "model", "unit", "r", "pi", "q", "direct", "missing_q", "w", %s AS "wc", %s AS "clipped"
-  FROM "cf_decisions"
-)`, wc, clipped))
+	return &selectStmt{items: []string{g.f(`"model", "unit", "r", "pi", "q", "direct", "missing_q", "w", %s AS "wc", %s AS "clipped"`, wc, clipped)},
+		from: g.d.Q(`"cf_decisions"`)}
+}
+
+// units: per model and unit, the components CfComponents and the weight
+// diagnostics.
+func (g *cfBuilder) units() *selectStmt {
+	d, sum := g.d, g.sum
 	dr := d.Q(`"direct"`)
-	if cf.RewardModel != "" {
+	if g.cf.RewardModel != "" {
 		dr = d.Q(`"direct" + CASE WHEN "wc" = 0 THEN 0 ELSE "wc" * ("r" - "q") END`)
 	}
-	ctes = append(ctes, f(`"cf_units" AS (
-  SELECT "model", "unit",
-    CAST(COUNT(*) AS %s) AS "n", %s("r") AS "r", %s("w") AS "w", %s("wc") AS "wc",
-    %s("wc" * "r") AS "wr", %s(%s) AS "dr",
-    %s("w" * "w") AS "ww", MAX("w") AS "max_w", SUM("clipped") AS "clipped",
-    SUM(CASE WHEN "pi" = 0 THEN 1 ELSE 0 END) AS "never_taken", SUM("missing_q") AS "missing_q"
-  FROM "cf_weighted"
-  GROUP BY "model", "unit"
-)`, fl, sum, sum, sum, sum, sum, dr, sum))
-	cols := []string{d.Q(`u."model"`), d.Q(`COUNT(*) AS "units"`)}
+	return &selectStmt{items: []string{d.Q(`"model", "unit"`),
+		g.f(`CAST(COUNT(*) AS %s) AS "n", %s("r") AS "r", %s("w") AS "w", %s("wc") AS "wc"`, g.fl, sum, sum, sum),
+		g.f(`%s("wc" * "r") AS "wr", %s(%s) AS "dr"`, sum, sum, dr),
+		g.f(`%s("w" * "w") AS "ww", MAX("w") AS "max_w", SUM("clipped") AS "clipped"`, sum),
+		d.Q(`SUM(CASE WHEN "pi" = 0 THEN 1 ELSE 0 END) AS "never_taken", SUM("missing_q") AS "missing_q"`)},
+		from: d.Q(`"cf_weighted"`), groupBy: d.Q(`"model", "unit"`)}
+}
+
+// final: per model the sums over units (the result columns, named in
+// names.go), with the checks, which are the same on every row.
+func (g *cfBuilder) final() *selectStmt {
+	q, sum := g.q, g.sum
+	cols := []string{g.f(`u.%s`, q(ColCfModel)), g.f(`COUNT(*) AS %s`, q(ColCfUnits))}
 	for k := range CfComponents {
 		cols = append(cols, fmt.Sprintf("%s(u.%s) AS %s", sum, q(CfComponents[k]), q(CfSum(k))))
 	}
@@ -215,14 +225,14 @@ func counterfactualSQL(cf *model.Counterfactual, d *dialect.Dialect) string {
 			cols = append(cols, fmt.Sprintf("%s(u.%s * u.%s) AS %s", sum, q(CfComponents[k]), q(CfComponents[l]), q(CfCross(k, l))))
 		}
 	}
-	cols = append(cols, f(`%s(u."ww") AS "sum_ww"`, sum), d.Q(`MAX(u."max_w") AS "max_w"`),
-		d.Q(`SUM(u."clipped") AS "clipped"`), d.Q(`SUM(u."never_taken") AS "never_taken"`), d.Q(`SUM(u."missing_q") AS "missing_q"`),
-		d.Q(`MIN(k."logged_rows") AS "logged_rows"`), d.Q(`MIN(k."requests") AS "requests"`), d.Q(`MIN(k."invalid_rows") AS "invalid_rows"`),
-		d.Q(`MIN(x."repeated_candidates") AS "repeated_candidates"`))
-	w.WriteString(strings.Join(ctes, ",\n"))
-	fmt.Fprintf(&w, "\nSELECT %s\nFROM %s u\nCROSS JOIN %s k\nCROSS JOIN %s x\nGROUP BY u.%s\nORDER BY u.%s",
-		strings.Join(cols, ",\n  "), q("cf_units"), q("cf_check"), q("cf_dups"), q("model"), q("model"))
-	return w.String()
+	agg := func(fn, rel, col, as string) string { return fmt.Sprintf("%s(%s.%s) AS %s", fn, rel, q(col), q(as)) }
+	cols = append(cols, agg(sum, "u", "ww", ColCfSumSqWeight), agg("MAX", "u", "max_w", ColCfMaxWeight),
+		agg("SUM", "u", "clipped", ColCfClipped), agg("SUM", "u", "never_taken", ColCfNeverTaken), agg("SUM", "u", "missing_q", ColCfMissingQ),
+		agg("MIN", "k", "logged_rows", ColCfLoggedRows), agg("MIN", "k", "requests", ColCfRequests), agg("MIN", "k", "invalid_rows", ColCfInvalid),
+		agg("MIN", "x", "repeated_candidates", ColCfRepeated))
+	return &selectStmt{items: cols, from: q("cf_units") + " u",
+		joins:   []string{"CROSS JOIN " + q("cf_check") + " k", "CROSS JOIN " + q("cf_dups") + " x"},
+		groupBy: "u." + q(ColCfModel), orderBy: "u." + q(ColCfModel)}
 }
 
 func (p *CounterfactualPlan) describe() {
@@ -230,7 +240,7 @@ func (p *CounterfactualPlan) describe() {
 		return ResultColumn{Name: name, Meaning: meaning, Type: Number}
 	}
 	cols := Columns{
-		{Name: ColCfModel, Meaning: "the candidate model", Type: Text},
+		{Name: ColCfModel, Meaning: "the candidate model (of the candidates' model column's type)", Type: Any},
 		numc(ColCfUnits, "units with logged decisions"),
 	}
 	for k, c := range CfComponents {

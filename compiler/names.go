@@ -169,3 +169,43 @@ func ilBaseline(j int) string  { return fmt.Sprintf("b%d", j+1) }
 func ilTreatment(j int) string { return fmt.Sprintf("t%d", j+1) }
 func ilUnitWins(j int) string  { return fmt.Sprintf("w%d", j+1) }
 func ilUnitLoss(j int) string  { return fmt.Sprintf("l%d", j+1) }
+
+// Result columns of a counterfactual's query. The per-unit components
+// are CfComponents (the order of stats.OPDecisions ...): their sums are
+// CfSum(k) and the sums of their products CfCross(k, l), k ≤ l.
+const (
+	ColCfModel       = "model"
+	ColCfUnits       = "units"
+	ColCfSumSqWeight = "sum_ww"
+	ColCfMaxWeight   = "max_w"
+	ColCfClipped     = "clipped"
+	ColCfNeverTaken  = "never_taken"
+	// ColCfLoggedRows, ColCfRequests: logged rows and distinct request ids
+	// (a request id logged twice is an error); ColCfInvalid: logged rows
+	// left out because the unit, request, action or reward is missing or the
+	// propensity is not in (0, 1]; ColCfMissingQ: logged decisions whose
+	// model takes the logged action (or any candidate) without a reward
+	// model value. All four are the same on every row.
+	ColCfLoggedRows = "logged_rows"
+	ColCfRequests   = "requests"
+	ColCfInvalid    = "invalid_rows"
+	ColCfMissingQ   = "missing_q"
+	// ColCfRepeated: (model, request, action) keys that the candidates
+	// hold more than once (an error).
+	ColCfRepeated = "repeated_candidates"
+)
+
+// CfComponents name the per-unit components, in the order of
+// stats.OffPolicyComponentNames (TestCounterfactualComponentsMirrorStats).
+var CfComponents = []string{"n", "r", "w", "wc", "wr", "dr"}
+
+// CfSum is the column of Σ over units of component k.
+func CfSum(k int) string { return "sum_" + CfComponents[k] }
+
+// CfCross is the column of Σ over units of component k times component l.
+func CfCross(k, l int) string {
+	if l < k {
+		k, l = l, k
+	}
+	return "x_" + CfComponents[k] + "_" + CfComponents[l]
+}

@@ -35,7 +35,7 @@ func RunCounterfactual(ctx context.Context, eng engine.Engine, p *compiler.Count
 	if err != nil {
 		return nil, fmt.Errorf("counterfactual %s: %w", cf.Name, err)
 	}
-	data, err := readCounterfactual(tab)
+	data, err := readCounterfactual(fmt.Sprintf("the result of counterfactual %s", cf.Name), tab, p.Columns)
 	if err != nil {
 		return nil, fmt.Errorf("counterfactual %s: %w", cf.Name, err)
 	}
@@ -55,61 +55,42 @@ func RunCounterfactual(ctx context.Context, eng engine.Engine, p *compiler.Count
 	return AnalyzeCounterfactual(cf, data), nil
 }
 
-func readCounterfactual(tab *engine.Table) (*CounterfactualData, error) {
-	col := func(name string) (int, error) {
-		i := tab.Index(name)
-		if i < 0 {
-			return 0, fmt.Errorf("the result lacks column %s", name)
-		}
-		return i, nil
-	}
-	get := func(row []any, name string) (float64, error) {
-		i, err := col(name)
-		if err != nil {
-			return 0, err
-		}
-		v, err := engine.Float(row[i])
-		if err != nil {
-			return 0, fmt.Errorf("column %s: %v", name, err)
-		}
-		return v, nil
-	}
-	mi, err := col(compiler.ColCfModel)
+// readCounterfactual reads the query's result through the plan's column
+// description: a missing column or a NULL is an error, never a 0.
+func readCounterfactual(what string, tab *engine.Table, cols compiler.Columns) (*CounterfactualData, error) {
+	rs, err := readResults(what, tab, cols)
 	if err != nil {
 		return nil, err
 	}
 	out := &CounterfactualData{}
 	for _, row := range tab.Rows {
-		var s stats.OffPolicySums
-		var errs []error
-		read := func(name string) float64 {
-			v, err := get(row, name)
-			if err != nil {
-				errs = append(errs, err)
-			}
-			return v
+		m, err := rs.any(row, compiler.ColCfModel)
+		if err != nil {
+			return nil, err
 		}
-		s.Units = read(compiler.ColCfUnits)
+		var s stats.OffPolicySums
+		rr := rs.reader(row)
+		s.Units = rr.f(compiler.ColCfUnits)
 		for k := 0; k < stats.OPComponents; k++ {
-			s.Sum[k] = read(compiler.CfSum(k))
+			s.Sum[k] = rr.f(compiler.CfSum(k))
 			for l := k; l < stats.OPComponents; l++ {
-				x := read(compiler.CfCross(k, l))
+				x := rr.f(compiler.CfCross(k, l))
 				s.Cross[k][l], s.Cross[l][k] = x, x
 			}
 		}
-		s.SumSqWeight = read(compiler.ColCfSumSqWeight)
-		s.MaxWeight = read(compiler.ColCfMaxWeight)
-		s.Clipped = read(compiler.ColCfClipped)
-		s.NeverTaken = read(compiler.ColCfNeverTaken)
-		mq := read(compiler.ColCfMissingQ)
-		out.LoggedRows = read(compiler.ColCfLoggedRows)
-		out.Requests = read(compiler.ColCfRequests)
-		out.Invalid = read(compiler.ColCfInvalid)
-		out.Repeated = read(compiler.ColCfRepeated)
-		if len(errs) > 0 {
-			return nil, errs[0]
+		s.SumSqWeight = rr.f(compiler.ColCfSumSqWeight)
+		s.MaxWeight = rr.f(compiler.ColCfMaxWeight)
+		s.Clipped = rr.f(compiler.ColCfClipped)
+		s.NeverTaken = rr.f(compiler.ColCfNeverTaken)
+		mq := rr.f(compiler.ColCfMissingQ)
+		out.LoggedRows = rr.f(compiler.ColCfLoggedRows)
+		out.Requests = rr.f(compiler.ColCfRequests)
+		out.Invalid = rr.f(compiler.ColCfInvalid)
+		out.Repeated = rr.f(compiler.ColCfRepeated)
+		if rr.err != nil {
+			return nil, rr.err
 		}
-		out.Models = append(out.Models, fmt.Sprint(row[mi]))
+		out.Models = append(out.Models, m)
 		out.Sums = append(out.Sums, s)
 		out.MissingQ = append(out.MissingQ, mq)
 	}

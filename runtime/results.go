@@ -61,6 +61,7 @@ func checkType(v any, t compiler.ColumnType) error {
 		if _, ok := v.(time.Time); !ok {
 			return fmt.Errorf("expected a timestamp, found %T", v)
 		}
+	case compiler.Any:
 	default:
 		return fmt.Errorf("unknown column type %q", t)
 	}
@@ -103,6 +104,19 @@ func (r *results) text(row []any, name string) (s string, null bool, err error) 
 		return "", true, nil
 	}
 	return row[i].(string), false, nil
+}
+
+// any reads a column of any type as text (fmt.Sprint); a NULL is an
+// error.
+func (r *results) any(row []any, name string) (string, error) {
+	i, _, err := r.column(name, compiler.Any)
+	if err != nil {
+		return "", err
+	}
+	if row[i] == nil {
+		return "", fmt.Errorf("internal error: column %q of %s is NULL", name, r.what)
+	}
+	return fmt.Sprint(row[i]), nil
 }
 
 // time reads a timestamp column of a row.
