@@ -209,3 +209,19 @@ func CfCross(k, l int) string {
 	}
 	return "x_" + CfComponents[k] + "_" + CfComponents[l]
 }
+
+// Result columns of a rollout's query.
+const (
+	ColROGroup    = "grp"        // the group's value, as text
+	ColROPeriod   = "period"     // the row's period number since RolloutOrigin
+	ColROAdoptMin = "adopt_min"  // the smallest adoption period of the cell's rows (NULL: never)
+	ColROAdoptMax = "adopt_max"  // the largest (differs from adopt_min when adoption is not constant)
+	ColROAdoptN   = "adopt_rows" // rows with an adoption instant
+	ColRORows     = "rows"       // rows in the cell
+	// ColROAdoptFirst and ColROAdoptLast are the earliest and latest
+	// adoption instants of the cell's rows, in seconds since
+	// RolloutOrigin: instants that differ within one period floor to the
+	// same period, and the runtime flags them.
+	ColROAdoptFirst = "adopt_first_s"
+	ColROAdoptLast  = "adopt_last_s"
+)

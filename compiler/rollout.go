@@ -33,22 +33,6 @@ type RolloutMetricColumns struct {
 	Value, Den string
 }
 
-// Result columns of a rollout's query.
-const (
-	ColROGroup    = "grp"        // the group's value, as text
-	ColROPeriod   = "period"     // the row's period number since RolloutOrigin
-	ColROAdoptMin = "adopt_min"  // the smallest adoption period of the cell's rows (NULL: never)
-	ColROAdoptMax = "adopt_max"  // the largest (differs from adopt_min when adoption is not constant)
-	ColROAdoptN   = "adopt_rows" // rows with an adoption instant
-	ColRORows     = "rows"       // rows in the cell
-	// ColROAdoptFirst and ColROAdoptLast are the earliest and latest
-	// adoption instants of the cell's rows, in seconds since
-	// RolloutOrigin: instants that differ within one period floor to the
-	// same period, and the runtime flags them.
-	ColROAdoptFirst = "adopt_first_s"
-	ColROAdoptLast  = "adopt_last_s"
-)
-
 // RolloutOrigin is the instant periods are numbered from: a Monday 00:00
 // UTC, so that weeks run from Monday.
 var RolloutOrigin = time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -62,7 +46,6 @@ func CompileRollout(r *model.Rollout, d *dialect.Dialect) (*RolloutPlan, error) 
 		return nil, fmt.Errorf("rollout %s: %v", r.Name, err)
 	}
 	p := &RolloutPlan{Rollout: r}
-	var aggs []*model.Aggregate
 	for j, u := range r.Metrics {
 		value, den := rolloutColumns(j)
 		mc := &RolloutMetricColumns{Use: u, Value: value}
@@ -70,41 +53,86 @@ func CompileRollout(r *model.Rollout, d *dialect.Dialect) (*RolloutPlan, error) 
 			mc.Den = den
 		}
 		p.Metrics = append(p.Metrics, mc)
-		aggs = append(aggs, model.Aggregates(u.Metric.Value, u.Metric.Den)...)
 	}
-	// Distinct aggregates, each one column of the scan.
-	var uniq []*model.Aggregate
-	col := map[string]string{}
-	for _, a := range aggs {
-		if _, ok := col[a.Key]; !ok {
-			col[a.Key] = aggColumn(len(uniq) + 1)
-			uniq = append(uniq, a)
+	g := &roBuilder{p: p, b: &builder{d: d}}
+	g.aggregates()
+	q := &query{comment: fmt.Sprintf("rollout %s by %s, %d metric(s)", dialect.CommentText(r.Name), r.Period, len(r.Metrics))}
+	q.withSource(d, r.Rows)
+	q.with(d, "ro_cells", g.cells())
+	q.final = g.final()
+	p.SQL = q.String()
+	p.describe()
+	return p, nil
+}
+
+// roBuilder builds a rollout's relations: the cells (one row per group
+// and period, each distinct aggregate a column named in col) and the
+// final select of each metric's value in the cell.
+type roBuilder struct {
+	p    *RolloutPlan
+	b    *builder
+	uniq []*model.Aggregate
+	col  map[string]string // aggregate key → column
+}
+
+// aggregates lists the metrics' distinct aggregates, each one column.
+func (g *roBuilder) aggregates() {
+	g.col = map[string]string{}
+	for _, mc := range g.p.Metrics {
+		for _, a := range model.Aggregates(mc.Use.Metric.Value, mc.Use.Metric.Den) {
+			if _, ok := g.col[a.Key]; !ok {
+				g.col[a.Key] = aggColumn(len(g.uniq) + 1)
+				g.uniq = append(g.uniq, a)
+			}
 		}
 	}
-	b := &builder{d: d}
-	q := d.Ident
-	seconds := func(ts string) string {
-		return fmt.Sprintf(d.Seconds, d.Cast(ts, d.Types.Timestamp), b.instant(RolloutOrigin))
-	}
-	period := func(ts string) string {
-		return fmt.Sprintf("CAST(floor(%s / %d) AS %s)", seconds(ts), r.PeriodSeconds(), d.Types.Int)
-	}
-	adopt := period("s." + q(r.Adopted.Name))
-	adoptSecs := d.Cast(seconds("s."+q(r.Adopted.Name)), d.Types.Float)
+}
+
+// period is the number of the period holding timestamp ts, from
+// RolloutOrigin; seconds is ts in seconds from it.
+func (g *roBuilder) period(ts string) string {
+	d := g.b.d
+	return fmt.Sprintf("CAST(floor(%s / %d) AS %s)", g.seconds(ts), g.p.Rollout.PeriodSeconds(), d.Types.Int)
+}
+
+func (g *roBuilder) seconds(ts string) string {
+	d := g.b.d
+	return fmt.Sprintf(d.Seconds, d.Cast(ts, d.Types.Timestamp), g.b.instant(RolloutOrigin))
+}
+
+// cells: one row per group and period, with the adoption columns and each
+// aggregate over the cell's rows.
+func (g *roBuilder) cells() *selectStmt {
+	r, b := g.p.Rollout, g.b
+	d, q := b.d, b.d.Ident
+	adopted := "s." + q(r.Adopted.Name)
+	adopt, adoptSecs := g.period(adopted), d.Cast(g.seconds(adopted), d.Types.Float)
 	cols := []string{
 		fmt.Sprintf("%s AS %s", b.text("s."+q(r.Group.Name)), q(ColROGroup)),
-		fmt.Sprintf("%s AS %s", period("s."+q(r.Rows.Time.Name)), q(ColROPeriod)),
+		fmt.Sprintf("%s AS %s", g.period("s."+q(r.Rows.Time.Name)), q(ColROPeriod)),
 		fmt.Sprintf("min(%s) AS %s", adopt, q(ColROAdoptMin)),
 		fmt.Sprintf("max(%s) AS %s", adopt, q(ColROAdoptMax)),
-		fmt.Sprintf("count(s.%s) AS %s", q(r.Adopted.Name), q(ColROAdoptN)),
+		fmt.Sprintf("count(%s) AS %s", adopted, q(ColROAdoptN)),
 		fmt.Sprintf("count(*) AS %s", q(ColRORows)),
 		fmt.Sprintf("min(%s) AS %s", adoptSecs, q(ColROAdoptFirst)),
 		fmt.Sprintf("max(%s) AS %s", adoptSecs, q(ColROAdoptLast)),
 	}
-	for _, a := range uniq {
-		cols = append(cols, strings.TrimSpace(b.aggregate(scanAgg{agg: a, name: col[a.Key]})))
+	for _, a := range g.uniq {
+		cols = append(cols, strings.TrimSpace(b.aggregate(scanAgg{agg: a, name: g.col[a.Key]})))
 	}
-	ref := func(a *model.Aggregate) string { return a.Func.OrEmpty(q(col[a.Key])) }
+	where := fmt.Sprintf("s.%s IS NOT NULL AND s.%s IS NOT NULL", q(r.Group.Name), q(r.Rows.Time.Name))
+	if r.Filter != nil {
+		where += " AND " + rowSQL(d, r.Filter, "s.")
+	}
+	return &selectStmt{items: cols, from: q(srcName(r.Rows)) + " s", where: []string{where}, groupBy: "1, 2"}
+}
+
+// final: the cell columns and each metric's value (a ratio's numerator
+// and denominator) from the cell's aggregates.
+func (g *roBuilder) final() *selectStmt {
+	d := g.b.d
+	q := d.Ident
+	ref := func(a *model.Aggregate) string { return a.Func.OrEmpty(q(g.col[a.Key])) }
 	value := func(x model.UnitExpr) string {
 		s := unitSQL(d, x, ref)
 		if x.Type() == types.Bool {
@@ -112,25 +140,14 @@ func CompileRollout(r *model.Rollout, d *dialect.Dialect) (*RolloutPlan, error) 
 		}
 		return d.Cast(s, d.Types.Float)
 	}
-	outer := []string{q(ColROGroup), q(ColROPeriod), q(ColROAdoptMin), q(ColROAdoptMax), q(ColROAdoptN), q(ColRORows), q(ColROAdoptFirst), q(ColROAdoptLast)}
-	for _, mc := range p.Metrics {
-		outer = append(outer, fmt.Sprintf("%s AS %s", value(mc.Use.Metric.Value), q(mc.Value)))
+	out := []string{q(ColROGroup), q(ColROPeriod), q(ColROAdoptMin), q(ColROAdoptMax), q(ColROAdoptN), q(ColRORows), q(ColROAdoptFirst), q(ColROAdoptLast)}
+	for _, mc := range g.p.Metrics {
+		out = append(out, fmt.Sprintf("%s AS %s", value(mc.Use.Metric.Value), q(mc.Value)))
 		if mc.Den != "" {
-			outer = append(outer, fmt.Sprintf("%s AS %s", value(mc.Use.Metric.Den), q(mc.Den)))
+			out = append(out, fmt.Sprintf("%s AS %s", value(mc.Use.Metric.Den), q(mc.Den)))
 		}
 	}
-	where := fmt.Sprintf("s.%s IS NOT NULL AND s.%s IS NOT NULL", q(r.Group.Name), q(r.Rows.Time.Name))
-	if r.Filter != nil {
-		where += " AND " + rowSQL(d, r.Filter, "s.")
-	}
-	var w strings.Builder
-	fmt.Fprintf(&w, "-- caliper: rollout %s by %s, %d metric(s)\n", dialect.CommentText(r.Name), r.Period, len(r.Metrics))
-	w.WriteString(b.sqlf("WITH\n%s AS (\n  %s\n),\n\"ro_cells\" AS (\n  SELECT %s\n  FROM %s s\n  WHERE %s\n  GROUP BY 1, 2\n)\nSELECT %s\nFROM \"ro_cells\"\nORDER BY 1, 2",
-		q(srcName(r.Rows)), Relation(r.Rows, d), strings.Join(cols, ",\n    "), q(srcName(r.Rows)),
-		where, strings.Join(outer, ",\n  ")))
-	p.SQL = w.String()
-	p.describe()
-	return p, nil
+	return &selectStmt{items: out, from: d.Q(`"ro_cells"`), orderBy: "1, 2"}
 }
 
 // describe lists the query's result columns.
