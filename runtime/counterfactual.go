@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/caliper-dev/caliper/compiler"
+	"github.com/caliper-dev/caliper/lang/diag"
 	"github.com/caliper-dev/caliper/lang/model"
+	"github.com/caliper-dev/caliper/lang/source"
 	"github.com/caliper-dev/caliper/runtime/engine"
 	"github.com/caliper-dev/caliper/runtime/result"
 	"github.com/caliper-dev/caliper/runtime/stats"
@@ -41,6 +44,9 @@ func RunCounterfactual(ctx context.Context, eng engine.Engine, p *compiler.Count
 	}
 	switch {
 	case data.Invalid > 0:
+		if d := cfInvalidRows(ctx, eng, cf, data.LoggedRows); len(d) > 0 {
+			return nil, cfRefusal{d}
+		}
 		return nil, fmt.Errorf("counterfactual %s: %.0f of %.0f logged rows of `%s` have no unit (`%s`), request (`%s`), action (`%s`) or reward (`%s`), or a propensity (`%s`) outside (0, 1]; fix or filter them (a missing value is never read as 0)",
 			cf.Name, data.Invalid, data.LoggedRows, cf.Logs.Name, cf.Unit, cf.Request, cf.Action, cf.Reward, cf.Propensity)
 	case data.Repeated > 0:
@@ -50,7 +56,10 @@ func RunCounterfactual(ctx context.Context, eng engine.Engine, p *compiler.Count
 		return nil, fmt.Errorf("counterfactual %s: %.0f logged rows of `%s` repeat a request id (%.0f rows, %.0f distinct `%s`); each logged request is one decision",
 			cf.Name, data.LoggedRows-data.Requests, cf.Logs.Name, data.LoggedRows, data.Requests, cf.Request)
 	case len(data.Models) == 0:
-		return nil, fmt.Errorf("counterfactual %s: no candidate row of `%s` matches a logged request (by `%s`)", cf.Name, cf.Candidates.Name, cf.Request)
+		return nil, cfRefusal{cfNoCandidate(cf)}
+	}
+	if d := cfNoOverlap(ctx, eng, cf, data); len(d) > 0 {
+		return nil, cfRefusal{d}
 	}
 	return AnalyzeCounterfactual(cf, data), nil
 }
@@ -216,4 +225,100 @@ func cfDecision(cf *model.Counterfactual, m *result.CfModel, d stats.OffPolicyDi
 		dec.Outcome = result.Ship
 	}
 	return dec
+}
+
+// cfRefusal is a counterfactual's data refused with positioned
+// diagnostics (run.go reports them as they are).
+type cfRefusal struct{ diags diag.List }
+
+func (e cfRefusal) Error() string { return e.diags.Err().Error() }
+
+// cfSpan is the span of a counterfactual field's value (the declaration's
+// name when absent).
+func cfSpan(cf *model.Counterfactual, key string) source.Span {
+	if cf.Decl != nil {
+		for _, f := range cf.Decl.Fields {
+			if f.Key.Name == key {
+				return f.Value.Span()
+			}
+		}
+	}
+	return cf.Span
+}
+
+// cfInvalidRows says which logged rows a counterfactual cannot use and
+// why, one error per column at its field: a missing unit, request,
+// action, reward or propensity, or a propensity outside (0, 1] (with the
+// smallest or largest value found). Nil when the breakdown cannot be
+// computed (the caller then reports the total).
+func cfInvalidRows(ctx context.Context, eng engine.Engine, cf *model.Counterfactual, total float64) diag.List {
+	d := eng.Dialect()
+	prop := "CAST(" + d.Ident(cf.Propensity) + " AS DOUBLE)"
+	nulls := []struct{ key, col string }{{"unit", cf.Unit}, {"request", cf.Request}, {"action", cf.Action}, {"reward", cf.Reward}, {"propensity", cf.Propensity}}
+	var cols []string
+	for _, n := range nulls {
+		cols = append(cols, "count(CASE WHEN "+d.Ident(n.col)+" IS NULL THEN 1 END)")
+	}
+	cols = append(cols, "count(CASE WHEN "+prop+" <= 0 THEN 1 END)", "count(CASE WHEN "+prop+" > 1 THEN 1 END)",
+		"min(CASE WHEN "+prop+" <= 0 THEN "+prop+" END)", "max(CASE WHEN "+prop+" > 1 THEN "+prop+" END)")
+	tab, err := eng.Query(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM ("+compiler.Relation(cf.Logs, d)+") "+d.Ident("r"))
+	if err != nil || len(tab.Rows) != 1 || len(tab.Rows[0]) != len(cols) {
+		return nil
+	}
+	row := tab.Rows[0]
+	num := func(i int) float64 {
+		v, err := engine.Float(row[i])
+		if err != nil {
+			return 0
+		}
+		return v
+	}
+	var diags diag.List
+	for i, n := range nulls {
+		if c := num(i); c > 0 {
+			diags.Errorf(diag.EDataEmpty, cfSpan(cf, n.key), "counterfactual `%s`: %.0f of %.0f logged rows of `%s` have no %s (`%s` is NULL)", cf.Name, c, total, cf.Logs.Name, n.key, n.col).
+				Hint("fill them in or leave those rows out of `%s`: a missing value is never read as 0", cf.Logs.Name)
+		}
+	}
+	k := len(nulls)
+	if c := num(k); c > 0 {
+		diags.Errorf(diag.EDataEmpty, cfSpan(cf, "propensity"), "counterfactual `%s`: %.0f of %.0f logged rows of `%s` have a propensity `%s` of 0 or less (the smallest: %g)", cf.Name, c, total, cf.Logs.Name, cf.Propensity, num(k+2)).
+			Hint("the propensity is the logging policy's probability of the action it took, in (0, 1]: an action logged with probability 0 cannot have been taken; check the logging")
+	}
+	if c := num(k + 1); c > 0 {
+		diags.Errorf(diag.EDataEmpty, cfSpan(cf, "propensity"), "counterfactual `%s`: %.0f of %.0f logged rows of `%s` have a propensity `%s` above 1 (the largest: %g)", cf.Name, c, total, cf.Logs.Name, cf.Propensity, num(k+3)).
+			Hint("the propensity is a probability, in (0, 1]: a percentage or a score is not one")
+	}
+	return diags
+}
+
+func cfNoCandidate(cf *model.Counterfactual) diag.List {
+	var d diag.List
+	d.Errorf(diag.EDataEmpty, cfSpan(cf, "candidates"), "counterfactual `%s`: no candidate row of `%s` matches a logged request (by `%s`)", cf.Name, cf.Candidates.Name, cf.Request).
+		Hint("each model scores the candidate actions of the logged requests: check that `%s` holds the logs' request ids", cf.Candidates.Name)
+	return d
+}
+
+// cfNoOverlap refuses a counterfactual whose models all have zero weight
+// on every logged decision because no candidate row shares a request id
+// with the logs (the models are named, but score other requests): every
+// estimate would be "not estimated" and the propensities blamed. A model
+// without overlap next to one with overlap stays reported, with reasons.
+func cfNoOverlap(ctx context.Context, eng engine.Engine, cf *model.Counterfactual, data *CounterfactualData) diag.List {
+	for _, s := range data.Sums {
+		if s.Sum[stats.OPWeight] != 0 { // some logged action has weight
+			return nil
+		}
+	}
+	d := eng.Dialect()
+	q := "SELECT count(*) FROM (" + compiler.Relation(cf.Logs, d) + ") " + d.Ident("l") + " WHERE EXISTS (SELECT 1 FROM (" +
+		compiler.Relation(cf.Candidates, d) + ") " + d.Ident("c") + " WHERE " + d.Ident("c") + "." + d.Ident(cf.Request) + " = " + d.Ident("l") + "." + d.Ident(cf.Request) + ")"
+	tab, err := eng.Query(ctx, q)
+	if err != nil || len(tab.Rows) != 1 || len(tab.Rows[0]) != 1 {
+		return nil
+	}
+	if n, err := engine.Float(tab.Rows[0][0]); err != nil || n > 0 {
+		return nil
+	}
+	return cfNoCandidate(cf)
 }

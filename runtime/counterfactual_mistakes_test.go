@@ -78,7 +78,7 @@ func TestCounterfactualDataMistakes(t *testing.T) {
 			l[1] = strings.Join(f, ",")
 			return strings.Join(l, "\n") + "\n"
 		}})
-		if !strings.Contains(msg, "1 of 771 logged rows") || !strings.Contains(msg, "action (`item_id`)") {
+		if !strings.Contains(msg, "1 of 771 logged rows") || !strings.Contains(msg, "no action (`item_id` is NULL)") {
 			t.Errorf("a logged row without its action: %q, want the row refused naming the action column", msg)
 		}
 	})

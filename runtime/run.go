@@ -132,6 +132,11 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 			continue
 		}
 		t, err := RunCounterfactual(ctx, eng, plan)
+		var refused cfRefusal
+		if errors.As(err, &refused) {
+			diags = append(diags, refused.diags...)
+			continue
+		}
 		if err != nil {
 			diags.Errorf(diag.EQuery, cf.Span, "%v", err)
 			continue

@@ -351,7 +351,12 @@ func (s OffPolicySums) Diagnostics(alpha float64) OffPolicyDiagnostics {
 	}
 	v := s.variance(c)
 	if !(v > 0) {
-		if mean != 1 {
+		switch {
+		case s.Sum[OPWeight] == 0:
+			// The propensities are not at fault: the model never takes a
+			// logged action.
+			out.MeanWeightFlag = "every weight is 0: the model takes none of the logged actions"
+		case mean != 1:
 			out.MeanWeightFlag = "every unit's mean weight is the same and not 1: check the propensities"
 		}
 		return out

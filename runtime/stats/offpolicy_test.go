@@ -3,6 +3,7 @@ package stats
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -58,5 +59,17 @@ func TestOffPolicyProblems(t *testing.T) {
 	one.AddUnit([]OffPolicyDecision{{Propensity: 0.5, Pi: 1, Reward: 1}, {Propensity: 0.5, Pi: 0, Reward: 0}}, NoClip)
 	if e := one.Estimate(DR, 0.05); e.DifferenceProblem == "" {
 		t.Errorf("one unit gave an interval: %+v", e)
+	}
+}
+
+// A model that never takes a logged action is flagged for that, not for
+// its propensities (which are not at fault).
+func TestOffPolicyNeverTakenFlag(t *testing.T) {
+	var never OffPolicySums
+	for i := 0; i < 3; i++ {
+		never.AddUnit([]OffPolicyDecision{{Propensity: 0.5, Pi: 0, Reward: 1}}, NoClip)
+	}
+	if f := never.Diagnostics(0.05).MeanWeightFlag; strings.Contains(f, "propensities") || !strings.Contains(f, "takes none of the logged actions") {
+		t.Errorf("flag %q, want it to say the model takes none of the logged actions", f)
 	}
 }
