@@ -1,10 +1,13 @@
 // Package compiler turns a checked experiment into a plan and its SQL:
 // queries that reduce rows to per-variant sufficient statistics (the main
-// query, and for some designs split, timeline and coverage queries). The
-// plan's relations (per-unit scans and their aggregates, plan.go) are
-// typed values rendered for the dialect; every result column is named
-// once (names.go) and described in the plan's Columns, through which the
-// runtime reads the results. It follows the architecture's two rules: one
+// query, and for some designs split, timeline and coverage queries), and
+// likewise the interleaving, counterfactual and rollout kinds. The plan's
+// relations (per-unit scans and their aggregates; for the newer kinds and
+// the exposure-age timeline, a query of named relations and one final
+// select: plan.go's query and selectStmt) are typed values rendered for
+// the dialect in one place; every result column is named once (names.go)
+// and described in the plan's Columns, through which the runtime reads
+// the results. It follows the architecture's two rules: one
 // scan per source (every metric on a source is a FILTER column of one
 // GROUP BY unit), and rows stay in the engine (the query returns a
 // handful of sums per variant).

@@ -8,9 +8,11 @@ import (
 )
 
 // Column names. Every column the compiled queries make for an aggregate or
-// a metric is named here, once: the builders read these names and never
-// format their own, and the result descriptions (columns.go) list the
-// same names for the runtime.
+// a metric, and the result columns of the interleaving, counterfactual,
+// rollout and exposure-age queries, are named here, once: the builders
+// read these names and never format their own, and the result
+// descriptions (columns.go and each kind's describe) list the same names
+// for the runtime.
 
 // aggColumn names the per-unit column of the experiment's n-th distinct
 // aggregate (from 1): a1, a2, ...
@@ -224,4 +226,24 @@ const (
 	// same period, and the runtime flags them.
 	ColROAdoptFirst = "adopt_first_s"
 	ColROAdoptLast  = "adopt_last_s"
+)
+
+// Exposure-age timeline result columns (`timeline exposure_day|exposure_week`).
+const (
+	// ColAge and ColLaterAge place a row: the statistics of the units that
+	// cover age ColLaterAge (>= ColAge, so they cover ColAge too), of
+	// their values at ColAge (TimelineDaily columns, as a period row of
+	// the calendar timeline), and, for mean metrics, the sum of their
+	// values at ColLaterAge (ExposureAgeLater + the Sum column) and of the
+	// products of the two (ExposureAgeCross + the Sum column). Rows with
+	// ColAge = ColLaterAge are the per-age statistics; the others give the
+	// covariance of two ages' means, which share units.
+	ColAge      = "age"
+	ColLaterAge = "later_age"
+)
+
+// Prefixes of the exposure-age cross moments.
+const (
+	ExposureAgeLater = "e_"
+	ExposureAgeCross = "x_"
 )
