@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -74,6 +76,12 @@ runs made with its current .cal files are marked.`,
 				return err
 			}
 			st, err := duckstore.OpenReadOnly(location)
+			if err != nil && !errors.Is(err, store.ErrInUse) && isFile(location) {
+				// An existing file that does not open as a store: say so
+				// without the database driver's layers.
+				errf(cmd.ErrOrStderr(), "caliper: %s is not a Caliper results store (%s): give the file written by `caliper run PATH --store FILE`\n", location, storeOpenReason(err))
+				return exitError{exitSpec}
+			}
 			if err != nil {
 				return err
 			}
@@ -237,4 +245,10 @@ func fmtPValue(p float64) string {
 		return "<0.0001"
 	}
 	return fmt.Sprintf("%.4f", p)
+}
+
+// isFile reports whether path is an existing regular file.
+func isFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -55,13 +56,25 @@ Shen 2018) and its bootstrap interval, the gap to a long-running holdout
 			if opts.Until, err = parseDate("--until", until); err != nil {
 				return err
 			}
-			if _, err := os.Stat(location); err != nil {
+			if !opts.Since.IsZero() && !opts.Until.IsZero() && !opts.Since.Before(opts.Until) {
+				return fmt.Errorf("--since %s is not before --until %s: the window holds no time (--until is exclusive)", since, until)
+			}
+			fi, err := os.Stat(location)
+			if err != nil {
 				errf(cmd.ErrOrStderr(), "caliper: results store %s does not exist: store runs with `caliper run PATH --store %s`\n", location, location)
 				return exitError{exitSpec}
 			}
+			if fi.IsDir() {
+				errf(cmd.ErrOrStderr(), "caliper: results store %s is a directory: give the file written by `caliper run PATH --store FILE`\n", location)
+				return exitError{exitSpec}
+			}
 			st, err := duckstore.OpenReadOnly(location)
-			if err != nil {
+			if errors.Is(err, store.ErrInUse) {
 				return err
+			}
+			if err != nil {
+				errf(cmd.ErrOrStderr(), "caliper: %s is not a Caliper results store (%s): give the file written by `caliper run PATH --store FILE`\n", location, storeOpenReason(err))
+				return exitError{exitSpec}
 			}
 			defer func() { _ = st.Close() }() // read-only: nothing to lose on close
 			entries, err := st.History(context.Background(), store.Query{})
@@ -103,4 +116,27 @@ func parseDate(flag, s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%s %q: want a date YYYY-MM-DD or an RFC 3339 time", flag, s)
 	}
 	return t.UTC(), nil
+}
+
+// storeOpenReason is the gist of why a results store did not open,
+// without the database driver's layers ("database/sql/driver: could not
+// connect to database: IO Error: ...").
+func storeOpenReason(err error) string {
+	m := err.Error()
+	switch {
+	case strings.Contains(m, "not a valid DuckDB database file"):
+		return "not a DuckDB database file"
+	case strings.Contains(m, "newer than this Caliper supports"):
+		if i := strings.Index(m, "schema version"); i >= 0 {
+			return m[i:]
+		}
+	case strings.Contains(m, "not a Caliper results store"):
+		if i := strings.Index(m, "not a Caliper results store"); i >= 0 {
+			return strings.TrimPrefix(strings.TrimPrefix(m[i:], "not a Caliper results store"), " ")
+		}
+	}
+	if i := strings.LastIndex(m, ": "); i >= 0 {
+		return m[i+2:]
+	}
+	return m
 }

@@ -76,6 +76,10 @@ func TestPortfolioRefuses(t *testing.T) {
 	}
 	st.Close()
 	full := fixtureStore(t)
+	notStore := filepath.Join(dir, "notes.duckdb")
+	if err := os.WriteFile(notStore, []byte("not a database\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		code int
@@ -84,7 +88,10 @@ func TestPortfolioRefuses(t *testing.T) {
 		{[]string{"portfolio", "--store", filepath.Join(dir, "missing.duckdb")}, 1, "does not exist"},
 		{[]string{"portfolio", "--store", empty}, 1, "holds no runs"},
 		{[]string{"portfolio", "--store", full, "--metric", "revenue"}, 1, "needs at least 2 experiments measuring it"},
-		{[]string{"portfolio", "--store", full, "--since", "2030-01-01"}, 1, "no experiment runs in the window"},
+		{[]string{"portfolio", "--store", full, "--since", "2030-01-01"}, 1, "no experiment runs in the window asked for: its experiment runs were made from "},
+		{[]string{"portfolio", "--store", full, "--since", "2026-02-01", "--until", "2026-01-01"}, 2, "--since 2026-02-01 is not before --until 2026-01-01"},
+		{[]string{"portfolio", "--store", notStore}, 1, "is not a Caliper results store (not a DuckDB database file)"},
+		{[]string{"portfolio", "--store", dir}, 1, "is a directory"},
 		{[]string{"portfolio", "--store", full, "--since", "July"}, 2, "want a date YYYY-MM-DD"},
 		{[]string{"portfolio", "--store", full, "--format", "yaml"}, 2, "unknown format"},
 		{[]string{"portfolio"}, 2, "required flag"},

@@ -108,11 +108,18 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 	// The latest run of each experiment target in the window.
 	latest := map[string]*store.Run{}
 	runs := map[string]bool{}
+	var first, last time.Time // of every experiment run, in the window or not
 	for _, e := range entries {
 		if e.Row.TargetKind != "experiment" {
 			continue
 		}
 		t := e.Run.Time
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
 		if (!opts.Since.IsZero() && t.Before(opts.Since)) || (!opts.Until.IsZero() && !t.Before(opts.Until)) {
 			continue
 		}
@@ -124,6 +131,12 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 	p.RunsRead = len(runs)
 	if len(latest) == 0 {
 		window := ""
+		if (p.Since != "" || p.Until != "") && !first.IsZero() {
+			// Say where the runs are, so a --since in the future or a
+			// mistyped year shows.
+			return nil, refuse("results store %s holds no experiment runs in the window asked for: its experiment runs were made from %s to %s", opts.Store,
+				first.UTC().Format(time.RFC3339), last.UTC().Format(time.RFC3339))
+		}
 		if p.Since != "" || p.Until != "" {
 			window = " in the window asked for"
 		}
