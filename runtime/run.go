@@ -39,111 +39,140 @@ func RunWith(ctx context.Context, eng engine.Engine, pkg *model.Package, opt Opt
 		return nil, diags
 	}
 	rep := &result.Report{Targets: []*result.Target{}}
+	add := func(t *result.Target, td diag.List) {
+		diags = append(diags, td...)
+		if t != nil {
+			rep.Targets = append(rep.Targets, t)
+		}
+	}
 	for _, e := range pkg.Targets {
-		check, cd := CheckExposures(ctx, eng, d, e)
-		diags = append(diags, cd...)
-		if cd.HasErrors() {
-			continue
-		}
-		plan, err := compiler.Compile(e, d)
-		if err != nil {
-			diags.Errorf(diag.EQuery, e.Span, "%v", err)
-			continue
-		}
-		t, err := RunExperiment(ctx, eng, plan)
-		var le *LimitError
-		var re *engine.RowsError
-		switch {
-		case errors.As(err, &le):
-			diags.Errorf(diag.ELimit, le.Span, "%s", le.Msg).Hint("%s", le.Hint)
-			continue
-		case errors.As(err, &re):
-			diags.Errorf(diag.ELimit, e.Span, "experiment %s: %v", e.Name, re).
-				Hint("a split or segment column with very many values multiplies the result rows; split by a coarser column")
-			continue
-		case err != nil:
-			diags.Errorf(diag.EQuery, e.Span, "%v", err)
-			continue
-		}
-		for k, v := range check.Excluded {
-			t.Excluded[k] = v
-		}
-		if ad := emptyArms(e, t); ad.HasErrors() {
-			diags = append(diags, ad...)
-			continue
-		}
-		diags = append(diags, coverageWarning(e, t)...)
-		diags = append(diags, timelineWarning(e, t)...)
-		diags = append(diags, ClusterHints(ctx, eng, d, e)...)
-		rep.Targets = append(rep.Targets, t)
+		add(experimentTarget(ctx, eng, e))
 	}
 	for _, b := range pkg.BenchmarkTargets {
-		plan, err := compiler.CompileBenchmark(b, d)
-		if err != nil {
-			diags.Errorf(diag.EQuery, b.Span, "%v", err)
-			continue
-		}
-		t, err := RunBenchmark(ctx, eng, plan, opt.PerQuery)
-		if err != nil {
-			diags.Errorf(diag.EQuery, b.Span, "%v", err)
-			continue
-		}
-		rep.Targets = append(rep.Targets, t)
+		add(benchmarkTarget(ctx, eng, b, opt))
 	}
 	for _, il := range pkg.InterleavingTargets {
-		plan, err := compiler.CompileInterleaving(il, d)
-		if err != nil {
-			diags.Errorf(diag.EQuery, il.Span, "%v", err)
-			continue
-		}
-		t, err := RunInterleaving(ctx, eng, plan)
-		if err != nil {
-			diags.Errorf(diag.EQuery, il.Span, "%v", err)
-			continue
-		}
-		id := interleavingDiags(ctx, eng, il, t)
-		diags = append(diags, id...)
-		if id.HasErrors() {
-			continue
-		}
-		rep.Targets = append(rep.Targets, t)
+		add(interleavingTarget(ctx, eng, il))
 	}
 	for _, r := range pkg.RolloutTargets {
-		plan, err := compiler.CompileRollout(r, d)
-		if err != nil {
-			diags.Errorf(diag.EQuery, r.Span, "%v", err)
-			continue
-		}
-		t, rd, err := RunRollout(ctx, eng, plan)
-		if err != nil {
-			diags.Errorf(diag.EQuery, r.Span, "%v", err)
-			continue
-		}
-		diags = append(diags, rd...)
-		if rd.HasErrors() {
-			continue
-		}
-		rep.Targets = append(rep.Targets, t)
+		add(rolloutTarget(ctx, eng, r))
 	}
 	for _, cf := range pkg.CounterfactualTargets {
-		plan, err := compiler.CompileCounterfactual(cf, d)
-		if err != nil {
-			diags.Errorf(diag.EQuery, cf.Span, "%v", err)
-			continue
-		}
-		t, err := RunCounterfactual(ctx, eng, plan)
-		var refused cfRefusal
-		if errors.As(err, &refused) {
-			diags = append(diags, refused.diags...)
-			continue
-		}
-		if err != nil {
-			diags.Errorf(diag.EQuery, cf.Span, "%v", err)
-			continue
-		}
-		rep.Targets = append(rep.Targets, t)
+		add(counterfactualTarget(ctx, eng, cf))
 	}
 	return rep, diags
+}
+
+// experimentTarget checks an experiment's exposures, compiles and runs it:
+// its result (nil when refused) and diagnostics.
+func experimentTarget(ctx context.Context, eng engine.Engine, e *model.Experiment) (*result.Target, diag.List) {
+	d := eng.Dialect()
+	check, diags := CheckExposures(ctx, eng, d, e)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	plan, err := compiler.Compile(e, d)
+	if err != nil {
+		diags.Errorf(diag.EQuery, e.Span, "%v", err)
+		return nil, diags
+	}
+	t, err := RunExperiment(ctx, eng, plan)
+	var le *LimitError
+	var re *engine.RowsError
+	switch {
+	case errors.As(err, &le):
+		diags.Errorf(diag.ELimit, le.Span, "%s", le.Msg).Hint("%s", le.Hint)
+		return nil, diags
+	case errors.As(err, &re):
+		diags.Errorf(diag.ELimit, e.Span, "experiment %s: %v", e.Name, re).
+			Hint("a split or segment column with very many values multiplies the result rows; split by a coarser column")
+		return nil, diags
+	case err != nil:
+		diags.Errorf(diag.EQuery, e.Span, "%v", err)
+		return nil, diags
+	}
+	for k, v := range check.Excluded {
+		t.Excluded[k] = v
+	}
+	if ad := emptyArms(e, t); ad.HasErrors() {
+		return nil, append(diags, ad...)
+	}
+	diags = append(diags, coverageWarning(e, t)...)
+	diags = append(diags, timelineWarning(e, t)...)
+	diags = append(diags, ClusterHints(ctx, eng, d, e)...)
+	return t, diags
+}
+
+// benchmarkTarget compiles and runs an offline benchmark.
+func benchmarkTarget(ctx context.Context, eng engine.Engine, b *model.Benchmark, opt Options) (*result.Target, diag.List) {
+	var diags diag.List
+	plan, err := compiler.CompileBenchmark(b, eng.Dialect())
+	if err == nil {
+		var t *result.Target
+		if t, err = RunBenchmark(ctx, eng, plan, opt.PerQuery); err == nil {
+			return t, nil
+		}
+	}
+	diags.Errorf(diag.EQuery, b.Span, "%v", err)
+	return nil, diags
+}
+
+// interleavingTarget compiles and runs an interleaving, with its checks.
+func interleavingTarget(ctx context.Context, eng engine.Engine, il *model.Interleaving) (*result.Target, diag.List) {
+	var diags diag.List
+	plan, err := compiler.CompileInterleaving(il, eng.Dialect())
+	var t *result.Target
+	if err == nil {
+		t, err = RunInterleaving(ctx, eng, plan)
+	}
+	if err != nil {
+		diags.Errorf(diag.EQuery, il.Span, "%v", err)
+		return nil, diags
+	}
+	id := interleavingDiags(ctx, eng, il, t)
+	if id.HasErrors() {
+		return nil, id
+	}
+	return t, id
+}
+
+// rolloutTarget compiles and runs a rollout.
+func rolloutTarget(ctx context.Context, eng engine.Engine, r *model.Rollout) (*result.Target, diag.List) {
+	var diags diag.List
+	plan, err := compiler.CompileRollout(r, eng.Dialect())
+	var t *result.Target
+	if err == nil {
+		t, diags, err = RunRollout(ctx, eng, plan)
+	}
+	if err != nil {
+		var ed diag.List
+		ed.Errorf(diag.EQuery, r.Span, "%v", err)
+		return nil, ed
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return t, diags
+}
+
+// counterfactualTarget compiles and runs a counterfactual; a refusal
+// comes back as its diagnostics.
+func counterfactualTarget(ctx context.Context, eng engine.Engine, cf *model.Counterfactual) (*result.Target, diag.List) {
+	var diags diag.List
+	plan, err := compiler.CompileCounterfactual(cf, eng.Dialect())
+	var t *result.Target
+	if err == nil {
+		t, err = RunCounterfactual(ctx, eng, plan)
+	}
+	var refused cfRefusal
+	if errors.As(err, &refused) {
+		return nil, refused.diags
+	}
+	if err != nil {
+		diags.Errorf(diag.EQuery, cf.Span, "%v", err)
+		return nil, diags
+	}
+	return t, nil
 }
 
 // emptyArms reports the arms left without units once the analysis has
