@@ -46,111 +46,161 @@ func CheckExposures(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 	if x == nil || x.Reader == nil || e.Factorial() || e.Assignment == nil {
 		return out, diags
 	}
-	rel := "(" + compiler.Relation(x, d) + ") " + d.Ident("x")
-	unit, variant := d.Ident(e.Unit), d.Ident(e.Assignment.Name)
-	blank := func(col string, typ types.Type) string {
-		if typ == types.String {
-			return fmt.Sprintf("%s IS NULL OR %s = ''", col, col)
-		}
-		return col + " IS NULL"
-	}
-	unitType := types.String
-	if c := x.Column(e.Unit); c != nil {
-		unitType = c.Type
-	}
-	var filter string
-	if e.ExposureFilter != nil {
-		filter = compiler.RowSQL(d, e.ExposureFilter)
-	}
-	where := func(conds ...string) string {
-		var all []string
-		if filter != "" {
-			all = append(all, "("+filter+")")
-		}
-		for _, c := range conds {
-			all = append(all, "("+c+")")
-		}
-		if len(all) == 0 {
-			return ""
-		}
-		return " WHERE " + strings.Join(all, " AND ")
-	}
-	// One pass over the exposures: per variant value, the rows, the rows
-	// the analysis keeps (a unit, a time, within start and end), and the
-	// rows left out for a missing unit, variant or time.
-	keep := []string{"NOT (" + blank(unit, unitType) + ")"}
-	if x.Time != nil {
-		keep = append(keep, d.Ident(x.Time.Name)+" IS NOT NULL")
-	}
-	keep = append(keep, compiler.ExposureBounds(e, d)...)
-	cols := []string{d.Cast(variant, d.Types.String) + " AS v", "count(*) AS r",
-		d.Aggregate("count", "*", strings.Join(keep, " AND ")) + " AS k",
-		d.Aggregate("count", "*", blank(unit, unitType)) + " AS nu",
-		d.Aggregate("count", "*", fmt.Sprintf("NOT (%s) AND (%s)", blank(unit, unitType), blank(variant, e.Assignment.Type))) + " AS nv"}
-	if x.Time != nil {
-		ts := d.Ident(x.Time.Name)
-		cols = append(cols, d.Aggregate("count", "*", fmt.Sprintf("NOT (%s) AND NOT (%s) AND %s IS NULL", blank(unit, unitType), blank(variant, e.Assignment.Type), ts))+" AS nt")
-	}
-	tab, err := eng.Query(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+rel+where()+" GROUP BY 1")
-	var total, nu, nv, nt float64
-	rows := map[string]int64{}
-	var present []string
-	for i := 0; err == nil && i < len(tab.Rows); i++ {
-		row := tab.Rows[i]
-		var f []float64
-		if f, err = numbers(row[1:]); err != nil {
-			break
-		}
-		total, nu, nv = total+f[0], nu+f[2], nv+f[3]
-		if x.Time != nil {
-			nt += f[4]
-		}
-		v, _ := row[0].(string)
-		if row[0] == nil || v == "" && e.Assignment.Type == types.String { // no variant
-			continue
-		}
-		rows[v] += int64(f[0])
-		if f[1] > 0 {
-			present = append(present, v)
-		}
-	}
+	q := newExposureQuery(e, d)
+	c, err := q.counts(ctx, eng)
 	if err != nil {
 		diags.Errorf(diag.EQuery, e.Span, "experiment `%s`: cannot check its exposures: %s", e.Name, firstLine(err.Error()))
 		return out, diags
 	}
-	if total == 0 && filter != "" {
-		diags = append(diags, emptyFilter(ctx, eng, d, e, rel)...)
+	if c.total == 0 && q.filter != "" {
+		diags = append(diags, emptyFilter(ctx, eng, d, e, q.rel)...)
 		return out, diags
 	}
-	if total == 0 {
+	if c.total == 0 {
 		diags.Errorf(diag.EDataEmpty, exposuresSpan(e), "experiment `%s`: the exposures `%s` have no rows", e.Name, x.Name)
 		return out, diags
 	}
-	out.Excluded[ExcludedNullUnit] = int64(nu)
-	out.Excluded[ExcludedNullVariant] = int64(nv)
+	out.Excluded[ExcludedNullUnit] = int64(c.nu)
+	out.Excluded[ExcludedNullVariant] = int64(c.nv)
 	if x.Time != nil {
-		out.Excluded[ExcludedNullTime] = int64(nt)
+		out.Excluded[ExcludedNullTime] = int64(c.nt)
 	}
-	if variantsFit(e, present) {
+	if variantsFit(e, c.present) {
 		return out, diags
 	}
 	// Something is wrong: count the units of each variant for the
 	// messages (a second pass, on this path only).
-	tab, err = eng.Query(ctx, fmt.Sprintf("SELECT %s AS v, %s AS n FROM %s%s GROUP BY 1 ORDER BY 2 DESC, 1",
-		d.Cast(variant, d.Types.String), d.Aggregate("count", "DISTINCT "+unit, strings.Join(keep, " AND ")), rel,
-		where("NOT ("+blank(variant, e.Assignment.Type)+")")))
+	units, present, vd := q.variantUnits(ctx, eng, out)
+	if vd != nil {
+		return out, vd
+	}
+	return out, checkArms(e, out, c.rows, units, present)
+}
+
+// exposureQuery is the SQL of CheckExposures's passes over an
+// experiment's exposures: the relation, its quoted unit and variant
+// columns, the `where` filter and the conditions of a row the analysis
+// keeps (a unit, a time, within start and end).
+type exposureQuery struct {
+	e                          *model.Experiment
+	d                          *dialect.Dialect
+	rel, unit, variant, filter string
+	unitType                   types.Type
+	keep                       []string
+}
+
+func newExposureQuery(e *model.Experiment, d *dialect.Dialect) *exposureQuery {
+	x := e.Exposures
+	q := &exposureQuery{e: e, d: d, rel: "(" + compiler.Relation(x, d) + ") " + d.Ident("x"),
+		unit: d.Ident(e.Unit), variant: d.Ident(e.Assignment.Name), unitType: types.String}
+	if c := x.Column(e.Unit); c != nil {
+		q.unitType = c.Type
+	}
+	if e.ExposureFilter != nil {
+		q.filter = compiler.RowSQL(d, e.ExposureFilter)
+	}
+	q.keep = []string{"NOT (" + blankSQL(q.unit, q.unitType) + ")"}
+	if x.Time != nil {
+		q.keep = append(q.keep, d.Ident(x.Time.Name)+" IS NOT NULL")
+	}
+	q.keep = append(q.keep, compiler.ExposureBounds(e, d)...)
+	return q
+}
+
+// blankSQL is the condition that col holds no value (NULL, or the empty
+// string for a string column).
+func blankSQL(col string, typ types.Type) string {
+	if typ == types.String {
+		return fmt.Sprintf("%s IS NULL OR %s = ''", col, col)
+	}
+	return col + " IS NULL"
+}
+
+// where is the WHERE clause of the filter and conds ("" for none).
+func (q *exposureQuery) where(conds ...string) string {
+	var all []string
+	if q.filter != "" {
+		all = append(all, "("+q.filter+")")
+	}
+	for _, c := range conds {
+		all = append(all, "("+c+")")
+	}
+	if len(all) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(all, " AND ")
+}
+
+// exposureCounts are the first pass's totals: rows, rows without a unit
+// (nu), a variant (nv) or a time (nt), the rows per variant value, and the
+// variants with rows the analysis keeps.
+type exposureCounts struct {
+	total, nu, nv, nt float64
+	rows              map[string]int64
+	present           []string
+}
+
+// counts is one pass over the exposures: per variant value, the rows, the
+// rows the analysis keeps, and the rows left out for a missing unit,
+// variant or time.
+func (q *exposureQuery) counts(ctx context.Context, eng engine.Engine) (*exposureCounts, error) {
+	d, e := q.d, q.e
+	x, vt := e.Exposures, e.Assignment.Type
+	noUnit := blankSQL(q.unit, q.unitType)
+	cols := []string{d.Cast(q.variant, d.Types.String) + " AS v", "count(*) AS r",
+		d.Aggregate("count", "*", strings.Join(q.keep, " AND ")) + " AS k",
+		d.Aggregate("count", "*", noUnit) + " AS nu",
+		d.Aggregate("count", "*", fmt.Sprintf("NOT (%s) AND (%s)", noUnit, blankSQL(q.variant, vt))) + " AS nv"}
+	if x.Time != nil {
+		cols = append(cols, d.Aggregate("count", "*", fmt.Sprintf("NOT (%s) AND NOT (%s) AND %s IS NULL", noUnit, blankSQL(q.variant, vt), d.Ident(x.Time.Name)))+" AS nt")
+	}
+	tab, err := eng.Query(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+q.rel+q.where()+" GROUP BY 1")
+	if err != nil {
+		return nil, err
+	}
+	c := &exposureCounts{rows: map[string]int64{}}
+	for _, row := range tab.Rows {
+		f, err := numbers(row[1:])
+		if err != nil {
+			return nil, err
+		}
+		c.total, c.nu, c.nv = c.total+f[0], c.nu+f[2], c.nv+f[3]
+		if x.Time != nil {
+			c.nt += f[4]
+		}
+		v, _ := row[0].(string)
+		if row[0] == nil || v == "" && vt == types.String { // no variant
+			continue
+		}
+		c.rows[v] += int64(f[0])
+		if f[1] > 0 {
+			c.present = append(c.present, v)
+		}
+	}
+	return c, nil
+}
+
+// variantUnits counts the units of each variant the analysis keeps, and
+// lists the variants with units, most first; the diagnostics are non-nil
+// when the query fails or no variant has a unit.
+func (q *exposureQuery) variantUnits(ctx context.Context, eng engine.Engine, out *ExposureCheck) (map[string]int64, []string, diag.List) {
+	d, e := q.d, q.e
+	var diags diag.List
+	tab, err := eng.Query(ctx, fmt.Sprintf("SELECT %s AS v, %s AS n FROM %s%s GROUP BY 1 ORDER BY 2 DESC, 1",
+		d.Cast(q.variant, d.Types.String), d.Aggregate("count", "DISTINCT "+q.unit, strings.Join(q.keep, " AND ")), q.rel,
+		q.where("NOT ("+blankSQL(q.variant, e.Assignment.Type)+")")))
 	if err != nil {
 		diags.Errorf(diag.EQuery, e.Span, "experiment `%s`: cannot list its variants: %s", e.Name, firstLine(err.Error()))
-		return out, diags
+		return nil, nil, diags
 	}
 	units := map[string]int64{}
-	present = nil
+	var present []string
 	for _, row := range tab.Rows {
 		v, _ := row[0].(string)
 		f, err := numbers(row[1:])
 		if err != nil {
 			diags.Errorf(diag.EQuery, e.Span, "experiment `%s`: listing its variants returned %v", e.Name, err)
-			return out, diags
+			return nil, nil, diags
 		}
 		if f[0] > 0 {
 			units[v] = int64(f[0])
@@ -164,8 +214,16 @@ func CheckExposures(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 		} else {
 			dg.Hint("every row's time lies outside [start, end): check `start` and `end` against the data")
 		}
-		return out, diags
+		return nil, nil, diags
 	}
+	return units, present, nil
+}
+
+// checkArms reports the control or a named treatment without units to
+// analyse (rows: exposure rows per variant value; units and present: the
+// variants with units), and an experiment with no treatment.
+func checkArms(e *model.Experiment, out *ExposureCheck, rows, units map[string]int64, present []string) diag.List {
+	var diags diag.List
 	list := variantList(present, units)
 	missing := func(span source.Span, role, name string) {
 		if n := rows[name]; n > 0 {
@@ -189,7 +247,7 @@ func CheckExposures(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 		}
 	}
 	if diags.HasErrors() {
-		return out, diags
+		return diags
 	}
 	treatments := e.Treatments
 	if len(treatments) == 0 {
@@ -203,7 +261,7 @@ func CheckExposures(ctx context.Context, eng engine.Engine, d *dialect.Dialect, 
 		diags.Errorf(diag.EDataVariant, e.Spans.Control, "experiment `%s`: the exposures have only the control %q: there is no treatment to compare", e.Name, e.Control).
 			Hint("check the exposures' filter and data; the exposures have %s%s", list, blanks(out))
 	}
-	return out, diags
+	return diags
 }
 
 // variantsFit reports whether the variants with units to analyse
