@@ -205,7 +205,11 @@ func unitShare(m PreferenceMoments, alpha float64) (Effect, float64, string) {
 	}
 	se := math.Sqrt(v)
 	q := quantile(1-alpha/2, math.Inf(1))
-	e := Effect{Estimate: share, StdError: se, Lower: share - q*se, Upper: share + q*se}
+	// A share lies in [0, 1]: the normal interval is cut to it (as
+	// statsmodels' proportion_confint does for its normal method), which
+	// leaves unchanged whether it excludes 1/2. With few units it would
+	// otherwise read [0.26, 1.24].
+	e := Effect{Estimate: share, StdError: se, Lower: math.Max(0, share-q*se), Upper: math.Min(1, share+q*se)}
 	return e, twoSidedP((share-0.5)/se, math.Inf(1)), ""
 }
 
@@ -292,7 +296,9 @@ func meanPreference(m PreferenceMoments, alpha float64) (Effect, float64, float6
 	se := math.Sqrt(v)
 	df := m.Units - 1
 	q := quantile(1-alpha/2, df)
-	e := Effect{Estimate: mean, StdError: se, Lower: mean - q*se, Upper: mean + q*se}
+	// A unit's preference lies in [-1, 1], and so does its mean: the t
+	// interval is cut to it (whether it excludes 0 is unchanged).
+	e := Effect{Estimate: mean, StdError: se, Lower: math.Max(-1, mean-q*se), Upper: math.Min(1, mean+q*se)}
 	return e, twoSidedP(mean/se, df), df, ""
 }
 

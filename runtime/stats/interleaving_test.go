@@ -257,3 +257,25 @@ func TestPreferenceNoSessions(t *testing.T) {
 		}
 	}
 }
+
+// With few units the normal interval of the share, and the t interval of
+// the mean preference, reach past the values they can take: they are cut
+// to [0, 1] and [-1, 1] (four users, three wins and a loss once read
+// [0.26, 1.24]).
+func TestPreferenceIntervalsBounded(t *testing.T) {
+	var m PreferenceMoments
+	m.AddUnit(1, 0, 0)
+	m.AddUnit(0, 1, 0)
+	m.AddUnit(1, 0, 0)
+	m.AddUnit(1, 0, 0)
+	p := ComparePreference(m, UnitTest, 0.05)
+	if !p.ShareEstimable() || p.Share.Lower < 0 || p.Share.Upper > 1 || p.Share.Upper != 1 {
+		t.Errorf("share %+v (%s), want an interval within [0, 1] reaching 1", p.Share, p.ShareProblem)
+	}
+	if p.MeanProblem != "" || p.MeanPreference.Lower < -1 || p.MeanPreference.Upper > 1 {
+		t.Errorf("mean preference %+v (%s), want an interval within [-1, 1]", p.MeanPreference, p.MeanProblem)
+	}
+	if p.Preferred() || p.PValue < 0.05 {
+		t.Errorf("p %g: preferred on four units", p.PValue)
+	}
+}
