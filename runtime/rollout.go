@@ -71,74 +71,13 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 		Cohorts: []*result.RolloutCohort{}, Metrics: []*result.RolloutMetric{}}
 	t := &result.Target{Kind: result.KindRollout, Name: r.Name, Title: r.Title, Owner: r.Owner, Alpha: result.Num(r.Alpha), Rollout: x}
 	if len(cells) == 0 {
-		span := r.Span
-		if f := roField(r, "rows"); f != nil {
-			span = f.Value.Span()
-		}
-		if r.Filter != nil {
-			diags.Errorf(diag.EDataEmpty, span, "rollout `%s`: no row of `%s` passes the rows' `where` with a `%s` and a `%s`", r.Name, r.Rows.Name, r.Group.Name, r.Rows.Time.Name).
-				Hint("check the condition after `where` against the data's values")
-		} else {
-			diags.Errorf(diag.EDataEmpty, span, "rollout `%s`: the rows of `%s` are empty (no row with a `%s` and a `%s`)", r.Name, r.Rows.Name, r.Group.Name, r.Rows.Time.Name).
-				Hint("check the data of source `%s`: a file with a header alone has no rows", r.Rows.Name)
-		}
-		return t, diags, nil
+		return t, emptyRollout(r), nil
 	}
 	T := maxP - minP + 1
 	x.Periods = T
 	x.FirstDay = periodStart(r, minP)
-	// Per group: its adoption period (constant over its rows) and cells.
-	type grp struct {
-		cells               []*roCell
-		adopt               int
-		never, inconsistent bool
-	}
-	groups := map[string]*grp{}
-	var names, spread []string
-	for _, c := range cells {
-		g := groups[c.group]
-		if g == nil {
-			g = &grp{never: true}
-			groups[c.group] = g
-			names = append(names, c.group)
-		}
-		g.cells = append(g.cells, c)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		g := groups[n]
-		var lo, hi float64 = math.Inf(1), math.Inf(-1)
-		var first, last float64 = math.Inf(1), math.Inf(-1)
-		var withAdopt, rows float64
-		for _, c := range g.cells {
-			rows += c.rows
-			withAdopt += c.adoptRows
-			if !c.adoptNull {
-				lo, hi = math.Min(lo, c.adoptMin), math.Max(hi, c.adoptMax)
-				first, last = math.Min(first, c.adoptFirst), math.Max(last, c.adoptLast)
-			}
-		}
-		switch {
-		case withAdopt == 0:
-		case withAdopt != rows || lo != hi:
-			g.inconsistent = true
-		default:
-			g.never = false
-			g.adopt = int(lo) - minP
-			if last > first {
-				spread = append(spread, fmt.Sprintf("%q (%s to %s)", n, instantFromOrigin(first), instantFromOrigin(last)))
-			}
-		}
-	}
-	if len(spread) > 0 {
-		span := r.Span
-		if f := roField(r, "adopted"); f != nil {
-			span = f.Value.Span()
-		}
-		diags.Warnf(diag.WRolloutData, span, "rollout `%s`: %d group(s) have different `%s` instants on different rows, within one %s: %s",
-			r.Name, len(spread), r.Adopted.Name, r.Period, strings.Join(firstN(spread, 5), ", ")).
-			Hint("each is read as adopting in the %s that holds them; a group adopts once: give all its rows the same `%s`", r.Period, r.Adopted.Name)
-	}
+	groups, names, sd := roGroups(r, cells, minP)
+	diags = append(diags, sd...)
 	if refuseRollout(r, x, names, func(n string) (never, inconsistent bool, adopt int) {
 		g := groups[n]
 		return g.never, g.inconsistent, g.adopt
@@ -163,34 +102,9 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 			outside = append(outside, n)
 		}
 		for j, mc := range p.Metrics {
-			dg := stats.DiDGroup{Name: n, Never: g.never, Adoption: g.adopt, Y: make([]float64, T), Observed: make([]bool, T)}
-			why := make([]string, T)
-			for k := range why {
-				why[k] = fmt.Sprintf("it has no row in the %s starting %s", r.Period, periodStart(r, k+minP))
-			}
-			for _, c := range g.cells {
-				k := c.period - minP
-				v, ok := c.values[j], !c.valueNull[j]
-				if !ok {
-					why[k] = fmt.Sprintf("`%s` has no value (NULL) in the %s starting %s", mc.Use.Metric.Name, r.Period, periodStart(r, c.period))
-				}
-				if ok && mc.Den != "" {
-					switch {
-					case c.denNull[j]:
-						ok, why[k] = false, fmt.Sprintf("the denominator of `%s` has no value (NULL) in the %s starting %s", mc.Use.Metric.Name, r.Period, periodStart(r, c.period))
-					case c.dens[j] == 0:
-						ok, why[k] = false, fmt.Sprintf("the denominator of `%s` is 0 in the %s starting %s", mc.Use.Metric.Name, r.Period, periodStart(r, c.period))
-					default:
-						v /= c.dens[j]
-					}
-				}
-				dg.Y[k], dg.Observed[k] = v, ok
-			}
-			for k, ok := range dg.Observed {
-				if !ok {
-					gaps[j][n] = why[k] + ": the panel must be balanced"
-					break
-				}
+			dg, gap := roSeries(r, mc, j, n, g, minP, T)
+			if gap != "" {
+				gaps[j][n] = gap
 			}
 			panels[j].Groups = append(panels[j].Groups, dg)
 		}
@@ -209,60 +123,13 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 		}
 		a := stats.CallawaySantAnna(panels[j], o)
 		if j == 0 {
-			x.Groups, x.Treated, x.Never, x.Staggered = a.Groups, a.Treated, a.Never, a.Staggered
-			size := map[int]int{}
-			for _, g := range panels[j].Groups {
-				if !g.Never && g.Adoption > 0 && g.Adoption < T {
-					size[g.Adoption]++
-				}
-			}
-			for _, c := range a.Cohorts {
-				x.Cohorts = append(x.Cohorts, &result.RolloutCohort{Period: periodStart(r, c+minP), Groups: size[c]})
-			}
-			for _, d := range a.Dropped {
-				reason := d.Reason
-				if why := gaps[j][d.Group]; why != "" {
-					reason = why
-				}
-				x.Dropped = append(x.Dropped, &result.RolloutDrop{Group: d.Group, Reason: reason})
-			}
-			if (a.Groups < 2 || a.Treated == 0) && len(gaps[j]) > 0 {
-				// The data left groups out (gaps in the panel) until
-				// nothing can be compared: refuse, naming them.
-				var parts []string
-				for _, d := range x.Dropped {
-					parts = append(parts, fmt.Sprintf("%q (%s)", d.Group, d.Reason))
-				}
-				span := r.Span
-				if f := roField(r, "primary"); f != nil {
-					span = f.Value.Span()
-				}
-				diags.Errorf(diag.EDataEmpty, span, "rollout `%s`, metric `%s`: %d of %d groups are left out, leaving %s: %s", r.Name, mc.Use.Metric.Name,
-					len(x.Dropped), len(names), leftAfter(a), strings.Join(firstN(parts, 5), "; ")).
-					Hint("a group needs a value in every period: fill the gaps in the data, or leave such groups out with `rows %s where ...`", r.Rows.Name)
-				return t, diags, nil
+			if refusal := roDescribe(r, x, panels[j], gaps[j], a, mc.Use.Metric.Name, len(names), minP, T); refusal != nil {
+				return t, append(diags, refusal...), nil
 			}
 		}
 		m := rolloutMetric(mc.Use, a, r.Alpha)
 		x.Metrics = append(x.Metrics, m)
-		if a.Problem != "" {
-			diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`, metric `%s`: %s", r.Name, mc.Use.Metric.Name, a.Problem)
-		}
-		if a.FewGroups {
-			msg := fmt.Sprintf("only %s: clustered intervals are unreliable with fewer than %d; see the wild bootstrap intervals", fmt.Sprintf("%d %s", a.Groups, plural(int64(a.Groups), "group", "groups")), stats.FewGroups)
-			m.Warnings = append(m.Warnings, msg)
-			if j == 0 {
-				diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`: %s", r.Name, msg)
-			}
-		}
-		if m.PreTrend.PValue != nil && !m.PreTrend.Passed {
-			msg := fmt.Sprintf("the pre-trend test fails (p = %.3g): groups were not on parallel trends before adopting, and the effect is not credible", a.PreTrend.PValue)
-			m.Warnings = append(m.Warnings, msg)
-			diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`, metric `%s`: %s", r.Name, mc.Use.Metric.Name, msg)
-		}
-		if a.Staggered && a.TWFE.NegativeWeights > 0 {
-			m.Warnings = append(m.Warnings, fmt.Sprintf("adoption is staggered: the two-way fixed-effects estimate weights %d treated cells negatively (sum %.3g) and is biased when effects change over time; it is a cross-check only", a.TWFE.NegativeWeights, a.TWFE.NegativeWeightSum))
-		}
+		roWarnings(r, j, mc.Use.Metric.Name, a, m, &diags)
 	}
 	if len(x.Dropped) > 0 {
 		var parts []string
@@ -628,5 +495,194 @@ func leftAfter(a stats.DiDResult) string {
 		return "1 group"
 	default:
 		return fmt.Sprintf("%d groups, none of which adopts inside the data", a.Groups)
+	}
+}
+
+// emptyRollout is the error of a rollout whose query returned no cell.
+func emptyRollout(r *model.Rollout) diag.List {
+	var diags diag.List
+	span := r.Span
+	if f := roField(r, "rows"); f != nil {
+		span = f.Value.Span()
+	}
+	if r.Filter != nil {
+		diags.Errorf(diag.EDataEmpty, span, "rollout `%s`: no row of `%s` passes the rows' `where` with a `%s` and a `%s`", r.Name, r.Rows.Name, r.Group.Name, r.Rows.Time.Name).
+			Hint("check the condition after `where` against the data's values")
+	} else {
+		diags.Errorf(diag.EDataEmpty, span, "rollout `%s`: the rows of `%s` are empty (no row with a `%s` and a `%s`)", r.Name, r.Rows.Name, r.Group.Name, r.Rows.Time.Name).
+			Hint("check the data of source `%s`: a file with a header alone has no rows", r.Rows.Name)
+	}
+	return diags
+}
+
+// roGroup is one group of a rollout: its cells and its adoption period
+// (from the first period, minP), constant over its rows; never when no
+// row has an adoption instant, inconsistent when its rows disagree.
+type roGroup struct {
+	cells               []*roCell
+	adopt               int
+	never, inconsistent bool
+}
+
+// roGroups gathers the cells per group, with the group names sorted, and
+// warns of groups whose adoption instants differ within one period.
+func roGroups(r *model.Rollout, cells []*roCell, minP int) (map[string]*roGroup, []string, diag.List) {
+	var diags diag.List
+	groups := map[string]*roGroup{}
+	var names, spread []string
+	for _, c := range cells {
+		g := groups[c.group]
+		if g == nil {
+			g = &roGroup{never: true}
+			groups[c.group] = g
+			names = append(names, c.group)
+		}
+		g.cells = append(g.cells, c)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if s := groups[n].adoption(minP); s != "" {
+			spread = append(spread, fmt.Sprintf("%q %s", n, s))
+		}
+	}
+	if len(spread) > 0 {
+		span := r.Span
+		if f := roField(r, "adopted"); f != nil {
+			span = f.Value.Span()
+		}
+		diags.Warnf(diag.WRolloutData, span, "rollout `%s`: %d group(s) have different `%s` instants on different rows, within one %s: %s",
+			r.Name, len(spread), r.Adopted.Name, r.Period, strings.Join(firstN(spread, 5), ", ")).
+			Hint("each is read as adopting in the %s that holds them; a group adopts once: give all its rows the same `%s`", r.Period, r.Adopted.Name)
+	}
+	return groups, names, diags
+}
+
+// adoption sets the group's adoption from its cells; it returns the span
+// of its adoption instants, "(first to last)", when they differ within the
+// one adoption period, and "" otherwise.
+func (g *roGroup) adoption(minP int) string {
+	var lo, hi float64 = math.Inf(1), math.Inf(-1)
+	var first, last float64 = math.Inf(1), math.Inf(-1)
+	var withAdopt, rows float64
+	for _, c := range g.cells {
+		rows += c.rows
+		withAdopt += c.adoptRows
+		if !c.adoptNull {
+			lo, hi = math.Min(lo, c.adoptMin), math.Max(hi, c.adoptMax)
+			first, last = math.Min(first, c.adoptFirst), math.Max(last, c.adoptLast)
+		}
+	}
+	switch {
+	case withAdopt == 0:
+	case withAdopt != rows || lo != hi:
+		g.inconsistent = true
+	default:
+		g.never = false
+		g.adopt = int(lo) - minP
+		if last > first {
+			return fmt.Sprintf("(%s to %s)", instantFromOrigin(first), instantFromOrigin(last))
+		}
+	}
+	return ""
+}
+
+// roSeries is group n's series of metric j (columns mc) over the T periods
+// from minP, and why it is unbalanced (its first period without a value),
+// "" when it is not.
+func roSeries(r *model.Rollout, mc *compiler.RolloutMetricColumns, j int, n string, g *roGroup, minP, T int) (stats.DiDGroup, string) {
+	dg := stats.DiDGroup{Name: n, Never: g.never, Adoption: g.adopt, Y: make([]float64, T), Observed: make([]bool, T)}
+	why := make([]string, T)
+	for k := range why {
+		why[k] = fmt.Sprintf("it has no row in the %s starting %s", r.Period, periodStart(r, k+minP))
+	}
+	name := mc.Use.Metric.Name
+	for _, c := range g.cells {
+		k := c.period - minP
+		v, ok := c.values[j], !c.valueNull[j]
+		if !ok {
+			why[k] = fmt.Sprintf("`%s` has no value (NULL) in the %s starting %s", name, r.Period, periodStart(r, c.period))
+		}
+		if ok && mc.Den != "" {
+			switch {
+			case c.denNull[j]:
+				ok, why[k] = false, fmt.Sprintf("the denominator of `%s` has no value (NULL) in the %s starting %s", name, r.Period, periodStart(r, c.period))
+			case c.dens[j] == 0:
+				ok, why[k] = false, fmt.Sprintf("the denominator of `%s` is 0 in the %s starting %s", name, r.Period, periodStart(r, c.period))
+			default:
+				v /= c.dens[j]
+			}
+		}
+		dg.Y[k], dg.Observed[k] = v, ok
+	}
+	for k, ok := range dg.Observed {
+		if !ok {
+			return dg, why[k] + ": the panel must be balanced"
+		}
+	}
+	return dg, ""
+}
+
+// roDescribe fills the rollout's groups, cohorts and dropped groups from
+// the first metric's analysis a (its panel, and gaps: why a group has no
+// value in some period). It returns the refusal when the gaps leave
+// nothing to compare, nil otherwise.
+func roDescribe(r *model.Rollout, x *result.Rollout, panel stats.DiDPanel, gaps map[string]string, a stats.DiDResult, metric string, groups, minP, T int) diag.List {
+	x.Groups, x.Treated, x.Never, x.Staggered = a.Groups, a.Treated, a.Never, a.Staggered
+	size := map[int]int{}
+	for _, g := range panel.Groups {
+		if !g.Never && g.Adoption > 0 && g.Adoption < T {
+			size[g.Adoption]++
+		}
+	}
+	for _, c := range a.Cohorts {
+		x.Cohorts = append(x.Cohorts, &result.RolloutCohort{Period: periodStart(r, c+minP), Groups: size[c]})
+	}
+	for _, d := range a.Dropped {
+		reason := d.Reason
+		if why := gaps[d.Group]; why != "" {
+			reason = why
+		}
+		x.Dropped = append(x.Dropped, &result.RolloutDrop{Group: d.Group, Reason: reason})
+	}
+	if (a.Groups >= 2 && a.Treated != 0) || len(gaps) == 0 {
+		return nil
+	}
+	// The data left groups out (gaps in the panel) until nothing can be
+	// compared: refuse, naming them.
+	var diags diag.List
+	var parts []string
+	for _, d := range x.Dropped {
+		parts = append(parts, fmt.Sprintf("%q (%s)", d.Group, d.Reason))
+	}
+	span := r.Span
+	if f := roField(r, "primary"); f != nil {
+		span = f.Value.Span()
+	}
+	diags.Errorf(diag.EDataEmpty, span, "rollout `%s`, metric `%s`: %d of %d groups are left out, leaving %s: %s", r.Name, metric,
+		len(x.Dropped), groups, leftAfter(a), strings.Join(firstN(parts, 5), "; ")).
+		Hint("a group needs a value in every period: fill the gaps in the data, or leave such groups out with `rows %s where ...`", r.Rows.Name)
+	return diags
+}
+
+// roWarnings adds metric j's warnings (its result m, from analysis a) to
+// the metric and, where they concern the rollout, to diags.
+func roWarnings(r *model.Rollout, j int, metric string, a stats.DiDResult, m *result.RolloutMetric, diags *diag.List) {
+	if a.Problem != "" {
+		diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`, metric `%s`: %s", r.Name, metric, a.Problem)
+	}
+	if a.FewGroups {
+		msg := fmt.Sprintf("only %s: clustered intervals are unreliable with fewer than %d; see the wild bootstrap intervals", fmt.Sprintf("%d %s", a.Groups, plural(int64(a.Groups), "group", "groups")), stats.FewGroups)
+		m.Warnings = append(m.Warnings, msg)
+		if j == 0 {
+			diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`: %s", r.Name, msg)
+		}
+	}
+	if m.PreTrend.PValue != nil && !m.PreTrend.Passed {
+		msg := fmt.Sprintf("the pre-trend test fails (p = %.3g): groups were not on parallel trends before adopting, and the effect is not credible", a.PreTrend.PValue)
+		m.Warnings = append(m.Warnings, msg)
+		diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`, metric `%s`: %s", r.Name, metric, msg)
+	}
+	if a.Staggered && a.TWFE.NegativeWeights > 0 {
+		m.Warnings = append(m.Warnings, fmt.Sprintf("adoption is staggered: the two-way fixed-effects estimate weights %d treated cells negatively (sum %.3g) and is biased when effects change over time; it is a cross-check only", a.TWFE.NegativeWeights, a.TWFE.NegativeWeightSum))
 	}
 }
