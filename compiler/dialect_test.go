@@ -63,8 +63,8 @@ var literal = regexp.MustCompile(`'(?:[^'\\]|''|\\.)*'`)
 // leaks into the others, and backtick dialects have no double quotes.
 func TestDialectSpellings(t *testing.T) {
 	pkg := loadSpec(t, filepath.Join("..", "testdata", "dialects"))
-	// The corpus again with an exposure-age timeline (whose query no
-	// golden holds), so its SQL is checked in every dialect too.
+	// The corpus again with an exposure-age timeline, so its SQL is
+	// checked in every dialect too.
 	src, err := os.ReadFile(filepath.Join("..", "testdata", "dialects", "spec.cal"))
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +78,10 @@ func TestDialectSpellings(t *testing.T) {
 		t.Fatal(err)
 	}
 	agePkg := loadSpec(t, dir)
+	for _, d := range dialect.All {
+		// The exposure-age queries are goldens too (testdata/dialects/exposure_age).
+		golden.Check(t, filepath.Join("..", "testdata", "dialects", "exposure_age", d.Name+".sql"), []byte(compileAll(t, agePkg, d)))
+	}
 	duckOnly := []string{"fsum(", "arg_min(", "quantile_cont(", "epoch(", "range(0", "read_csv", "read_parquet", "VARCHAR", "DOUBLE)"}
 	for _, d := range dialect.All[1:] {
 		ageSQL := compileAll(t, agePkg, d)
