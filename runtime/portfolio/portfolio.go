@@ -108,9 +108,11 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 	// The latest run of each experiment target in the window.
 	latest := map[string]*store.Run{}
 	runs := map[string]bool{}
-	var first, last time.Time // of every experiment run, in the window or not
+	var first, last time.Time   // of every experiment run, in the window or not
+	others := map[string]bool{} // kinds of the other targets stored
 	for _, e := range entries {
 		if e.Row.TargetKind != "experiment" {
+			others[e.Row.TargetKind] = true
 			continue
 		}
 		t := e.Run.Time
@@ -139,6 +141,14 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 		}
 		if p.Since != "" || p.Until != "" {
 			window = " in the window asked for"
+		}
+		if len(others) > 0 && window == "" {
+			var kinds []string
+			for k := range others {
+				kinds = append(kinds, k)
+			}
+			sort.Strings(kinds)
+			return nil, refuse("results store %s holds no experiment runs, only runs of %s targets: the review reads experiments (their effects, launches and metrics)", opts.Store, strings.Join(kinds, ", "))
 		}
 		return nil, refuse("results store %s holds no experiment runs%s: store some with `caliper run PATH --store %s`", opts.Store, window, opts.Store)
 	}

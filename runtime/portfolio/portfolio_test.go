@@ -188,7 +188,8 @@ func TestBuildRefuses(t *testing.T) {
 		want    string
 	}{
 		{"empty", nil, portfolio.Options{}, "holds no runs"},
-		{"window", portfoliotest.Entries(), portfolio.Options{Since: portfoliotest.Start.AddDate(1, 0, 0)}, "no experiment runs in the window"},
+		{"window", portfoliotest.Entries(), portfolio.Options{Since: portfoliotest.Start.AddDate(1, 0, 0)}, "no experiment runs in the window asked for: its experiment runs were made from "},
+		{"rollouts only", rolloutsOnly(), portfolio.Options{}, "holds no experiment runs, only runs of rollout targets"},
 		{"metric once", portfoliotest.Entries(), portfolio.Options{Metric: "revenue"}, "metric revenue has 1 experiment(s)"},
 		{"no such metric", portfoliotest.Entries(), portfolio.Options{Metric: "nope"}, "metric nope has no experiment results"},
 		{"no such holdout", portfoliotest.Entries(), portfolio.Options{Holdout: "nope"}, "--holdout nope: no experiment target"},
@@ -285,4 +286,15 @@ func TestBuildOverTime(t *testing.T) {
 			t.Errorf("clicks step %+v", s)
 		}
 	}
+}
+
+// rolloutsOnly is the fixture's entries relabelled as rollout targets: a
+// store the review has nothing to read in, though it is not empty.
+func rolloutsOnly() []store.Entry {
+	var out []store.Entry
+	for _, e := range portfoliotest.Entries() {
+		e.Row.TargetKind = "rollout"
+		out = append(out, e)
+	}
+	return out
 }
