@@ -12,10 +12,13 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -68,14 +71,20 @@ func (t *Table) Index(name string) int {
 type DuckDB struct {
 	db      *sql.DB
 	tempDir string
+	ownTemp string // the spill folder chosen here, removed on Close
 }
 
-// DuckDBOptions are DuckDB settings; zero values keep DuckDB's defaults.
+// tempSeq numbers the private spill folders of one process.
+var tempSeq atomic.Int64
+
+// DuckDBOptions are DuckDB settings; zero values keep DuckDB's defaults,
+// except the memory limit (DefaultMemoryLimit) and, for an in-memory
+// database, the spill folder (a private folder under os.TempDir()).
 type DuckDBOptions struct {
 	// Threads is the number of worker threads (SET threads).
 	Threads int
 	// MemoryLimit caps DuckDB's memory, such as "4GB" (SET memory_limit);
-	// beyond it operators spill to TempDir.
+	// beyond it operators spill to TempDir. Empty means DefaultMemoryLimit.
 	MemoryLimit string
 	// TempDir is where DuckDB spills (SET temp_directory).
 	TempDir string
@@ -101,13 +110,36 @@ func (o DuckDBOptions) settings() ([]string, error) {
 	if o.Threads > 0 {
 		out = append(out, fmt.Sprintf("SET threads = %d", o.Threads))
 	}
-	if o.MemoryLimit != "" {
-		out = append(out, "SET memory_limit = "+d.String(o.MemoryLimit))
+	if limit := o.MemoryLimit; limit != "" {
+		out = append(out, "SET memory_limit = "+d.String(limit))
+	} else if limit = DefaultMemoryLimit(); limit != "" {
+		out = append(out, "SET memory_limit = "+d.String(limit))
 	}
 	if o.TempDir != "" {
 		out = append(out, "SET temp_directory = "+d.String(o.TempDir))
 	}
 	return out, nil
+}
+
+// defaultMemoryLimit is the memory limit Caliper gives DuckDB when
+// --memory-limit is not set, on machines with enough memory for it
+// (DefaultMemoryLimit). DuckDB's own default is 80% of the machine's
+// memory, and it keeps the pages of its hash tables resident up to it: at
+// 10M units and 100M events `caliper run` peaked at 4324 MiB on a 24 GB
+// machine (the hand-written query: 3150 MiB). At 3.5GiB it peaked at
+// 3783-3815 MiB for 1.02x-1.26x the CPU time (two loops on a loaded
+// machine); at 3GB, 3038 MiB but 1.31x the CPU time (bench/README.md,
+// 2026-12-05 evening).
+const defaultMemoryLimit = "3.5GiB"
+
+// DefaultMemoryLimit is the DuckDB memory limit used when none is given:
+// 3.5GiB, or "" (DuckDB's default, 80% of memory) when 80% of the
+// machine's memory is less than that or the memory is unknown.
+func DefaultMemoryLimit() string {
+	if total := totalMemory(); total > 0 && total/5*4 > 7<<29 {
+		return defaultMemoryLimit
+	}
+	return ""
 }
 
 // MaxThreads is the most worker threads --threads accepts: 4 per core.
@@ -142,6 +174,15 @@ func OpenDuckDBWith(path string, opt DuckDBOptions) (*DuckDB, error) {
 	if opt.Threads == 0 && DefaultThreads > 0 {
 		opt.Threads = DefaultThreads
 	}
+	own := ""
+	if opt.TempDir == "" && path == "" {
+		// DuckDB's default for an in-memory database spills to ".tmp" in
+		// the working directory; a private folder under the system temp
+		// folder is used instead (made by DuckDB only if it spills, and
+		// removed on Close).
+		own = filepath.Join(os.TempDir(), fmt.Sprintf("caliper-duckdb-%d-%d", os.Getpid(), tempSeq.Add(1)))
+		opt.TempDir = own
+	}
 	sets, err := opt.settings()
 	if err != nil {
 		return nil, err
@@ -157,7 +198,7 @@ func OpenDuckDBWith(path string, opt DuckDBOptions) (*DuckDB, error) {
 			return nil, errors.Join(fmt.Errorf("duckdb setting %s: %w", strings.TrimPrefix(s, "SET "), err), db.Close())
 		}
 	}
-	return &DuckDB{db: db, tempDir: opt.TempDir}, nil
+	return &DuckDB{db: db, tempDir: opt.TempDir, ownTemp: own}, nil
 }
 
 // Dialect implements Engine.
@@ -196,7 +237,13 @@ func (d *DuckDB) Query(ctx context.Context, query string) (_ *Table, err error) 
 }
 
 // Close implements Engine.
-func (d *DuckDB) Close() error { return d.db.Close() }
+func (d *DuckDB) Close() error {
+	err := d.db.Close()
+	if d.ownTemp != "" {
+		err = errors.Join(err, os.RemoveAll(d.ownTemp))
+	}
+	return err
+}
 
 // Float converts a numeric result value to float64. NULL, a value of
 // another type and a non-finite number are errors: a missing or unreadable

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/caliper-dev/caliper/internal/testenv"
 )
 
 // The DuckDB settings are applied with SET.
@@ -41,6 +44,61 @@ func TestDuckDBSettings(t *testing.T) {
 		if _, err := OpenDuckDBWith("", DuckDBOptions{Threads: bad}); err == nil || !strings.Contains(err.Error(), "--threads must be between 1 and 4 per core") {
 			t.Errorf("threads %d: %v", bad, err)
 		}
+	}
+}
+
+// Without options, DuckDB gets Caliper's default memory limit (3.5GiB where
+// 80% of the machine's memory exceeds it) and spills to a private folder
+// under the system temp folder, never ".tmp" in the working directory; the
+// folder is gone after Close, even when a query spilled into it.
+func TestDuckDBDefaultMemoryLimit(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	eng, err := OpenDuckDB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	tab, err := eng.Query(ctx, "SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	memory, temp := fmt.Sprint(tab.Rows[0][0]), fmt.Sprint(tab.Rows[0][1])
+	if want := DefaultMemoryLimit(); want == "3.5GiB" && !strings.HasPrefix(memory, "3.5 GiB") {
+		t.Errorf("memory_limit %s, want 3.5 GiB", memory)
+	}
+	if !strings.HasPrefix(temp, os.TempDir()+string(os.PathSeparator)+"caliper-duckdb-") {
+		t.Errorf("temp_directory %q, want a caliper-duckdb- folder under %s", temp, os.TempDir())
+	}
+	e, err := OpenDuckDBWith("", DuckDBOptions{MemoryLimit: "512MB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err = e.Query(ctx, "SELECT current_setting('memory_limit') AS m")
+	e.Close()
+	if err != nil || !strings.HasPrefix(fmt.Sprint(tab.Rows[0][0]), "488") {
+		t.Errorf("--memory-limit 512MB does not override the default: %v %v", tab, err)
+	}
+	if !testenv.Long() { // the spill below takes 5-25 s
+		if err := eng.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	// Force a spill: a sort larger than a small limit.
+	if _, err := eng.Query(ctx, "SET memory_limit = '64MB'"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.Query(ctx, "SELECT max(h) FROM (SELECT i, md5(i::VARCHAR) AS h FROM range(2000000) t(i) ORDER BY h)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(temp); err != nil {
+		t.Errorf("the query did not spill to %s: %v", temp, err)
+	}
+	if err := eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(temp); !os.IsNotExist(err) {
+		t.Errorf("the spill folder %s is still there after Close (%v)", temp, err)
 	}
 }
 
