@@ -412,6 +412,10 @@ func (b *builder) units() string {
 // period before exposure (aN_pre).
 func (b *builder) scan(s *Scan) string { return b.render(b.mainScan(s)) }
 
+// outerScan reports whether s is the main query's first scan, which reads
+// every unit (unitScan.outer) and is per_unit's base.
+func (b *builder) outerScan(s *Scan) bool { return len(b.plan.Scans) > 0 && b.plan.Scans[0] == s }
+
 // mainScan is the main query's scan of a source: each aggregate over the
 // analysis period and, with CUPED, over the period before exposure.
 func (b *builder) mainScan(s *Scan) *unitScan {
@@ -423,7 +427,13 @@ func (b *builder) mainScan(s *Scan) *unitScan {
 			aggs = append(aggs, scanAgg{agg: a, name: preColumn(s.Columns[k]), extra: pre})
 		}
 	}
-	return &unitScan{name: s.Alias, source: s.Source, where: b.windowConds(s.Source), groupBy: b.sqlf(`u."unit"`), aggs: aggs}
+	us := &unitScan{name: s.Alias, source: s.Source, where: b.windowConds(s.Source), groupBy: b.sqlf(`u."unit"`), aggs: aggs}
+	if b.outerScan(s) {
+		// The unit's variant and carried attributes ride along, grouped by.
+		keys := b.sqlf(`u."variant"`) + b.carry("u.")
+		us.outer, us.keys, us.groupBy = true, []string{keys}, us.groupBy+", "+keys
+	}
+	return us
 }
 
 func (b *builder) cuped() bool { return b.e.Cuped > 0 }
@@ -472,16 +482,26 @@ func (b *builder) periodConds(src *model.Source) (post, pre []string) {
 func (b *builder) perUnit() string {
 	var cols []string
 	var joins []string
+	base := "u" // the units, or the first scan (which holds every unit)
+	from := b.sqlf(`"units" u`)
 	for i, s := range b.plan.Scans {
 		alias := fmt.Sprintf("j%d", i+1)
 		cols = append(cols, b.joinBack(alias, b.mainScan(s).aggs, sameName)...)
-		joins = append(joins, b.sqlf("  LEFT JOIN %s %s ON %s.\"unit\" = u.\"unit\"", b.ident(s.Alias), alias, alias))
+		if b.outerScan(s) {
+			base, from = alias, b.ident(s.Alias)+" "+alias
+			continue
+		}
+		joins = append(joins, b.sqlf("  LEFT JOIN %s %s ON %s.\"unit\" = %s.\"unit\"", b.ident(s.Alias), alias, alias, base))
 	}
-	sel := b.sqlf("u.\"unit\", u.\"variant\"") + b.carry("u.")
+	sel := b.sqlf("%s.\"unit\", %s.\"variant\"", base, base) + b.carry(base+".")
 	if len(cols) > 0 {
 		sel += ",\n" + strings.Join(cols, ",\n")
 	}
-	return b.sqlf("\"per_unit\" AS (\n  SELECT %s\n  FROM \"units\" u\n%s\n)", sel, strings.Join(joins, "\n"))
+	body := b.sqlf("\"per_unit\" AS (\n  SELECT %s\n  FROM %s", sel, from)
+	if len(joins) > 0 {
+		body += "\n" + strings.Join(joins, "\n")
+	}
+	return body + "\n)"
 }
 
 func (b *builder) aggRef(a *model.Aggregate) string { return b.ident(b.aggCol[a.Key]) }

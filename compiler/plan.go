@@ -36,6 +36,13 @@ type unitScan struct {
 	where   []string
 	groupBy string // in dialect SQL
 	aggs    []scanAgg
+	// outer: every unit, rows or none (the main query's first scan). The
+	// source is LEFT JOINed with where in the join's ON, keys are also
+	// grouped by, and each aggregate skips the NULL row a unit without
+	// rows brings, so the scan is per_unit's base and no join back is
+	// needed (it is the shape of a hand-written fused query: less memory,
+	// one hash join fewer).
+	outer bool
 }
 
 // aggColumns are a scan's aggregates as they are named in the main query
@@ -73,22 +80,31 @@ func (b *builder) aggregateIn(d *dialect.Dialect, c scanAgg) string {
 func (b *builder) render(s *unitScan) string {
 	cols := make([]string, len(s.aggs))
 	d := aggregateDialect(b.d, s)
+	matched := "s." + b.ident(b.e.Unit) + " IS NOT NULL"
 	for i, c := range s.aggs {
+		if s.outer {
+			c.extra = append([]string{matched}, c.extra...)
+		}
 		cols[i] = b.aggregateIn(d, c)
 	}
 	head := b.sqlf(`u."unit"`)
 	for _, k := range s.keys {
 		head += ", " + k
 	}
-	tail := ""
+	join, tail := "JOIN", ""
 	for _, j := range s.joins {
 		tail += "\n  " + j
 	}
-	if len(s.where) > 0 {
+	if s.outer {
+		join = "LEFT JOIN"
+		for _, w := range s.where {
+			tail += "\n    AND " + w
+		}
+	} else if len(s.where) > 0 {
 		tail += "\n  WHERE " + strings.Join(s.where, "\n    AND ")
 	}
-	return b.sqlf("%s AS (\n  SELECT %s,\n%s\n  FROM \"units\" u\n  JOIN %s s ON s.%s = u.\"unit\"%s\n  GROUP BY %s\n)",
-		b.ident(s.name), head, strings.Join(cols, ",\n"), b.ident(srcName(s.source)), b.ident(b.e.Unit), tail, s.groupBy)
+	return b.sqlf("%s AS (\n  SELECT %s,\n%s\n  FROM \"units\" u\n  %s %s s ON s.%s = u.\"unit\"%s\n  GROUP BY %s\n)",
+		b.ident(s.name), head, strings.Join(cols, ",\n"), join, b.ident(srcName(s.source)), b.ident(b.e.Unit), tail, s.groupBy)
 }
 
 // joinBack reads a scan's aggregate columns back through a LEFT JOIN (alias

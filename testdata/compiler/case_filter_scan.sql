@@ -24,31 +24,31 @@ WITH
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(CASE WHEN (s."event" = 'impression') THEN 1 END) AS "a1",
-    count(CASE WHEN (s."event" = 'save') THEN 1 END) AS "a2",
-    count(CASE WHEN (s."event" = 'purchase') THEN 1 END) AS "a3",
-    count(CASE WHEN ((s."event" = 'impression') AND (s."surface" = 'homefeed')) THEN 1 END) AS "a4",
-    count(CASE WHEN ((s."event" = 'save') AND (s."surface" = 'search')) THEN 1 END) AS "a5",
-    count(CASE WHEN ((s."event" = 'impression') AND (NOT (s."surface" = 'homefeed'))) THEN 1 END) AS "a6",
-    count(CASE WHEN ((s."surface" IS NULL) OR (s."surface" <> 'related')) THEN 1 END) AS "a7",
-    count(CASE WHEN ((s."event" = 'impression') AND (s."latency_ms" > 200)) THEN 1 END) AS "a8",
-    count(CASE WHEN ((s."event" = 'impression') AND (NOT s."bot")) THEN 1 END) AS "a9",
-    (count(CASE WHEN ((s."event" = 'purchase') AND (s."surface" IN ('search', 'related'))) THEN 1 END) > 0) AS "a10",
-    sum(CASE WHEN (s."event" = 'purchase') THEN s."revenue" END) AS "a11",
-    sum(CASE WHEN ((s."event" = 'purchase') AND (s."surface" = 'homefeed')) THEN s."revenue" END) AS "a12",
-    sum(CASE WHEN (s."event" IN ('save', 'purchase')) THEN s."items" END) AS "a13",
-    min(CASE WHEN ((s."event" = 'impression') AND (s."surface" = 'search')) THEN s."latency_ms" END) AS "a14",
-    max(CASE WHEN ((s."event" = 'impression') OR s."bot") THEN s."latency_ms" END) AS "a15",
-    count(*) AS "a16"
+  SELECT u."unit", u."variant",
+    count(CASE WHEN (s."event" = 'impression') AND s."user_id" IS NOT NULL THEN 1 END) AS "a1",
+    count(CASE WHEN (s."event" = 'save') AND s."user_id" IS NOT NULL THEN 1 END) AS "a2",
+    count(CASE WHEN (s."event" = 'purchase') AND s."user_id" IS NOT NULL THEN 1 END) AS "a3",
+    count(CASE WHEN ((s."event" = 'impression') AND (s."surface" = 'homefeed')) AND s."user_id" IS NOT NULL THEN 1 END) AS "a4",
+    count(CASE WHEN ((s."event" = 'save') AND (s."surface" = 'search')) AND s."user_id" IS NOT NULL THEN 1 END) AS "a5",
+    count(CASE WHEN ((s."event" = 'impression') AND (NOT (s."surface" = 'homefeed'))) AND s."user_id" IS NOT NULL THEN 1 END) AS "a6",
+    count(CASE WHEN ((s."surface" IS NULL) OR (s."surface" <> 'related')) AND s."user_id" IS NOT NULL THEN 1 END) AS "a7",
+    count(CASE WHEN ((s."event" = 'impression') AND (s."latency_ms" > 200)) AND s."user_id" IS NOT NULL THEN 1 END) AS "a8",
+    count(CASE WHEN ((s."event" = 'impression') AND (NOT s."bot")) AND s."user_id" IS NOT NULL THEN 1 END) AS "a9",
+    (count(CASE WHEN ((s."event" = 'purchase') AND (s."surface" IN ('search', 'related'))) AND s."user_id" IS NOT NULL THEN 1 END) > 0) AS "a10",
+    sum(CASE WHEN (s."event" = 'purchase') AND s."user_id" IS NOT NULL THEN s."revenue" END) AS "a11",
+    sum(CASE WHEN ((s."event" = 'purchase') AND (s."surface" = 'homefeed')) AND s."user_id" IS NOT NULL THEN s."revenue" END) AS "a12",
+    sum(CASE WHEN (s."event" IN ('save', 'purchase')) AND s."user_id" IS NOT NULL THEN s."items" END) AS "a13",
+    min(CASE WHEN ((s."event" = 'impression') AND (s."surface" = 'search')) AND s."user_id" IS NOT NULL THEN s."latency_ms" END) AS "a14",
+    max(CASE WHEN ((s."event" = 'impression') OR s."bot") AND s."user_id" IS NOT NULL THEN s."latency_ms" END) AS "a15",
+    count(CASE WHEN s."user_id" IS NOT NULL THEN 1 END) AS "a16"
   FROM "units" u
-  JOIN "src_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= u."t0"
+  LEFT JOIN "src_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '432000 seconds'
-  GROUP BY u."unit"
+  GROUP BY u."unit", u."variant"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant",
+  SELECT j1."unit", j1."variant",
     coalesce(j1."a1", 0) AS "a1",
     coalesce(j1."a2", 0) AS "a2",
     coalesce(j1."a3", 0) AS "a3",
@@ -65,8 +65,7 @@ WITH
     j1."a14" AS "a14",
     j1."a15" AS "a15",
     coalesce(j1."a16", 0) AS "a16"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  FROM "scan_1" j1
 ),
 "values_raw" AS (
   SELECT "variant",

@@ -29,28 +29,28 @@ WITH
   SELECT "unit", "variant", "t0", "seg_country", "seg_platform" FROM "assignments" WHERE "variants" = 1
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(CASE WHEN (s."event" = 'save') AND s."ts" >= u."t0" THEN 1 END) AS "a1",
-    count(CASE WHEN (s."event" = 'save') AND s."ts" < u."t0" THEN 1 END) AS "a1_pre",
-    count(CASE WHEN (s."event" = 'impression') AND s."ts" >= u."t0" THEN 1 END) AS "a2",
-    count(CASE WHEN (s."event" = 'impression') AND s."ts" < u."t0" THEN 1 END) AS "a2_pre",
-    (count(CASE WHEN (s."event" = 'purchase') AND s."ts" >= u."t0" THEN 1 END) > 0) AS "a3",
-    (count(CASE WHEN (s."event" = 'purchase') AND s."ts" < u."t0" THEN 1 END) > 0) AS "a3_pre",
-    avg(CASE WHEN CONTAINS(s."event", 'impr') AND s."ts" >= u."t0" THEN s."latency_ms" END) AS "a4",
-    avg(CASE WHEN CONTAINS(s."event", 'impr') AND s."ts" < u."t0" THEN s."latency_ms" END) AS "a4_pre",
-    max(CASE WHEN (s."event" = 'impression') AND s."ts" >= u."t0" THEN s."latency_ms" END) AS "a5",
-    max(CASE WHEN (s."event" = 'impression') AND s."ts" < u."t0" THEN s."latency_ms" END) AS "a5_pre",
-    count(DISTINCT CASE WHEN (s."event" <> 'it\'s "quoted"') AND s."ts" >= u."t0" THEN s."surface" END) AS "a6",
-    count(DISTINCT CASE WHEN (s."event" <> 'it\'s "quoted"') AND s."ts" < u."t0" THEN s."surface" END) AS "a6_pre",
-    count(CASE WHEN ((STARTSWITH(lower(s."surface"), 'home') AND (CAST(extract(hour FROM s."ts") AS BIGINT) >= 12)) AND (CAST(MOD(DAYOFWEEKISO(s."ts"), 7) AS BIGINT) IN (1, 2, 3, 4, 5))) AND s."ts" >= u."t0" THEN 1 END) AS "a7",
-    count(CASE WHEN ((STARTSWITH(lower(s."surface"), 'home') AND (CAST(extract(hour FROM s."ts") AS BIGINT) >= 12)) AND (CAST(MOD(DAYOFWEEKISO(s."ts"), 7) AS BIGINT) IN (1, 2, 3, 4, 5))) AND s."ts" < u."t0" THEN 1 END) AS "a7_pre",
-    count(CASE WHEN (s."event" = 'session_start') AND s."ts" >= u."t0" THEN 1 END) AS "a8",
-    count(CASE WHEN (s."event" = 'session_start') AND s."ts" < u."t0" THEN 1 END) AS "a8_pre"
+  SELECT u."unit", u."variant", u."seg_country", u."seg_platform",
+    count(CASE WHEN (s."event" = 'save') AND s."user_id" IS NOT NULL AND s."ts" >= u."t0" THEN 1 END) AS "a1",
+    count(CASE WHEN (s."event" = 'save') AND s."user_id" IS NOT NULL AND s."ts" < u."t0" THEN 1 END) AS "a1_pre",
+    count(CASE WHEN (s."event" = 'impression') AND s."user_id" IS NOT NULL AND s."ts" >= u."t0" THEN 1 END) AS "a2",
+    count(CASE WHEN (s."event" = 'impression') AND s."user_id" IS NOT NULL AND s."ts" < u."t0" THEN 1 END) AS "a2_pre",
+    (count(CASE WHEN (s."event" = 'purchase') AND s."user_id" IS NOT NULL AND s."ts" >= u."t0" THEN 1 END) > 0) AS "a3",
+    (count(CASE WHEN (s."event" = 'purchase') AND s."user_id" IS NOT NULL AND s."ts" < u."t0" THEN 1 END) > 0) AS "a3_pre",
+    avg(CASE WHEN CONTAINS(s."event", 'impr') AND s."user_id" IS NOT NULL AND s."ts" >= u."t0" THEN s."latency_ms" END) AS "a4",
+    avg(CASE WHEN CONTAINS(s."event", 'impr') AND s."user_id" IS NOT NULL AND s."ts" < u."t0" THEN s."latency_ms" END) AS "a4_pre",
+    max(CASE WHEN (s."event" = 'impression') AND s."user_id" IS NOT NULL AND s."ts" >= u."t0" THEN s."latency_ms" END) AS "a5",
+    max(CASE WHEN (s."event" = 'impression') AND s."user_id" IS NOT NULL AND s."ts" < u."t0" THEN s."latency_ms" END) AS "a5_pre",
+    count(DISTINCT CASE WHEN (s."event" <> 'it\'s "quoted"') AND s."user_id" IS NOT NULL AND s."ts" >= u."t0" THEN s."surface" END) AS "a6",
+    count(DISTINCT CASE WHEN (s."event" <> 'it\'s "quoted"') AND s."user_id" IS NOT NULL AND s."ts" < u."t0" THEN s."surface" END) AS "a6_pre",
+    count(CASE WHEN ((STARTSWITH(lower(s."surface"), 'home') AND (CAST(extract(hour FROM s."ts") AS BIGINT) >= 12)) AND (CAST(MOD(DAYOFWEEKISO(s."ts"), 7) AS BIGINT) IN (1, 2, 3, 4, 5))) AND s."user_id" IS NOT NULL AND s."ts" >= u."t0" THEN 1 END) AS "a7",
+    count(CASE WHEN ((STARTSWITH(lower(s."surface"), 'home') AND (CAST(extract(hour FROM s."ts") AS BIGINT) >= 12)) AND (CAST(MOD(DAYOFWEEKISO(s."ts"), 7) AS BIGINT) IN (1, 2, 3, 4, 5))) AND s."user_id" IS NOT NULL AND s."ts" < u."t0" THEN 1 END) AS "a7_pre",
+    count(CASE WHEN (s."event" = 'session_start') AND s."user_id" IS NOT NULL AND s."ts" >= u."t0" THEN 1 END) AS "a8",
+    count(CASE WHEN (s."event" = 'session_start') AND s."user_id" IS NOT NULL AND s."ts" < u."t0" THEN 1 END) AS "a8_pre"
   FROM "units" u
-  JOIN "src_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= DATEADD(second, -259200, u."t0")
+  LEFT JOIN "src_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= DATEADD(second, -259200, u."t0")
     AND s."ts" < DATEADD(second, 604800, u."t0")
-  GROUP BY u."unit"
+  GROUP BY u."unit", u."variant", u."seg_country", u."seg_platform"
 ),
 "scan_2" AS (
   SELECT u."unit",
@@ -63,7 +63,7 @@ WITH
   GROUP BY u."unit"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant", u."seg_country", u."seg_platform",
+  SELECT j1."unit", j1."variant", j1."seg_country", j1."seg_platform",
     coalesce(j1."a1", 0) AS "a1",
     coalesce(j1."a1_pre", 0) AS "a1_pre",
     coalesce(j1."a2", 0) AS "a2",
@@ -82,9 +82,8 @@ WITH
     coalesce(j1."a8_pre", 0) AS "a8_pre",
     coalesce(j2."a9", 0) AS "a9",
     coalesce(j2."a9_pre", 0) AS "a9_pre"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
-  LEFT JOIN "scan_2" j2 ON j2."unit" = u."unit"
+  FROM "scan_1" j1
+  LEFT JOIN "scan_2" j2 ON j2."unit" = j1."unit"
 ),
 "values_raw" AS (
   SELECT "variant", "seg_country", "seg_platform",
@@ -265,25 +264,24 @@ WITH
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(CASE WHEN (s."event" = 'save') THEN 1 END) AS "a1",
-    count(CASE WHEN (s."event" = 'impression') THEN 1 END) AS "a2",
-    (count(CASE WHEN (s."event" = 'purchase') THEN 1 END) > 0) AS "a3"
+  SELECT u."unit", u."variant",
+    count(CASE WHEN (s."event" = 'save') AND s."user_id" IS NOT NULL THEN 1 END) AS "a1",
+    count(CASE WHEN (s."event" = 'impression') AND s."user_id" IS NOT NULL THEN 1 END) AS "a2",
+    (count(CASE WHEN (s."event" = 'purchase') AND s."user_id" IS NOT NULL THEN 1 END) > 0) AS "a3"
   FROM "units" u
-  JOIN "src_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= u."t0"
+  LEFT JOIN "src_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= u."t0"
     AND s."ts" < DATEADD(second, 604800, u."t0")
     AND s."ts" >= CAST('2026-10-02 00:00:00' AS TIMESTAMP_NTZ)
     AND s."ts" < CAST('2026-10-12 00:00:00' AS TIMESTAMP_NTZ)
-  GROUP BY u."unit"
+  GROUP BY u."unit", u."variant"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant",
+  SELECT j1."unit", j1."variant",
     coalesce(j1."a1", 0) AS "a1",
     coalesce(j1."a2", 0) AS "a2",
     coalesce(j1."a3", FALSE) AS "a3"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  FROM "scan_1" j1
 ),
 "values_raw" AS (
   SELECT "variant",
@@ -523,21 +521,20 @@ WITH
     AND NOT EXISTS (SELECT 1 FROM "mixed_clusters" m WHERE m."cluster" = a."cluster")
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(CASE WHEN (s."event" = 'save') THEN 1 END) AS "a1",
-    count(CASE WHEN (s."event" = 'impression') THEN 1 END) AS "a2"
+  SELECT u."unit", u."variant", u."cluster",
+    count(CASE WHEN (s."event" = 'save') AND s."user_id" IS NOT NULL THEN 1 END) AS "a1",
+    count(CASE WHEN (s."event" = 'impression') AND s."user_id" IS NOT NULL THEN 1 END) AS "a2"
   FROM "units" u
-  JOIN "src_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= u."t0"
+  LEFT JOIN "src_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= u."t0"
     AND s."ts" < DATEADD(second, 604800, u."t0")
-  GROUP BY u."unit"
+  GROUP BY u."unit", u."variant", u."cluster"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant", u."cluster",
+  SELECT j1."unit", j1."variant", j1."cluster",
     coalesce(j1."a1", 0) AS "a1",
     coalesce(j1."a2", 0) AS "a2"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  FROM "scan_1" j1
 ),
 "values_raw" AS (
   SELECT "variant", "cluster",
@@ -675,21 +672,20 @@ WITH
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(CASE WHEN (s."event" = 'save') THEN 1 END) AS "a1",
-    count(CASE WHEN (s."event" = 'session_start') THEN 1 END) AS "a2"
+  SELECT u."unit", u."variant",
+    count(CASE WHEN (s."event" = 'save') AND s."user_id" IS NOT NULL THEN 1 END) AS "a1",
+    count(CASE WHEN (s."event" = 'session_start') AND s."user_id" IS NOT NULL THEN 1 END) AS "a2"
   FROM "units" u
-  JOIN "src_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= u."t0"
+  LEFT JOIN "src_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= u."t0"
     AND s."ts" < DATEADD(second, 604800, u."t0")
-  GROUP BY u."unit"
+  GROUP BY u."unit", u."variant"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant",
+  SELECT j1."unit", j1."variant",
     coalesce(j1."a1", 0) AS "a1",
     coalesce(j1."a2", 0) AS "a2"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  FROM "scan_1" j1
 ),
 "values_raw" AS (
   SELECT "variant",

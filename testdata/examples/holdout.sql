@@ -25,23 +25,22 @@ WITH
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
-    count(*) FILTER (WHERE (s."event" = 'session_start')) AS "a2",
-    count(*) FILTER (WHERE (s."event" = 'impression')) AS "a3"
+  SELECT u."unit", u."variant",
+    count(*) FILTER (WHERE (s."event" = 'save') AND s."user_id" IS NOT NULL) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'session_start') AND s."user_id" IS NOT NULL) AS "a2",
+    count(*) FILTER (WHERE (s."event" = 'impression') AND s."user_id" IS NOT NULL) AS "a3"
   FROM "units" u
-  JOIN "src_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= u."t0"
+  LEFT JOIN "src_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '2419200 seconds'
-  GROUP BY u."unit"
+  GROUP BY u."unit", u."variant"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant",
+  SELECT j1."unit", j1."variant",
     coalesce(j1."a1", 0) AS "a1",
     coalesce(j1."a2", 0) AS "a2",
     coalesce(j1."a3", 0) AS "a3"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  FROM "scan_1" j1
 ),
 "values_raw" AS (
   SELECT "variant",
@@ -101,19 +100,18 @@ WITH
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1"
+  SELECT u."unit", u."variant",
+    count(*) FILTER (WHERE (s."event" = 'save') AND s."user_id" IS NOT NULL) AS "a1"
   FROM "units" u
-  JOIN "src_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= u."t0"
+  LEFT JOIN "src_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '864000 seconds'
-  GROUP BY u."unit"
+  GROUP BY u."unit", u."variant"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant",
+  SELECT j1."unit", j1."variant",
     coalesce(j1."a1", 0) AS "a1"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  FROM "scan_1" j1
 ),
 "values_raw" AS (
   SELECT "variant",

@@ -25,27 +25,26 @@ WITH
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
-    count(*) FILTER (WHERE (s."event" = 'session_start')) AS "a2",
-    count(*) FILTER (WHERE (s."event" = 'impression')) AS "a3",
-    (count(*) FILTER (WHERE (s."event" = 'purchase')) > 0) AS "a4",
-    sum(s."revenue") FILTER (WHERE (s."event" = 'purchase')) AS "a5"
+  SELECT u."unit", u."variant",
+    count(*) FILTER (WHERE (s."event" = 'save') AND s."user_id" IS NOT NULL) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'session_start') AND s."user_id" IS NOT NULL) AS "a2",
+    count(*) FILTER (WHERE (s."event" = 'impression') AND s."user_id" IS NOT NULL) AS "a3",
+    (count(*) FILTER (WHERE (s."event" = 'purchase') AND s."user_id" IS NOT NULL) > 0) AS "a4",
+    sum(s."revenue") FILTER (WHERE (s."event" = 'purchase') AND s."user_id" IS NOT NULL) AS "a5"
   FROM "units" u
-  JOIN "src_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= u."t0"
+  LEFT JOIN "src_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '604800 seconds'
-  GROUP BY u."unit"
+  GROUP BY u."unit", u."variant"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant",
+  SELECT j1."unit", j1."variant",
     coalesce(j1."a1", 0) AS "a1",
     coalesce(j1."a2", 0) AS "a2",
     coalesce(j1."a3", 0) AS "a3",
     coalesce(j1."a4", FALSE) AS "a4",
     coalesce(j1."a5", 0) AS "a5"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  FROM "scan_1" j1
 ),
 "values_raw" AS (
   SELECT "variant",
@@ -159,21 +158,20 @@ WITH
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
-    count(*) FILTER (WHERE (s."event" = 'session_start')) AS "a2"
+  SELECT u."unit", u."variant",
+    count(*) FILTER (WHERE (s."event" = 'save') AND s."user_id" IS NOT NULL) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'session_start') AND s."user_id" IS NOT NULL) AS "a2"
   FROM "units" u
-  JOIN "src_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= u."t0"
+  LEFT JOIN "src_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '604800 seconds'
-  GROUP BY u."unit"
+  GROUP BY u."unit", u."variant"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant",
+  SELECT j1."unit", j1."variant",
     coalesce(j1."a1", 0) AS "a1",
     coalesce(j1."a2", 0) AS "a2"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  FROM "scan_1" j1
 ),
 "values_raw" AS (
   SELECT "variant",
@@ -262,21 +260,20 @@ WITH
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
-    count(*) FILTER (WHERE (s."event" = 'session_start')) AS "a2"
+  SELECT u."unit", u."variant",
+    count(*) FILTER (WHERE (s."event" = 'save') AND s."user_id" IS NOT NULL) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'session_start') AND s."user_id" IS NOT NULL) AS "a2"
   FROM "units" u
-  JOIN "src_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= u."t0"
+  LEFT JOIN "src_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '604800 seconds'
-  GROUP BY u."unit"
+  GROUP BY u."unit", u."variant"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant",
+  SELECT j1."unit", j1."variant",
     coalesce(j1."a1", 0) AS "a1",
     coalesce(j1."a2", 0) AS "a2"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  FROM "scan_1" j1
 ),
 "values_raw" AS (
   SELECT "variant",
@@ -328,21 +325,20 @@ WITH
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(*) FILTER (WHERE (s."event" = 'save')) AS "a1",
-    count(*) FILTER (WHERE (s."event" = 'session_start')) AS "a2"
+  SELECT u."unit", u."variant",
+    count(*) FILTER (WHERE (s."event" = 'save') AND s."user_id" IS NOT NULL) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'session_start') AND s."user_id" IS NOT NULL) AS "a2"
   FROM "units" u
-  JOIN "src_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= u."t0"
+  LEFT JOIN "src_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= u."t0"
     AND s."ts" < u."t0" + INTERVAL '604800 seconds'
-  GROUP BY u."unit"
+  GROUP BY u."unit", u."variant"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant",
+  SELECT j1."unit", j1."variant",
     coalesce(j1."a1", 0) AS "a1",
     coalesce(j1."a2", 0) AS "a2"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  FROM "scan_1" j1
 ),
 "values_raw" AS (
   SELECT "variant",

@@ -21,20 +21,19 @@ WITH
   SELECT "unit", "variant", "t0" FROM "assignments" WHERE "variants" = 1
 ),
 "scan_1" AS (
-  SELECT u."unit",
-    count(*) FILTER (WHERE (s."event" = 'click')) AS "a1",
-    count(*) FILTER (WHERE (s."event" = 'save')) AS "a2"
+  SELECT u."unit", u."variant",
+    count(*) FILTER (WHERE (s."event" = 'click') AND s."user_id" IS NOT NULL) AS "a1",
+    count(*) FILTER (WHERE (s."event" = 'save') AND s."user_id" IS NOT NULL) AS "a2"
   FROM "units" u
-  JOIN "src_ab_events" s ON s."user_id" = u."unit"
-  WHERE s."ts" >= u."t0"
-  GROUP BY u."unit"
+  LEFT JOIN "src_ab_events" s ON s."user_id" = u."unit"
+    AND s."ts" >= u."t0"
+  GROUP BY u."unit", u."variant"
 ),
 "per_unit" AS (
-  SELECT u."unit", u."variant",
+  SELECT j1."unit", j1."variant",
     coalesce(j1."a1", 0) AS "a1",
     coalesce(j1."a2", 0) AS "a2"
-  FROM "units" u
-  LEFT JOIN "scan_1" j1 ON j1."unit" = u."unit"
+  FROM "scan_1" j1
 ),
 "values_raw" AS (
   SELECT "variant",
