@@ -243,8 +243,8 @@ func Build(entries []store.Entry, opts Options) (*Portfolio, error) {
 		return nil, refuse("no metric has %d or more experiments with an estimate in results store %s (the holdout does not count): a portfolio review needs at least %d experiments measuring a metric",
 			MinExperiments, opts.Store, MinExperiments)
 	}
-	p.Notes = append(p.Notes,
-		"Each stored target counts as one experiment: targets that reanalyse the same experiment count twice.",
+	p.Notes = append(reanalysisNotes(p.Metrics),
+		"Each stored target counts as one experiment on a metric, unless it has the same units in each arm and the same estimate as another (then it counts once); a reanalysis with other filters still counts as a separate experiment.",
 		"Relative effects are summed (log(1+x) ≈ x for small lifts).")
 	return p, nil
 }
@@ -305,6 +305,7 @@ func decisions(xs []*Experiment) Decisions {
 func newStudy(r *store.Row, x *Experiment) *Study {
 	s := &Study{Target: r.Target, Variant: r.Variant, Role: r.Role, Decision: r.Decision,
 		Units: r.ControlUnits + r.TreatmentUnits, Significant: r.Significant,
+		controlUnits: r.ControlUnits, treatmentUnits: r.TreatmentUnits,
 		Absolute: effect(r.Estimate, r.CILower, r.CIUpper, r.StdError),
 		PValue:   store.Num(r.PValue), holdout: x.Holdout, exp: x, direction: r.Direction, alpha: r.Alpha, kind: r.MetricKind}
 	s.Relative = effect(r.RelEstimate, r.RelCILower, r.RelCIUpper, r.RelStdError)
@@ -328,7 +329,7 @@ type holdoutObs struct {
 }
 
 func buildMetric(name string, studies []*Study, holdRuns []holdoutObs, opts Options) *Metric {
-	m := &Metric{Name: name, Studies: []*Study{}}
+	m := &Metric{Name: name, Studies: []*Study{}, Reanalyses: []*Study{}}
 	var hold []*Study
 	for _, s := range studies {
 		if s.holdout {
@@ -336,6 +337,11 @@ func buildMetric(name string, studies []*Study, holdRuns []holdoutObs, opts Opti
 			if opts.Holdout == "" || s.Target == opts.Holdout {
 				hold = append(hold, s)
 			}
+			continue
+		}
+		if first := repeats(m.Studies, s); first != nil {
+			s.SameAs = first.Target + "/" + first.Variant
+			m.Reanalyses = append(m.Reanalyses, s)
 			continue
 		}
 		m.Studies = append(m.Studies, s)
@@ -357,6 +363,47 @@ func buildMetric(name string, studies []*Study, holdRuns []holdoutObs, opts Opti
 	m.Holdout = holdoutComparison(m, hold, holdRuns, opts)
 	m.Health = health(m, opts)
 	return m
+}
+
+// repeats is the study among studies that s repeats: the same units in
+// each arm and the same estimate and standard error, which independent
+// experiments do not produce (two targets reading one experiment's
+// exposures, such as a gated or decomposed reanalysis). Counting both
+// would double the experiment's weight and make Q look homogeneous.
+func repeats(studies []*Study, s *Study) *Study {
+	if s.Absolute == nil {
+		return nil
+	}
+	for _, t := range studies {
+		if t.Absolute != nil && t.controlUnits == s.controlUnits && t.treatmentUnits == s.treatmentUnits &&
+			t.Absolute.Estimate == s.Absolute.Estimate && t.Absolute.StdError == s.Absolute.StdError {
+			return t
+		}
+	}
+	return nil
+}
+
+// reanalysisNotes says, per repeating target, which study it repeats and
+// on which metrics.
+func reanalysisNotes(metrics []*Metric) []string {
+	type pair struct{ s, first string }
+	on := map[pair][]string{}
+	var order []pair
+	for _, m := range metrics {
+		for _, s := range m.Reanalyses {
+			k := pair{s.Target + "/" + s.Variant, s.SameAs}
+			if on[k] == nil {
+				order = append(order, k)
+			}
+			on[k] = append(on[k], m.Name)
+		}
+	}
+	var out []string
+	for _, k := range order {
+		out = append(out, fmt.Sprintf("%s has the same units and estimates as %s on %s: the same experiment analysed twice, counted once (as %s).",
+			k.s, k.first, strings.Join(on[k], ", "), k.first))
+	}
+	return out
 }
 
 // metaBlock fits the three models on one scale, or says why not.

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caliper-dev/caliper/runtime/portfolio"
 	"github.com/caliper-dev/caliper/runtime/portfolio/portfoliotest"
@@ -297,4 +298,67 @@ func rolloutsOnly() []store.Entry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// A second target that reads the same experiment (the same units in each
+// arm and the same estimates, as a gated or decomposed reanalysis does)
+// counts once: it is listed as a reanalysis, the meta-analysis and the
+// shipped impact are those without it, and a note names it. A target with
+// the same units but another estimate still counts.
+func TestBuildCountsReanalysisOnce(t *testing.T) {
+	base := portfoliotest.Entries()
+	want, err := portfolio.Build(base, portfolio.Options{Store: "fixture.duckdb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := append([]store.Entry(nil), base...)
+	var again, other *store.Run
+	for _, e := range base {
+		if e.Run.ID != "fixture-01" { // checkout_v2's latest run
+			continue
+		}
+		if again == nil {
+			again = &store.Run{ID: "fixture-gated", Time: e.Run.Time.Add(time.Hour), Seq: 100, Version: "fixture", SpecPath: "/fixture", Targets: 1}
+			other = &store.Run{ID: "fixture-other", Time: e.Run.Time.Add(2 * time.Hour), Seq: 101, Version: "fixture", SpecPath: "/fixture", Targets: 1}
+		}
+		r := e.Row
+		r.Target = "checkout_v2_gated"
+		entries = append(entries, store.Entry{Run: again, Row: r})
+		o := e.Row
+		o.Target = "checkout_v2_filtered"
+		est := *o.Estimate * 0.5
+		o.Estimate = &est
+		entries = append(entries, store.Entry{Run: other, Row: o})
+	}
+	got, err := portfolio.Build(entries, portfolio.Options{Store: "fixture.duckdb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range got.Metrics {
+		var w *portfolio.Metric
+		for _, x := range want.Metrics {
+			if x.Name == m.Name {
+				w = x
+			}
+		}
+		if w == nil {
+			t.Fatalf("metric %s is new", m.Name)
+		}
+		if m.Name == "revenue" { // checkout_v2 does not measure it
+			continue
+		}
+		if len(m.Reanalyses) != 1 || m.Reanalyses[0].Target != "checkout_v2_gated" || m.Reanalyses[0].SameAs != "checkout_v2/treatment" {
+			t.Errorf("%s: reanalyses %+v", m.Name, m.Reanalyses)
+		}
+		if m.Experiments != w.Experiments+1 {
+			t.Errorf("%s: %d experiments, want %d (the gated copy once, the filtered one counted)", m.Name, m.Experiments, w.Experiments+1)
+		}
+		if m.Meta.Absolute.K != w.Meta.Absolute.K+1 {
+			t.Errorf("%s: meta-analysis of %d studies, want %d", m.Name, m.Meta.Absolute.K, w.Meta.Absolute.K+1)
+		}
+	}
+	note := "checkout_v2_gated/treatment has the same units and estimates as checkout_v2/treatment on clicks, conversion, latency_ms: the same experiment analysed twice, counted once (as checkout_v2/treatment)."
+	if len(got.Notes) == 0 || got.Notes[0] != note {
+		t.Errorf("notes %q, want first %q", got.Notes, note)
+	}
 }

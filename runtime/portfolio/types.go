@@ -63,12 +63,16 @@ type Metric struct {
 	Direction string `json:"direction"`
 	// Experiments counts the experiments (holdout excluded) with an
 	// estimate of this metric.
-	Experiments int                `json:"experiments"`
-	Studies     []*Study           `json:"studies"`
-	Meta        *MetaScales        `json:"meta_analysis"`
-	Impact      *Impact            `json:"shipped_impact"`
-	Holdout     *HoldoutComparison `json:"holdout"`
-	Health      *Health            `json:"health"`
+	Experiments int      `json:"experiments"`
+	Studies     []*Study `json:"studies"`
+	// Reanalyses are studies of a target that measured the same units
+	// with the same estimate as an earlier study (SameAs): the same
+	// experiment analysed twice, counted once.
+	Reanalyses []*Study           `json:"reanalyses"`
+	Meta       *MetaScales        `json:"meta_analysis"`
+	Impact     *Impact            `json:"shipped_impact"`
+	Holdout    *HoldoutComparison `json:"holdout"`
+	Health     *Health            `json:"health"`
 }
 
 // Study is one experiment's effect on the metric.
@@ -83,12 +87,15 @@ type Study struct {
 	PValue       *result.Num `json:"p_value"`
 	Significant  bool        `json:"significant"`
 	NotEstimable string      `json:"not_estimable,omitempty"`
+	// SameAs names the study (target/variant) this one repeats.
+	SameAs string `json:"same_as,omitempty"`
 
-	holdout   bool
-	exp       *Experiment
-	direction string
-	kind      string
-	alpha     float64
+	controlUnits, treatmentUnits int64
+	holdout                      bool
+	exp                          *Experiment
+	direction                    string
+	kind                         string
+	alpha                        float64
 }
 
 // Effect is an estimate with its standard error and interval (a null
