@@ -121,7 +121,7 @@ type engineFlags struct {
 func (f *engineFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.engine, "engine", "duckdb", "engine to run on: duckdb (embedded) or a PostgreSQL URL, postgres://user@host:port/db")
 	cmd.Flags().IntVar(&f.duckdb.Threads, "threads", 0, "DuckDB worker threads (default: one per core)")
-	cmd.Flags().StringVar(&f.duckdb.MemoryLimit, "memory-limit", "", "DuckDB memory limit, such as 4GB; beyond it, large operators spill to --temp-dir (default 3.5GiB, or DuckDB's own 80% of memory where that is less)")
+	cmd.Flags().StringVar(&f.duckdb.MemoryLimit, "memory-limit", "", "DuckDB memory limit, such as 4GB; beyond it, large operators spill to --temp-dir (default DuckDB's own, 80% of the machine's memory)")
 	cmd.Flags().StringVar(&f.duckdb.TempDir, "temp-dir", "", "directory DuckDB spills to (default: a private folder under the system temp folder, removed after the run)")
 }
 

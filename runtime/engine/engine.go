@@ -77,14 +77,18 @@ type DuckDB struct {
 // tempSeq numbers the private spill folders of one process.
 var tempSeq atomic.Int64
 
-// DuckDBOptions are DuckDB settings; zero values keep DuckDB's defaults,
-// except the memory limit (DefaultMemoryLimit) and, for an in-memory
+// DuckDBOptions are DuckDB settings; zero values keep DuckDB's defaults
+// (memory_limit 80% of the machine's memory), except, for an in-memory
 // database, the spill folder (a private folder under os.TempDir()).
 type DuckDBOptions struct {
 	// Threads is the number of worker threads (SET threads).
 	Threads int
 	// MemoryLimit caps DuckDB's memory, such as "4GB" (SET memory_limit);
-	// beyond it operators spill to TempDir. Empty means DefaultMemoryLimit.
+	// beyond it operators spill to TempDir. Empty keeps DuckDB's default,
+	// 80% of the machine's memory. (Caliper once defaulted to 3.5GiB; with
+	// the main query's scan in the fused shape a 10M-unit, 100M-event run
+	// peaks at 3.7-3.8 GB without it, and the cap made 50 metrics spill:
+	// 2.9x the time of 1 metric instead of 1.9x. bench/README.md.)
 	MemoryLimit string
 	// TempDir is where DuckDB spills (SET temp_directory).
 	TempDir string
@@ -112,34 +116,11 @@ func (o DuckDBOptions) settings() ([]string, error) {
 	}
 	if limit := o.MemoryLimit; limit != "" {
 		out = append(out, "SET memory_limit = "+d.String(limit))
-	} else if limit = DefaultMemoryLimit(); limit != "" {
-		out = append(out, "SET memory_limit = "+d.String(limit))
 	}
 	if o.TempDir != "" {
 		out = append(out, "SET temp_directory = "+d.String(o.TempDir))
 	}
 	return out, nil
-}
-
-// defaultMemoryLimit is the memory limit Caliper gives DuckDB when
-// --memory-limit is not set, on machines with enough memory for it
-// (DefaultMemoryLimit). DuckDB's own default is 80% of the machine's
-// memory, and it keeps the pages of its hash tables resident up to it: at
-// 10M units and 100M events `caliper run` peaked at 4324 MiB on a 24 GB
-// machine (the hand-written query: 3150 MiB). At 3.5GiB it peaked at
-// 3783-3815 MiB for 1.02x-1.26x the CPU time (two loops on a loaded
-// machine); at 3GB, 3038 MiB but 1.31x the CPU time (bench/README.md,
-// 2026-12-05 evening).
-const defaultMemoryLimit = "3.5GiB"
-
-// DefaultMemoryLimit is the DuckDB memory limit used when none is given:
-// 3.5GiB, or "" (DuckDB's default, 80% of memory) when 80% of the
-// machine's memory is less than that or the memory is unknown.
-func DefaultMemoryLimit() string {
-	if total := totalMemory(); total > 0 && total/5*4 > 7<<29 {
-		return defaultMemoryLimit
-	}
-	return ""
 }
 
 // MaxThreads is the most worker threads --threads accepts: 4 per core.
