@@ -164,8 +164,11 @@ func child(what string, args []string) (err error) {
 // parseSize reads 1M, 10M, 500k or 1000000.
 func parseSize(s string) (int, error) {
 	s = strings.TrimSpace(s)
+	orig := s
 	mult := 1
 	switch {
+	case strings.HasSuffix(s, "B"), strings.HasSuffix(s, "b"), strings.HasSuffix(s, "G"), strings.HasSuffix(s, "g"):
+		mult, s = 1_000_000_000, s[:len(s)-1]
 	case strings.HasSuffix(s, "M"), strings.HasSuffix(s, "m"):
 		mult, s = 1_000_000, s[:len(s)-1]
 	case strings.HasSuffix(s, "k"), strings.HasSuffix(s, "K"):
@@ -173,7 +176,7 @@ func parseSize(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("bad size %q", s)
+		return 0, fmt.Errorf("bad size %q: a whole number, optionally with k, M or B (billions)", orig)
 	}
 	return n * mult, nil
 }
