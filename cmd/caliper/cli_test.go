@@ -41,6 +41,8 @@ func TestCLI(t *testing.T) {
 		{[]string{"check", bad}, 1, "", "did you mean `save_rate`?"},
 		{[]string{"compile", ex}, 0, `GROUP BY u."unit"`, ""},
 		{[]string{"compile", ex, "--target", "oracle"}, 2, "", "unknown target"},
+		{[]string{"compile", "../../examples/offline"}, 0, `-- Caliper benchmark "ranker_offline"`, ""},
+		{[]string{"compile", "../../examples/offline", "--dialect", "postgres"}, 2, "", "which PostgreSQL cannot read"},
 		{[]string{"run", tiny}, 0, "saves_per_user", ""},
 		{[]string{"run", ex, "--format", "yaml"}, 2, "", "unknown format"},
 		{[]string{"run", tiny, "--gate"}, 3, "decision for treatment: INCONCLUSIVE", ""},

@@ -28,9 +28,10 @@ func compileCmd(all *bool) *cobra.Command {
 	var name, target string
 	cmd := &cobra.Command{
 		Use:   "compile PATH",
-		Short: "print the SQL each experiment runs, in any dialect",
-		Long: `Print the SQL each experiment runs: its main query and, for split and
-timeline experiments, their queries; then each interleaving's query. --dialect picks the SQL dialect
+		Short: "print the SQL each experiment and benchmark runs, in any dialect",
+		Long: `Print the SQL each target runs: an experiment's main query and, for split
+and timeline experiments, their queries; then the one query of each
+interleaving, rollout, counterfactual and benchmark. --dialect picks the SQL dialect
 (duckdb, postgres, spark, bigquery, snowflake, trino). Outside DuckDB the
 sources must be tables or queries of the database (from table("schema.t")
 or sql """..."""): files are read by DuckDB only. The main query's result,
@@ -87,6 +88,13 @@ saved as CSV or JSON, is what caliper analyze reads.`,
 			}
 			for _, cf := range res.Package.CounterfactualTargets {
 				plan, err := compiler.CompileCounterfactual(cf, d)
+				if err != nil {
+					return err
+				}
+				queries = append(queries, plan.SQL)
+			}
+			for _, b := range res.Package.BenchmarkTargets {
+				plan, err := compiler.CompileBenchmark(b, d)
 				if err != nil {
 					return err
 				}
