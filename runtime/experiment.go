@@ -6,6 +6,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -21,6 +22,10 @@ import (
 // RunExperiment executes an experiment's plan and analyses the result.
 func RunExperiment(ctx context.Context, eng engine.Engine, p *compiler.Plan) (*result.Target, error) {
 	tab, err := eng.Query(ctx, p.SQL)
+	var short *engine.ResourceError
+	if errors.As(err, &short) {
+		return nil, fmt.Errorf("experiment %s: %w", p.Experiment.Name, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("experiment %s: the engine rejected the compiled query: %w", p.Experiment.Name, err)
 	}

@@ -69,9 +69,10 @@ func (t *Table) Index(name string) int {
 
 // DuckDB is an embedded DuckDB database.
 type DuckDB struct {
-	db      *sql.DB
-	tempDir string
-	ownTemp string // the spill folder chosen here, removed on Close
+	db          *sql.DB
+	tempDir     string
+	ownTemp     string // the spill folder chosen here, removed on Close
+	memoryLimit string // --memory-limit, "" for DuckDB's default
 }
 
 // tempSeq numbers the private spill folders of one process.
@@ -179,7 +180,7 @@ func OpenDuckDBWith(path string, opt DuckDBOptions) (*DuckDB, error) {
 			return nil, errors.Join(fmt.Errorf("duckdb setting %s: %w", strings.TrimPrefix(s, "SET "), err), db.Close())
 		}
 	}
-	return &DuckDB{db: db, tempDir: opt.TempDir, ownTemp: own}, nil
+	return &DuckDB{db: db, tempDir: opt.TempDir, ownTemp: own, memoryLimit: opt.MemoryLimit}, nil
 }
 
 // Dialect implements Engine.
@@ -190,6 +191,7 @@ func (d *DuckDB) DB() *sql.DB { return d.db }
 
 // Query implements Engine.
 func (d *DuckDB) Query(ctx context.Context, query string) (_ *Table, err error) {
+	defer func() { err = d.resourceError(err) }()
 	rows, err := d.db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
