@@ -18,34 +18,61 @@ import (
 const BenchmarkSeed = 20261124
 
 // RunBenchmark executes a benchmark's per-query query and compares every
-// model with the baseline, paired over queries.
+// model with the baseline, paired over queries. Its result has a row per
+// model, query and metric, as many as the runs make (12 million for a
+// million queries, two models and six metrics): it is streamed, with no
+// cap on its rows, and each model, query and metric name is kept once.
 func RunBenchmark(ctx context.Context, eng engine.Engine, p *compiler.BenchmarkPlan, perQuery bool) (*result.Target, error) {
-	tab, err := eng.Query(ctx, p.SQL)
-	if err != nil {
+	r := &valueReader{names: map[string]string{}}
+	if err := eng.Stream(ctx, p.SQL, r.start, r.row); err != nil {
 		return nil, fmt.Errorf("benchmark %s: %w", p.Benchmark.Name, err)
 	}
-	values, err := queryValues(tab)
-	if err != nil {
-		return nil, fmt.Errorf("benchmark %s: %w", p.Benchmark.Name, err)
-	}
-	return AnalyzeBenchmark(p, values, perQuery), nil
+	return AnalyzeBenchmark(p, r.values, perQuery), nil
 }
 
-func queryValues(tab *engine.Table) ([]rank.QueryValue, error) {
-	mi, qi, ki, vi := tab.Index(rank.ColModel), tab.Index(rank.ColQuery), tab.Index(rank.ColMetric), tab.Index(rank.ColValue)
-	if mi < 0 || qi < 0 || ki < 0 || vi < 0 {
-		return nil, fmt.Errorf("the per-query result lacks model, query, metric or value columns")
-	}
-	out := make([]rank.QueryValue, 0, len(tab.Rows))
-	for _, row := range tab.Rows {
-		v, err := engine.Float(row[vi])
-		if err != nil {
-			return nil, fmt.Errorf("the per-query result's value column (model %v, query %v, metric %v): %v", row[mi], row[qi], row[ki], err)
+// valueReader turns rows of (model, query, metric, value) into values.
+type valueReader struct {
+	mi, qi, ki, vi int
+	names          map[string]string // each name once: rows repeat them
+	values         []rank.QueryValue
+}
+
+func (r *valueReader) start(cols []string) error {
+	index := func(name string) int {
+		for i, c := range cols {
+			if c == name {
+				return i
+			}
 		}
-		out = append(out, rank.QueryValue{Model: fmt.Sprint(row[mi]), Query: fmt.Sprint(row[qi]),
-			Metric: fmt.Sprint(row[ki]), Value: v})
+		return -1
 	}
-	return out, nil
+	r.mi, r.qi, r.ki, r.vi = index(rank.ColModel), index(rank.ColQuery), index(rank.ColMetric), index(rank.ColValue)
+	if r.mi < 0 || r.qi < 0 || r.ki < 0 || r.vi < 0 {
+		return fmt.Errorf("the per-query result lacks model, query, metric or value columns")
+	}
+	return nil
+}
+
+func (r *valueReader) row(row []any) error {
+	v, err := engine.Float(row[r.vi])
+	if err != nil {
+		return fmt.Errorf("the per-query result's value column (model %v, query %v, metric %v): %v", row[r.mi], row[r.qi], row[r.ki], err)
+	}
+	r.values = append(r.values, rank.QueryValue{Model: r.name(row[r.mi]), Query: r.name(row[r.qi]), Metric: r.name(row[r.ki]), Value: v})
+	return nil
+}
+
+// name is a value's text, shared with every earlier row that had it.
+func (r *valueReader) name(v any) string {
+	s, ok := v.(string)
+	if !ok {
+		s = fmt.Sprint(v)
+	}
+	if kept, ok := r.names[s]; ok {
+		return kept
+	}
+	r.names[s] = s
+	return s
 }
 
 // AnalyzeBenchmark turns per-query values into scores, paired comparisons

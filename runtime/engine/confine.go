@@ -99,7 +99,9 @@ func (p *Postgres) CheckQuery(ctx context.Context, text string) error {
 // MaxResultRows caps the rows one query may return to Caliper: results
 // are a few rows per metric, variant, segment and period, and more means
 // a runaway split or timeline, which is refused rather than held in memory.
-const MaxResultRows = 1_000_000
+// Stream has no cap: a benchmark's per-query values are as many as its
+// runs make. A variable only so that tests can lower it.
+var MaxResultRows = 1_000_000
 
 // RowsError is a query that returned more than MaxResultRows rows.
 type RowsError struct{ Limit int }

@@ -28,8 +28,15 @@ import (
 
 // Engine runs queries.
 type Engine interface {
-	// Query runs one statement and returns its rows as column -> value.
+	// Query runs one statement and returns its rows as column -> value,
+	// at most MaxResultRows of them.
 	Query(ctx context.Context, query string) (*Table, error)
+	// Stream runs one statement, hands its column names to start and then
+	// its rows to each, one at a time, with no cap on their number: for a
+	// result whose size the plan bounds, such as a benchmark's value per
+	// model, query and metric. The row slice is reused between calls: each
+	// copies what it keeps. An error from start or each stops the query.
+	Stream(ctx context.Context, query string, start func(columns []string) error, each func(row []any) error) error
 	// Dialect is the SQL dialect the engine runs.
 	Dialect() *dialect.Dialect
 	Close() error
@@ -190,33 +197,59 @@ func (d *DuckDB) Dialect() *dialect.Dialect { return dialect.DuckDB }
 func (d *DuckDB) DB() *sql.DB { return d.db }
 
 // Query implements Engine.
-func (d *DuckDB) Query(ctx context.Context, query string) (_ *Table, err error) {
+func (d *DuckDB) Query(ctx context.Context, query string) (*Table, error) {
+	return collect(ctx, d, query)
+}
+
+// Stream implements Engine.
+func (d *DuckDB) Stream(ctx context.Context, query string, start func(columns []string) error, each func(row []any) error) (err error) {
 	defer func() { err = d.resourceError(err) }()
 	rows, err := d.db.QueryContext(ctx, query)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer errs.Close(rows, &err)
 	cols, err := rows.Columns()
 	if err != nil {
+		return err
+	}
+	if err := start(cols); err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		if err := each(vals); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// collect gathers a streamed result into a Table, refusing more than
+// MaxResultRows rows. A query with no rows still has its columns.
+func collect(ctx context.Context, s interface {
+	Stream(context.Context, string, func([]string) error, func([]any) error) error
+}, query string) (*Table, error) {
+	t := &Table{}
+	start := func(cols []string) error { t.Columns = cols; return nil }
+	err := s.Stream(ctx, query, start, func(row []any) error {
+		if len(t.Rows) == MaxResultRows {
+			return &RowsError{Limit: MaxResultRows}
+		}
+		t.Rows = append(t.Rows, append([]any(nil), row...))
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	t := &Table{Columns: cols}
-	for rows.Next() {
-		if len(t.Rows) == MaxResultRows {
-			return nil, &RowsError{Limit: MaxResultRows}
-		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		t.Rows = append(t.Rows, vals)
-	}
-	return t, rows.Err()
+	return t, nil
 }
 
 // Close implements Engine.

@@ -66,40 +66,46 @@ func (p *Postgres) Dialect() *dialect.Dialect { return dialect.Postgres }
 // int64, float64, string, bool, time.Time or nil; NUMERIC (sums of
 // BIGINT) as int64 when whole and in range, float64 otherwise.
 func (p *Postgres) Query(ctx context.Context, query string) (*Table, error) {
-	// The simple protocol: one round trip, no prepared statement to cache
-	// for a query that runs once.
+	return collect(ctx, p, query)
+}
+
+// Stream implements Engine, in the read-only transaction Query uses.
+func (p *Postgres) Stream(ctx context.Context, query string, start func(columns []string) error, each func(row []any) error) error {
 	// A spec's SQL runs in a read-only transaction, with the extended
 	// protocol, which takes exactly one statement: nothing it holds can
 	// write, or end the transaction and run more.
 	tx, err := p.conn.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
 	rows, err := tx.Query(ctx, query, pgx.QueryExecModeExec)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	t := &Table{}
+	var cols []string
 	for _, fd := range rows.FieldDescriptions() {
-		t.Columns = append(t.Columns, fd.Name)
+		cols = append(cols, fd.Name)
 	}
+	if err := start(cols); err != nil {
+		return err
+	}
+	var row []any
 	for rows.Next() {
-		if len(t.Rows) == MaxResultRows {
-			return nil, &RowsError{Limit: MaxResultRows}
-		}
 		vals, err := rows.Values()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		row := make([]any, len(vals))
-		for i, v := range vals {
-			row[i] = pgValue(v)
+		row = row[:0]
+		for _, v := range vals {
+			row = append(row, pgValue(v))
 		}
-		t.Rows = append(t.Rows, row)
+		if err := each(row); err != nil {
+			return err
+		}
 	}
-	return t, rows.Err()
+	return rows.Err()
 }
 
 // Exec runs statements that return no rows (several may be separated by

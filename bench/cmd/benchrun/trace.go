@@ -30,6 +30,13 @@ func (t *tracer) Query(ctx context.Context, q string) (*engine.Table, error) {
 	return tab, err
 }
 
+func (t *tracer) Stream(ctx context.Context, q string, start func([]string) error, each func([]any) error) error {
+	begin, cpu0 := time.Now(), selfCPU()
+	err := t.Engine.Stream(ctx, q, start, each)
+	t.calls = append(t.calls, traced{what: summary(q), wall: time.Since(begin), cpu: selfCPU() - cpu0})
+	return err
+}
+
 // summary is a query's first comment line, or its first 100 characters.
 func summary(q string) string {
 	q = strings.TrimSpace(q)
