@@ -7,7 +7,10 @@
 # decimals.
 #
 #   TREC_EVAL=/path/to/trec_eval bench/offline.sh           # 20k x 100
-#   QUERIES=1M TREC_EVAL=... bench/offline.sh               # 1M x 100 (about 34 GB of files)
+#   QUERIES=100k TREC_EVAL=... bench/offline.sh             # 100k x 100 (0.8 GB of files; trec_eval about 3 min per model)
+#
+# Not QUERIES=1M (8.6 GB of files): trec_eval's time grows with the square
+# of the number of queries, about 6 hours per model there (bench/README.md).
 #
 # trec_eval is not part of this repository: build it from
 # github.com/usnistgov/trec_eval (make) in a scratch folder.
