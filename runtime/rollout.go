@@ -57,15 +57,9 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 	if err != nil {
 		return nil, nil, err
 	}
-	var cells []*roCell
-	minP, maxP := math.MaxInt, math.MinInt
-	for _, row := range tab.Rows {
-		c, err := readROCell(rs, p, row)
-		if err != nil {
-			return nil, nil, fmt.Errorf("rollout %s: %w", r.Name, err)
-		}
-		cells = append(cells, c)
-		minP, maxP = min(minP, c.period), max(maxP, c.period)
+	cells, minP, maxP, err := readROCells(rs, p, tab)
+	if err != nil {
+		return nil, nil, err
 	}
 	x := &result.Rollout{Group: r.Group.Name, Period: r.Period, Comparison: r.Comparison, Pre: r.Pre, Post: r.Post,
 		Cohorts: []*result.RolloutCohort{}, Metrics: []*result.RolloutMetric{}}
@@ -84,31 +78,7 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 	}, minP, maxP, &diags) {
 		return t, diags, nil
 	}
-	var outside []string
-	panels := make([]stats.DiDPanel, len(p.Metrics))
-	// gaps[j][group]: why the group has no value of metric j in some
-	// period (the first such period), which leaves it out.
-	gaps := make([]map[string]string, len(p.Metrics))
-	for j := range gaps {
-		gaps[j] = map[string]string{}
-	}
-	for _, n := range names {
-		g := groups[n]
-		if g.inconsistent {
-			x.Dropped = append(x.Dropped, &result.RolloutDrop{Group: n, Reason: fmt.Sprintf("its rows disagree on `%s`: a group adopts once", r.Adopted.Name)})
-			continue
-		}
-		if !g.never && (g.adopt < 0 || g.adopt >= T) {
-			outside = append(outside, n)
-		}
-		for j, mc := range p.Metrics {
-			dg, gap := roSeries(r, mc, j, n, g, minP, T)
-			if gap != "" {
-				gaps[j][n] = gap
-			}
-			panels[j].Groups = append(panels[j].Groups, dg)
-		}
-	}
+	panels, gaps, outside := roPanels(p, x, groups, names, minP, T)
 	if len(outside) > 0 {
 		diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`: %d group(s) adopt outside the data (%s): before it they are left out, after it they count as never treated",
 			r.Name, len(outside), strings.Join(quoteAll(outside, 5), ", ")).
@@ -131,18 +101,70 @@ func AnalyzeRollout(p *compiler.RolloutPlan, tab *engine.Table) (*result.Target,
 		x.Metrics = append(x.Metrics, m)
 		roWarnings(r, j, mc.Use.Metric.Name, a, m, &diags)
 	}
-	if len(x.Dropped) > 0 {
-		var parts []string
-		for _, d := range x.Dropped {
-			parts = append(parts, fmt.Sprintf("%q (%s)", d.Group, d.Reason))
-		}
-		if len(parts) > 5 {
-			parts = append(parts[:5], fmt.Sprintf("and %d more", len(parts)-5))
-		}
-		diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`: %d group(s) left out: %s", r.Name, len(x.Dropped), strings.Join(parts, "; "))
-	}
+	droppedWarning(r, x, &diags)
 	decideRollout(r, t)
 	return t, diags, nil
+}
+
+// readROCells reads the result's rows, and the first and last period.
+func readROCells(rs *results, p *compiler.RolloutPlan, tab *engine.Table) (cells []*roCell, minP, maxP int, err error) {
+	minP, maxP = math.MaxInt, math.MinInt
+	for _, row := range tab.Rows {
+		c, err := readROCell(rs, p, row)
+		if err != nil {
+			return nil, 0, 0, fmt.Errorf("rollout %s: %w", p.Rollout.Name, err)
+		}
+		cells = append(cells, c)
+		minP, maxP = min(minP, c.period), max(maxP, c.period)
+	}
+	return cells, minP, maxP, nil
+}
+
+// roPanels builds each metric's panel of group series over T periods. A
+// group whose rows disagree on adoption is dropped (x.Dropped); gaps[j]
+// tells, per group, why it has no value of metric j in some period (the
+// first such period), which leaves it out; outside lists the groups that
+// adopt outside the data.
+func roPanels(p *compiler.RolloutPlan, x *result.Rollout, groups map[string]*roGroup, names []string, minP, T int) (panels []stats.DiDPanel, gaps []map[string]string, outside []string) {
+	r := p.Rollout
+	panels = make([]stats.DiDPanel, len(p.Metrics))
+	gaps = make([]map[string]string, len(p.Metrics))
+	for j := range gaps {
+		gaps[j] = map[string]string{}
+	}
+	for _, n := range names {
+		g := groups[n]
+		if g.inconsistent {
+			x.Dropped = append(x.Dropped, &result.RolloutDrop{Group: n, Reason: fmt.Sprintf("its rows disagree on `%s`: a group adopts once", r.Adopted.Name)})
+			continue
+		}
+		if !g.never && (g.adopt < 0 || g.adopt >= T) {
+			outside = append(outside, n)
+		}
+		for j, mc := range p.Metrics {
+			dg, gap := roSeries(r, mc, j, n, g, minP, T)
+			if gap != "" {
+				gaps[j][n] = gap
+			}
+			panels[j].Groups = append(panels[j].Groups, dg)
+		}
+	}
+	return panels, gaps, outside
+}
+
+// droppedWarning names the groups left out of the rollout, five at most.
+func droppedWarning(r *model.Rollout, x *result.Rollout, diags *diag.List) {
+	if len(x.Dropped) == 0 {
+		return
+	}
+	var parts []string
+	for _, d := range x.Dropped {
+		parts = append(parts, fmt.Sprintf("%q (%s)", d.Group, d.Reason))
+	}
+	if len(parts) > 5 {
+		parts = append(parts[:5], fmt.Sprintf("and %d more", len(parts)-5))
+	}
+	diags.Warnf(diag.WRolloutData, r.Span, "rollout `%s`: %d group(s) left out: %s", r.Name, len(x.Dropped), strings.Join(parts, "; "))
 }
 
 func quoteAll(s []string, n int) []string {
@@ -271,7 +293,6 @@ func decideRollout(r *model.Rollout, t *result.Target) {
 			continue
 		}
 		name := q.Metric.Name
-		o := m.Overall
 		if m.PreTrend.NotEstimable != "" {
 			trends = true
 			d.Reasons = append(d.Reasons, fmt.Sprintf("%s: parallel trends cannot be checked (%s)", name, m.PreTrend.NotEstimable))
@@ -279,63 +300,10 @@ func decideRollout(r *model.Rollout, t *result.Target) {
 			trends = true
 			d.Reasons = append(d.Reasons, fmt.Sprintf("%s: the pre-trend test fails (p = %.3g): the comparison is not credible", name, float64(*m.PreTrend.PValue)))
 		}
-		if o.NotEstimable != "" {
-			unsure = true
-			d.Reasons = append(d.Reasons, fmt.Sprintf("%s: the effect cannot be estimated (%s)", name, o.NotEstimable))
-			continue
-		}
-		// With few groups the clustered interval is unreliable (W0040
-		// says so): the decision reads the wild bootstrap's interval.
-		iv, how := o.Absolute, ""
-		if o.Bootstrap != nil {
-			iv, how = o.Bootstrap, " (wild bootstrap, few groups)"
-		}
-		lo, hi := float64(iv.CILower), float64(iv.CIUpper)
-		if q.Metric.Direction == model.Decrease {
-			lo, hi = -hi, -lo
-		}
-		ci := fmt.Sprintf("%.4g [%.4g, %.4g]%s", float64(o.Absolute.Estimate), float64(iv.CILower), float64(iv.CIUpper), how)
-		switch q.Kind {
-		case model.RequireImproves:
-			switch {
-			case lo > 0:
-				d.Reasons = append(d.Reasons, fmt.Sprintf("%s improves: %s", name, ci))
-			case hi < 0:
-				fail = true
-				d.Reasons = append(d.Reasons, fmt.Sprintf("%s gets worse: %s", name, ci))
-			default:
-				unsure = true
-				d.Reasons = append(d.Reasons, fmt.Sprintf("%s does not improve significantly: %s", name, ci))
-			}
-		case model.RequireNotWorse:
-			if hi < 0 {
-				fail = true
-				d.Reasons = append(d.Reasons, fmt.Sprintf("%s gets worse: %s", name, ci))
-			} else {
-				d.Reasons = append(d.Reasons, fmt.Sprintf("%s is not worse: %s", name, ci))
-			}
-		case model.RequireWithin:
-			if o.Relative == nil {
-				unsure = true
-				d.Reasons = append(d.Reasons, fmt.Sprintf("%s: no relative interval (%s)", name, o.RelativeNotEstimable))
-				continue
-			}
-			rl, rh := float64(o.Relative.CILower), float64(o.Relative.CIUpper)
-			bad := rl
-			if q.Metric.Direction == model.Decrease {
-				bad = -rh
-			}
-			rci := fmt.Sprintf("%+.2f%% [%+.2f%%, %+.2f%%]", 100*float64(o.Relative.Estimate), 100*rl, 100*rh)
-			switch {
-			case bad >= -q.Within:
-				d.Reasons = append(d.Reasons, fmt.Sprintf("%s within %g%%: %s", name, 100*q.Within, rci))
-			case (q.Metric.Direction == model.Decrease && -rl < -q.Within) || (q.Metric.Direction != model.Decrease && rh < -q.Within):
-				fail = true
-				d.Reasons = append(d.Reasons, fmt.Sprintf("%s worse than %g%%: %s", name, 100*q.Within, rci))
-			default:
-				unsure = true
-				d.Reasons = append(d.Reasons, fmt.Sprintf("%s not shown within %g%%: %s", name, 100*q.Within, rci))
-			}
+		v, reason := roRequirement(q, m.Overall)
+		fail, unsure = fail || v == roFails, unsure || v == roUnsure
+		if reason != "" {
+			d.Reasons = append(d.Reasons, reason)
 		}
 	}
 	switch {
@@ -347,6 +315,69 @@ func decideRollout(r *model.Rollout, t *result.Target) {
 		d.Outcome = result.Inconclusive
 	}
 	t.Decisions = []*result.Decision{d}
+}
+
+// roVerdict is what one launch requirement says of a rollout's overall
+// effect.
+type roVerdict int
+
+const (
+	roMet roVerdict = iota
+	roFails
+	roUnsure
+)
+
+// roRequirement reads requirement q against the overall effect o, with
+// the reason the decision prints. With few groups the clustered interval
+// is unreliable (W0040 says so): the wild bootstrap's interval is read.
+func roRequirement(q *model.Requirement, o *result.RolloutEffect) (roVerdict, string) {
+	name := q.Metric.Name
+	if o.NotEstimable != "" {
+		return roUnsure, fmt.Sprintf("%s: the effect cannot be estimated (%s)", name, o.NotEstimable)
+	}
+	iv, how := o.Absolute, ""
+	if o.Bootstrap != nil {
+		iv, how = o.Bootstrap, " (wild bootstrap, few groups)"
+	}
+	lo, hi := float64(iv.CILower), float64(iv.CIUpper)
+	if q.Metric.Direction == model.Decrease {
+		lo, hi = -hi, -lo
+	}
+	ci := fmt.Sprintf("%.4g [%.4g, %.4g]%s", float64(o.Absolute.Estimate), float64(iv.CILower), float64(iv.CIUpper), how)
+	switch q.Kind {
+	case model.RequireImproves:
+		switch {
+		case lo > 0:
+			return roMet, fmt.Sprintf("%s improves: %s", name, ci)
+		case hi < 0:
+			return roFails, fmt.Sprintf("%s gets worse: %s", name, ci)
+		}
+		return roUnsure, fmt.Sprintf("%s does not improve significantly: %s", name, ci)
+	case model.RequireNotWorse:
+		if hi < 0 {
+			return roFails, fmt.Sprintf("%s gets worse: %s", name, ci)
+		}
+		return roMet, fmt.Sprintf("%s is not worse: %s", name, ci)
+	case model.RequireWithin:
+		if o.Relative == nil {
+			return roUnsure, fmt.Sprintf("%s: no relative interval (%s)", name, o.RelativeNotEstimable)
+		}
+		rl, rh := float64(o.Relative.CILower), float64(o.Relative.CIUpper)
+		bad := rl
+		if q.Metric.Direction == model.Decrease {
+			bad = -rh
+		}
+		rci := fmt.Sprintf("%+.2f%% [%+.2f%%, %+.2f%%]", 100*float64(o.Relative.Estimate), 100*rl, 100*rh)
+		switch {
+		case bad >= -q.Within:
+			return roMet, fmt.Sprintf("%s within %g%%: %s", name, 100*q.Within, rci)
+		case (q.Metric.Direction == model.Decrease && -rl < -q.Within) || (q.Metric.Direction != model.Decrease && rh < -q.Within):
+			return roFails, fmt.Sprintf("%s worse than %g%%: %s", name, 100*q.Within, rci)
+		}
+		return roUnsure, fmt.Sprintf("%s not shown within %g%%: %s", name, 100*q.Within, rci)
+	}
+	// A rollout's launch block holds no other kind (lang/check).
+	return roMet, ""
 }
 
 // instantFromOrigin renders an instant given in seconds from
