@@ -81,8 +81,9 @@ func AnalyzeBenchmark(p *compiler.BenchmarkPlan, values []rank.QueryValue, perQu
 	b := p.Benchmark
 	t := &result.Target{Kind: "benchmark", Name: b.Name, Title: b.Title, Owner: b.Owner, Alpha: result.Num(b.Alpha),
 		Bench: &result.Bench{Baseline: b.Baseline, Test: b.Test.String(), Scores: []*result.Score{}, Results: []*result.BenchResult{}}}
+	sorted := rank.Sort(values)
 	models := map[string]bool{}
-	for _, m := range rank.Means(values) {
+	for _, m := range sorted.Means() {
 		models[m.Model] = true
 		t.Bench.Scores = append(t.Bench.Scores, &result.Score{Model: m.Model, Metric: m.Metric, Value: result.Num(m.Value), Queries: m.Queries})
 		if m.Model == b.Baseline && m.Queries > t.Bench.Queries {
@@ -108,15 +109,15 @@ func AnalyzeBenchmark(p *compiler.BenchmarkPlan, values []rank.QueryValue, perQu
 	method := pairedMethods[b.Test]
 	for _, model := range names {
 		for _, metric := range b.Metrics {
-			t.Bench.Results = append(t.Bench.Results, pairedResult(values, metric.String(), b.Baseline, model, method, b.Alpha))
+			t.Bench.Results = append(t.Bench.Results, pairedResult(sorted, metric.String(), b.Baseline, model, method, b.Alpha))
 		}
 	}
 	decide.DecideBenchmark(b, t)
 	return t
 }
 
-func pairedResult(values []rank.QueryValue, metric, baseline, model string, method stats.PairedMethod, alpha float64) *result.BenchResult {
-	pairs := rank.Pair(values, metric, baseline, model)
+func pairedResult(values rank.Sorted, metric, baseline, model string, method stats.PairedMethod, alpha float64) *result.BenchResult {
+	pairs := values.Pair(metric, baseline, model)
 	res := &result.BenchResult{Model: model, Metric: metric, Queries: len(pairs.Queries), Method: method.String()}
 	res.Value, res.BaselineValue = result.Num(mean(pairs.Candidate)), result.Num(mean(pairs.Baseline))
 	if pairs.Unpaired > 0 {

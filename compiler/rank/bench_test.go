@@ -126,3 +126,29 @@ FROM range(%d) AS tm(m), range(%d) AS tq(q), range(%d) AS tj(j)`, models, querie
 		}
 	}
 }
+
+// BenchmarkPairs times what a benchmark's Go side does with its per-query
+// values: sort them once, take the means, and pair the two models on each
+// of six metrics. 100k queries x 2 models x 6 metrics, 1.2M values (the
+// 1M-query case of bench/offline.sh is 10x that).
+func BenchmarkPairs(b *testing.B) {
+	metrics := []string{"map", "mrr", "ndcg", "ndcg@10", "precision@10", "recall@100"}
+	var values []QueryValue
+	for _, model := range []string{"model_a", "model_b"} {
+		for q := 0; q < 100_000; q++ {
+			for k, metric := range metrics {
+				values = append(values, QueryValue{Model: model, Query: "q" + strconv.Itoa(q), Metric: metric, Value: float64(q%97+k) / 100})
+			}
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sorted := Sort(values)
+		sorted.Means()
+		for _, metric := range metrics {
+			if p := sorted.Pair(metric, "model_a", "model_b"); len(p.Queries) != 100_000 {
+				b.Fatalf("%s: %d pairs", metric, len(p.Queries))
+			}
+		}
+	}
+}
